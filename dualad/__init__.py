@@ -1,0 +1,27 @@
+"""dualad: forward-mode automatic differentiation with dual and hyper-dual numbers.
+
+Plain Python and NumPy functions differentiate as written; ``@numba.njit``
+functions run compiled on dual numbers, unchanged.
+
+>>> import dualad as da
+>>> da.derivative(lambda x: x * x * da.sin(x))(1.0) == 2.0 * da.sin(1.0) + da.cos(1.0)
+True
+"""
+from ._version import __version__
+from ._rules import FUNCTIONS as _FUNCTIONS, RULES as _RULES
+from ._rules import where, polygamma, digamma
+from ._scalar import Dual, HyperDual
+from ._derivative import derivative
+
+# Elementary functions, mirroring the names of Python's math module.
+globals().update({name: fn for name, fn in _FUNCTIONS.items() if name != "log_base"})
+abs = _FUNCTIONS["fabs"]  # noqa: A001  (da.abs mirrors np.abs)
+
+ELEMENTARY = tuple(sorted(name for name in _FUNCTIONS if name != "log_base"))
+
+__all__ = [
+    "Dual", "HyperDual",
+    "derivative",
+    "where", "polygamma", "digamma", "abs",
+    *ELEMENTARY,
+]

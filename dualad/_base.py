@@ -1,0 +1,89 @@
+"""What every dualad number type shares: perturbation tags and input checks.
+
+Perturbation tags (ForwardDiff's idea): every transform call draws a fresh,
+larger tag for the duals it seeds. When two duals meet, the one with the
+larger tag is the outer number and the other is a constant with respect to
+it, so nested derivatives never confuse their perturbations. Numbers built
+by hand (``Dual(1.0, 1.0)``) carry tag 0.
+"""
+import itertools
+import numbers
+
+import numpy as np
+
+_tag_counter = itertools.count(1)
+
+
+def next_tag():
+    """Return a fresh perturbation tag, larger than every tag issued before."""
+    return next(_tag_counter)
+
+
+class DualNumber:
+    """Base class of dualad's number types (``Dual``, ``HyperDual``, ``DualArray``).
+
+    Subclasses define ``tag`` and ``_rank`` (which type wraps which when two
+    numbers of the same tag meet) and the hooks ``_apply1(rule)`` and
+    ``_apply2(rule, a, b)`` that the elementary functions call.
+    """
+
+    __slots__ = ()
+    _rank = 0
+
+    def __float__(self):
+        raise TypeError(
+            f"float() of a {type(self).__name__} would drop its derivative. "
+            "Read the value explicitly with .value (or .re), or use dualad's "
+            "functions (da.sin, np.sin) instead of math.* in Python code; "
+            "inside @numba.njit code math.* works on duals."
+        )
+
+    def __int__(self):
+        raise TypeError(
+            f"int() of a {type(self).__name__} would drop its derivative; "
+            "use .value explicitly (or da.floor / da.trunc, whose derivative is 0)."
+        )
+
+    __index__ = __int__
+    __complex__ = __float__
+
+    def __bool__(self):
+        raise TypeError(
+            f"the truth value of a {type(self).__name__} is ambiguous; compare it "
+            "(x > 0, x != 0), which compares values."
+        )
+
+
+def lead(a, b):
+    """Return whichever of a, b is the outermost dual (None if neither is one)."""
+    a_dual = isinstance(a, DualNumber)
+    b_dual = isinstance(b, DualNumber)
+    if a_dual and b_dual:
+        if a.tag != b.tag:
+            return a if a.tag > b.tag else b
+        if a._rank == b._rank and type(a) is not type(b):
+            raise TypeError(
+                f"cannot combine a {type(a).__name__} and a {type(b).__name__} "
+                "with the same perturbation tag; build one of them with the other's type"
+            )
+        return a if a._rank >= b._rank else b
+    if a_dual:
+        return a
+    if b_dual:
+        return b
+    return None
+
+
+_REAL_TYPES = (numbers.Real, np.number, np.bool_)
+
+
+def is_real_scalar(x):
+    """True for Python/NumPy real scalars (ints and bools included)."""
+    return isinstance(x, _REAL_TYPES) and not isinstance(x, (complex, np.complexfloating))
+
+
+def bad_argument(func, name, value, expected="a real number, a dual number or an array"):
+    return TypeError(
+        f"{func}() argument {name!r} must be {expected}, got {type(value).__name__}"
+        + (f" ({value!r})" if isinstance(value, str) else "")
+    )
