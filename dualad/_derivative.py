@@ -3,7 +3,7 @@ import numbers
 
 import numpy as np
 
-from ._base import DualNumber, next_tag
+from ._base import DualNumber, _tag_counter
 from ._scalar import Dual
 
 _new = object.__new__
@@ -102,10 +102,17 @@ def derivative(f, order=1):
         return outer
 
     def df(x):
-        s = _scalar_input(x)
+        if type(x) is float:
+            s = x
+        else:
+            s = _scalar_input(x)
         if s is not None:
-            tag = next_tag()
-            y = f(_seed(s, tag))
+            tag = next(_tag_counter)
+            seed = _new(Dual)
+            seed.value = s
+            seed._p = 1.0
+            seed.tag = tag
+            y = f(seed)
             if type(y) is Dual and y.tag == tag and type(y._p) is not np.ndarray:
                 return y._p
             return _extract(y, tag)

@@ -13,6 +13,7 @@ from . import _rules
 from ._base import DualNumber, is_real_scalar, lead
 
 _new = object.__new__
+_FLOAT_LADDERS = _rules.FLOAT_LADDERS
 
 
 def _scale(p, s):
@@ -466,19 +467,23 @@ class Dual(_TaggedScalar):
         d.tag = self.tag
         return d
 
-    # Fast paths for the commonest operations (floats, same tag, same N).
+    # Fast paths for the commonest case: float value, one float partial, same
+    # tag. Anything else goes through the general protocol above.
     def __add__(self, other):
         t = type(other)
-        if t is float or t is int:
+        if t is Dual:
+            p = self._p
+            q = other._p
+            if other.tag == self.tag and type(p) is float and type(q) is float:
+                d = _new(Dual)
+                d.value = self.value + other.value
+                d._p = p + q
+                d.tag = self.tag
+                return d
+        elif t is float or t is int:
             d = _new(Dual)
             d.value = self.value + other
             d._p = self._p
-            d.tag = self.tag
-            return d
-        if t is Dual and other.tag == self.tag and type(other._p) is type(self._p):
-            d = _new(Dual)
-            d.value = self.value + other.value
-            d._p = self._p + other._p
             d.tag = self.tag
             return d
         return self._arith(other, "add")
@@ -487,56 +492,75 @@ class Dual(_TaggedScalar):
 
     def __sub__(self, other):
         t = type(other)
-        if t is float or t is int:
+        if t is Dual:
+            p = self._p
+            q = other._p
+            if other.tag == self.tag and type(p) is float and type(q) is float:
+                d = _new(Dual)
+                d.value = self.value - other.value
+                d._p = p - q
+                d.tag = self.tag
+                return d
+        elif t is float or t is int:
             d = _new(Dual)
             d.value = self.value - other
             d._p = self._p
-            d.tag = self.tag
-            return d
-        if t is Dual and other.tag == self.tag and type(other._p) is type(self._p):
-            d = _new(Dual)
-            d.value = self.value - other.value
-            d._p = self._p - other._p
             d.tag = self.tag
             return d
         return self._arith(other, "sub")
 
     def __mul__(self, other):
         t = type(other)
-        if t is float or t is int:
-            d = _new(Dual)
-            d.value = self.value * other
-            d._p = self._p * other
-            d.tag = self.tag
-            return d
-        if t is Dual and other.tag == self.tag and type(other._p) is type(self._p):
-            a = self.value
-            b = other.value
-            if type(a) is float and type(b) is float:
+        if t is Dual:
+            p = self._p
+            q = other._p
+            if other.tag == self.tag and type(p) is float and type(q) is float:
+                a = self.value
+                b = other.value
                 d = _new(Dual)
                 d.value = a * b
-                d._p = self._p * b + other._p * a
+                d._p = p * b + q * a
                 d.tag = self.tag
                 return d
-            return self._mul_same(other)
+        elif t is float or t is int:
+            p = self._p
+            if type(p) is float:
+                d = _new(Dual)
+                d.value = self.value * other
+                d._p = p * other
+                d.tag = self.tag
+                return d
         return self._arith(other, "mul")
 
     __rmul__ = __mul__
 
     def __truediv__(self, other):
         t = type(other)
-        if t is Dual and other.tag == self.tag and type(other._p) is type(self._p):
-            return self._div_same(other)
+        if t is Dual:
+            p = self._p
+            q = other._p
+            if other.tag == self.tag and type(p) is float and type(q) is float:
+                b = other.value
+                v = self.value / b
+                d = _new(Dual)
+                d.value = v
+                d._p = (p - q * v) / b
+                d.tag = self.tag
+                return d
         return self._arith(other, "div")
 
     def _apply1(self, rule):
-        f0, f1, _ = rule.ladder(self.value)
+        v = self.value
+        f0, f1, _ = (_FLOAT_LADDERS.get(rule.name, rule.ladder) if type(v) is float
+                     else rule.ladder)(v)
         d = _new(Dual)
         d.value = f0
         d._p = _scale(self._p, f1)
         d.tag = self.tag
         return d
 
+
+_rules._Dual = Dual
 
 # ---------------------------------------------------------------- HyperDual --
 
