@@ -12,6 +12,9 @@ from ._rules import FUNCTIONS as _FUNCTIONS, RULES as _RULES
 from ._rules import where, polygamma, digamma
 from ._scalar import Dual, HyperDual
 from ._derivative import derivative
+from ._transforms import jacobian, jacfwd, grad, hessian, jvp, value_and_grad
+from ._vmap import vmap
+from ._check import check_derivatives
 
 # Elementary functions, mirroring the names of Python's math module.
 globals().update({name: fn for name, fn in _FUNCTIONS.items() if name != "log_base"})
@@ -21,7 +24,8 @@ ELEMENTARY = tuple(sorted(name for name in _FUNCTIONS if name != "log_base"))
 
 __all__ = [
     "Dual", "HyperDual",
-    "derivative",
+    "derivative", "grad", "jacobian", "jacfwd", "hessian", "jvp", "value_and_grad",
+    "vmap", "check_derivatives",
     "where", "polygamma", "digamma", "abs",
     *ELEMENTARY,
 ]

@@ -260,13 +260,15 @@ def _mod(x, y):
     return mod(x, y), 1.0, -floor(x / y), 0.0, 0.0, 0.0
 
 
+# The derivative follows the argument whose value is returned: a nan first
+# argument is returned (nan propagates), so its derivative is taken too.
 def _maximum(x, y):
-    first = x >= y
+    first = (x >= y) | (x != x)
     return maximum(x, y), where(first, 1.0, 0.0), where(first, 0.0, 1.0), 0.0, 0.0, 0.0
 
 
 def _minimum(x, y):
-    first = x <= y
+    first = (x <= y) | (x != x)
     return minimum(x, y), where(first, 1.0, 0.0), where(first, 0.0, 1.0), 0.0, 0.0, 0.0
 
 
@@ -327,8 +329,22 @@ def _polygamma(n, x):
 
 # ------------------------------------------------------ float primitives ---
 
+# Step functions return floats (as NumPy does; a Dual's value stays a float)
+# and pass nan and inf through, where math.floor & co. would raise.
+def _py_floor(x):
+    return float(math.floor(x)) if math.isfinite(x) else x
+
+
+def _py_ceil(x):
+    return float(math.ceil(x)) if math.isfinite(x) else x
+
+
+def _py_trunc(x):
+    return float(math.trunc(x)) if math.isfinite(x) else x
+
+
 def _py_round(x):
-    return float(builtins.round(x))
+    return float(builtins.round(x)) if math.isfinite(x) else x
 
 
 def _py_sign(x):
@@ -404,11 +420,11 @@ RULES = (
          "derivative sign(x): 0 at x == 0, the centre of the subdifferential"),
     Rule("degrees", 1, math.degrees, _degrees, _U, ("degrees", "rad2deg")),
     Rule("radians", 1, math.radians, _radians, _U, ("radians", "deg2rad")),
-    Rule("floor", 1, math.floor, _floor, _U, ("floor",), STEP,
+    Rule("floor", 1, _py_floor, _floor, _U, ("floor",), STEP,
          "derivative 0 everywhere (undefined at the jumps)"),
-    Rule("ceil", 1, math.ceil, _ceil, _U, ("ceil",), STEP,
+    Rule("ceil", 1, _py_ceil, _ceil, _U, ("ceil",), STEP,
          "derivative 0 everywhere (undefined at the jumps)"),
-    Rule("trunc", 1, math.trunc, _trunc, _U, ("trunc", "fix"), STEP,
+    Rule("trunc", 1, _py_trunc, _trunc, _U, ("trunc", "fix"), STEP,
          "derivative 0 everywhere (undefined at the jumps)"),
     Rule("round", 1, _py_round, _round, _U, ("rint", "round"), STEP,
          "round half to even, as Python and NumPy; derivative 0"),
@@ -487,9 +503,14 @@ def _array_ufunc(rule):
     uf = _compiled_ufuncs.get(rule.name)
     if uf is None:
         import numba
-        sig = ["float64(float64)", "float32(float32)"] if rule.arity == 1 else \
-            ["float64(float64, float64)", "float32(float32, float32)"]
-        uf = numba.vectorize(sig)(rule.primal if rule.name != "log_base" else _nb_log_base)
+        # float32 first: NumPy picks the first loop its inputs cast to safely,
+        # so float64 first would turn float32 inputs into float64 results.
+        sig = ["float32(float32)", "float64(float64)"] if rule.arity == 1 else \
+            ["float32(float32, float32)", "float64(float64, float64)"]
+        primal = rule.primal if rule.name != "log_base" else _nb_log_base
+        if not isinstance(primal, types.FunctionType):
+            primal = _python_function(primal)  # numba vectorizes Python functions only
+        uf = numba.vectorize(sig)(primal)
         _compiled_ufuncs[rule.name] = uf
     return uf
 
@@ -498,7 +519,15 @@ def _nb_log_base(x, b):
     return math.log(x) / math.log(b)
 
 
+def _python_function(builtin):
+    def primal(x):
+        return builtin(x)
+    return primal
+
+
 def _as_array_input(rule, name, x):
+    if _is_plain_real(x):
+        return x  # a Python scalar beside a NumPy operand: NumPy's weak promotion
     if isinstance(x, (np.ndarray, np.generic)):
         if x.dtype.kind in "biuf":
             return x
@@ -664,7 +693,7 @@ def _polygamma_ufunc():
     if not _pg_ufunc:
         import numba
         _pg_ufunc.append(numba.vectorize(
-            ["float64(int64, float64)", "float32(int64, float32)"])(polygamma_float))
+            ["float32(int64, float32)", "float64(int64, float64)"])(polygamma_float))
     return _pg_ufunc[0]
 
 

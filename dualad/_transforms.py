@@ -1,0 +1,388 @@
+"""Multivariate forward-mode transforms: jacobian, grad, hessian, jvp, value_and_grad.
+
+All of them are one mechanism: seed the selected inputs with a chunk of
+perturbation directions (a fresh tag per pass), evaluate ``f`` once per chunk,
+and read the partials of the outputs along that tag. A Hessian is the
+Jacobian of the gradient (nested tags keep the two levels apart).
+
+For a numba dispatcher the whole evaluation runs compiled (``dualad._compiled``);
+for a plain Python function it runs on ``Dual`` (scalar inputs) and
+``DualArray`` (array inputs).
+"""
+import math
+import operator
+
+import numpy as np
+
+from ._base import DualNumber, next_tag
+from ._scalar import Dual
+from ._tree import as_float_input, flatten, unflatten
+
+_new = object.__new__
+
+# Partials carried per pass in the Python path: one pass covers all inputs up
+# to this many, since NumPy's per-call overhead dominates small arrays.
+PYTHON_CHUNK = 256
+# Elements of partials allowed per pass (memory bound for large inputs).
+_MAX_PARTIAL_ELEMENTS = 2 ** 24
+
+
+def _normalize_argnums(argnums, nargs, who):
+    single = isinstance(argnums, (int, np.integer)) and not isinstance(argnums, bool)
+    nums = (argnums,) if single else argnums
+    if not isinstance(nums, tuple) or not nums or not all(
+            isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in nums):
+        raise TypeError(f"{who}: argnums must be an int or a non-empty tuple of ints, "
+                        f"got {argnums!r}")
+    out = []
+    for i in nums:
+        j = operator.index(i)
+        if not -nargs <= j < nargs:
+            raise ValueError(f"{who}: argnums {i} is out of range for a function called "
+                             f"with {nargs} positional argument(s)")
+        out.append(j % nargs)
+    return single, tuple(out)
+
+
+def _check_chunk(chunk, who):
+    if chunk is None:
+        return None
+    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
+        raise ValueError(f"{who}: chunk must be a positive int, got {chunk!r}")
+    return int(chunk)
+
+
+def chunk_sizes(n, chunk, default):
+    """Split n directions into passes of nearly equal size (ForwardDiff's rule)."""
+    size = min(n, chunk or default)
+    passes = max(1, math.ceil(n / max(size, 1)))
+    size = math.ceil(n / passes) if n else 0
+    return [(start, min(size, n - start)) for start in range(0, n, size)] or [(0, 0)]
+
+
+class _Inputs:
+    """The differentiated inputs of one call: their leaves, offsets and dtype."""
+
+    def __init__(self, args, argnums, who):
+        self.args = list(args)
+        self.argnums = argnums
+        self.trees = []      # per argnum: treedef
+        self.leaves = []     # (argnum position, leaf index, value, is_scalar)
+        self.offsets = []
+        n = 0
+        for pos, a in enumerate(argnums):
+            leaves, treedef = flatten(args[a])
+            self.trees.append(treedef)
+            for k, leaf in enumerate(leaves):
+                value, scalar = as_float_input(leaf, f"{who}: argument {a}")
+                self.leaves.append((pos, k, value, scalar))
+                self.offsets.append(n)
+                n += 1 if scalar else value.size
+        self.n = n
+        dtypes = [_leaf_dtype(v) for _, _, v, s in self.leaves]
+        self.dtype = np.result_type(*dtypes) if dtypes else np.dtype(np.float64)
+
+    def seeded_args(self, start, c, tag):
+        """The call's arguments with the selected leaves seeded along [start, start+c)."""
+        per_arg = [[] for _ in self.argnums]
+        for (pos, k, value, scalar), off in zip(self.leaves, self.offsets):
+            if scalar:
+                j = off - start
+                if c == 1:
+                    p = 1.0 if j == 0 else 0.0
+                    if isinstance(value, np.generic):
+                        p = value.dtype.type(p)
+                else:
+                    p = np.zeros(c, dtype=self.dtype)
+                    if 0 <= j < c:
+                        p[j] = 1
+                d = _new(Dual)
+                d.value = value
+                d._p = p
+                d.tag = tag
+                per_arg[pos].append(d)
+            else:
+                size = value.size
+                p = np.zeros((size, c), dtype=self.dtype)
+                lo = max(start, off)
+                hi = min(start + c, off + size)
+                if lo < hi:
+                    idx = np.arange(lo, hi)
+                    p[idx - off, idx - start] = 1
+                from ._array import DualArray
+                per_arg[pos].append(DualArray(value, p.reshape(value.shape + (c,)), tag))
+        args = list(self.args)
+        for pos, a in enumerate(self.argnums):
+            args[a] = unflatten(self.trees[pos], per_arg[pos])
+        return args
+
+    def split(self, mat, out_shape):
+        """Cut the last axis of ``mat`` (out_shape + (n,)) into per-argument trees."""
+        per_arg = [[] for _ in self.argnums]
+        for (pos, k, value, scalar), off in zip(self.leaves, self.offsets):
+            size = 1 if scalar else value.size
+            shape = () if scalar else value.shape
+            block = mat[..., off:off + size].reshape(out_shape + shape)
+            per_arg[pos].append(block[()] if block.ndim == 0 else block)
+        return [unflatten(self.trees[pos], per_arg[pos]) for pos in range(len(self.argnums))]
+
+
+def _value_and_partials(y, tag, c, dtype, who):
+    """The value of one output leaf and its partials along ``tag`` (shape + (c,)).
+
+    Partials are a float array, or (when this pass is nested inside another
+    transform) an object array of outer duals or a DualArray of the outer tag.
+    """
+    if isinstance(y, DualNumber) and not hasattr(y, "shape"):
+        if y.tag == tag:
+            if not isinstance(y, Dual):
+                raise TypeError(f"{who}: f returned a {type(y).__name__}; only Dual outputs "
+                                "carry partials here")
+            p = y._p
+            if type(p) is np.ndarray:
+                return y.value, p if p.dtype == object else p.astype(dtype, copy=False)
+            if isinstance(p, DualNumber):
+                out = np.empty(1, dtype=object)
+                out[0] = p
+                return y.value, out
+            return y.value, np.full(c, p, dtype)
+        if y.tag > tag:
+            raise ValueError(f"{who}: f returned a dual number from an enclosing "
+                             "differentiation that has already ended")
+        return y, np.zeros(c, dtype)
+    if isinstance(y, DualNumber):  # DualArray
+        if y.tag == tag:
+            return y.values, y.partials
+        if y.tag > tag:
+            raise ValueError(f"{who}: f returned a dual array from an enclosing "
+                             "differentiation that has already ended")
+        return y, np.zeros(y.shape + (c,), dtype)
+    if isinstance(y, np.ndarray) and y.dtype == object:
+        vals = np.empty(y.shape, dtype=object)
+        parts = np.empty(y.shape + (c,), dtype=object)
+        for idx in np.ndindex(*y.shape):
+            v, p = _value_and_partials(y[idx], tag, c, dtype, who)
+            vals[idx] = v
+            parts[idx] = p
+        return _tighten(vals, dtype), _tighten(parts, dtype)
+    if isinstance(y, (int, float, np.number, np.ndarray)) and np.asarray(y).dtype.kind in "biuf":
+        return y, np.zeros(np.shape(y) + (c,), dtype)
+    raise TypeError(f"{who}: f must return real numbers or arrays (or tuples of them), "
+                    f"got {type(y).__name__}")
+
+
+def _tighten(arr, dtype):
+    """An object array as a float array when it holds no duals."""
+    if any(isinstance(v, DualNumber) for v in arr.flat):
+        return arr
+    return arr.astype(dtype)
+
+
+def _leaf_dtype(value):
+    while isinstance(value, DualNumber):
+        value = value.values if hasattr(value, "values") else value._primal()
+    return np.asarray(value).dtype
+
+
+def _evaluate(f, args, argnums, chunk, who):
+    """Value tree of f(*args) and, per output leaf, its full Jacobian (shape + (n,))."""
+    inputs = _Inputs(args, argnums, who)
+    n = inputs.n
+    passes = chunk_sizes(n, chunk, PYTHON_CHUNK)
+    values = blocks = treedef = None
+    for start, c in passes:
+        tag = next_tag()
+        out = f(*inputs.seeded_args(start, c, tag))
+        leaves, this_def = flatten(out)
+        if treedef is None:
+            treedef = this_def
+            values = [None] * len(leaves)
+            blocks = [[] for _ in leaves]
+        elif this_def != treedef or len(leaves) != len(blocks):
+            raise ValueError(f"{who}: f returned differently structured outputs across passes")
+        for i, leaf in enumerate(leaves):
+            v, p = _value_and_partials(leaf, tag, c, inputs.dtype, who)
+            values[i] = v
+            blocks[i].append(p)
+    jac = [b[0] if len(b) == 1 else np.concatenate(b, axis=-1) for b in blocks]
+    return inputs, treedef, values, jac
+
+
+def _assemble(inputs, treedef, values, jac, single):
+    outs = []
+    for j in jac:
+        per_arg = inputs.split(j, np.shape(j)[:-1])
+        outs.append(per_arg[0] if single else tuple(per_arg))
+    return unflatten(treedef, outs)
+
+
+class _Transform:
+    """A dualad transform of ``f``: callable, and introspectable by ``vmap``."""
+
+    kind = None
+
+    def __init__(self, f, argnums=0, chunk=None):
+        if not callable(f):
+            raise TypeError(f"{self.kind}() needs a callable f, got {type(f).__name__}")
+        self.f = f
+        self.argnums = argnums
+        self.chunk = _check_chunk(chunk, self.kind)
+        self.__name__ = f"{self.kind}({getattr(f, '__name__', 'f')})"
+        self.__doc__ = f"{self.kind} of {getattr(f, '__name__', f)!r} (argnums={argnums!r})."
+
+    def __repr__(self):
+        return f"<dualad {self.__name__}, argnums={self.argnums!r}>"
+
+    def _compiled(self):
+        from ._numba_support import is_dispatcher
+        return is_dispatcher(self.f)
+
+
+class Jacobian(_Transform):
+    kind = "jacobian"
+
+    def __call__(self, *args):
+        if self._compiled():
+            from ._compiled import compiled_transform
+            return compiled_transform(self, args)
+        single, nums = _normalize_argnums(self.argnums, len(args), self.kind)
+        inputs, treedef, values, jac = _evaluate(self.f, args, nums, self.chunk, self.kind)
+        return _assemble(inputs, treedef, values, jac, single)
+
+
+class ValueAndGrad(_Transform):
+    kind = "value_and_grad"
+
+    def __call__(self, *args):
+        if self._compiled():
+            from ._compiled import compiled_transform
+            return compiled_transform(self, args)
+        single, nums = _normalize_argnums(self.argnums, len(args), self.kind)
+        inputs, treedef, values, jac = _evaluate(self.f, args, nums, self.chunk, self.kind)
+        if treedef is not None or np.shape(values[0]) != ():
+            shape = "a tuple" if treedef is not None else f"shape {np.shape(values[0])}"
+            raise ValueError(f"{self.kind}: f must return a scalar, got {shape}; "
+                             "use da.jacobian for vector-valued functions")
+        return values[0], _assemble(inputs, treedef, values, jac, single)
+
+
+class Grad(ValueAndGrad):
+    kind = "grad"
+
+    def __call__(self, *args):
+        return super().__call__(*args)[1]
+
+
+class Hessian(_Transform):
+    kind = "hessian"
+
+    def __call__(self, *args):
+        if self._compiled():
+            from ._compiled import compiled_transform
+            return compiled_transform(self, args)
+        inner = Grad(self.f, self.argnums, self.chunk)
+        return Jacobian(inner, self.argnums, self.chunk)(*args)
+
+
+def jacobian(f, argnums=0, *, chunk=None):
+    """Return a function computing the Jacobian of ``f`` by forward mode.
+
+    ``out.shape == f(*args).shape + arg.shape``; ``argnums`` a tuple gives a
+    tuple; an ``f`` returning a tuple gives a tuple of Jacobians (outputs
+    outer, argnums inner, as JAX). ``chunk`` sets how many partials are
+    carried per pass.
+
+    >>> import numpy as np, dualad as da
+    >>> J = da.jacobian(lambda x: np.sin(x) * x[0])(np.array([1.0, 2.0]))
+    >>> J.shape
+    (2, 2)
+    """
+    return Jacobian(f, argnums, chunk)
+
+
+jacfwd = jacobian
+
+
+def grad(f, argnums=0, *, chunk=None):
+    """Return a function computing the gradient of a scalar-valued ``f``.
+
+    >>> import numpy as np, dualad as da
+    >>> da.grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
+    array([2., 4.])
+    """
+    return Grad(f, argnums, chunk)
+
+
+def value_and_grad(f, argnums=0, *, chunk=None):
+    """Return a function computing ``(f(*args), grad(f)(*args))`` in one evaluation.
+
+    >>> import dualad as da
+    >>> da.value_and_grad(lambda x, y: x * y, argnums=(0, 1))(2.0, 3.0)
+    (6.0, (3.0, 2.0))
+    """
+    return ValueAndGrad(f, argnums, chunk)
+
+
+def hessian(f, argnums=0, *, chunk=None):
+    """Return a function computing the Hessian of a scalar-valued ``f``.
+
+    Shape ``arg.shape + arg.shape``; mixed blocks when ``argnums`` is a tuple.
+
+    >>> import numpy as np, dualad as da
+    >>> da.hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0]))
+    array([[4., 2.],
+           [2., 0.]])
+    """
+    return Hessian(f, argnums, chunk)
+
+
+def jvp(f, primals, tangents):
+    """Return ``(f(*primals), J @ tangents)``: one forward pass along ``tangents``.
+
+    >>> import dualad as da
+    >>> da.jvp(lambda x, y: x * y, (2.0, 3.0), (1.0, 0.0))
+    (6.0, 3.0)
+    """
+    if not callable(f):
+        raise TypeError(f"jvp() needs a callable f, got {type(f).__name__}")
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp(): primals and tangents must be tuples (one entry per argument)")
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp(): {len(primals)} primals but {len(tangents)} tangents")
+    from ._numba_support import is_dispatcher
+    if is_dispatcher(f):
+        from ._compiled import compiled_jvp
+        return compiled_jvp(f, primals, tangents)
+    tag = next_tag()
+    args = []
+    for i, (x, t) in enumerate(zip(primals, tangents)):
+        x_leaves, x_def = flatten(x)
+        t_leaves, t_def = flatten(t)
+        if x_def != t_def or len(x_leaves) != len(t_leaves):
+            raise ValueError(f"jvp(): tangent {i} does not have the structure of primal {i}")
+        seeded = []
+        for xl, tl in zip(x_leaves, t_leaves):
+            xv, scalar = as_float_input(xl, f"jvp(): primal {i}")
+            tv, _ = as_float_input(tl, f"jvp(): tangent {i}")
+            if np.shape(xv) != np.shape(tv):
+                raise ValueError(f"jvp(): tangent {i} has shape {np.shape(tv)}, "
+                                 f"primal {i} has shape {np.shape(xv)}")
+            if scalar:
+                d = _new(Dual)
+                d.value = xv
+                d._p = tv if type(tv) is float else np.asarray(tv, np.asarray(xv).dtype)[()]
+                d.tag = tag
+                seeded.append(d)
+            else:
+                from ._array import DualArray
+                seeded.append(DualArray(xv, np.asarray(tv, xv.dtype)[..., None], tag))
+        args.append(unflatten(x_def, seeded))
+    out = f(*args)
+    leaves, treedef = flatten(out)
+    vals, tans = [], []
+    dtype = np.result_type(*[np.asarray(p).dtype for p in primals]) if primals else np.float64
+    for leaf in leaves:
+        v, p = _value_and_partials(leaf, tag, 1, dtype, "jvp")
+        vals.append(v)
+        tans.append(p[..., 0] if np.ndim(p) > 1 else p[0])
+    return unflatten(treedef, vals), unflatten(treedef, tans)

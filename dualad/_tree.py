@@ -1,0 +1,62 @@
+"""Nested tuples and lists of arrays ("trees"): flattening, rebuilding, checking."""
+import numbers
+
+import numpy as np
+
+from ._base import DualNumber
+
+
+def flatten(x):
+    """Return (leaves, treedef) for nested tuples/lists; any other object is a leaf."""
+    if isinstance(x, (tuple, list)):
+        leaves, defs = [], []
+        for item in x:
+            item_leaves, item_def = flatten(item)
+            leaves.extend(item_leaves)
+            defs.append((len(item_leaves), item_def))
+        return leaves, (type(x), tuple(defs))
+    return [x], None
+
+
+def unflatten(treedef, leaves):
+    """Inverse of ``flatten``."""
+    leaves = list(leaves)
+    return _unflatten(treedef, leaves)
+
+
+def _unflatten(treedef, leaves):
+    if treedef is None:
+        return leaves.pop(0)
+    kind, defs = treedef
+    return kind(_unflatten(d, leaves) for _, d in defs)
+
+
+def as_float_input(x, what):
+    """A real input as a float array or scalar; ints promoted to float64, never refused.
+
+    Returns (value, is_python_scalar). Float32 stays float32.
+    """
+    if isinstance(x, DualNumber):
+        return x, not hasattr(x, "shape")
+    if isinstance(x, bool) or isinstance(x, numbers.Integral) and not isinstance(x, np.generic):
+        return float(x), True
+    if type(x) is float:
+        return x, True
+    if isinstance(x, numbers.Real) and not isinstance(x, np.generic):
+        return float(x), True
+    if isinstance(x, np.generic):
+        if x.dtype.kind in "biu":
+            return np.float64(x), True
+        if x.dtype.kind == "f":
+            return x, True
+    elif isinstance(x, (np.ndarray, list)):
+        arr = np.asarray(x)
+        if arr.dtype.kind in "biu":
+            return arr.astype(np.float64), False
+        if arr.dtype.kind == "f":
+            if arr.dtype not in (np.float32, np.float64):
+                arr = arr.astype(np.float64)
+            return arr, False
+        raise TypeError(f"{what} must hold real numbers, got an array of dtype {arr.dtype}")
+    raise TypeError(f"{what} must be a real number or an array of them, "
+                    f"got {type(x).__name__}")

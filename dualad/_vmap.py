@@ -1,0 +1,145 @@
+"""``da.vmap``: map a function over the leading axis of its array arguments.
+
+A dualad transform of a numba dispatcher runs the whole batch as one compiled
+loop (parallel across cores, or on a GPU with ``target="cuda"``); anything
+else is a plain loop. A dask array argument gives a lazy dask array computed
+block by block.
+"""
+import sys
+
+import numpy as np
+
+from ._tree import flatten, unflatten
+
+_TARGETS = (None, "cpu", "parallel", "cuda")
+
+
+def _is_dask(x):
+    da_mod = sys.modules.get("dask.array")
+    return da_mod is not None and isinstance(x, da_mod.Array)
+
+
+class VMap:
+    """``vmap(g)``: callable; see :func:`vmap`."""
+
+    def __init__(self, g, in_axes=0, target=None):
+        if not callable(g):
+            raise TypeError(f"vmap() needs a callable, got {type(g).__name__}")
+        if target not in _TARGETS:
+            raise ValueError(f"vmap(): target must be one of {_TARGETS[1:]}, got {target!r}")
+        if not (in_axes == 0 or in_axes is None or isinstance(in_axes, tuple)):
+            raise ValueError(f"vmap(): in_axes must be 0, None or a tuple of 0/None, "
+                             f"got {in_axes!r}")
+        self.g = g
+        self.in_axes = in_axes
+        self.target = target
+        self.__name__ = f"vmap({getattr(g, '__name__', 'g')})"
+
+    def _mapped(self, args):
+        if isinstance(self.in_axes, tuple):
+            if len(self.in_axes) != len(args):
+                raise ValueError(f"vmap(): in_axes has {len(self.in_axes)} entries for "
+                                 f"{len(args)} arguments")
+            for ax in self.in_axes:
+                if ax not in (0, None):
+                    raise ValueError(f"vmap(): in_axes entries must be 0 or None, got {ax!r}")
+            return [ax == 0 for ax in self.in_axes]
+        if self.in_axes is None:
+            return [False] * len(args)
+        return [isinstance(a, (np.ndarray, list)) and np.ndim(a) >= 1 or _is_dask(a)
+                or isinstance(a, tuple) for a in args]
+
+    def __call__(self, *args):
+        mapped = self._mapped(args)
+        if not any(mapped):
+            raise ValueError("vmap(): no argument to map over (give arrays with a leading "
+                             "batch axis, or set in_axes)")
+        if any(_is_dask(a) for a, m in zip(args, mapped) if m):
+            return _dask_map(self, args, mapped)
+        batch = None
+        for i, (a, m) in enumerate(zip(args, mapped)):
+            if not m:
+                continue
+            for leaf in flatten(a)[0]:
+                if np.ndim(leaf) == 0:
+                    raise ValueError(f"vmap(): argument {i} has no leading axis to map over")
+                n = np.shape(leaf)[0]
+                if batch is None:
+                    batch = n
+                elif n != batch:
+                    raise ValueError(f"vmap(): argument {i} has batch size {n}, "
+                                     f"earlier arguments have {batch}")
+        from ._compiled_hooks import compiled_vmap
+        out = compiled_vmap(self, args, mapped, batch)
+        if out is not NotImplemented:
+            return out
+        if self.target == "cuda":
+            raise TypeError("vmap(target='cuda') needs a dualad transform of a numba "
+                            "dispatcher (e.g. da.vmap(da.jacobian(njit_f), target='cuda'))")
+        return _loop(self.g, args, mapped, batch)
+
+
+def _slice(a, i):
+    leaves, treedef = flatten(a)
+    return unflatten(treedef, [np.asarray(leaf)[i] for leaf in leaves])
+
+
+def _loop(g, args, mapped, batch):
+    results = []
+    for i in range(batch):
+        call = [_slice(a, i) if m else a for a, m in zip(args, mapped)]
+        results.append(flatten(g(*call)))
+    if not results:
+        raise ValueError("vmap(): cannot map over an empty batch")
+    treedef = results[0][1]
+    columns = []
+    for k in range(len(results[0][0])):
+        shape = np.shape(results[0][0][k])
+        for i, (leaves, d) in enumerate(results):
+            if d != treedef or np.shape(leaves[k]) != shape:
+                raise ValueError(f"vmap(): g returned output of shape {np.shape(leaves[k])} "
+                                 f"at index {i} but {shape} at index 0")
+        columns.append(np.stack([np.asarray(r[0][k]) for r in results]))
+    return unflatten(treedef, columns)
+
+
+def _dask_map(vm, args, mapped):
+    import dask.array as dka
+    if any(m and not _is_dask(a) for a, m in zip(args, mapped)):
+        raise TypeError("vmap(): mix of dask and NumPy batch arguments; make them all dask arrays")
+    # One point tells the output's shape per point (and checks g on real data).
+    probe = vm(*[np.asarray(a[:1]) if m else a for a, m in zip(args, mapped)])
+    if isinstance(probe, tuple):
+        raise TypeError("vmap() over dask arrays supports a single array output")
+    rechunked = [a.rechunk({k: -1 for k in range(1, a.ndim)}) if m else a
+                 for a, m in zip(args, mapped)]
+    ref = next(a for a, m in zip(rechunked, mapped) if m)
+    for a, m in zip(rechunked, mapped):
+        if m and a.chunks[0] != ref.chunks[0]:
+            raise ValueError("vmap(): dask arguments must share their chunks along axis 0")
+    in_ndim, out_ndim = ref.ndim, probe.ndim
+    extra = {}
+    if out_ndim > in_ndim:
+        extra["new_axis"] = list(range(in_ndim, out_ndim))
+    elif out_ndim < in_ndim:
+        extra["drop_axis"] = list(range(out_ndim, in_ndim))
+    chunks = (ref.chunks[0],) + tuple((s,) for s in probe.shape[1:])
+    return dka.map_blocks(lambda *blocks: vm(*blocks), *rechunked, dtype=probe.dtype,
+                          chunks=chunks, meta=np.empty((0,) * out_ndim, probe.dtype), **extra)
+
+
+def vmap(g, in_axes=0, *, target=None):
+    """Return ``g`` mapped over the leading axis of its array arguments.
+
+    ``in_axes``: 0 maps every array argument (scalars are broadcast); a tuple
+    of 0/None chooses per argument. When ``g`` is a dualad transform of a
+    ``numba.njit`` function the whole batch runs as one compiled loop across
+    all cores (``target="cuda"``: on a GPU). Dask array arguments give a lazy
+    dask array.
+
+    >>> import numpy as np, dualad as da
+    >>> da.vmap(da.grad(lambda x: np.sum(x ** 3)))(np.ones((2, 3)))
+    array([[3., 3., 3.],
+           [3., 3., 3.]])
+    """
+    return VMap(g, in_axes, target)
