@@ -14,6 +14,8 @@ from ._base import DualNumber, is_real_scalar, lead
 
 _new = object.__new__
 _FLOAT_LADDERS = _rules.FLOAT_LADDERS
+_FUNCTIONS = _rules.FUNCTIONS
+_RULES_BY_UFUNC = _rules.RULES_BY_UFUNC
 
 
 def _scale(p, s):
@@ -295,6 +297,14 @@ class _TaggedScalar(DualNumber):
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method != "__call__" or kwargs:
             return NotImplemented
+        rule = _RULES_BY_UFUNC.get(ufunc)
+        if rule is not None and len(inputs) == 1 and inputs[0] is self:
+            # NumPy semantics: a domain error gives nan (with NumPy's warning), not
+            # an exception; only the failing case pays for the NumPy scalars.
+            try:
+                return self._apply1(rule)
+            except (ValueError, ZeroDivisionError, OverflowError):
+                return _FUNCTIONS[rule.name](_numpy_semantics(self))
         if any(isinstance(i, (np.ndarray, list)) for i in inputs) or any(
                 isinstance(i, DualNumber) and not isinstance(i, _TaggedScalar) for i in inputs):
             from ._array import array_ufunc_scalar_fallback
@@ -304,29 +314,34 @@ class _TaggedScalar(DualNumber):
         name = _COMPARE_UFUNCS.get(ufunc)
         if name is not None:
             return np.bool_(getattr(_value_of(inputs[0]), name)(_value_of(inputs[1])))
-        inputs = tuple(_numpy_semantics(i) for i in inputs)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            name = _ARITH_UFUNCS.get(ufunc)
-            if name is not None:
-                a, b = inputs
-                if isinstance(a, _TaggedScalar):
-                    return getattr(a, name)(b)
-                return getattr(b, "__r" + name[2:])(a)
-            if ufunc is np.negative:
-                return -inputs[0]
-            if ufunc is np.positive:
-                return inputs[0]
-            if ufunc is np.square:
-                return inputs[0] * inputs[0]
-            if ufunc is np.reciprocal:
-                return 1.0 / inputs[0]
-            rule = _rules.RULES_BY_UFUNC.get(ufunc)
-            if rule is None:
-                raise TypeError(
-                    f"dualad has no derivative rule for numpy.{ufunc.__name__}; "
-                    "register one with da.register(func, derivs) or write the "
-                    "function with dualad's elementary functions")
-            return _rules.FUNCTIONS[rule.name](*inputs)
+        try:
+            return _scalar_ufunc(ufunc, rule, inputs)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return _scalar_ufunc(ufunc, rule, tuple(_numpy_semantics(i) for i in inputs))
+
+
+def _scalar_ufunc(ufunc, rule, inputs):
+    """A NumPy ufunc on scalar duals (and real scalars)."""
+    name = _ARITH_UFUNCS.get(ufunc)
+    if name is not None:
+        a, b = inputs
+        if isinstance(a, _TaggedScalar):
+            return getattr(a, name)(b)
+        return getattr(b, "__r" + name[2:])(a)
+    if ufunc is np.negative:
+        return -inputs[0]
+    if ufunc is np.positive:
+        return inputs[0]
+    if ufunc is np.square:
+        return inputs[0] * inputs[0]
+    if ufunc is np.reciprocal:
+        return 1.0 / inputs[0]
+    if rule is None:
+        raise TypeError(
+            f"dualad has no derivative rule for numpy.{ufunc.__name__}; "
+            "register one with da.register(func, derivs) or write the "
+            "function with dualad's elementary functions")
+    return _FUNCTIONS[rule.name](*inputs)
 
 
 def _not_scalar_operands(rule, x, y):

@@ -1,0 +1,66 @@
+"""Shared helpers for the benchmarks: timing, peers, printing ratios.
+
+Timings are the best of several repeats (machines here are shared and
+noisy); every script prints ratios, which are what the notes quote.
+"""
+import importlib
+import os
+import subprocess
+import sys
+import time
+
+
+def best_time(fn, repeat=7, number=None, budget=0.2):
+    """Best wall time of one call of fn (seconds), over `repeat` batches."""
+    fn()  # warm-up (compilation, caches)
+    if number is None:
+        t0 = time.perf_counter()
+        fn()
+        once = max(time.perf_counter() - t0, 1e-7)
+        number = max(1, int(budget / once))
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - t0) / number)
+    return best
+
+
+def optional(name):
+    """Import an optional peer (jax, torch, num_dual) or return None."""
+    try:
+        return importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - any import failure means 'not installed'
+        return None
+
+
+def fmt_time(t):
+    if t < 1e-6:
+        return f"{t * 1e9:8.1f} ns"
+    if t < 1e-3:
+        return f"{t * 1e6:8.2f} us"
+    if t < 1:
+        return f"{t * 1e3:8.2f} ms"
+    return f"{t:8.3f} s "
+
+
+def table(title, rows, baseline):
+    """Print rows of (name, seconds) with the ratio to the row named `baseline`."""
+    base = dict(rows).get(baseline)
+    print(f"\n{title}")
+    for name, t in rows:
+        if t is None:
+            print(f"  {name:38s} {'n/a':>11s}")
+            continue
+        ratio = f"{t / base:7.2f}x {baseline}" if base else ""
+        print(f"  {name:38s} {fmt_time(t)}   {ratio}")
+
+
+def run_python(code, env=None):
+    """Run `code` in a fresh Python process; return its stdout (for cold/cached latency)."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=full_env, check=True)
+    return out.stdout
