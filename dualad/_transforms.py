@@ -190,11 +190,13 @@ def _evaluate(f, args, argnums, chunk, who):
     n = inputs.n
     passes = chunk_sizes(n, chunk, PYTHON_CHUNK)
     values = blocks = treedef = None
+    first = True
     for start, c in passes:
         tag = next_tag()
         out = f(*inputs.seeded_args(start, c, tag))
         leaves, this_def = flatten(out)
-        if treedef is None:
+        if first:
+            first = False
             treedef = this_def
             values = [None] * len(leaves)
             blocks = [[] for _ in leaves]

@@ -1,0 +1,35 @@
+"""The reference list of differentiable functions, generated from the rule table.
+
+``python -m dualad.docs_rules > docs/rules.md`` regenerates docs/rules.md; a
+test checks that the checked-in file matches the table.
+"""
+from ._rules import OPERATORS, RULES
+
+
+def rules_markdown():
+    """Return docs/rules.md: every rule of the table, its NumPy names and conventions."""
+    lines = [
+        "# Differentiable functions",
+        "",
+        "Generated from the rule table (`dualad/_rules.py`) by "
+        "`python -m dualad.docs_rules > docs/rules.md`; do not edit by hand.",
+        "",
+        "Each function works on floats, NumPy arrays, `Dual`, `HyperDual`, `DualArray`",
+        "and inside `@numba.njit` code (`math.<name>` / `np.<ufunc>`), to any nesting depth.",
+        "",
+        "| dualad | arity | NumPy ufuncs | sampled domain (tests) | kind | convention |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in RULES:
+        name = "log(x, base)" if r.name == "log_base" else f"{r.name}({', '.join(r.argnames)})"
+        ufuncs = ", ".join(f"`np.{u}`" for u in r.ufuncs) or "-"
+        domain = " x ".join(f"[{lo:g}, {hi:g}]" for lo, hi in r.domain)
+        lines.append(f"| `{name}` | {r.arity} | {ufuncs} | {domain} | {r.kind} | {r.note or '-'} |")
+    lines += [
+        "",
+        "Operators implemented by each number type (product and quotient rules per type; "
+        "quotients never form `b*b`): " + ", ".join(f"`{o}`" for o in OPERATORS) + ".",
+        "Comparisons compare values. `polygamma(n, x)` and `digamma(x)` are also available.",
+        "",
+    ]
+    return "\n".join(lines)

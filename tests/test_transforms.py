@@ -1,0 +1,227 @@
+"""Multivariate transforms on plain Python/NumPy functions: values, shapes, errors."""
+import math
+
+import numpy as np
+import pytest
+
+import dualad as da
+
+
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def rosenbrock_grad(x):
+    g = np.zeros_like(x)
+    g[:-1] = -400.0 * x[:-1] * (x[1:] - x[:-1] ** 2) - 2.0 * (1.0 - x[:-1])
+    g[1:] += 200.0 * (x[1:] - x[:-1] ** 2)
+    return g
+
+
+def rosenbrock_hess(x):
+    n = x.size
+    H = np.zeros((n, n))
+    for i in range(n - 1):
+        H[i, i] += 1200.0 * x[i] ** 2 - 400.0 * x[i + 1] + 2.0
+        H[i, i + 1] += -400.0 * x[i]
+        H[i + 1, i] += -400.0 * x[i]
+        H[i + 1, i + 1] += 200.0
+    return H
+
+
+# ---------------------------------------------------------------- scalars ---
+
+def test_grad_of_scalars_with_argnums():
+    f = lambda x, y: x * x * y + da.sin(y)  # noqa: E731
+    assert da.grad(f)(1.0, 2.0) == pytest.approx(4.0, rel=1e-15)
+    gx, gy = da.grad(f, argnums=(0, 1))(1.0, 2.0)
+    assert (gx, gy) == (pytest.approx(4.0), pytest.approx(1.0 + math.cos(2.0)))
+    assert da.grad(f, argnums=-1)(1.0, 2.0) == pytest.approx(1.0 + math.cos(2.0))
+
+
+def test_ints_are_promoted():
+    f = lambda x, y: x * y ** 2  # noqa: E731
+    g = da.grad(f, argnums=(0, 1))(2, 3)
+    assert g == (pytest.approx(9.0), pytest.approx(12.0))
+    assert isinstance(g[0], float)
+    J = da.jacobian(lambda x: x * 2)(np.array([1, 2, 3]))
+    assert J.dtype == np.float64
+    np.testing.assert_array_equal(J, 2.0 * np.eye(3))
+
+
+def test_value_and_grad_returns_both():
+    v, g = da.value_and_grad(lambda x, y: x * y, argnums=(0, 1))(2.0, 3.0)
+    assert v == 6.0 and g == (3.0, 2.0)
+
+
+def test_hessian_of_scalars_mixed_blocks():
+    f = lambda x, y: x * x * y + da.sin(y)  # noqa: E731
+    H = da.hessian(f, argnums=(0, 1))(1.0, 2.0)
+    expected = ((2 * 2.0, 2 * 1.0), (2 * 1.0, -math.sin(2.0)))
+    for i in range(2):
+        for j in range(2):
+            assert H[i][j] == pytest.approx(expected[i][j], rel=1e-14)
+
+
+def test_jvp_scalars():
+    v, t = da.jvp(lambda x, y: x * da.exp(y), (2.0, 0.5), (1.0, -1.0))
+    assert v == pytest.approx(2.0 * math.exp(0.5))
+    assert t == pytest.approx(math.exp(0.5) - 2.0 * math.exp(0.5))
+
+
+def test_tuple_outputs_outputs_outer_argnums_inner():
+    J = da.jacobian(lambda x, y: (x * y, x + y, 3.0), argnums=(0, 1))(2.0, 5.0)
+    assert J[0] == (5.0, 2.0)
+    assert J[1] == (1.0, 1.0)
+    assert J[2] == (0.0, 0.0)
+
+
+# ----------------------------------------------------------------- arrays ---
+
+@pytest.mark.parametrize("n", [2, 5])
+def test_rosenbrock_grad_and_hessian_against_hand_derived(n):
+    x = np.linspace(-0.7, 1.3, n)
+    np.testing.assert_allclose(da.grad(rosenbrock)(x), rosenbrock_grad(x), rtol=1e-14, atol=1e-12)
+    H = da.hessian(rosenbrock)(x)
+    assert H.shape == (n, n)
+    np.testing.assert_allclose(H, rosenbrock_hess(x), rtol=1e-14, atol=1e-11)
+
+
+def test_jacobian_of_tanh_affine():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((7, 4))
+    x = rng.standard_normal(4)
+    J = da.jacobian(lambda x: np.tanh(A @ x))(x)
+    expected = (1.0 - np.tanh(A @ x) ** 2)[:, None] * A
+    np.testing.assert_allclose(J, expected, rtol=1e-13, atol=1e-14)
+
+
+def test_jacobian_shapes_follow_jax():
+    X = np.ones((2, 3))
+    f = lambda X: np.sin(X).T  # noqa: E731  (3, 2) output
+    assert da.jacobian(f)(X).shape == (3, 2, 2, 3)
+    assert da.grad(lambda X: np.sum(X ** 2))(X).shape == (2, 3)
+    assert da.hessian(lambda X: np.sum(X ** 3))(X).shape == (2, 3, 2, 3)
+
+
+def test_chunking_gives_the_same_jacobian():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(11)
+    f = lambda x: np.cumsum(np.sin(x) * x[::-1])  # noqa: E731
+    full = da.jacobian(f)(x)
+    for chunk in (1, 3, 4, 11, 50):
+        np.testing.assert_allclose(da.jacobian(f, chunk=chunk)(x), full, rtol=0, atol=0)
+
+
+def test_float32_stays_float32():
+    x = np.array([0.5, 1.5], dtype=np.float32)
+    J = da.jacobian(lambda x: np.exp(x) * x[0])(x)
+    assert J.dtype == np.float32
+    H = da.hessian(lambda x: np.sum(x ** 3))(x)
+    assert H.dtype == np.float32
+    np.testing.assert_allclose(H, np.diag(6 * x), rtol=1e-6)
+
+
+def test_tuple_argument_tree():
+    f = lambda p: p[0] * np.sum(p[1] ** 2)  # noqa: E731
+    g = da.grad(f)((2.0, np.array([1.0, 3.0])))
+    assert isinstance(g, tuple) and g[0] == pytest.approx(10.0)
+    np.testing.assert_allclose(g[1], [4.0, 12.0])
+
+
+def test_mixed_second_derivative_tensor_of_matrix_product():
+    n = 3
+    rng = np.random.default_rng(2)
+    X, Y = rng.standard_normal((n, n)), rng.standard_normal((n, n))
+    T = da.jacobian(da.jacobian(lambda X, Y: X @ X @ Y, argnums=0), argnums=1)(X, Y)
+    assert T.shape == (n,) * 6
+    # T[i, j, a, b, k, l] = d^2 (XXY)_ij / dX_ab dY_kl = ((E_ab X + X E_ab) F_kl)_ij
+    exact = np.zeros((n,) * 6)
+    for a in range(n):
+        for b in range(n):
+            E = np.zeros((n, n))
+            E[a, b] = 1.0
+            dXX = E @ X + X @ E
+            for k in range(n):
+                for l in range(n):
+                    F = np.zeros((n, n))
+                    F[k, l] = 1.0
+                    exact[:, :, a, b, k, l] = dXX @ F
+    np.testing.assert_allclose(T, exact, rtol=1e-14, atol=1e-14)
+
+
+def test_jvp_arrays_matches_jacobian():
+    rng = np.random.default_rng(3)
+    x, t = rng.standard_normal(5), rng.standard_normal(5)
+    f = lambda x: np.sin(x) * np.sum(x ** 2)  # noqa: E731
+    y, jt = da.jvp(f, (x,), (t,))
+    np.testing.assert_allclose(y, f(x))
+    np.testing.assert_allclose(jt, da.jacobian(f)(x) @ t, rtol=1e-13)
+
+
+def test_vmap_plain_loop_matches_per_point():
+    X = np.random.default_rng(4).standard_normal((6, 3))
+    g = da.grad(lambda x: np.sum(np.sin(x) * x))
+    out = da.vmap(g)(X)
+    np.testing.assert_allclose(out, np.stack([g(x) for x in X]))
+    assert da.vmap(g)(X[:1]).shape == (1, 3)
+
+
+def test_scipy_minimize_trust_exact_with_dualad_callbacks():
+    scipy_optimize = pytest.importorskip("scipy.optimize")
+    x0 = np.array([1.3, 0.7, 0.8, 1.9, 1.2])
+    res = scipy_optimize.minimize(rosenbrock, x0, jac=da.grad(rosenbrock),
+                                  hess=da.hessian(rosenbrock), method="trust-exact")
+    ref = scipy_optimize.minimize(scipy_optimize.rosen, x0, jac=scipy_optimize.rosen_der,
+                                  hess=scipy_optimize.rosen_hess, method="trust-exact")
+    assert res.success
+    np.testing.assert_allclose(res.x, np.ones(5), atol=1e-5)
+    # exact derivatives: the same iterates as SciPy's hand-written rosen_der/rosen_hess
+    assert res.nit == ref.nit
+    np.testing.assert_allclose(res.x, ref.x, rtol=1e-10)
+
+
+def test_check_derivatives_passes_and_catches_a_wrong_rule():
+    assert da.check_derivatives(rosenbrock, np.array([0.3, -0.2, 0.9]), order=2) <= 1.0
+
+    @da.custom_derivative((lambda x: 2.0 * da.cos(x),))  # deliberately wrong: factor 2
+    def bad_sin(x):
+        return da.sin(x)
+
+    with pytest.raises(AssertionError, match="differs"):
+        da.check_derivatives(lambda x: bad_sin(x) * 1.0, 0.4)
+
+
+# ----------------------------------------------------------------- errors ---
+
+def test_grad_of_vector_output_points_to_jacobian():
+    with pytest.raises(ValueError, match="scalar.*jacobian"):
+        da.grad(lambda x: x * 2.0)(np.ones(3))
+
+
+def test_argnums_out_of_range():
+    with pytest.raises(ValueError, match="argnums 2 is out of range"):
+        da.grad(lambda x, y: x * y, argnums=2)(1.0, 2.0)
+    with pytest.raises(TypeError, match="argnums"):
+        da.grad(lambda x: x, argnums="0")(1.0)
+
+
+def test_non_numeric_inputs_name_the_argument():
+    with pytest.raises(TypeError, match="argument 0"):
+        da.grad(lambda x: x)("abc")
+    with pytest.raises(TypeError, match="argument 1"):
+        da.jacobian(lambda x, y: x, argnums=1)(1.0, None)
+    with pytest.raises(TypeError, match="dtype"):
+        da.jacobian(lambda x: x)(np.array(["a", "b"]))
+
+
+def test_vmap_batch_mismatch_and_bad_outputs():
+    with pytest.raises(ValueError, match="batch size 3"):
+        da.vmap(lambda x, y: x + y)(np.ones(2), np.ones(3))
+    with pytest.raises(ValueError, match="shape"):
+        da.vmap(lambda x: np.ones(int(x) + 1))(np.array([0.0, 1.0]))
+
+
+def test_bad_chunk():
+    with pytest.raises(ValueError, match="chunk"):
+        da.jacobian(lambda x: x, chunk=0)
