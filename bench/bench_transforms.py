@@ -177,7 +177,7 @@ def numdual_versions():
         for i in range(n):
             xp = x[(i + 1) % n]
             out.append((xp - x[i - 2]) * x[i - 1] - x[i] + 8.0
-                       + 0.1 * (-1.0 / x[i]).exp() * (1.0 + xp * xp).ln())
+                       + 0.1 * (-1.0 / x[i]).exp() * (1.0 + xp * xp).log())
         return out
 
     def rosen(x):

@@ -245,7 +245,7 @@ class Jacobian(_Transform):
 
     def __call__(self, *args):
         if self._compiled():
-            from ._compiled import compiled_transform
+            from ._batch import compiled_transform
             return compiled_transform(self, args)
         single, nums = _normalize_argnums(self.argnums, len(args), self.kind)
         inputs, treedef, values, jac = _evaluate(self.f, args, nums, self.chunk, self.kind)
@@ -257,7 +257,7 @@ class ValueAndGrad(_Transform):
 
     def __call__(self, *args):
         if self._compiled():
-            from ._compiled import compiled_transform
+            from ._batch import compiled_transform
             return compiled_transform(self, args)
         single, nums = _normalize_argnums(self.argnums, len(args), self.kind)
         inputs, treedef, values, jac = _evaluate(self.f, args, nums, self.chunk, self.kind)
@@ -280,7 +280,7 @@ class Hessian(_Transform):
 
     def __call__(self, *args):
         if self._compiled():
-            from ._compiled import compiled_transform
+            from ._batch import compiled_transform
             return compiled_transform(self, args)
         inner = Grad(self.f, self.argnums, self.chunk)
         return Jacobian(inner, self.argnums, self.chunk)(*args)
@@ -353,7 +353,7 @@ def jvp(f, primals, tangents):
         raise ValueError(f"jvp(): {len(primals)} primals but {len(tangents)} tangents")
     from ._numba_support import is_dispatcher
     if is_dispatcher(f):
-        from ._compiled import compiled_jvp
+        from ._batch import compiled_jvp
         return compiled_jvp(f, primals, tangents)
     tag = next_tag()
     args = []

@@ -1,0 +1,89 @@
+"""Arrays of duals inside nopython code.
+
+A numba array may hold any type that has a data model, so an array of
+``Dual`` structs is a plain ``types.Array(DualType, ndim, layout)``: numba's
+own machinery then gives a user's function, unchanged, ``x[i]``, ``len(x)``,
+``x.shape``, slicing, iteration, ``np.empty_like(x)``, ``np.zeros_like(x)``,
+``np.empty(n, dtype=x.dtype)``, ``out[i] = dual`` (and ``out[i] = 0.0``,
+through the float-to-dual cast), ``.copy()``. Storing a dual into a float
+array has no cast, so it stays a compile-time error (made explicit below).
+
+What numba lacks is a NumPy dtype for such arrays (it wants one to build the
+Python wrapper of a function that takes or returns them): ``as_dtype`` is
+taught an opaque record of the struct's exact size. Dual arrays never cross
+into Python in dualad's transforms; the dtype only lets numba compile.
+"""
+import operator
+
+import numpy as np
+from numba.core import cgutils, types
+from numba.core.errors import TypingError
+from numba.extending import intrinsic, overload
+from numba.np import numpy_support
+from numba.np.arrayobj import _empty_nd_impl
+
+from .types import OVERLOAD, DualNumberType, is_dual
+
+_original_as_dtype = numpy_support.as_dtype
+
+
+def _as_dtype(nbtype):
+    if isinstance(nbtype, DualNumberType):
+        from numba.core.registry import cpu_target
+        ctx = cpu_target.target_context
+        size = ctx.get_abi_sizeof(ctx.get_data_type(nbtype))
+        return np.dtype((np.void, size))
+    return _original_as_dtype(nbtype)
+
+
+if numpy_support.as_dtype is not _as_dtype:
+    numpy_support.as_dtype = _as_dtype
+
+
+@intrinsic(target="generic")
+def empty_dual_array(typingctx, n, template):
+    """A new 1-D C-contiguous array of n numbers of ``template``'s dual type."""
+    if not (isinstance(n, types.Integer) and is_dual(template)):
+        return None
+    arrty = types.Array(template, 1, "C")
+
+    def codegen(context, builder, sig, args):
+        size = context.cast(builder, args[0], n, types.intp)
+        ary = _empty_nd_impl(context, builder, arrty, [size])
+        return ary._getvalue()
+    return arrty(n, template), codegen
+
+
+@intrinsic(prefer_literal=True, target="generic")
+def replace_item(typingctx, tup, k, value):
+    """A copy of the tuple ``tup`` with item k (a constant) replaced by value (any type)."""
+    if not (isinstance(tup, types.BaseTuple) and isinstance(k, types.IntegerLiteral)):
+        return None
+    idx = k.literal_value
+    if not 0 <= idx < len(tup):
+        raise TypingError(f"replace_item: index {idx} out of range for {len(tup)} items")
+    items = list(tup.types) if isinstance(tup, types.Tuple) else [tup.dtype] * len(tup)
+    items[idx] = value
+    out = types.Tuple(items)
+
+    def codegen(context, builder, sig, args):
+        vals = cgutils.unpack_tuple(builder, args[0], len(tup))
+        vals[idx] = args[2]
+        for i, v in enumerate(vals):
+            if i != idx:
+                context.nrt.incref(builder, items[i], v)
+            else:
+                context.nrt.incref(builder, value, v)
+        return context.make_tuple(builder, out, vals)
+    return out(tup, k, value), codegen
+
+
+@overload(operator.setitem, **OVERLOAD)
+def _refuse_dual_into_float_array(arr, idx, value):
+    if (isinstance(arr, types.Array) and not is_dual(arr.dtype)
+            and (is_dual(value) or isinstance(value, types.Array) and is_dual(value.dtype))):
+        raise TypingError(
+            f"storing a {value} into an array of {arr.dtype} would drop its derivative. "
+            "Allocate the output like the input, e.g. out = np.empty_like(x) or "
+            "np.empty(n, dtype=x.dtype), so that it holds duals when x does.")
+    return None
