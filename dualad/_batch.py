@@ -15,18 +15,21 @@ Kernels are generated per (function, kind, argument, chunk) and kept.
 """
 import math
 import operator
+from concurrent.futures import ThreadPoolExecutor
 
+import numba
 import numpy as np
-from numba import njit, prange
+from numba import literally, njit
 from numba.core import cgutils, types
 from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
 from . import _jit  # noqa: F401  (registers the compiled number types)
 from ._jit.api import partial, partials_zero, seed
-from ._jit.arrays import empty_dual_array, replace_item
+from ._jit.arrays import dual_buffer, empty_dual_array, replace_item
 from ._jit.intrinsics import innermost, make_dual
 from ._jit.types import OVERLOAD, DualType, is_dual, is_real
+from ._scalar import Dual
 from ._transforms import _check_chunk, _normalize_argnums
 from ._tree import as_float_input
 
@@ -42,35 +45,6 @@ def compiled_chunk(n, chunk):
 
 
 # ------------------------------------------------------------ nopython parts --
-
-def _make_seeders(C):
-    @njit
-    def seed_into(xf, xd, start):
-        for i in range(xf.shape[0]):
-            j = i - start
-            if j >= 0 and j < C:
-                xd[i] = seed(xf[i], j, C)
-            else:
-                xd[i] = make_dual(xf[i], partials_zero(xf.dtype, C))
-
-    @njit
-    def seed_scalar(x, start):
-        # A scalar argument is one direction: it always sits in the first chunk.
-        return seed(x, 0, C)
-
-    @njit
-    def seed_nested_into(xf, xd, start, row):
-        # Outer level: direction e_row (one partial); inner: chunk [start, start + C).
-        for i in range(xf.shape[0]):
-            j = i - start
-            if j >= 0 and j < C:
-                inner = seed(xf[i], j, C)
-            else:
-                inner = make_dual(xf[i], partials_zero(xf.dtype, C))
-            xd[i] = make_dual(inner, 1.0 if i == row else 0.0)
-
-    return seed_into, seed_scalar, seed_nested_into
-
 
 def store_partials(y, out, start, n):
     """Write the partials of y (dual scalar or array, depth 1) into out[:, start:start+C]."""
@@ -90,13 +64,12 @@ def _store_partials(y, out, start, n):
         C = y.dtype.n
 
         def impl(y, out, start, n):
-            i = 0
-            for v in np.nditer(y):
-                d = v.item()
+            yf = y if y.ndim == 1 else y.reshape(y.size)
+            for i in range(yf.shape[0]):
+                d = yf[i]
                 for k in range(C):
                     if start + k < n:
                         out[i, start + k] = partial(d, k)
-                i += 1
         return impl
     if is_real(y) or (isinstance(y, types.Array) and is_real(y.dtype)):
         return lambda y, out, start, n: None
@@ -136,10 +109,9 @@ def _store_values(y, vals):
         return impl
     if isinstance(y, types.Array) and (is_dual(y.dtype) or is_real(y.dtype)):
         def impl(y, vals):
-            i = 0
-            for v in np.nditer(y):
-                vals[i] = innermost(v.item())
-                i += 1
+            yf = y if y.ndim == 1 else y.reshape(y.size)
+            for i in range(yf.shape[0]):
+                vals[i] = innermost(yf[i])
         return impl
 
 
@@ -180,72 +152,118 @@ def take_point(typingctx, args, b, mask):
 
 # ------------------------------------------------------------------ kernels --
 
-_KERNELS = {}
+# Module-level kernels, cached on disk (cache=True): the user's function is an
+# argument (numba dispatchers are first-class), and the argument index K, the
+# chunk C and the batch mask are compile-time constants (numba.literally).
+
+@njit(cache=True)
+def _seed_chunk(xf, xd, start, C):
+    for i in range(xf.shape[0]):
+        j = i - start
+        if j >= 0 and j < C:
+            xd[i] = seed(xf[i], j, C)
+        else:
+            xd[i] = make_dual(xf[i], partials_zero(xf.dtype, C))
 
 
-def _kernels(f, kind, K, C, scalar_arg, shape_rank, mask=0):
-    key = (f, kind, K, C, scalar_arg, shape_rank, mask)
-    found = _KERNELS.get(key)
-    if found is not None:
-        return found
-    seed_into, seed_scalar, seed_nested_into = _make_seeders(C)
+@njit(cache=True)
+def _seed_rows(xf, xd, start, C, row):
+    # Outer level: direction e_row (one partial); inner: the chunk [start, start + C).
+    for i in range(xf.shape[0]):
+        j = i - start
+        if j >= 0 and j < C:
+            inner = seed(xf[i], j, C)
+        else:
+            inner = make_dual(xf[i], partials_zero(xf.dtype, C))
+        xd[i] = make_dual(inner, 1.0 if i == row else 0.0)
 
-    if kind == "jacobian" and scalar_arg:
-        @njit
-        def point(args, x, out, vals):
-            n = 1
-            y = f(*replace_item(args, K, seed_scalar(x, 0)))
+
+@njit(cache=True)
+def jacobian_point(f, args, K, C, x, out, vals):
+    """Jacobian of f(*args) w.r.t. args[K] (1-D array x) into out (m, n), values into vals."""
+    literally(K)
+    literally(C)
+    n = x.shape[0]
+    xd = empty_dual_array(n, seed(x[0], 0, C))
+    for start in range(0, n, C):
+        _seed_chunk(x, xd, start, C)
+        y = f(*replace_item(args, K, xd))
+        if start == 0:
             store_values(y, vals)
-            store_partials(y, out, 0, n)
-    elif kind == "jacobian":
-        @njit
-        def point(args, x, out, vals):
-            xf = x.ravel()
-            n = xf.shape[0]
-            xd = empty_dual_array(n, seed(xf[0], 0, C))
-            xs = xd.reshape(x.shape)
-            for start in range(0, n, C):
-                seed_into(xf, xd, start)
-                y = f(*replace_item(args, K, xs))
-                if start == 0:
-                    store_values(y, vals)
-                store_partials(y, out, start, n)
-    elif kind == "hessian" and scalar_arg:
-        @njit
-        def point(args, x, out, vals):
-            xd = make_dual(seed_scalar(x, 0), 1.0)
+        store_partials(y, out, start, n)
+
+
+@njit(cache=True)
+def jacobian_point_scalar(f, args, K, C, x, out, vals):
+    """Jacobian of f(*args) w.r.t. the scalar args[K] = x."""
+    literally(K)
+    literally(C)
+    y = f(*replace_item(args, K, seed(x, 0, C)))
+    store_values(y, vals)
+    store_partials(y, out, 0, 1)
+
+
+@njit(cache=True)
+def hessian_point(f, args, K, C, x, out, vals):
+    """Hessian of the scalar f(*args) w.r.t. args[K] (1-D array x) into out (n, n)."""
+    literally(K)
+    literally(C)
+    n = x.shape[0]
+    xd = empty_dual_array(n, make_dual(seed(x[0], 0, C), 1.0))
+    for row in range(n):
+        for start in range(0, n, C):
+            if start + C <= row:
+                continue
+            _seed_rows(x, xd, start, C, row)
             y = f(*replace_item(args, K, xd))
-            store_values(y, vals)
-            store_second(y, out, 0, 1, 0)
-    elif kind == "hessian":
-        @njit
-        def point(args, x, out, vals):
-            xf = x.ravel()
-            n = xf.shape[0]
-            xd = empty_dual_array(n, make_dual(seed(xf[0], 0, C), 1.0))
-            xs = xd.reshape(x.shape)
-            for row in range(n):
-                for start in range(0, n, C):
-                    seed_nested_into(xf, xd, start, row)
-                    y = f(*replace_item(args, K, xs))
-                    if row == 0 and start == 0:
-                        store_values(y, vals)
-                    store_second(y, out, start, n, row)
-    else:
-        raise AssertionError(kind)
+            if row == 0 and start == 0:
+                store_values(y, vals)
+            store_second(y, out, start, n, row)
+    for i in range(n):
+        for j in range(i):
+            out[i, j] = out[j, i]
 
-    @njit
-    def one(args, x, out, vals):
-        point(args, x, out, vals)
 
-    @njit(parallel=True)
-    def batch(args, X, OUT, VALS):
-        for b in prange(X.shape[0]):
-            point(take_point(args, b, mask), X[b], OUT[b], VALS[b])
+@njit(cache=True)
+def hessian_point_scalar(f, args, K, C, x, out, vals):
+    """Second derivative of the scalar f(*args) w.r.t. the scalar args[K] = x."""
+    literally(K)
+    literally(C)
+    y = f(*replace_item(args, K, make_dual(seed(x, 0, C), 1.0)))
+    store_values(y, vals)
+    store_second(y, out, 0, 1, 0)
 
-    found = (one, batch)
-    _KERNELS[key] = found
-    return found
+
+def _batch_kernel(point):
+    # A serial loop over [lo, hi) that releases the GIL; vmap runs one per core
+    # from Python threads. (prange compiles twice as slowly, for the same speed.)
+    @njit(nogil=True, cache=True)
+    def batch(f, args, K, C, mask, X, OUT, VALS, lo, hi):
+        literally(K)
+        literally(C)
+        literally(mask)
+        for b in range(lo, hi):
+            point(f, take_point(args, b, mask), K, C, X[b], OUT[b], VALS[b])
+    return batch
+
+
+def _run_parallel(kernel, f, args, K, C, mask, X, out, vals):
+    """Run ``kernel`` over the batch, split into one block per core."""
+    n = X.shape[0]
+    workers = max(1, min(numba.config.NUMBA_NUM_THREADS, n // 64 or 1))
+    bounds = np.linspace(0, n, workers + 1).astype(np.int64)
+    # Compile (and run the first block) in this thread, then the rest in parallel.
+    kernel(f, args, K, C, mask, X, out, vals, bounds[0], bounds[1])
+    if workers == 1:
+        return
+    with ThreadPoolExecutor(workers - 1) as pool:
+        list(pool.map(lambda i: kernel(f, args, K, C, mask, X, out, vals,
+                                       bounds[i], bounds[i + 1]), range(1, workers)))
+
+
+POINT_KERNELS = {("jacobian", False): jacobian_point, ("jacobian", True): jacobian_point_scalar,
+                 ("hessian", False): hessian_point, ("hessian", True): hessian_point_scalar}
+BATCH_KERNELS = {key: _batch_kernel(point) for key, point in POINT_KERNELS.items()}
 
 
 # ------------------------------------------------------------ Python side ---
@@ -274,29 +292,122 @@ def _probe(f, args, who):
     return y
 
 
+def _numba_float(dtype):
+    return types.float32 if dtype == np.float32 else types.float64
+
+
+def _split_output(y, who):
+    """(values, partials with a trailing chunk axis) of one call's output."""
+    if isinstance(y, np.ndarray) and y.dtype.names == ("value", "partials"):
+        p = y["partials"]
+        return y["value"], p if p.ndim > y.ndim else p[..., None]
+    if isinstance(y, Dual):
+        p = y._p
+        return np.asarray(y.value), np.atleast_1d(np.asarray(p))
+    if isinstance(y, tuple):
+        raise TypeError(f"{who} of a numba function returning a tuple is not compiled yet; "
+                        "return one array (np.concatenate the parts) or use a plain "
+                        "Python function")
+    y = np.asarray(y)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: f must return real numbers or an array of them, "
+                        f"got {y.dtype}")
+    return y, None
+
+
+def _seeded(x, scalar, nbtype, start, c, C):
+    """The argument x seeded with directions [start, start + c) as numba duals."""
+    if scalar:
+        one = x.dtype.type(1) if isinstance(x, np.floating) else 1.0
+        return Dual(x, one if C == 1 else np.eye(C, dtype=np.asarray(x).dtype)[0])
+    buf = dual_buffer(nbtype, x.shape)
+    flat = buf.reshape(-1)
+    flat["value"] = x.reshape(-1)
+    p = flat["partials"]
+    idx = np.arange(start, start + c)
+    if C == 1:
+        p[idx] = 1
+    else:
+        p[idx, idx - start] = 1
+    return buf
+
+
 def _run_one(transform, args, K, kind):
+    """One compiled transform at one point: the user's dispatcher is called from
+    Python on seeded duals (its own compiled, disk-cacheable specialisation)."""
     who = transform.kind
+    f = transform.f
     args = list(args)
     x, scalar = _prepare_arg(args[K], who, K)
-    args[K] = x
-    y0 = _probe(transform.f, args, who)
     n = 1 if scalar else x.size
-    m = y0.size
-    if kind == "hessian" and m != 1:
-        raise ValueError(f"{who}: f must return a scalar, got shape {y0.shape}; "
-                         "use jacobian(jacobian(f)) for vector-valued functions")
-    C = compiled_chunk(n, transform.chunk)
-    one, _ = _kernels(transform.f, kind, K, C, scalar, None if scalar else x.ndim)
-    dtype = np.result_type(np.asarray(x).dtype, np.float32)
-    out = np.zeros((n, n) if kind == "hessian" else (m, n), dtype=dtype)
-    vals = np.zeros(m, dtype=dtype)
-    one(tuple(args), x, out, vals)
     in_shape = () if scalar else x.shape
+    C = compiled_chunk(n, transform.chunk)
+    base = _numba_float(np.asarray(x).dtype)
+    dtype = np.asarray(x).dtype
     if kind == "hessian":
-        res = out.reshape(in_shape + in_shape)
-    else:
-        res = out.reshape(y0.shape + in_shape)
-    return vals.reshape(y0.shape), res
+        return _hessian_one(f, args, K, x, scalar, n, in_shape, C, base, dtype, who)
+    nbtype = DualType(base, C)
+    values, blocks = None, []
+    for start in range(0, n, C):
+        c = min(C, n - start)
+        args[K] = _seeded(x, scalar, nbtype, start, c, C)
+        v, p = _split_output(f(*args), who)
+        if values is None:
+            values = v
+        blocks.append(np.zeros(np.shape(v) + (c,), dtype) if p is None else p[..., :c])
+    J = blocks[0] if len(blocks) == 1 else np.concatenate(blocks, axis=-1)
+    values = np.asarray(values)
+    return values.astype(dtype, copy=False), J.astype(dtype, copy=False).reshape(
+        values.shape + in_shape)
+
+
+def _hessian_one(f, args, K, x, scalar, n, in_shape, C, base, dtype, who):
+    # Rows r of the Hessian: outer direction e_r over inner chunks of columns;
+    # chunks entirely left of the diagonal are skipped and mirrored at the end.
+    H = np.zeros((n, n), dtype)
+    nbtype = DualType(DualType(base, C), 1)
+    value = None
+    for r in range(n):
+        for start in range(0, n, C):
+            c = min(C, n - start)
+            if start + c <= r:
+                continue
+            if scalar:
+                arg = Dual(_seeded(x, True, None, 0, 1, C), Dual(1.0, 0.0 if C == 1 else np.zeros(C)))
+            else:
+                arg = dual_buffer(nbtype, x.shape)
+                flat = arg.reshape(-1)
+                flat["value"]["value"] = x.reshape(-1)
+                inner = flat["value"]["partials"]
+                idx = np.arange(start, start + c)
+                if C == 1:
+                    inner[idx] = 1
+                else:
+                    inner[idx, idx - start] = 1
+                flat["partials"]["value"][r] = 1
+            args[K] = arg
+            y = f(*args)
+            if isinstance(y, Dual):
+                if value is None:
+                    value = _innermost_value(y)
+                row = y._p
+                row = np.atleast_1d(np.asarray(row._p if isinstance(row, Dual) else 0.0))
+                H[r, start:start + c] = np.broadcast_to(row, (C,))[:c]
+            elif np.ndim(y) == 0 and np.asarray(y).dtype.kind in "biuf":
+                value = y if value is None else value
+            else:
+                raise ValueError(f"{who}: f must return a scalar, got "
+                                 f"{type(y).__name__} {np.shape(y)}; use "
+                                 "jacobian(jacobian(f)) for vector-valued functions")
+    lower = np.tril_indices(n, -1)
+    H[lower] = H.T[lower]
+    return np.asarray(value, dtype), H.reshape(in_shape + in_shape)
+
+
+def _innermost_value(y):
+    while isinstance(y, Dual):
+        y = y.value
+    return y
 
 
 def _scalar_out(a):
@@ -354,6 +465,8 @@ def compiled_vmap(vm, args, mapped, batch):
     point_args = [a[0] if m else a for a, m in zip(args, mapped)]
     scalar = X.ndim == 1
     x0 = point_args[K]
+    if X.ndim > 2:
+        return NotImplemented  # points of several dimensions: a loop of compiled calls
     y0 = _probe(g.f, point_args, who)
     n = 1 if scalar else x0.size
     m = y0.size
@@ -363,11 +476,11 @@ def compiled_vmap(vm, args, mapped, batch):
             raise ValueError(f"{who}: f must return a scalar, got shape {y0.shape}")
     C = compiled_chunk(n, g.chunk)
     mask = sum(1 << i for i, mm in enumerate(mapped) if mm)
-    _, run_batch = _kernels(g.f, kind, K, C, scalar, None if scalar else x0.ndim, mask)
+    run_batch = BATCH_KERNELS[kind, scalar]
     dtype = np.result_type(X.dtype, np.float32)
     out = np.zeros((batch, n, n) if kind == "hessian" else (batch, m, n), dtype=dtype)
     vals = np.zeros((batch, m), dtype=dtype)
-    run_batch(tuple(args), X, out, vals)
+    _run_parallel(run_batch, g.f, tuple(args), K, C, mask, X, out, vals)
     in_shape = () if scalar else x0.shape
     if kind == "hessian":
         res = out.reshape((batch,) + in_shape + in_shape)
