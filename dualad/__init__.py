@@ -11,10 +11,12 @@ from ._version import __version__
 from ._rules import FUNCTIONS as _FUNCTIONS, RULES as _RULES
 from ._rules import where, polygamma, digamma
 from ._scalar import Dual, HyperDual
+from ._array import DualArray
 from ._derivative import derivative
 from ._transforms import jacobian, jacfwd, grad, hessian, jvp, value_and_grad
 from ._vmap import vmap
 from ._check import check_derivatives
+from ._extend import register, custom_derivative
 
 # Elementary functions, mirroring the names of Python's math module.
 globals().update({name: fn for name, fn in _FUNCTIONS.items() if name != "log_base"})
@@ -23,9 +25,23 @@ abs = _FUNCTIONS["fabs"]  # noqa: A001  (da.abs mirrors np.abs)
 ELEMENTARY = tuple(sorted(name for name in _FUNCTIONS if name != "log_base"))
 
 __all__ = [
-    "Dual", "HyperDual",
+    "Dual", "HyperDual", "DualArray",
     "derivative", "grad", "jacobian", "jacfwd", "hessian", "jvp", "value_and_grad",
-    "vmap", "check_derivatives",
+    "vmap", "check_derivatives", "register", "custom_derivative",
     "where", "polygamma", "digamma", "abs",
     *ELEMENTARY,
 ]
+
+# Duals inside @numba.njit code: registered now if numba is loaded, else the
+# first time numba meets a dual (its typeof looks up ``_numba_type_``).
+def _numba_type_(self):
+    from . import _jit  # noqa: F401  (registers typeof for Dual and HyperDual)
+    import numba
+    return numba.typeof(self)
+
+
+Dual._numba_type_ = HyperDual._numba_type_ = property(_numba_type_)
+import sys as _sys  # noqa: E402
+if "numba" in _sys.modules:
+    from . import _jit  # noqa: F401,E402
+del _sys, _numba_type_

@@ -4,7 +4,9 @@ Perturbation tags (ForwardDiff's idea): every transform call draws a fresh,
 larger tag for the duals it seeds. When two duals meet, the one with the
 larger tag is the outer number and the other is a constant with respect to
 it, so nested derivatives never confuse their perturbations. Numbers built
-by hand (``Dual(1.0, 1.0)``) carry tag 0.
+by hand (``Dual(1.0, 1.0)``) carry tag 0; built by hand around other duals,
+a tag just above the largest they hold, which makes them the outer number
+(see ``_scalar._tag_around``).
 """
 import itertools
 import numbers
@@ -35,7 +37,9 @@ class DualNumber:
             f"float() of a {type(self).__name__} would drop its derivative. "
             "Read the value explicitly with .value (or .re), or use dualad's "
             "functions (da.sin, np.sin) instead of math.* in Python code; "
-            "inside @numba.njit code math.* works on duals."
+            "inside @numba.njit code math.* works on duals. To store duals in an "
+            "array, allocate it from a dual input (np.zeros_like(x), "
+            "np.zeros(n, like=x)) rather than as a float array (np.zeros(n))."
         )
 
     def __int__(self):

@@ -3,7 +3,7 @@ import numbers
 
 import numpy as np
 
-from ._base import DualNumber, _tag_counter
+from ._base import DualNumber, _tag_counter, bad_argument
 from ._scalar import Dual
 
 _new = object.__new__
@@ -34,18 +34,24 @@ def _extract(y, tag):
                 raise ValueError("derivative() seeds one partial; f returned a Dual with "
                                  f"{p.shape[0]} partials")
             return p
-        if y.tag < tag:
+        if y.tag < tag and not _holds_tag(y, tag):
             return 0.0
     if isinstance(y, DualNumber):
         extract = getattr(y, "_extract_tag", None)
         if extract is not None:
             return extract(tag)
+        if _holds_tag(y, tag):
+            # a dual built by hand inside f around x's perturbation, e.g.
+            # ``lambda x: HyperDual(x, 1.0, 1.0, 0.0) * x``: the derivative of
+            # each component
+            return y._build(tuple(_extract(c, tag) for c in y._components()))
         if y.tag < tag:
             return 0.0
         raise TypeError(f"derivative(): f returned a {type(y).__name__}; "
                         "use da.hessian or HyperDual seeding for hyper-duals")
     if isinstance(y, (numbers.Real, np.generic)):
-        return 0.0 * float(y) if isinstance(y, numbers.Real) else y * 0
+        # NumPy scalars are numbers.Real too: test them first to keep float32
+        return y * 0 if isinstance(y, np.generic) else 0.0 * float(y)
     if isinstance(y, np.ndarray) and y.dtype.kind in "biuf":
         return np.zeros_like(y, dtype=np.result_type(y.dtype, np.float32))
     if isinstance(y, (tuple, list)):
@@ -54,6 +60,30 @@ def _extract(y, tag):
         return np.array([_extract(v, tag) for v in y.ravel()]).reshape(y.shape)
     raise TypeError(f"derivative(): f must return a real number, an array or a tuple "
                     f"of them, got {type(y).__name__}")
+
+
+def _holds_tag(y, tag):
+    """True if a component of the dual y (at any depth) carries the perturbation ``tag``."""
+    if isinstance(y, DualNumber):
+        if y.tag == tag:
+            return True
+        components = getattr(y, "_components", None)
+        return components is not None and any(_holds_tag(c, tag) for c in components())
+    if type(y) is np.ndarray and y.dtype == object:
+        return any(_holds_tag(c, tag) for c in y.flat)
+    return False
+
+
+def _one_like(x):
+    """1 in the floating type of x's innermost value (float32 stays float32)."""
+    while isinstance(x, DualNumber):
+        x = x.value
+    return x.dtype.type(1.0) if isinstance(x, np.floating) else 1.0
+
+
+def _array_like(x):
+    return isinstance(x, (np.ndarray, list, tuple)) or hasattr(x, "__array__") or (
+        isinstance(x, DualNumber) and hasattr(x, "shape"))
 
 
 def _scalar_input(x):
@@ -110,12 +140,14 @@ def derivative(f, order=1):
             tag = next(_tag_counter)
             seed = _new(Dual)
             seed.value = s
-            seed._p = 1.0
+            seed._p = 1.0 if type(s) is float else _one_like(s)
             seed.tag = tag
             y = f(seed)
             if type(y) is Dual and y.tag == tag and type(y._p) is not np.ndarray:
                 return y._p
             return _extract(y, tag)
+        if not _array_like(x):
+            raise bad_argument("derivative", "x", x)
         from ._array import elementwise_derivative
         return elementwise_derivative(f, x)
 

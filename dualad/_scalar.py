@@ -5,7 +5,9 @@ its chain rules and its product and quotient rules. Components may be floats,
 NumPy scalars (float32 stays float32), or duals of a lower tag (nesting);
 ``Dual`` partials with N > 1 are a 1-D ndarray (object dtype when nested).
 """
+import math
 import numbers
+import operator
 
 import numpy as np
 
@@ -107,7 +109,9 @@ class _TaggedScalar(DualNumber):
             self._check_compatible(other)
             return "same", other
         if isinstance(other, DualNumber):
-            if lead(self, other) is not self:
+            # An array of duals (higher _rank) always leads: a scalar dual never
+            # holds arrays as components (the array type promotes the scalar).
+            if other._rank > self._rank or lead(self, other) is not self:
                 return "outer", None
             if other.tag == self.tag:
                 return None, None
@@ -254,6 +258,12 @@ class _TaggedScalar(DualNumber):
         scale = 10.0 ** ndigits
         return (self * scale)._apply1(_rules.RULES_BY_NAME["round"]) / scale
 
+    def round(self, decimals=0, out=None):
+        """``np.round(d, decimals)``, which calls this method: derivative 0."""
+        if out is not None:
+            raise TypeError("round() of a dual number takes no out= argument")
+        return self.__round__(decimals or None)
+
     # ---- comparisons: by value ----------------------------------------------
     def __eq__(self, other):
         return _value_of(self) == _value_of(other)
@@ -307,17 +317,46 @@ class _TaggedScalar(DualNumber):
                 return _FUNCTIONS[rule.name](_numpy_semantics(self))
         if any(isinstance(i, (np.ndarray, list)) for i in inputs) or any(
                 isinstance(i, DualNumber) and not isinstance(i, _TaggedScalar) for i in inputs):
+            scalars = _zero_d_as_scalars(inputs)
+            if scalars is not None:
+                return self.__array_ufunc__(ufunc, method, *scalars)
             from ._array import array_ufunc_scalar_fallback
             return array_ufunc_scalar_fallback(ufunc, inputs)
         if ufunc in _VALUE_UFUNCS:
             return ufunc(*(_value_of(i) for i in inputs))
         name = _COMPARE_UFUNCS.get(ufunc)
         if name is not None:
-            return np.bool_(getattr(_value_of(inputs[0]), name)(_value_of(inputs[1])))
+            # operator.__lt__ & co., not float.__lt__: that one returns
+            # NotImplemented for a NumPy scalar operand
+            return np.bool_(getattr(operator, name)(_value_of(inputs[0]), _value_of(inputs[1])))
         try:
             return _scalar_ufunc(ufunc, rule, inputs)
         except (ValueError, ZeroDivisionError, OverflowError):
             return _scalar_ufunc(ufunc, rule, tuple(_numpy_semantics(i) for i in inputs))
+
+    def __array_function__(self, func, types, args, kwargs):
+        # np.stack([d1, d2]), np.dot(A, d), ...: DualArray's rules, never an
+        # object array of duals (see dualad._array).
+        from ._array import array_function_scalar_fallback
+        return array_function_scalar_fallback(self, func, types, args, kwargs)
+
+
+def _zero_d_as_scalars(inputs):
+    """inputs with 0-d real arrays as NumPy scalars; None if any other array is among them.
+
+    A NumPy scalar compared with a dual (``np.float64(1) < d``) reaches
+    ``__array_ufunc__`` as a 0-d array.
+    """
+    out = []
+    for i in inputs:
+        if isinstance(i, (np.ndarray, list)):
+            if type(i) is not np.ndarray or i.ndim != 0 or i.dtype.kind not in "biuf":
+                return None
+            i = i[()]
+        elif isinstance(i, DualNumber) and not isinstance(i, _TaggedScalar):
+            return None
+        out.append(i)
+    return tuple(out)
 
 
 def _scalar_ufunc(ufunc, rule, inputs):
@@ -345,11 +384,15 @@ def _scalar_ufunc(ufunc, rule, inputs):
 
 
 def _not_scalar_operands(rule, x, y):
+    if any(isinstance(v, (np.ndarray, list, tuple)) or getattr(v, "_rank", 0) > 1
+           for v in (x, y)):
+        # An array operand: only the scalar duals become (0-d) DualArrays; the
+        # arrays stay constants.
+        from ._array import DualArray
+        return _rules.FUNCTIONS[rule.name](
+            *(DualArray.from_any(v) if isinstance(v, _TaggedScalar) else v for v in (x, y)))
     for name, v in zip(rule.argnames, (x, y)):
         if not (isinstance(v, DualNumber) or is_real_scalar(v)):
-            if isinstance(v, (np.ndarray, list, tuple)):
-                from ._array import DualArray
-                return _rules.FUNCTIONS[rule.name](DualArray.from_any(x), DualArray.from_any(y))
             raise TypeError(f"{rule.name}() argument {name!r} must be a real number, "
                             f"a dual number or an array, got {type(v).__name__}")
     raise TypeError(f"{rule.name}(): cannot combine {type(x).__name__} and {type(y).__name__}")
@@ -378,6 +421,32 @@ def _as_partials(partials, where="Dual"):
         return np.asarray(items, dtype=np.result_type(*items, np.float32) if all(
             isinstance(p, np.floating) for p in items) else np.float64)
     return _component(partials, f"{where} partials")
+
+
+def _tag_around(*components):
+    """The tag of a dual built by hand with tag 0: 0, unless it holds duals.
+
+    A dual built around other duals (``HyperDual(x, 1.0, 1.0, 0.0)`` inside a
+    function being differentiated at x) must be the outer number when the two
+    meet, or their perturbations are confused. Its tag is put between the
+    largest tag it holds, t, and the next tag issued (an integer above t):
+    outer to what it holds, inner to later transforms, and the same for every
+    dual built by hand around t, so that those combine as one perturbation.
+    """
+    inner = None
+    for c in components:
+        if isinstance(c, DualNumber):
+            t = c.tag
+        elif type(c) is np.ndarray and c.dtype == object:
+            t = max((e.tag for e in c if isinstance(e, DualNumber)), default=None)
+        else:
+            continue
+        if t is not None and (inner is None or t > inner):
+            inner = t
+    if inner is None:
+        return 0
+    above = math.floor(inner) + 1
+    return (inner + above) / 2
 
 
 def _component(x, what):
@@ -409,7 +478,7 @@ class Dual(_TaggedScalar):
     def __init__(self, value, partials, tag=0):
         self.value = _component(value, "Dual value")
         self._p = _as_partials(partials)
-        self.tag = tag
+        self.tag = tag or _tag_around(self.value, self._p)
 
     @property
     def partials(self):
@@ -601,7 +670,7 @@ class HyperDual(_TaggedScalar):
         self.eps1 = _component(eps1, "HyperDual eps1")
         self.eps2 = _component(eps2, "HyperDual eps2")
         self.eps1eps2 = _component(eps1eps2, "HyperDual eps1eps2")
-        self.tag = tag
+        self.tag = tag or _tag_around(self.re, self.eps1, self.eps2, self.eps1eps2)
 
     @property
     def value(self):

@@ -319,8 +319,9 @@ def value_and_grad(f, argnums=0, *, chunk=None):
     """Return a function computing ``(f(*args), grad(f)(*args))`` in one evaluation.
 
     >>> import dualad as da
-    >>> da.value_and_grad(lambda x, y: x * y, argnums=(0, 1))(2.0, 3.0)
-    (6.0, (3.0, 2.0))
+    >>> value, (gx, gy) = da.value_and_grad(lambda x, y: x * y, argnums=(0, 1))(2.0, 3.0)
+    >>> float(value), float(gx), float(gy)
+    (6.0, 3.0, 2.0)
     """
     return ValueAndGrad(f, argnums, chunk)
 
@@ -342,7 +343,8 @@ def jvp(f, primals, tangents):
     """Return ``(f(*primals), J @ tangents)``: one forward pass along ``tangents``.
 
     >>> import dualad as da
-    >>> da.jvp(lambda x, y: x * y, (2.0, 3.0), (1.0, 0.0))
+    >>> value, tangent = da.jvp(lambda x, y: x * y, (2.0, 3.0), (1.0, 0.0))
+    >>> float(value), float(tangent)
     (6.0, 3.0)
     """
     if not callable(f):

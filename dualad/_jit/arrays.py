@@ -10,34 +10,89 @@ array has no cast, so it stays a compile-time error (made explicit below).
 
 What numba lacks is a NumPy dtype for such arrays (it wants one to build the
 Python wrapper of a function that takes or returns them): ``as_dtype`` is
-taught an opaque record of the struct's exact size. Dual arrays never cross
-into Python in dualad's transforms; the dtype only lets numba compile.
+taught a structured dtype with the struct's exact layout, and a ``DualBuffer``
+(an ndarray subclass of that dtype) is typed as an array of duals, so that
+dualad can seed inputs and read partials in NumPy around a plain call of the
+user's compiled function.
 """
 import operator
 
 import numpy as np
 from numba.core import cgutils, types
 from numba.core.errors import TypingError
-from numba.extending import intrinsic, overload
+from numba.extending import intrinsic, overload, typeof_impl
 from numba.np import numpy_support
 from numba.np.arrayobj import _empty_nd_impl
 
 from .types import OVERLOAD, DualNumberType, is_dual
 
 _original_as_dtype = numpy_support.as_dtype
+_DTYPES = {}        # numba dual type -> NumPy structured dtype
+_TYPES_BY_DTYPE = {}  # and back
+
+
+def numpy_dtype(nbtype):
+    """The NumPy structured dtype laid out exactly like the dual struct ``nbtype``.
+
+    Dual: ``value``, ``partials`` (a subarray when N > 1); HyperDual: ``re``,
+    ``eps1``, ``eps2``, ``eps1eps2``; nested duals nest the records.
+    """
+    found = _DTYPES.get(nbtype)
+    if found is not None:
+        return found
+    from numba.core.registry import cpu_target
+    ctx = cpu_target.target_context
+    lltype = ctx.get_data_type(nbtype)
+    td = ctx.target_data
+    model = ctx.data_model_manager[nbtype]
+    names, formats, offsets = [], [], []
+    for i, (name, member) in enumerate(zip(model._fields, model._members)):
+        names.append(name)
+        if isinstance(member, DualNumberType):
+            formats.append(numpy_dtype(member))
+        elif hasattr(member, "n") and not isinstance(member, DualNumberType):  # vector partials
+            formats.append((_original_as_dtype(member.dtype), (member.n,)))
+        else:
+            formats.append(_original_as_dtype(member))
+        offsets.append(lltype.get_element_offset(td, i))
+    dt = np.dtype({"names": names, "formats": formats, "offsets": offsets,
+                   "itemsize": lltype.get_abi_size(td)})
+    _DTYPES[nbtype] = dt
+    _TYPES_BY_DTYPE[dt] = nbtype
+    return dt
 
 
 def _as_dtype(nbtype):
     if isinstance(nbtype, DualNumberType):
-        from numba.core.registry import cpu_target
-        ctx = cpu_target.target_context
-        size = ctx.get_abi_sizeof(ctx.get_data_type(nbtype))
-        return np.dtype((np.void, size))
+        return numpy_dtype(nbtype)
     return _original_as_dtype(nbtype)
 
 
 if numpy_support.as_dtype is not _as_dtype:
     numpy_support.as_dtype = _as_dtype
+
+
+class DualBuffer(np.ndarray):
+    """A NumPy array of dual structs that numba types as an array of duals.
+
+    dualad builds one (seeded in NumPy) and calls the user's dispatcher on it
+    from Python, so the compiled specialisation is the user's own function,
+    cached with it on disk; no compiled glue of dualad's is needed per call.
+    """
+
+
+@typeof_impl.register(DualBuffer)
+def _typeof_dual_buffer(val, c):
+    nbtype = _TYPES_BY_DTYPE.get(val.dtype)
+    if nbtype is None:
+        return None
+    layout = "C" if val.flags.c_contiguous else "A"
+    return types.Array(nbtype, val.ndim, layout)
+
+
+def dual_buffer(nbtype, shape):
+    """A zeroed DualBuffer of ``shape`` holding numbers of the numba type ``nbtype``."""
+    return np.zeros(shape, dtype=numpy_dtype(nbtype)).view(DualBuffer)
 
 
 @intrinsic(target="generic")

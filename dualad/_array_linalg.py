@@ -1,0 +1,323 @@
+"""Linear algebra on DualArray: products (matmul, dot, tensordot, einsum) and np.linalg.
+
+Products follow the product rule with the N partials handled as one more
+matrix dimension (a reshape, never a Python loop over N): for ``A @ B`` the
+partials are ``dA @ B + A @ dB``, computed as a single ``matmul`` each.
+
+Matrix functions use their exact rules, with solves rather than inverses:
+
+* ``solve``: x = A^-1 b, dx = A^-1 (db - dA x)
+* ``inv``:   d(A^-1) = -A^-1 dA A^-1
+* ``det``:   d det A = det A * tr(A^-1 dA)   (the adjugate when A is singular)
+* ``slogdet``: d log|det A| = tr(A^-1 dA)
+* ``norm``:  d|x| = <x, dx> / |x| for the 2-norm and Frobenius norm; at x = 0
+  the derivative is taken as 0 (the centre of the subdifferential, as for abs).
+"""
+import string
+
+import numpy as np
+
+from ._array import (DualArray, _col, _lead_of, _new, _operand, _operands, _split, implements,
+                     no_rule)
+from ._array_functions import max_, min_, normalize_axes, normalize_axis, sum_
+
+
+# ------------------------------------------------------------- products ---
+
+def _mm_left(pa, b, result_shape):
+    """The partials of A @ b from those of A: dA_k @ b for each k, on a trailing axis."""
+    n = pa.shape[-1]
+    if pa.ndim == 2:  # A is a vector (k,): (N, k) @ b is a stack of N rows
+        r = np.matmul(np.swapaxes(pa, 0, 1), b)
+        return np.moveaxis(r, -2, -1) if np.ndim(b) > 1 else r
+    sa = pa.shape[:-1]
+    rows, k = sa[-2], sa[-1]
+    t = np.swapaxes(pa, -1, -2).reshape(sa[:-2] + (rows * n, k))
+    r = np.matmul(t, b)
+    if np.ndim(b) == 1:
+        return r.reshape(result_shape + (n,))
+    m = r.shape[-1]
+    return np.swapaxes(r.reshape(r.shape[:-2] + (rows, n, m)), -1, -2)
+
+
+def _mm_right(a, pb, result_shape):
+    """The partials of a @ B from those of B: a @ dB_k for each k, on a trailing axis."""
+    n = pb.shape[-1]
+    if pb.ndim == 2:  # B is a vector (k,): a @ (k, N) stacks the N products
+        return np.matmul(a, pb)
+    sb = pb.shape[:-1]
+    r = np.matmul(a, pb.reshape(sb[:-1] + (sb[-1] * n,)))
+    return r.reshape(result_shape + (n,))
+
+
+def matmul(a, b):
+    """a @ b with the product rule (operands already converted by ``_operand``)."""
+    top = _lead_of((a, b))
+    av, pa = _split(top, a)
+    bv, pb = _split(top, b)
+    v = np.matmul(av, bv)
+    shape = v.shape
+    p = None
+    if pa is not None:
+        p = _mm_left(pa, bv, shape)
+    if pb is not None:
+        q = _mm_right(av, pb, shape)
+        p = q if p is None else p + q
+    return _new(v, p, top.tag)
+
+
+@implements(np.dot)
+def dot(a, b, out=None):
+    if out is not None:
+        raise TypeError("dualad: numpy.dot with a positional out is not supported")
+    a, b = _operands("dot", (a, b))
+    na, nb = np.ndim(a), np.ndim(b)
+    if na == 0 or nb == 0:
+        return np.multiply(a, b)
+    if na >= 2 and nb >= 3:
+        return tensordot(a, b, axes=([na - 1], [nb - 2]))
+    return matmul(a, b)
+
+
+@implements(np.vdot)
+def vdot(a, b):
+    a, b = _operands("vdot", (a, b))
+    return matmul(np.ravel(a), np.ravel(b))
+
+
+@implements(np.inner)
+def inner(a, b):
+    a, b = _operands("inner", (a, b))
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return np.multiply(a, b)
+    return tensordot(a, b, axes=([-1], [-1]))
+
+
+@implements(np.outer)
+def outer(a, b, out=None):
+    if out is not None:
+        raise TypeError("dualad: numpy.outer with a positional out is not supported")
+    a, b = _operands("outer", (a, b))
+    return np.multiply(np.ravel(a)[:, None], np.ravel(b)[None, :])
+
+
+def _tensordot_axes(axes, na, nb):
+    try:
+        axes_a, axes_b = axes
+    except TypeError:
+        k = int(axes)
+        return list(range(na - k, na)), list(range(k))
+    axes_a = [axes_a] if isinstance(axes_a, (int, np.integer)) else list(axes_a)
+    axes_b = [axes_b] if isinstance(axes_b, (int, np.integer)) else list(axes_b)
+    return ([normalize_axis(i, na) for i in axes_a], [normalize_axis(i, nb) for i in axes_b])
+
+
+@implements(np.tensordot)
+def tensordot(a, b, axes=2):
+    a, b = _operands("tensordot", (a, b))
+    na, nb = np.ndim(a), np.ndim(b)
+    axes_a, axes_b = _tensordot_axes(axes, na, nb)
+    top = _lead_of((a, b))
+    av, pa = _split(top, a)
+    bv, pb = _split(top, b)
+    v = np.tensordot(av, bv, axes=(axes_a, axes_b))
+    p = None
+    if pa is not None:
+        # tensordot puts the free axes of pa (its partials axis last) first.
+        t = np.tensordot(pa, bv, axes=(axes_a, axes_b))
+        p = np.moveaxis(t, na - len(axes_a), -1)
+    if pb is not None:
+        t = np.tensordot(av, pb, axes=(axes_a, axes_b))
+        p = t if p is None else p + t
+    return _new(v, p, top.tag)
+
+
+def _implicit_output(inputs):
+    letters = [c for c in inputs if c.isalpha()]
+    once = sorted(c for c in set(letters) if letters.count(c) == 1)
+    return ("..." if "..." in inputs else "") + "".join(once)
+
+
+@implements(np.einsum)
+def einsum(*operands, out=None, optimize=False, **kwargs):
+    """einsum by the product rule: one einsum per dual operand, the partials index appended."""
+    if out is not None:
+        raise TypeError("dualad: numpy.einsum with out= is not supported on a DualArray")
+    if not operands or not isinstance(operands[0], str):
+        raise TypeError("dualad supports numpy.einsum with a subscripts string "
+                        "('ij,jk->ik'), not the sublist form")
+    subs = operands[0].replace(" ", "")
+    ops = _operands("einsum", operands[1:])
+    if "->" in subs:
+        ins, outs = subs.split("->")
+    else:
+        ins, outs = subs, _implicit_output(subs)
+    terms = ins.split(",")
+    if len(terms) != len(ops):
+        raise ValueError("einsum: more operands than subscripts" if len(ops) > len(terms)
+                         else "einsum: fewer operands than subscripts")
+    top = _lead_of(ops)
+    spare = next(c for c in string.ascii_letters if c not in subs)
+    split = [_split(top, o) for o in ops]
+    vals = [s[0] for s in split]
+    v = np.einsum(f"{ins}->{outs}", *vals, optimize=optimize, **kwargs)
+    p = None
+    for i, (_, pi) in enumerate(split):
+        if pi is None:
+            continue
+        sub = terms[:i] + [terms[i] + spare] + terms[i + 1:]
+        t = np.einsum(",".join(sub) + "->" + outs + spare, *vals[:i], pi, *vals[i + 1:],
+                      optimize=optimize, **kwargs)
+        p = t if p is None else p + t
+    return _new(v, p, top.tag)
+
+
+# ---------------------------------------------------------------- linalg ---
+
+def _as_matrix_dual(a, name):
+    a = _operand(a)
+    if not isinstance(a, DualArray):
+        raise TypeError(f"numpy.linalg.{name}: expected a DualArray, got {type(a).__name__}")
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
+    return a
+
+
+def _solve_matrix_partials(av, x, pa, pb):
+    """dx = A^-1 (db - dA x) for x = A^-1 b with b a stack of matrices."""
+    rhs = pb
+    if pa is not None:
+        t = _mm_left(pa, x, x.shape)
+        rhs = -t if rhs is None else rhs - t
+    n = rhs.shape[-1]
+    shape = rhs.shape
+    y = np.linalg.solve(av, rhs.reshape(shape[:-2] + (shape[-2] * n,)))
+    return y.reshape(y.shape[:-1] + (shape[-2], n))
+
+
+@implements(np.linalg.solve)
+def solve(a, b):
+    a, b = _operands("numpy.linalg.solve", (a, b))
+    if np.ndim(b) == 1:  # a vector right-hand side (NumPy >= 2 semantics)
+        r = solve(a, np.reshape(b, (-1, 1)))
+        return r[..., 0]
+    top = _lead_of((a, b))
+    av, pa = _split(top, a)
+    bv, pb = _split(top, b)
+    x = np.linalg.solve(av, bv)
+    return _new(x, _solve_matrix_partials(av, x, pa, pb), top.tag)
+
+
+@implements(np.linalg.inv)
+def inv(a):
+    a = _as_matrix_dual(a, "inv")
+    ai = np.linalg.inv(a.values)
+    t = _mm_right(ai, a.partials, ai.shape)   # A^-1 dA
+    return _new(ai, -_mm_left(t, ai, ai.shape), a.tag)
+
+
+def _trace_solve(av, pa):
+    """tr(A^-1 dA_k) for each partial k: shape batch + (N,)."""
+    shape = pa.shape
+    n = shape[-1]
+    y = np.linalg.solve(av, pa.reshape(shape[:-2] + (shape[-2] * n,)))
+    return np.trace(y.reshape(shape), axis1=-3, axis2=-2)
+
+
+def _adjugate(av):
+    """adj(A) of plain matrices from the SVD (valid for singular A)."""
+    u, s, vh = np.linalg.svd(av)
+    m = s.shape[-1]
+    others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(m)], -1)
+    scale = np.linalg.det(u) * np.linalg.det(vh)
+    adj = np.swapaxes(vh, -1, -2) @ (others[..., :, None] * np.swapaxes(u, -1, -2))
+    return adj * scale[..., None, None]
+
+
+@implements(np.linalg.det)
+def det(a):
+    a = _as_matrix_dual(a, "det")
+    av, pa = a.values, a.partials
+    d = np.linalg.det(av)
+    try:
+        dp = _trace_solve(av, pa) * _col(d)
+    except np.linalg.LinAlgError:
+        if type(av) is not np.ndarray:
+            raise
+        # Singular A: d det = tr(adj(A) dA), adj(A) from the SVD.
+        dp = np.einsum("...ji,...ijk->...k", _adjugate(av), pa)
+    return _new(d, dp, a.tag)
+
+
+@implements(np.linalg.slogdet)
+def slogdet(a):
+    a = _as_matrix_dual(a, "slogdet")
+    res = np.linalg.slogdet(a.values)
+    sign, logdet = res
+    return type(res)(sign, _new(logdet, _trace_solve(a.values, a.partials), a.tag))
+
+
+def _two_norm(x, axes, keepdims):
+    """sqrt(sum x^2) over axes: values as NumPy computes them, d|x| = <x, dx> / |x|."""
+    v, p = x.values, x.partials
+    nv = np.linalg.norm(v, axis=None if len(axes) == x.ndim else axes, keepdims=True)
+    safe = np.where(nv == 0, 1.0, nv)
+    dp = np.sum(v[..., None] * p, axis=axes, keepdims=True) / safe[..., None]
+    r = _new(nv, dp, x.tag)
+    return r if keepdims else np.squeeze(r, axes)
+
+
+@implements(np.linalg.norm)
+def norm(x, ord=None, axis=None, keepdims=False):
+    """Vector p-norms and the Frobenius, 1, -1, inf, -inf matrix norms.
+
+    The matrix 2-norm, -2 norm and nuclear norm need the SVD's derivative and
+    raise a TypeError.
+    """
+    x = _operand(x)
+    if not isinstance(x, DualArray):
+        return np.linalg.norm(x, ord, axis, keepdims)
+    nd = x.ndim
+    if axis is None:
+        if ord is None or (ord in ("fro", "f") and nd == 2) or (ord == 2 and nd == 1):
+            return _two_norm(x, tuple(range(nd)), keepdims)
+        if nd == 1:
+            axis = 0
+        elif nd == 2:
+            axis = (0, 1)
+        else:
+            raise ValueError("Improper number of dimensions to norm.")
+    axes = normalize_axes(axis, nd)
+    if len(axes) == 1:
+        if ord is None or ord == 2:
+            return _two_norm(x, axes, keepdims)
+        a = abs(x)
+        if ord == np.inf:
+            return max_(a, axis=axes[0], keepdims=keepdims)
+        if ord == -np.inf:
+            return min_(a, axis=axes[0], keepdims=keepdims)
+        if ord == 0:
+            return np.sum(x.values != 0, axis=axes, keepdims=keepdims).astype(x.dtype)
+        if ord == 1:
+            return sum_(a, axis=axes, keepdims=keepdims)
+        if isinstance(ord, str):
+            raise ValueError(f"Invalid norm order '{ord}' for vectors")
+        return sum_(a ** ord, axis=axes, keepdims=keepdims) ** (1.0 / ord)
+    if len(axes) != 2:
+        raise ValueError("Improper number of dimensions to norm.")
+    if ord is None or ord in ("fro", "f"):
+        return _two_norm(x, axes, keepdims)
+    r_ax, c_ax = axes
+    a = abs(x)
+    if ord in (1, -1):
+        s = sum_(a, axis=r_ax, keepdims=True)
+        pick = max_ if ord == 1 else min_
+        r = pick(s, axis=c_ax, keepdims=True)
+    elif ord in (np.inf, -np.inf):
+        s = sum_(a, axis=c_ax, keepdims=True)
+        pick = max_ if ord == np.inf else min_
+        r = pick(s, axis=r_ax, keepdims=True)
+    else:
+        raise no_rule("numpy.linalg.norm", f" with ord={ord!r} on matrices (it needs "
+                      "the derivative of the SVD)")
+    return r if keepdims else np.squeeze(r, axes)

@@ -1,0 +1,290 @@
+"""LLVM-level building blocks: constructors, casts and vector partials.
+
+Intrinsics are lowered inline into their caller (no call, no separate
+compilation), which keeps compile time low; the arithmetic of the number
+types (operators.py) is written on top of them as plain jitted code.
+"""
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.core.errors import NumbaTypeError
+from numba.extending import intrinsic
+
+from .types import (DualType, HyperDualType, PartialsType, cast_value, is_dual, is_real,
+                    unify_types)
+
+_I32 = ir.IntType(32)
+generic_intrinsic = intrinsic(target="generic")
+
+
+def _struct(context, builder, typ, **fields):
+    st = cgutils.create_struct_proxy(typ)(context, builder)
+    for k, v in fields.items():
+        setattr(st, k, v)
+    return st._getvalue()
+
+
+# ------------------------------------------------------------ constructors --
+
+@generic_intrinsic
+def dual_like(typingctx, x, value, partials):
+    """A Dual of x's type from a value and partials (converted to its components)."""
+    if not isinstance(x, DualType):
+        return None
+    sig = x(x, value, partials)
+
+    def codegen(context, builder, sig, args):
+        _, v, p = args
+        return _struct(context, builder, x,
+                       value=cast_value(context, builder, value, x.base, v),
+                       partials=cast_value(context, builder, partials, x.partials_type, p))
+    return sig, codegen
+
+
+@generic_intrinsic
+def hyper_like(typingctx, x, re, eps1, eps2, eps1eps2):
+    """A HyperDual of x's type from four components."""
+    if not isinstance(x, HyperDualType):
+        return None
+    sig = x(x, re, eps1, eps2, eps1eps2)
+
+    def codegen(context, builder, sig, args):
+        comps = [cast_value(context, builder, t, x.base, v)
+                 for t, v in zip(sig.args[1:], args[1:])]
+        return _struct(context, builder, x, **dict(zip(HyperDualType.fields, comps)))
+    return sig, codegen
+
+
+def _component_base(value, others):
+    """The base type of a number built from ``value`` and ``others``.
+
+    A float value decides the float width (a literal 1.0 is float64 in numba
+    but must not widen a float32 dual); an int value takes the others' type.
+    A dual anywhere makes the base a dual (the deeper one wins).
+    """
+    comps = [value] + list(others)
+    if not all(is_real(t) or is_dual(t) for t in comps):
+        return None
+    duals = [t for t in comps if is_dual(t)]
+    if duals:
+        base = duals[0]
+        for t in duals[1:]:
+            base = unify_types(base, t)
+            if base is None:
+                return None
+        return base
+    if isinstance(value, types.Float):
+        return value
+    floats = [t for t in others if isinstance(t, types.Float)]
+    if not floats:
+        return types.float64
+    return max(floats, key=lambda t: t.bitwidth)
+
+
+def infer_dual_type(value, partials):
+    """The DualType that Dual(value, partials) builds, or None."""
+    if isinstance(partials, PartialsType):
+        n = partials.n
+        others = [partials.dtype]
+    elif isinstance(partials, types.BaseTuple) and len(partials) >= 1:
+        n = len(partials)
+        others = list(partials.types) if isinstance(partials, types.Tuple) \
+            else [partials.dtype]
+    else:
+        n = 1
+        others = [partials]
+    base = _component_base(value, others)
+    if base is None:
+        return None
+    if n > 1 and is_dual(base):
+        raise NumbaTypeError("a compiled Dual with several partials needs float partials "
+                             f"(got {base}): nested duals take one partial per level")
+    return DualType(base, n)
+
+
+@generic_intrinsic
+def make_dual(typingctx, value, partials):
+    """Dual(value, partials) with the type inferred from the arguments."""
+    typ = infer_dual_type(value, partials)
+    if typ is None:
+        return None
+    sig = typ(value, partials)
+
+    def codegen(context, builder, sig, args):
+        v, p = args
+        val = cast_value(context, builder, value, typ.base, v)
+        if isinstance(partials, types.BaseTuple):
+            items = cgutils.unpack_tuple(builder, p, len(partials))
+            items = [cast_value(context, builder, t, typ.base, it)
+                     for t, it in zip(partials, items)]
+            if typ.n == 1:
+                pv = items[0]
+            else:
+                pv = ir.Constant(context.get_value_type(typ.partials_type), ir.Undefined)
+                for i, it in enumerate(items):
+                    pv = builder.insert_element(pv, it, ir.Constant(_I32, i))
+        else:
+            pv = cast_value(context, builder, partials, typ.partials_type, p)
+        return _struct(context, builder, typ, value=val, partials=pv)
+    return sig, codegen
+
+
+@generic_intrinsic
+def make_hyperdual(typingctx, re, eps1, eps2, eps1eps2):
+    base = _component_base(re, (eps1, eps2, eps1eps2))
+    if base is None:
+        return None
+    typ = HyperDualType(base)
+    sig = typ(re, eps1, eps2, eps1eps2)
+
+    def codegen(context, builder, sig, args):
+        comps = [cast_value(context, builder, t, base, v) for t, v in zip(sig.args, args)]
+        return _struct(context, builder, typ, **dict(zip(HyperDualType.fields, comps)))
+    return sig, codegen
+
+
+# ------------------------------------------------------------------- casts --
+
+@generic_intrinsic
+def convert(typingctx, x, tref):
+    """x cast to the type held by tref (a TypeRef)."""
+    target = tref.instance_type
+    sig = target(x, tref)
+
+    def codegen(context, builder, sig, args):
+        return cast_value(context, builder, x, target, args[0])
+    return sig, codegen
+
+
+@generic_intrinsic
+def const_like(typingctx, c, like):
+    """A constant operand for a dual of type ``like``: reals take its float type."""
+    if is_real(c):
+        target = like.dtype if is_dual(like) else like
+    elif is_dual(c):
+        target = c
+    else:
+        return None
+    sig = target(c, like)
+
+    def codegen(context, builder, sig, args):
+        return cast_value(context, builder, c, target, args[0])
+    return sig, codegen
+
+
+@generic_intrinsic
+def innermost(typingctx, x):
+    """The real value at the bottom of a (nested) dual; reals pass through."""
+    if is_dual(x):
+        chain = []
+        t = x
+        while is_dual(t):
+            chain.append(t)
+            t = t.base
+        res = t
+    elif is_real(x):
+        chain = []
+        res = x
+    else:
+        return None
+    sig = res(x)
+
+    def codegen(context, builder, sig, args):
+        v = args[0]
+        for t in chain:
+            st = cgutils.create_struct_proxy(t)(context, builder, value=v)
+            v = st.value if isinstance(t, DualType) else st.re
+        return v
+    return sig, codegen
+
+
+# --------------------------------------------------------- vector partials --
+
+def _splat(builder, s, vecty):
+    undef = ir.Constant(vecty, ir.Undefined)
+    one = builder.insert_element(undef, s, ir.Constant(_I32, 0))
+    mask = ir.Constant(ir.VectorType(_I32, vecty.count), [0] * vecty.count)
+    return builder.shuffle_vector(one, undef, mask)
+
+
+def _vec_binop(name):
+    def typer(typingctx, a, b):
+        if isinstance(a, PartialsType) and a == b:
+            def codegen(context, builder, sig, args):
+                return getattr(builder, name)(*args)
+            return a(a, b), codegen
+        return None
+    typer.__name__ = "v" + name
+    return generic_intrinsic(typer)
+
+
+vadd = _vec_binop("fadd")
+vsub = _vec_binop("fsub")
+
+
+@generic_intrinsic
+def vneg(typingctx, a):
+    if not isinstance(a, PartialsType):
+        return None
+
+    def codegen(context, builder, sig, args):
+        return builder.fneg(args[0])
+    return a(a), codegen
+
+
+def _vec_scalar(name):
+    def typer(typingctx, v, s):
+        if isinstance(v, PartialsType) and is_real(s):
+            def codegen(context, builder, sig, args):
+                x = context.cast(builder, args[1], s, v.dtype)
+                vt = context.get_value_type(v)
+                return getattr(builder, name)(args[0], _splat(builder, x, vt))
+            return v(v, s), codegen
+        return None
+    typer.__name__ = "v" + name + "_scalar"
+    return generic_intrinsic(typer)
+
+
+vscale = _vec_scalar("fmul")
+vdivide = _vec_scalar("fdiv")
+
+
+@generic_intrinsic
+def vget(typingctx, v, i):
+    """Partial i of a vector of partials."""
+    if not (isinstance(v, PartialsType) and isinstance(i, types.Integer)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        idx = builder.trunc(args[1], _I32) if args[1].type.width > 32 else \
+            builder.sext(args[1], _I32) if args[1].type.width < 32 else args[1]
+        return builder.extract_element(args[0], idx)
+    return v.dtype(v, i), codegen
+
+
+@generic_intrinsic
+def vset(typingctx, v, i, x):
+    """A copy of the partials v with partial i replaced by x."""
+    if not (isinstance(v, PartialsType) and isinstance(i, types.Integer) and is_real(x)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        idx = builder.trunc(args[1], _I32) if args[1].type.width > 32 else \
+            builder.sext(args[1], _I32) if args[1].type.width < 32 else args[1]
+        val = context.cast(builder, args[2], x, v.dtype)
+        return builder.insert_element(args[0], val, idx)
+    return v(v, i, x), codegen
+
+
+@generic_intrinsic
+def vzero(typingctx, dtype_ref, n):
+    """Zero partials: vzero(float64, n) with n a compile-time integer constant."""
+    if not isinstance(n, types.IntegerLiteral):
+        return None
+    dtype = getattr(dtype_ref, "instance_type", getattr(dtype_ref, "dtype", None))
+    if dtype not in (types.float32, types.float64):
+        return None
+    typ = PartialsType(dtype, n.literal_value) if n.literal_value > 1 else dtype
+
+    def codegen(context, builder, sig, args):
+        return context.get_constant_null(typ)
+    return typ(dtype_ref, n), codegen

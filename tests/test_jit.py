@@ -1,0 +1,410 @@
+"""Dual numbers inside @numba.njit: types, operators, unification, errors, caching.
+
+The rule table itself is covered by test_jit_rules.py; here each behaviour is
+checked once, with as few compiled kernels as possible.
+"""
+import math
+import os
+import subprocess
+import sys
+import textwrap
+
+import numba
+import numpy as np
+import pytest
+from numba.core.errors import TypingError
+
+import dualad as da
+import dualad._jit as jit
+from dualad import Dual, HyperDual
+from dualad._jit import lift, partial, partial_at, seed
+
+# ------------------------------------------------------------- operators ---
+
+
+@numba.njit
+def arithmetic(x, y):
+    """Every operator, mixing the dual x with the dual y, floats and ints."""
+    return (x + y, x - y, x * y, x / y, x + 2.0, 2.0 + x, x - 3, 3 - x, x * 2.5, 2 * x,
+            x / 4.0, 4.0 / x, -x, +x, abs(-x), x ** 3, x ** 2.5, 2.0 ** x, x ** y,
+            x // 0.7, x % 0.7, 7.5 // x, 7.5 % x, x ** -2, np.sin(x) * y)
+
+
+def _components(d):
+    if isinstance(d, Dual):
+        out = []
+        for c in (d.value,) + tuple(d.partials):
+            out.extend(_components(c))
+        return out
+    if isinstance(d, HyperDual):
+        out = []
+        for c in (d.re, d.eps1, d.eps2, d.eps1eps2):
+            out.extend(_components(c))
+        return out
+    return [float(d)]
+
+
+@pytest.mark.parametrize("make", [
+    lambda v, p: Dual(v, p),
+    lambda v, p: HyperDual(v, p, 0.5 * p, 0.25),
+    lambda v, p: Dual(Dual(v, p), Dual(0.5, 0.125)),
+    lambda v, p: Dual(v, (p, -1.0, 0.5)),
+], ids=["dual", "hyperdual", "nested", "dual3"])
+def test_operators_match_python(make):
+    x, y = make(1.3, 1.0), make(0.7, -0.4)
+    got = arithmetic(x, y)
+    want = arithmetic.py_func(x, y)
+    assert len(got) == len(want)
+    for i, (g, w) in enumerate(zip(got, want)):
+        assert type(g) is type(w), i
+        np.testing.assert_allclose(_components(g), _components(w), rtol=1e-14, atol=1e-300,
+                                   err_msg=f"result {i}")
+
+
+@numba.njit
+def compare(x, y):
+    return (x < y, x <= y, x > y, x >= y, x == y, x != y, x < 2.0, 1 < x, x == 1.3)
+
+
+def test_comparisons_by_value():
+    assert compare(Dual(1.3, 1.0), Dual(1.3, -5.0)) == (False, True, False, True, True,
+                                                         False, True, True, True)
+    assert compare(HyperDual(1.0, 1.0), 2.0) == (True, True, False, False, False, True,
+                                                 True, False, False)
+    assert compare(Dual(Dual(1.3, 1.0), Dual(0.0, 0.0)), Dual(Dual(2.0, 0.0),
+                   Dual(1.0, 0.0)))[0] is True
+
+
+@numba.njit
+def inplace(x):
+    s = x
+    s += 1.0
+    s -= x
+    s *= x
+    s /= 2.0
+    s += x
+    s **= 2
+    return s
+
+
+def test_inplace_operators():
+    x = Dual(1.5, 1.0)
+    assert inplace(x).eps == pytest.approx(inplace.py_func(x).eps, rel=1e-15)
+    h = HyperDual(1.5, 1.0, 1.0, 0.0)
+    assert inplace(h).eps1eps2 == pytest.approx(inplace.py_func(h).eps1eps2, rel=1e-15)
+
+
+# ------------------------------------------------------------ unification ---
+
+@numba.njit
+def accumulate(x, n):
+    s = 0.0
+    for i in range(n):
+        s += x * (i + 1)
+    return s
+
+
+@numba.njit
+def branches(x):
+    if x > 0.0:
+        return x * x
+    return 0
+
+
+@numba.njit
+def relu_sum(xs_scale, x):
+    total = 0
+    for k in range(3):
+        t = x * xs_scale[k] if x > k else 0.0
+        total = total + t
+    return total
+
+
+def test_unification():
+    assert accumulate(Dual(2.0, 1.0), 4).eps == 10.0
+    assert accumulate(HyperDual(2.0, 1.0, 1.0, 0.0), 4).eps1 == 10.0
+    assert accumulate(Dual(Dual(2.0, 1.0), Dual(1.0, 0.0)), 3).eps.value == 6.0
+    assert branches(Dual(2.0, 1.0)).eps == 4.0
+    zero = branches(Dual(-2.0, 1.0))
+    assert isinstance(zero, Dual) and zero.value == 0.0 and zero.eps == 0.0
+    assert relu_sum(np.array([1.0, 2.0, 3.0]), Dual(1.5, 1.0)).eps == 3.0
+
+
+# ------------------------------------------------------ user code, types ---
+
+@numba.njit
+def user_float_code(x):
+    """Written for floats: math, NumPy scalars, loops, builtins."""
+    acc = 0.0
+    for k in range(1, 4):
+        acc += math.exp(-k * x) * math.cos(k * x) / k
+    return max(acc, x / 10) + np.tanh(x) + round(x * 0.0) + min(x, 5.0) ** 2
+
+
+def test_user_float_function_takes_duals():
+    x = 0.4
+    d = user_float_code(Dual(x, 1.0))
+    assert isinstance(d, Dual)
+    assert d.value == pytest.approx(user_float_code(x), rel=1e-15)
+    h = 1e-6
+    fd = (user_float_code(x + h) - user_float_code(x - h)) / (2 * h)
+    assert d.eps == pytest.approx(fd, rel=1e-8)
+    assert user_float_code.nopython_signatures  # compiled, nopython (njit never falls back)
+
+
+def test_float32_stays_float32():
+    d = user_float_code(Dual(np.float32(0.4), np.float32(1.0)))
+    assert isinstance(d.value, np.float32) and isinstance(d.eps, np.float32)
+    assert numba.typeof(Dual(np.float32(1), 1.0)) == jit.DualType(numba.float32, 1)
+    assert numba.typeof(HyperDual(1.0, 1.0)) == jit.HyperDualType(numba.float64)
+
+
+def test_typeof_and_boxing_roundtrip():
+    ident = numba.njit(lambda v: v)
+    for v in (Dual(1.0, 2.0), Dual(1.0, (2.0, 3.0, 4.0)), HyperDual(1.0, 2.0, 3.0, 4.0),
+              Dual(Dual(1.0, 2.0), Dual(3.0, 4.0)), HyperDual(Dual(1.0, 2.0), 1.0)):
+        back = ident(v)
+        assert type(back) is type(v) and _components(back) == _components(v)
+    assert numba.typeof(Dual(Dual(1.0, 2.0), 1.0)) == jit.DualType(
+        jit.DualType(numba.float64, 1), 1)
+
+
+def test_type_names_carry_version_and_hash():
+    name = str(numba.typeof(Dual(1.0, 1.0)))
+    assert da.__version__ in name and jit.STAMP in name
+    assert len(jit.STAMP.rsplit("-", 1)[1]) == 10
+
+
+# ------------------------------------------------------ vector partials ---
+
+@numba.njit
+def gradient3(x, y, z):
+    a = seed(x, 0, 3)
+    b = seed(y, 1, 3)
+    c = Dual(z, (0.0, 0.0, 1.0))
+    f = a * b * math.sin(c) + a / b - c ** 2
+    return f.value, partial(f, 0), f.partial(1), f.partials[2], len(f.partials), f.n
+
+
+def test_vector_partials_gradient():
+    x, y, z = 1.2, 0.7, -0.3
+    v, gx, gy, gz, n, n2 = gradient3(x, y, z)
+    assert v == pytest.approx(x * y * math.sin(z) + x / y - z * z, rel=1e-15)
+    assert gx == pytest.approx(y * math.sin(z) + 1 / y, rel=1e-15)
+    assert gy == pytest.approx(x * math.sin(z) - x / y ** 2, rel=1e-15)
+    assert gz == pytest.approx(x * y * math.cos(z) - 2 * z, rel=1e-15)
+    assert n == n2 == 3
+    # Python Duals with N partials go in and come out.
+    d = numba.njit(lambda u: u * u)(Dual(2.0, (1.0, 0.5)))
+    assert isinstance(d, Dual) and tuple(d.partials) == (4.0, 2.0)
+
+
+def test_nested_with_several_partials_is_a_clear_error():
+    with pytest.raises(Exception, match="one partial per level|not supported"):
+        jit.DualType(jit.DualType(numba.float64, 1), 3)
+
+
+# ------------------------------------------- nesting, perturbation confusion --
+
+@numba.njit
+def _inner_derivative_x_plus_y(x):
+    # d/dy (x + y) at y = 1, seeded one level deeper than x.
+    y = lift(x * 0.0 + 1.0)
+    return partial_at(x + y, 2)
+
+
+@numba.njit
+def confusion(a):
+    x = Dual(a, 1.0)
+    return (x * _inner_derivative_x_plus_y(x)).partials
+
+
+@numba.njit
+def lower_is_constant(a):
+    outer = lift(Dual(a, 1.0))      # depth 2, both levels seeded
+    other = Dual(10.0, 5.0)         # depth 1: a constant for the outer level
+    r = outer * other
+    return r.value.value, r.value.partials, r.partials.value, r.partials.partials
+
+
+def test_perturbation_confusion_inside_numba():
+    assert confusion(1.0) == 1.0
+    v, inner, outer, both = lower_is_constant(2.0)
+    # (a + e1 + e2 + e1e2*0) * (10 + 5 e1): e1 terms mix, e2 only scales by 10.
+    assert (v, inner, outer, both) == (20.0, 10.0 + 5.0 * 2.0, 10.0, 5.0)
+
+
+def test_mixed_kinds_at_same_depth_refused():
+    add = numba.njit(lambda a, b: a + b)
+    with pytest.raises(TypingError, match="cannot combine"):
+        add(Dual(1.0, 1.0), HyperDual(1.0, 1.0))
+    with pytest.raises(TypingError, match="cannot combine"):
+        add(Dual(1.0, 1.0), Dual(1.0, (1.0, 2.0)))
+
+
+# ------------------------------------------------------------------ errors ---
+
+def test_function_without_rule_is_a_compile_time_error():
+    for fn in (lambda d: math.factorial(d), lambda d: math.isqrt(d),
+               lambda d: np.logaddexp(d, d)):
+        with pytest.raises(TypingError, match=r"no derivative rule.*da\.register"):
+            numba.njit(fn)(Dual(3.0, 1.0))
+    with pytest.raises(TypingError, match=r"numpy\.logaddexp"):
+        numba.njit(lambda d: np.logaddexp(d, 1.0))(Dual(3.0, 1.0))
+
+
+def test_storing_a_dual_into_a_float_array_is_refused():
+    @numba.njit
+    def store(x, out):
+        out[0] = x * 2.0
+
+    with pytest.raises(TypingError, match="would drop its derivative"):
+        store(Dual(1.0, 1.0), np.zeros(1))
+
+
+def test_float_of_dual_is_refused():
+    with pytest.raises(TypingError, match=r"float\(\) of a Dual"):
+        numba.njit(lambda d: float(d))(Dual(1.0, 1.0))
+
+
+# ------------------------------------------------------- compiled derivative --
+
+@numba.njit
+def poly_sin(x):
+    return x * x * math.sin(x) + 2.0 * x ** 3 - math.exp(-x)
+
+
+def _py_poly_sin(x):
+    return x * x * da.sin(x) + 2.0 * x ** 3 - da.exp(-x)
+
+
+@pytest.mark.parametrize("order", [0, 1, 2, 3, 4])
+def test_compiled_derivative_scalar(order):
+    got = da.derivative(poly_sin, order)(0.8)
+    want = da.derivative(_py_poly_sin, order)(0.8)
+    assert isinstance(got, float)
+    assert got == pytest.approx(want, rel=1e-13)
+    assert da.derivative(poly_sin, order)(1) == pytest.approx(
+        da.derivative(_py_poly_sin, order)(1.0), rel=1e-13)
+
+
+def test_compiled_derivative_arrays():
+    x = np.linspace(-1.0, 2.0, 12).reshape(3, 4)
+    for order in (0, 1, 2):
+        got = da.derivative(poly_sin, order)(x)
+        assert got.shape == x.shape and got.dtype == np.float64
+        want = [da.derivative(_py_poly_sin, order)(float(v)) for v in x.ravel()] if order \
+            else [_py_poly_sin(float(v)) for v in x.ravel()]
+        np.testing.assert_allclose(got.ravel(), want, rtol=1e-13)
+    x32 = x.astype(np.float32)
+    got32 = da.derivative(poly_sin)(x32)
+    assert got32.dtype == np.float32
+    np.testing.assert_allclose(got32, da.derivative(poly_sin)(x), rtol=1e-5)
+    ints = np.arange(4)
+    assert da.derivative(poly_sin)(ints).dtype == np.float64
+    # Non-contiguous input, and the kernels are kept per (f, order).
+    np.testing.assert_allclose(da.derivative(poly_sin)(x[:, ::2]),
+                               da.derivative(poly_sin)(x)[:, ::2], rtol=0)
+    from dualad import _compiled
+    assert (poly_sin, 1) in _compiled._KERNELS
+    k1 = _compiled._KERNELS[(poly_sin, 1)]
+    da.derivative(poly_sin)(x)
+    assert _compiled._KERNELS[(poly_sin, 1)] is k1
+    for kernel in k1:  # nopython only: no object-mode fallback
+        assert kernel.signatures == [s.args for s in kernel.nopython_signatures]
+
+
+def test_compiled_derivative_of_constant_and_nesting_safe():
+    const = numba.njit(lambda x: 3.0)
+    assert da.derivative(const)(1.0) == 0.0
+    assert da.derivative(const, 3)(1.0) == 0.0
+    assert (da.derivative(const, 2)(np.ones(3)) == 0.0).all()
+
+
+# ------------------------------------------------------------ extension ---
+
+def _softplus(x):
+    return np.log1p(np.exp(-abs(x))) + max(x, 0.0)
+
+
+softplus = da.register(_softplus, lambda x: 1.0 / (1.0 + da.exp(-x)))
+
+
+@da.custom_derivative([lambda x, y: y * da.cos(x * y), lambda x, y: x * da.cos(x * y)])
+def sinxy(x, y):
+    return math.sin(x * y) if isinstance(x, float) and isinstance(y, float) \
+        else da.sin(x * y)
+
+
+@numba.njit
+def uses_custom(x):
+    return 2.0 * softplus(x) + sinxy(x, 0.5) + sinxy(1.5, x) + sinxy(x, x)
+
+
+def _uses_custom_exact(x):
+    s = 1.0 / (1.0 + math.exp(-x))
+    f1 = 2 * s + 0.5 * math.cos(0.5 * x) + 1.5 * math.cos(1.5 * x) + 2 * x * math.cos(x * x)
+    f2 = (2 * s * (1 - s) - 0.25 * math.sin(0.5 * x) - 2.25 * math.sin(1.5 * x)
+          + 2 * math.cos(x * x) - 4 * x * x * math.sin(x * x))
+    return f1, f2
+
+
+def test_register_python_and_numba():
+    x = 0.3
+    f1, f2 = _uses_custom_exact(x)
+    py = uses_custom.py_func
+    assert da.derivative(py)(x) == pytest.approx(f1, rel=1e-14)
+    assert da.derivative(py, 2)(x) == pytest.approx(f2, rel=1e-13)
+    assert py(HyperDual(x, 1.0, 1.0, 0.0)).eps1eps2 == pytest.approx(f2, rel=1e-13)
+    assert uses_custom(Dual(x, 1.0)).eps == pytest.approx(f1, rel=1e-14)
+    assert uses_custom(HyperDual(x, 1.0, 1.0, 0.0)).eps1eps2 == pytest.approx(f2, rel=1e-13)
+    assert da.derivative(uses_custom, 2)(x) == pytest.approx(f2, rel=1e-13)
+    assert da.derivative(uses_custom, 3)(x) == pytest.approx(
+        da.derivative(py, 3)(x), rel=1e-12)
+    assert softplus(0.3) == _softplus(0.3) and softplus.__name__ == "_softplus"
+
+
+def test_register_gives_rule_to_function_without_one():
+    def softplus0(x):
+        return np.logaddexp(x, 0.0)  # no rule for duals: a TypingError without register
+
+    g = da.register(softplus0, lambda x: 7.0)
+    assert da.derivative(g)(3.0) == 7.0
+    k = numba.njit(lambda x: g(x) * x)
+    d = k(Dual(3.0, 1.0))
+    assert d.value == pytest.approx(3.0 * np.logaddexp(3.0, 0.0))
+    assert d.eps == pytest.approx(np.logaddexp(3.0, 0.0) + 3.0 * 7.0)
+
+
+# ----------------------------------------------------------------- caching ---
+
+CACHED_MODULE = """
+import math, numba
+import dualad as da
+
+@numba.njit(cache=True)
+def f(x):
+    return x * math.sin(x) + x ** 2
+
+if __name__ == "__main__":
+    d = f(da.Dual(0.5, 1.0))
+    assert abs(d.eps - (math.sin(0.5) + 0.5 * math.cos(0.5) + 1.0)) < 1e-15
+    print(sum(f.stats.cache_hits.values()), sum(f.stats.cache_misses.values()))
+"""
+
+
+def test_cache_true_across_processes(tmp_path):
+    mod = tmp_path / "cached_user_code.py"
+    mod.write_text(textwrap.dedent(CACHED_MODULE))
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+
+    def run():
+        out = subprocess.run([sys.executable, str(mod)], capture_output=True, text=True,
+                             env=env, cwd=tmp_path, timeout=300)
+        assert out.returncode == 0, out.stderr
+        return tuple(int(v) for v in out.stdout.split())
+
+    hits, misses = run()
+    assert (hits, misses) == (0, 1)
+    hits, misses = run()
+    assert (hits, misses) == (1, 0)
