@@ -3,8 +3,9 @@
 For a scalar ``x`` the user's ``f`` is called, compiled, on a dual seeded
 ``order`` times (a nested ``Dual[Dual[...]]``; order 2 uses ``HyperDual``,
 which carries the same four numbers without the nesting) and the derivative
-is read off. For an ndarray ``x`` one parallel compiled loop (``prange``)
-writes f^(order) of every element into an output of ``x``'s shape.
+is read off. For an ndarray ``x`` one compiled loop (``prange``, parallel from
+``PARALLEL_MIN_SIZE`` elements on) writes f^(order) of every element into an
+output of ``x``'s shape.
 
 Kernels are generated once per (f, order) and kept, so later calls (and
 later dtypes) reuse them; numba compiles one specialisation per input type.
@@ -109,6 +110,10 @@ def _kernels(f, order):
     return k
 
 
+PARALLEL_MIN_SIZE = 50_000
+"""Arrays smaller than this run in a serial loop (threads cost more than they save)."""
+
+
 def _build_kernels(f, order):
     seed = _seeder(order) if order else None
     read = _reader(order) if order else None
@@ -126,7 +131,9 @@ def _build_kernels(f, order):
         def elementwise(x, out):
             for i in prange(x.size):
                 out[i] = read(f(seed(x[i])))
-    return numba.njit(scalar), numba.njit(parallel=True)(elementwise)
+    # prange is a plain range in the serial kernel.
+    return (numba.njit(scalar), numba.njit(parallel=True)(elementwise),
+            numba.njit(elementwise))
 
 
 def _as_float_array(x):
@@ -144,14 +151,17 @@ def compiled_derivative(f, order):
     >>> da.derivative(numba.njit(lambda x: x ** 3), order=2)(2.0)
     12.0
     """
-    scalar_k, array_k = _kernels(f, order)
+    scalar_k, parallel_k, serial_k = _kernels(f, order)
 
     def df(x):
         if isinstance(x, np.ndarray):
             xa = np.ascontiguousarray(_as_float_array(x))
             flat = xa.reshape(-1)
             out = np.empty(flat.shape, dtype=xa.dtype)
-            array_k(flat, out)
+            if flat.size >= PARALLEL_MIN_SIZE and numba.get_num_threads() > 1:
+                parallel_k(flat, out)
+            else:
+                serial_k(flat, out)
             return out.reshape(x.shape)
         if isinstance(x, (bool, np.bool_, numbers.Integral)):
             x = float(x)

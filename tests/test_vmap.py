@@ -1,0 +1,98 @@
+"""vmap: plain loops, the compiled batch loop, dask arrays."""
+import math
+
+import numpy as np
+import pytest
+from numba import njit
+
+import dualad as da
+
+
+@njit
+def l96(x):
+    n = x.shape[0]
+    out = np.empty_like(x)
+    for i in range(n):
+        xp = x[(i + 1) % n]
+        out[i] = ((xp - x[i - 2]) * x[i - 1] - x[i] + 8.0
+                  + 0.1 * math.exp(-1.0 / x[i]) * math.log(1.0 + xp * xp))
+    return out
+
+
+@njit
+def rosen(x):
+    s = 0.0
+    for i in range(x.shape[0] - 1):
+        a = x[i + 1] - x[i] * x[i]
+        b = 1.0 - x[i]
+        s += 100.0 * a * a + b * b
+    return s
+
+
+def l96_numpy(x):
+    xp = np.roll(x, -1)
+    return (xp - np.roll(x, 2)) * np.roll(x, 1) - x + 8.0 + 0.1 * np.exp(-1.0 / x) * np.log(
+        1.0 + xp * xp)
+
+
+def rosen_numpy(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+@pytest.fixture(scope="module")
+def points():
+    return np.random.default_rng(0).uniform(0.5, 2.0, (300, 6))
+
+
+def test_compiled_jacobian_batch_equals_python_path(points):
+    J = da.vmap(da.jacobian(l96))(points)
+    assert J.shape == (300, 6, 6)
+    ref = da.vmap(da.jacobian(l96_numpy))(points[:20])
+    np.testing.assert_allclose(J[:20], ref, rtol=1e-14, atol=1e-14)
+
+
+def test_compiled_hessian_and_grad_batch(points):
+    H = da.vmap(da.hessian(rosen))(points[:50])
+    g = da.vmap(da.grad(rosen))(points[:50])
+    for k in (0, 17, 49):
+        np.testing.assert_allclose(H[k], da.hessian(rosen_numpy)(points[k]), rtol=1e-13)
+        np.testing.assert_allclose(g[k], da.grad(rosen_numpy)(points[k]), rtol=1e-13)
+    v, g2 = da.vmap(da.value_and_grad(rosen))(points[:50])
+    np.testing.assert_allclose(v, [rosen(p) for p in points[:50]], rtol=1e-15)
+    np.testing.assert_array_equal(g2, g)
+
+
+def test_compiled_batch_with_one_point_and_a_fixed_argument():
+    @njit
+    def scaled(x, a):
+        return a * x[0] * x[1]
+
+    X = np.array([[2.0, 3.0]])
+    out = da.vmap(da.grad(scaled), in_axes=(0, None))(X, 5.0)
+    np.testing.assert_allclose(out, [[15.0, 10.0]])
+
+
+def test_compiled_batch_float32_stays_float32(points):
+    J = da.vmap(da.jacobian(l96))(points[:10].astype(np.float32))
+    assert J.dtype == np.float32
+    np.testing.assert_allclose(J, da.vmap(da.jacobian(l96))(points[:10]), rtol=2e-5, atol=1e-5)
+
+
+def test_vmap_over_dask_arrays_is_lazy_and_blockwise():
+    dka = pytest.importorskip("dask.array")
+    X = np.random.default_rng(1).standard_normal((100, 3))
+    lazy = dka.from_array(X, chunks=(30, 3))
+    g = da.vmap(da.grad(lambda x: np.sum(np.sin(x) * x)))
+    out = g(lazy)
+    assert isinstance(out, dka.Array) and out.chunks[0] == (30, 30, 30, 10)
+    np.testing.assert_array_equal(out.compute(), g(X))
+    J = da.vmap(da.jacobian(l96))(dka.from_array(np.abs(X) + 0.5, chunks=(40, 3)))
+    assert J.shape == (100, 3, 3)
+    np.testing.assert_array_equal(J.compute(), da.vmap(da.jacobian(l96))(np.abs(X) + 0.5))
+
+
+def test_cuda_target_requires_a_transform_of_a_dispatcher():
+    with pytest.raises(TypeError, match="cuda"):
+        da.vmap(lambda x: x, target="cuda")(np.ones(3))
+    with pytest.raises(ValueError, match="target"):
+        da.vmap(lambda x: x, target="gpu")
