@@ -50,20 +50,15 @@ def _lorenz96_jac_point(x, J):
         J[i, i] += -1.0 + e / (x[i] * x[i]) * math.log(1.0 + xp * xp)
 
 
-@njit(cache=True)
-def lorenz96_jac_hand(X):
+def _lorenz96_jac_batch(X):
     out = np.empty((X.shape[0], X.shape[1], X.shape[1]))
-    for b in range(X.shape[0]):
+    for b in prange(X.shape[0]):  # prange is range unless compiled with parallel=True
         _lorenz96_jac_point(X[b], out[b])
     return out
 
 
-@njit(cache=True, parallel=True)
-def lorenz96_jac_hand_parallel(X):
-    out = np.empty((X.shape[0], X.shape[1], X.shape[1]))
-    for b in prange(X.shape[0]):
-        _lorenz96_jac_point(X[b], out[b])
-    return out
+lorenz96_jac_hand = njit(cache=True)(_lorenz96_jac_batch)
+lorenz96_jac_hand_parallel = njit(cache=True, parallel=True)(_lorenz96_jac_batch)
 
 
 # ------------------------------------------------------------ Rosenbrock ---
@@ -90,20 +85,15 @@ def _rosen_hess_point(x, H):
         H[i + 1, i + 1] += 200.0
 
 
-@njit(cache=True)
-def rosen_hess_hand(X):
-    out = np.empty((X.shape[0], X.shape[1], X.shape[1]))
-    for b in range(X.shape[0]):
-        _rosen_hess_point(X[b], out[b])
-    return out
-
-
-@njit(cache=True, parallel=True)
-def rosen_hess_hand_parallel(X):
+def _rosen_hess_batch(X):
     out = np.empty((X.shape[0], X.shape[1], X.shape[1]))
     for b in prange(X.shape[0]):
         _rosen_hess_point(X[b], out[b])
     return out
+
+
+rosen_hess_hand = njit(cache=True)(_rosen_hess_batch)
+rosen_hess_hand_parallel = njit(cache=True, parallel=True)(_rosen_hess_batch)
 
 
 @njit(cache=True)

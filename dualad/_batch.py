@@ -278,18 +278,8 @@ def _prepare_arg(x, who, i):
 
 
 def _probe(f, args, who):
-    try:
-        y = f(*args)
-    except TypingError:
-        raise
-    if isinstance(y, tuple):
-        raise TypeError(f"{who} of a numba function returning a tuple is not compiled yet; "
-                        "return one array (np.concatenate the parts) or use a plain "
-                        "Python function")
-    y = np.asarray(y)
-    if y.dtype.kind not in "biuf":
-        raise TypeError(f"{who}: f must return real numbers, got {y.dtype}")
-    return y
+    """f(*args) on plain floats: the shape of the output per point (and a type check)."""
+    return np.asarray(_split_output(f(*args), who)[0])
 
 
 def _numba_float(dtype):
@@ -315,20 +305,24 @@ def _split_output(y, who):
     return y, None
 
 
+def _seed_fields(record, x, start, c, C):
+    """Fill the flat record array of Dual[float, C] with x and directions [start, start+c)."""
+    record["value"] = x.reshape(-1)
+    p = record["partials"]
+    idx = np.arange(start, start + c)
+    if C == 1:
+        p[idx] = 1
+    else:
+        p[idx, idx - start] = 1
+
+
 def _seeded(x, scalar, nbtype, start, c, C):
     """The argument x seeded with directions [start, start + c) as numba duals."""
     if scalar:
         one = x.dtype.type(1) if isinstance(x, np.floating) else 1.0
         return Dual(x, one if C == 1 else np.eye(C, dtype=np.asarray(x).dtype)[0])
     buf = dual_buffer(nbtype, x.shape)
-    flat = buf.reshape(-1)
-    flat["value"] = x.reshape(-1)
-    p = flat["partials"]
-    idx = np.arange(start, start + c)
-    if C == 1:
-        p[idx] = 1
-    else:
-        p[idx, idx - start] = 1
+    _seed_fields(buf.reshape(-1), x, start, c, C)
     return buf
 
 
@@ -377,13 +371,7 @@ def _hessian_one(f, args, K, x, scalar, n, in_shape, C, base, dtype, who):
             else:
                 arg = dual_buffer(nbtype, x.shape)
                 flat = arg.reshape(-1)
-                flat["value"]["value"] = x.reshape(-1)
-                inner = flat["value"]["partials"]
-                idx = np.arange(start, start + c)
-                if C == 1:
-                    inner[idx] = 1
-                else:
-                    inner[idx, idx - start] = 1
+                _seed_fields(flat["value"], x, start, c, C)
                 flat["partials"]["value"][r] = 1
             args[K] = arg
             y = f(*args)

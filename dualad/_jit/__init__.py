@@ -14,6 +14,10 @@ Inside nopython code::
     d.value, d.eps, d.partial(i), d.partials[i], len(g.partials), d.n
     h = HyperDual(x, 1.0, 1.0, 0.0); h.re, h.eps1, h.eps2, h.eps1eps2
 """
+import os as _os
+
+import llvmlite.binding as _llvm
+
 from . import types as _types  # noqa: F401  (registers the types)
 from . import operators as _operators  # noqa: F401
 from . import functions as _functions  # noqa: F401
@@ -26,6 +30,17 @@ _extend.register_pending()
 
 __all__ = ["DualType", "HyperDualType", "PartialsType", "STAMP",
            "seed", "partial", "partial_at", "lift", "partials_zero", "value_of"]
+
+
+# Dual arithmetic is many small compiled functions; a user function composed
+# of a few others (p(p(p(x))) on HyperDuals) exceeds LLVM's default inlining
+# threshold, the calls stay in the loop and it does not vectorise: measured
+# 8.6 ms instead of 1.6 ms for f'' at 1e6 points. This raises the threshold
+# for the whole process (numba's and LLVM's code for non-dual functions only
+# inlines more); DUALAD_INLINE_THRESHOLD=0 leaves LLVM's default.
+INLINE_THRESHOLD = int(_os.environ.get("DUALAD_INLINE_THRESHOLD", "2000"))
+if INLINE_THRESHOLD > 0:
+    _llvm.set_option("dualad", f"-inline-threshold={INLINE_THRESHOLD}")
 
 
 def _numba_init():

@@ -387,7 +387,56 @@ _PUBLIC_POW = _rules.FUNCTIONS["pow"]
 _pow_typer = _binary_rule_typer(_POW, False, _PUBLIC_POW)
 
 
-def _int_pow_impl(x):
+_LITERAL_POW_LADDERS = {}
+
+
+def _literal_pow_ladder(k):
+    """Ladder of v**k for a compile-time integer k >= 0: products only.
+
+    ``v ** km2`` with a constant exponent is numba's unrolled static power;
+    the general ``_ipow_ladder`` keeps a squaring loop that stops LLVM from
+    vectorising the caller (measured 8x slower for HyperDual).
+    """
+    lad = _LITERAL_POW_LADDERS.get(k)
+    if lad is not None:
+        return lad
+    if k == 0:
+        def lad(v):
+            return 1.0, 0.0, 0.0
+    elif k == 1:
+        def lad(v):
+            return v, 1.0, 0.0
+    elif k == 2:
+        def lad(v):
+            return v * v, 2.0 * v, 2.0
+    else:
+        km2 = k - 2
+        c1 = float(k)
+        c2 = float(k * (k - 1))
+
+        def lad(v):
+            xm2 = v ** km2
+            xm1 = xm2 * v
+            return xm1 * v, c1 * xm1, c2 * xm2
+    _LITERAL_POW_LADDERS[k] = jitable(lad)
+    return lad
+
+
+def _int_pow_impl(x, y):
+    if isinstance(y, types.IntegerLiteral) and y.literal_value >= 0:
+        ladder = _literal_pow_ladder(y.literal_value)
+        if isinstance(x, DualType):
+            def impl(x, y):
+                f0, f1, f2 = ladder(x.value)
+                return dual_like(x, f0, x.partials * f1)
+            return impl
+
+        def impl(x, y):
+            f0, f1, f2 = ladder(x.re)
+            e1 = x.eps1
+            e2 = x.eps2
+            return hyper_like(x, f0, f1 * e1, f1 * e2, f1 * x.eps1eps2 + f2 * e1 * e2)
+        return impl
     if isinstance(x, DualType):
         def impl(x, y):
             f0, f1, f2 = _ipow_ladder(x.value, y)
@@ -404,12 +453,12 @@ def _int_pow_impl(x):
 
 def _operator_pow(x, y):
     if is_dual(x) and isinstance(y, types.Integer):
-        return _int_pow_impl(x)
+        return _int_pow_impl(x, y)
     return _pow_typer(x, y)
 
 
-overload(operator.pow, **GENERIC)(_operator_pow)
-overload(operator.ipow, **GENERIC)(_operator_pow)
+overload(operator.pow, prefer_literal=True, **GENERIC)(_operator_pow)
+overload(operator.ipow, prefer_literal=True, **GENERIC)(_operator_pow)
 
 for _name, _ops in (("floordiv", (operator.floordiv, operator.ifloordiv)),
                     ("mod", (operator.mod, operator.imod))):

@@ -227,7 +227,10 @@ def vneg(typingctx, a):
         return None
 
     def codegen(context, builder, sig, args):
-        return builder.fneg(args[0])
+        # -0.0 - x, not fneg: NVVM (numba-cuda) parses LLVM 7 IR, which has no fneg.
+        vt = args[0].type
+        minus_zero = ir.Constant(vt, [ir.Constant(vt.element, -0.0)] * vt.count)
+        return builder.fsub(minus_zero, args[0])
     return a(a), codegen
 
 

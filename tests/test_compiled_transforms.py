@@ -1,0 +1,144 @@
+"""Transforms of numba dispatchers: compiled results equal the Python path, shapes, errors, caching."""
+import math
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from numba import njit
+
+import dualad as da
+
+
+@njit
+def spring(x, k):
+    # energy of a chain of springs, written for floats
+    e = 0.0
+    for i in range(x.shape[0] - 1):
+        d = x[i + 1] - x[i]
+        e += 0.5 * k * d * d + math.cos(x[i]) * d ** 3
+    return e
+
+
+def spring_py(x, k):
+    d = np.diff(x)
+    return np.sum(0.5 * k * d * d + np.cos(x[:-1]) * d ** 3)
+
+
+@njit
+def field(x, t):
+    out = np.empty_like(x)
+    for i in range(x.shape[0]):
+        out[i] = math.sin(t * x[i]) * x[i - 1] + math.sqrt(1.0 + x[i] * x[i])
+    return out
+
+
+def field_py(x, t):
+    return np.sin(t * x) * np.roll(x, 1) + np.sqrt(1.0 + x * x)
+
+
+@njit
+def scalar_f(a, b):
+    return math.exp(a) * math.atan2(b, a) + a ** 3 * b
+
+
+X = np.array([0.3, -0.7, 1.1, 0.4, 2.0])
+
+
+def test_jacobian_grad_hessian_equal_python_path():
+    np.testing.assert_allclose(da.jacobian(field)(X, 0.7), da.jacobian(field_py)(X, 0.7),
+                               rtol=1e-15, atol=1e-15)
+    np.testing.assert_allclose(da.grad(spring)(X, 3.0), da.grad(spring_py)(X, 3.0),
+                               rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(da.hessian(spring)(X, 3.0), da.hessian(spring_py)(X, 3.0),
+                               rtol=1e-14, atol=1e-13)
+
+
+def test_argnums_scalars_and_tuples():
+    # field allocates its output like x, so it cannot hold t's perturbation: a
+    # compile-time error that says so (never a silently dropped derivative).
+    with pytest.raises(Exception, match="drop its derivative"):
+        da.jacobian(field, argnums=1)(X, 0.7)
+    j_k = da.jacobian(spring, argnums=1)(X, 3.0)
+    np.testing.assert_allclose(j_k, da.jacobian(spring_py, argnums=1)(X, 3.0), rtol=1e-15)
+    g = da.grad(scalar_f, argnums=(0, 1))(0.4, 1.3)
+    ref = da.grad(lambda a, b: da.exp(a) * da.atan2(b, a) + a ** 3 * b, argnums=(0, 1))(0.4, 1.3)
+    np.testing.assert_allclose(g, ref, rtol=1e-15)
+    h = da.hessian(scalar_f, argnums=1)(0.4, 1.3)
+    ref = da.derivative(lambda b: da.exp(0.4) * da.atan2(b, 0.4) + 0.4 ** 3 * b, 2)(1.3)
+    assert h == pytest.approx(float(ref), rel=1e-14)
+    v, gk = da.value_and_grad(spring, argnums=1)(X, 3.0)
+    assert v == pytest.approx(spring(X, 3.0), rel=1e-15)
+    assert gk == pytest.approx(float(np.sum(0.5 * np.diff(X) ** 2)), rel=1e-14)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5])
+def test_chunks_agree(chunk):
+    np.testing.assert_allclose(da.jacobian(field, chunk=chunk)(X, 0.7),
+                               da.jacobian(field)(X, 0.7), rtol=0, atol=0)
+    np.testing.assert_allclose(da.hessian(spring, chunk=chunk)(X, 3.0),
+                               da.hessian(spring)(X, 3.0), rtol=1e-15, atol=1e-13)
+
+
+def test_float32_and_ints():
+    J32 = da.jacobian(field)(X.astype(np.float32), np.float32(0.7))
+    assert J32.dtype == np.float32
+    np.testing.assert_allclose(J32, da.jacobian(field)(X, 0.7), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(da.grad(spring)(np.arange(4), 2), da.grad(spring)(np.arange(4.0), 2.0))
+
+
+def test_errors():
+    @njit
+    def pair(x):
+        return x[0], x[1]
+
+    with pytest.raises(TypeError, match="tuple"):
+        da.jacobian(pair)(X)
+    with pytest.raises(ValueError, match="scalar"):
+        da.grad(field)(X, 0.7)
+    with pytest.raises(ValueError, match="scalar"):
+        da.hessian(field)(X, 0.7)
+    with pytest.raises(ValueError, match="argnums 2"):
+        da.grad(spring, argnums=2)(X, 1.0)
+    with pytest.raises(TypeError, match="argument 0"):
+        da.grad(spring)("x", 1.0)
+
+    @njit
+    def drops(x):
+        out = np.empty(x.shape[0])  # a float array: storing a dual must not compile
+        for i in range(x.shape[0]):
+            out[i] = x[i] * 2.0
+        return out
+
+    with pytest.raises(Exception, match="drop its derivative"):
+        da.jacobian(drops)(X)
+
+
+def test_cached_transform_compiles_nothing_in_a_second_process(tmp_path):
+    src = tmp_path / "user_mod.py"
+    src.write_text(textwrap.dedent("""
+        import math, numpy as np
+        from numba import njit
+
+        @njit(cache=True)
+        def f(x):
+            out = np.empty_like(x)
+            for i in range(x.shape[0]):
+                out[i] = x[i] * math.sin(x[i - 1])
+            return out
+    """))
+    probe = textwrap.dedent("""
+        import numpy as np, dualad as da, user_mod
+        J = da.jacobian(user_mod.f)(np.linspace(0.1, 1.0, 4))
+        print(sum(user_mod.f.stats.cache_misses.values()), sum(user_mod.f.stats.cache_hits.values()))
+    """)
+    env = {"NUMBA_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(tmp_path)}
+    import os
+    env = {**os.environ, **env}
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           env=env, check=True).stdout.split()
+    second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            env=env, check=True).stdout.split()
+    assert first[0] != "0"          # compiled (and saved) the dual specialisation
+    assert second == ["0", first[0]]  # the second process loads it all from disk
