@@ -65,10 +65,16 @@ def _store_partials(y, out, start, n):
 
         def impl(y, out, start, n):
             yf = y if y.ndim == 1 else y.reshape(y.size)
-            for i in range(yf.shape[0]):
-                d = yf[i]
-                for k in range(C):
-                    if start + k < n:
+            if start + C <= n:  # a full chunk: constant trip count, unrolled
+                for i in range(yf.shape[0]):
+                    d = yf[i]
+                    row = out[i]
+                    for k in range(C):
+                        row[start + k] = partial(d, k)
+            else:
+                for i in range(yf.shape[0]):
+                    d = yf[i]
+                    for k in range(n - start):
                         out[i, start + k] = partial(d, k)
         return impl
     if is_real(y) or (isinstance(y, types.Array) and is_real(y.dtype)):
@@ -179,12 +185,14 @@ def _seed_rows(xf, xd, start, C, row):
 
 
 @njit(cache=True)
-def jacobian_point(f, args, K, C, x, out, vals):
-    """Jacobian of f(*args) w.r.t. args[K] (1-D array x) into out (m, n), values into vals."""
+def jacobian_point(f, args, K, C, x, out, vals, xd):
+    """Jacobian of f(*args) w.r.t. args[K] (1-D array x) into out (m, n), values into vals.
+
+    xd: workspace, an array of x.shape[0] duals (from jacobian_workspace).
+    """
     literally(K)
     literally(C)
     n = x.shape[0]
-    xd = empty_dual_array(n, seed(x[0], 0, C))
     for start in range(0, n, C):
         _seed_chunk(x, xd, start, C)
         y = f(*replace_item(args, K, xd))
@@ -194,8 +202,8 @@ def jacobian_point(f, args, K, C, x, out, vals):
 
 
 @njit(cache=True)
-def jacobian_point_scalar(f, args, K, C, x, out, vals):
-    """Jacobian of f(*args) w.r.t. the scalar args[K] = x."""
+def jacobian_point_scalar(f, args, K, C, x, out, vals, xd):
+    """Jacobian of f(*args) w.r.t. the scalar args[K] = x (xd unused)."""
     literally(K)
     literally(C)
     y = f(*replace_item(args, K, seed(x, 0, C)))
@@ -204,12 +212,14 @@ def jacobian_point_scalar(f, args, K, C, x, out, vals):
 
 
 @njit(cache=True)
-def hessian_point(f, args, K, C, x, out, vals):
-    """Hessian of the scalar f(*args) w.r.t. args[K] (1-D array x) into out (n, n)."""
+def hessian_point(f, args, K, C, x, out, vals, xd):
+    """Hessian of the scalar f(*args) w.r.t. args[K] (1-D array x) into out (n, n).
+
+    xd: workspace, an array of x.shape[0] nested duals (from hessian_workspace).
+    """
     literally(K)
     literally(C)
     n = x.shape[0]
-    xd = empty_dual_array(n, make_dual(seed(x[0], 0, C), 1.0))
     for row in range(n):
         for start in range(0, n, C):
             if start + C <= row:
@@ -225,7 +235,7 @@ def hessian_point(f, args, K, C, x, out, vals):
 
 
 @njit(cache=True)
-def hessian_point_scalar(f, args, K, C, x, out, vals):
+def hessian_point_scalar(f, args, K, C, x, out, vals, xd):
     """Second derivative of the scalar f(*args) w.r.t. the scalar args[K] = x."""
     literally(K)
     literally(C)
@@ -234,36 +244,75 @@ def hessian_point_scalar(f, args, K, C, x, out, vals):
     store_second(y, out, 0, 1, 0)
 
 
-def _batch_kernel(point):
+@njit(cache=True)
+def jacobian_workspace(x, C):
+    return empty_dual_array(x.shape[0], seed(x[0], 0, C))
+
+
+@njit(cache=True)
+def hessian_workspace(x, C):
+    return empty_dual_array(x.shape[0], make_dual(seed(x[0], 0, C), 1.0))
+
+
+@njit(cache=True)
+def no_workspace(x, C):
+    return np.empty(0)
+
+
+def _batch_kernel(point, workspace):
     # A serial loop over [lo, hi) that releases the GIL; vmap runs one per core
     # from Python threads. (prange compiles twice as slowly, for the same speed.)
+    # The dual workspace is allocated once per block, not per point.
     @njit(nogil=True, cache=True)
     def batch(f, args, K, C, mask, X, OUT, VALS, lo, hi):
         literally(K)
         literally(C)
         literally(mask)
+        xd = workspace(X[lo], C)
         for b in range(lo, hi):
-            point(f, take_point(args, b, mask), K, C, X[b], OUT[b], VALS[b])
+            point(f, take_point(args, b, mask), K, C, X[b], OUT[b], VALS[b], xd)
     return batch
+
+
+_ENTRY_POINTS = {}
+
+
+def _entry_point(kernel, f, args, K, C, mask, X, out, vals):
+    """The compiled batch loop for these argument types, K, C and mask as literals.
+
+    Calling the dispatcher would re-run numba's literal dispatch (tens of ms) on
+    every call; the entry point of the exact signature is called directly.
+    """
+    sig = (numba.typeof(f), numba.typeof(args), types.literal(K), types.literal(C),
+           types.literal(mask), numba.typeof(X), numba.typeof(out), numba.typeof(vals),
+           types.int64, types.int64)
+    key = (kernel, sig)
+    entry = _ENTRY_POINTS.get(key)
+    if entry is None:
+        entry = _ENTRY_POINTS[key] = kernel.compile(sig)
+    return entry
 
 
 def _run_parallel(kernel, f, args, K, C, mask, X, out, vals):
     """Run ``kernel`` over the batch, split into one block per core."""
     n = X.shape[0]
+    entry = _entry_point(kernel, f, args, K, C, mask, X, out, vals)
     workers = max(1, min(numba.config.NUMBA_NUM_THREADS, n // 64 or 1))
     bounds = np.linspace(0, n, workers + 1).astype(np.int64)
-    # Compile (and run the first block) in this thread, then the rest in parallel.
-    kernel(f, args, K, C, mask, X, out, vals, bounds[0], bounds[1])
     if workers == 1:
+        entry(f, args, K, C, mask, X, out, vals, 0, n)
         return
-    with ThreadPoolExecutor(workers - 1) as pool:
-        list(pool.map(lambda i: kernel(f, args, K, C, mask, X, out, vals,
-                                       bounds[i], bounds[i + 1]), range(1, workers)))
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda i: entry(f, args, K, C, mask, X, out, vals,
+                                      bounds[i], bounds[i + 1]), range(workers)))
 
 
 POINT_KERNELS = {("jacobian", False): jacobian_point, ("jacobian", True): jacobian_point_scalar,
                  ("hessian", False): hessian_point, ("hessian", True): hessian_point_scalar}
-BATCH_KERNELS = {key: _batch_kernel(point) for key, point in POINT_KERNELS.items()}
+WORKSPACES = {("jacobian", False): jacobian_workspace, ("jacobian", True): no_workspace,
+              ("hessian", False): hessian_workspace, ("hessian", True): no_workspace}
+BATCH_KERNELS = {key: _batch_kernel(point, WORKSPACES[key])
+                 for key, point in POINT_KERNELS.items()}
 
 
 # ------------------------------------------------------------ Python side ---
