@@ -16,6 +16,24 @@ import numpy as np
 _tag_counter = itertools.count(1)
 
 
+# Tags of Python duals that were unboxed into numba-compiled code. Compiled
+# code cannot hand a perturbation's tag back (it returns tag-0 duals), so a
+# transform whose duals went in there refuses to read its result rather than
+# silently dropping a derivative.
+COMPILED_TAGS = set()
+
+
+def check_not_compiled(tag, who):
+    """Raise if duals of ``tag`` entered compiled code during this transform."""
+    if tag in COMPILED_TAGS:
+        COMPILED_TAGS.discard(tag)
+        raise TypeError(
+            f"{who}: f passed this transform's dual numbers into a numba-compiled "
+            "function, which cannot hand their derivatives back to Python code. "
+            "Differentiate the compiled function itself (da.derivative(njit_f), "
+            "da.grad(njit_f, argnums=...)), or compile all of f with @numba.njit.")
+
+
 def next_tag():
     """Return a fresh perturbation tag, larger than every tag issued before."""
     return next(_tag_counter)

@@ -1,9 +1,10 @@
 """``da.derivative`` of a numba dispatcher: the whole evaluation runs compiled.
 
-For a scalar ``x`` the user's ``f`` is called, compiled, on a dual seeded
+For a scalar ``x`` the user's ``f`` is called from Python on a dual seeded
 ``order`` times (a nested ``Dual[Dual[...]]``; order 2 uses ``HyperDual``,
-which carries the same four numbers without the nesting) and the derivative
-is read off. For an ndarray ``x`` one compiled loop (``prange``, parallel from
+which carries the same four numbers without the nesting), so the machine
+code is f's own specialisation, cached on disk with f; the derivative is
+read off by structure. For an ndarray ``x`` one compiled loop (``prange``, parallel from
 ``PARALLEL_MIN_SIZE`` elements on) writes f^(order) of every element into an
 output of ``x``'s shape.
 
@@ -16,11 +17,11 @@ import numpy as np
 
 import numba
 from numba import prange
-from numba.core import types
 from numba.core.errors import TypingError
 from numba.extending import overload
 
 from . import _jit  # noqa: F401  (registers the compiled number types)
+from ._scalar import Dual, HyperDual
 from ._jit.api import lift as _lift, partial_at
 from ._jit.intrinsics import make_hyperdual
 from ._jit.operators import jitable
@@ -118,22 +119,15 @@ def _build_kernels(f, order):
     seed = _seeder(order) if order else None
     read = _reader(order) if order else None
     if order == 0:
-        def scalar(x):
-            return f(x)
-
         def elementwise(x, out):
             for i in prange(x.size):
                 out[i] = f(x[i])
     else:
-        def scalar(x):
-            return read(f(seed(x)))
-
         def elementwise(x, out):
             for i in prange(x.size):
                 out[i] = read(f(seed(x[i])))
     # prange is a plain range in the serial kernel.
-    return (numba.njit(scalar), numba.njit(parallel=True)(elementwise),
-            numba.njit(elementwise))
+    return numba.njit(parallel=True)(elementwise), numba.njit(elementwise)
 
 
 def _as_float_array(x):
@@ -144,6 +138,36 @@ def _as_float_array(x):
     raise TypeError(f"derivative(): array input must be real, got dtype {x.dtype}")
 
 
+def _tagless_dual(value, partial):
+    d = object.__new__(Dual)
+    d.value = value
+    d._p = partial
+    d.tag = 0
+    return d
+
+
+def _scalar_derivative(f, order, x):
+    """f^(order)(x) for a scalar x: the user's dispatcher called from Python on a
+    seeded dual, so the compiled code is f's own specialisation (cached with f
+    on disk when f has cache=True); the perturbation is read back by structure."""
+    if not isinstance(x, (float, np.floating)):
+        raise TypeError(f"derivative(): x must be a real number or an array, "
+                        f"got {type(x).__name__}")
+    one = x.dtype.type(1) if isinstance(x, np.floating) else 1.0
+    if order == 0:
+        return f(x)
+    if order == 2:
+        y = f(HyperDual(x, one, one, 0 * one))
+        return y.eps1eps2 if isinstance(y, HyperDual) else 0 * one
+    d = x
+    for _ in range(order):
+        d = _tagless_dual(d, one)
+    y = f(d)
+    for _ in range(order):
+        y = y._p if isinstance(y, Dual) else 0 * one
+    return y
+
+
 def compiled_derivative(f, order):
     """Return a function computing f^(order) with f compiled on dual numbers.
 
@@ -151,7 +175,7 @@ def compiled_derivative(f, order):
     >>> da.derivative(numba.njit(lambda x: x ** 3), order=2)(2.0)
     12.0
     """
-    scalar_k, parallel_k, serial_k = _kernels(f, order)
+    parallel_k, serial_k = _kernels(f, order)
 
     def df(x):
         if isinstance(x, np.ndarray):
@@ -167,7 +191,7 @@ def compiled_derivative(f, order):
             x = float(x)
         elif isinstance(x, (list, tuple)):
             return df(np.asarray(x))
-        return scalar_k(x)
+        return _scalar_derivative(f, order, x)
 
     name = getattr(f, "__name__", "f")
     df.__name__ = f"derivative({name}, order={order})"

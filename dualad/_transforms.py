@@ -14,7 +14,7 @@ import operator
 
 import numpy as np
 
-from ._base import DualNumber, next_tag
+from ._base import COMPILED_TAGS, DualNumber, check_not_compiled, next_tag
 from ._scalar import Dual
 from ._tree import as_float_input, flatten, unflatten
 
@@ -194,6 +194,8 @@ def _evaluate(f, args, argnums, chunk, who):
     for start, c in passes:
         tag = next_tag()
         out = f(*inputs.seeded_args(start, c, tag))
+        if COMPILED_TAGS:
+            check_not_compiled(tag, who)
         leaves, this_def = flatten(out)
         if first:
             first = False
@@ -382,6 +384,8 @@ def jvp(f, primals, tangents):
                 seeded.append(DualArray(xv, np.asarray(tv, xv.dtype)[..., None], tag))
         args.append(unflatten(x_def, seeded))
     out = f(*args)
+    if COMPILED_TAGS:
+        check_not_compiled(tag, "jvp")
     leaves, treedef = flatten(out)
     vals, tans = [], []
     dtype = np.result_type(*[np.asarray(p).dtype for p in primals]) if primals else np.float64

@@ -413,3 +413,46 @@ def test_cache_true_across_processes(tmp_path):
     assert (hits, misses) == (0, 1)
     hits, misses = run()
     assert (hits, misses) == (1, 0)
+
+
+# ------------------------------------------------ dualad's own functions ---
+
+def _library(log2, floor):
+    def library_functions(x, y):
+        return (da.where(x > 1.0, x * 2.0, 0.0), da.polygamma(1, x), da.digamma(x),
+                da.log(x, 2.0), log2(x, y), da.log(x), np.arctan2(x, y), da.hypot(x, 3.0),
+                round(x * 10.0, 1), max(x, y), min(x, y), max(x, 1.5), np.maximum(x, y),
+                da.sign(x), floor(x), da.pow(x, y), np.power(x, 2))
+    return library_functions
+
+
+# math.* works on duals in numba only; the Python twin uses dualad's functions.
+library_functions = numba.njit(_library(math.log, math.floor))
+library_python = _library(da.log, da.floor)
+
+
+def test_library_functions_inside_numba():
+    x, y = Dual(1.5, 1.0), Dual(1.5, -2.0)      # a tie for max/min
+    got = library_functions(x, y)
+    want = library_python(x, y)
+    for i, (g, w) in enumerate(zip(got, want)):
+        assert isinstance(g, Dual), i
+        np.testing.assert_allclose(_components(g), _components(w), rtol=1e-14,
+                                   err_msg=f"result {i}")
+    # Ties: the first argument's derivative.
+    assert got[9].eps == 1.0 and got[10].eps == 1.0 and got[11].eps == 1.0
+    # Reals go to the float implementations.
+    floats = library_functions(1.5, 0.5)
+    assert floats[1] == pytest.approx(da.polygamma(1, 1.5), rel=1e-15)
+    assert floats[4] == pytest.approx(math.log(1.5, 0.5), rel=1e-15)
+
+
+@numba.njit
+def seeded_helpers(x):
+    z = jit.partials_zero(numba.float64, 4)
+    d = Dual(x, z) + seed(x, 2, 4)
+    return jit.value_of(d * d), d.partials[2], d.partials[0], jit.value_of(3.0)
+
+
+def test_seed_and_partials_helpers():
+    assert seeded_helpers(1.5) == (9.0, 1.0, 0.0, 3.0)

@@ -3,8 +3,9 @@ registrations, inside numba-cuda kernels).
 
 Importing this package registers the numba types of ``Dual`` and
 ``HyperDual``, their operators and every function of the rule table. It is
-imported by ``import dualad`` when numba is already loaded, and by numba's
-extension entry point otherwise.
+imported by ``import dualad`` when numba is already loaded, else the first
+time numba types a Python dual (``Dual._numba_type_``), and by numba's
+extension entry point ``_numba_init`` where the package declares it.
 
 Inside nopython code::
 
@@ -13,6 +14,7 @@ Inside nopython code::
     s = seed(x, i, 3)              # Dual[float64, 3] seeded along direction i
     d.value, d.eps, d.partial(i), d.partials[i], len(g.partials), d.n
     h = HyperDual(x, 1.0, 1.0, 0.0); h.re, h.eps1, h.eps2, h.eps1eps2
+    lift(x), partial_at(y, level), partial(d, i), value_of(d), partials_zero(float64, n)
 """
 import os as _os
 

@@ -6,7 +6,8 @@ own machinery then gives a user's function, unchanged, ``x[i]``, ``len(x)``,
 ``x.shape``, slicing, iteration, ``np.empty_like(x)``, ``np.zeros_like(x)``,
 ``np.empty(n, dtype=x.dtype)``, ``out[i] = dual`` (and ``out[i] = 0.0``,
 through the float-to-dual cast), ``.copy()``. Storing a dual into a float
-array has no cast, so it stays a compile-time error (made explicit below).
+array has no cast, so it stays a compile-time error (with dualad's message,
+operators._store_dual_in_real_array).
 
 What numba lacks is a NumPy dtype for such arrays (it wants one to build the
 Python wrapper of a function that takes or returns them): ``as_dtype`` is
@@ -15,8 +16,6 @@ taught a structured dtype with the struct's exact layout, and a ``DualBuffer``
 dualad can seed inputs and read partials in NumPy around a plain call of the
 user's compiled function.
 """
-import operator
-
 import numpy as np
 from numba.core import cgutils, types
 from numba.core.errors import TypingError
@@ -24,7 +23,7 @@ from numba.extending import intrinsic, overload, typeof_impl
 from numba.np import numpy_support
 from numba.np.arrayobj import _empty_nd_impl
 
-from .types import OVERLOAD, DualNumberType, is_dual
+from .types import DualNumberType, is_dual
 
 _original_as_dtype = numpy_support.as_dtype
 _DTYPES = {}        # numba dual type -> NumPy structured dtype
@@ -131,14 +130,3 @@ def replace_item(typingctx, tup, k, value):
                 context.nrt.incref(builder, value, v)
         return context.make_tuple(builder, out, vals)
     return out(tup, k, value), codegen
-
-
-@overload(operator.setitem, **OVERLOAD)
-def _refuse_dual_into_float_array(arr, idx, value):
-    if (isinstance(arr, types.Array) and not is_dual(arr.dtype)
-            and (is_dual(value) or isinstance(value, types.Array) and is_dual(value.dtype))):
-        raise TypingError(
-            f"storing a {value} into an array of {arr.dtype} would drop its derivative. "
-            "Allocate the output like the input, e.g. out = np.empty_like(x) or "
-            "np.empty(n, dtype=x.dtype), so that it holds duals when x does.")
-    return None

@@ -324,7 +324,8 @@ def _log_typer(reals):
                     return _log_e(x)
                 return impl
             return None
-        if is_dual(x) or is_dual(base) or (reals and is_real(x) and is_real(base)):
+        # numba has no two-argument math.log for floats: provided here too.
+        if is_dual(x) or is_dual(base) or (is_real(x) and is_real(base)):
             def impl(x, base=None):
                 return _log_base_fn(x, base)
             return impl

@@ -276,18 +276,3 @@ def vset(typingctx, v, i, x):
         val = context.cast(builder, args[2], x, v.dtype)
         return builder.insert_element(args[0], val, idx)
     return v(v, i, x), codegen
-
-
-@generic_intrinsic
-def vzero(typingctx, dtype_ref, n):
-    """Zero partials: vzero(float64, n) with n a compile-time integer constant."""
-    if not isinstance(n, types.IntegerLiteral):
-        return None
-    dtype = getattr(dtype_ref, "instance_type", getattr(dtype_ref, "dtype", None))
-    if dtype not in (types.float32, types.float64):
-        return None
-    typ = PartialsType(dtype, n.literal_value) if n.literal_value > 1 else dtype
-
-    def codegen(context, builder, sig, args):
-        return context.get_constant_null(typ)
-    return typ(dtype_ref, n), codegen

@@ -361,6 +361,8 @@ overload(bool, **GENERIC)(_refuse("bool"))
 
 @overload(operator.setitem, **GENERIC)
 def _store_dual_in_real_array(arr, idx, val):
+    if isinstance(val, types.Array):
+        val = val.dtype
     if isinstance(arr, types.Array) and is_dual(val) and not is_dual(arr.dtype):
         raise TypingError(
             f"dualad: storing a {val.short} into an array of {arr.dtype} would drop its "

@@ -26,7 +26,7 @@ from numba.core.typeconv import Conversion
 from numba.extending import (NativeValue, box, make_attribute_wrapper, models,
                              register_model, typeof_impl, unbox)
 
-from .. import _scalar
+from .. import _base, _scalar
 from .._version import __version__
 
 
@@ -354,6 +354,8 @@ def _uniform(parts):
 
 def _dual_parts(d):
     """(value, p0, p1, ...) of a Python Dual, for unboxing."""
+    if d.tag:
+        _base.COMPILED_TAGS.add(d.tag)
     p = d._p
     if isinstance(p, np.ndarray):
         return (d.value, *p.tolist()) if p.dtype != object else _uniform((d.value, *p))
@@ -361,6 +363,8 @@ def _dual_parts(d):
 
 
 def _hyper_parts(h):
+    if h.tag:
+        _base.COMPILED_TAGS.add(h.tag)
     return _uniform((h.re, h.eps1, h.eps2, h.eps1eps2))
 
 
