@@ -150,7 +150,8 @@ def take_point(typingctx, args, b, mask):
                 impl = context.get_function(operator.getitem, sigs[i])
                 new.append(impl(builder, (v, bi)))
             else:
-                context.nrt.incref(builder, items[i], v)
+                if context.enable_nrt:  # no reference counting on CUDA
+                    context.nrt.incref(builder, items[i], v)
                 new.append(v)
         return context.make_tuple(builder, out, new)
     return out(args, b, mask), codegen

@@ -123,10 +123,8 @@ def replace_item(typingctx, tup, k, value):
     def codegen(context, builder, sig, args):
         vals = cgutils.unpack_tuple(builder, args[0], len(tup))
         vals[idx] = args[2]
-        for i, v in enumerate(vals):
-            if i != idx:
-                context.nrt.incref(builder, items[i], v)
-            else:
-                context.nrt.incref(builder, value, v)
+        if context.enable_nrt:  # no reference counting on CUDA
+            for i, v in enumerate(vals):
+                context.nrt.incref(builder, items[i] if i != idx else value, v)
         return context.make_tuple(builder, out, vals)
     return out(tup, k, value), codegen
