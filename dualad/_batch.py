@@ -478,11 +478,8 @@ def compiled_transform(transform, args):
 
 def compiled_vmap(vm, args, mapped, batch):
     """vmap of a transform of a dispatcher as one parallel compiled loop, else NotImplemented."""
-    from ._numba_support import is_dispatcher
-    from ._transforms import Grad, Hessian, Jacobian, ValueAndGrad
+    from ._transforms import Grad, Hessian, ValueAndGrad
     g = vm.g
-    if not isinstance(g, (Jacobian, Grad, ValueAndGrad, Hessian)) or not is_dispatcher(g.f):
-        return NotImplemented
     if vm.target == "cuda":
         from ._cuda import cuda_vmap
         return cuda_vmap(vm, args, mapped, batch)

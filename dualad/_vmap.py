@@ -69,14 +69,22 @@ class VMap:
                 elif n != batch:
                     raise ValueError(f"vmap(): argument {i} has batch size {n}, "
                                      f"earlier arguments have {batch}")
-        from ._compiled_hooks import compiled_vmap
-        out = compiled_vmap(self, args, mapped, batch)
-        if out is not NotImplemented:
-            return out
+        if _compiled_transform(self.g):
+            from ._batch import compiled_vmap
+            out = compiled_vmap(self, args, mapped, batch)
+            if out is not NotImplemented:
+                return out
         if self.target == "cuda":
             raise TypeError("vmap(target='cuda') needs a dualad transform of a numba "
                             "dispatcher (e.g. da.vmap(da.jacobian(njit_f), target='cuda'))")
         return _loop(self.g, args, mapped, batch)
+
+
+def _compiled_transform(g):
+    """True for a dualad transform of a numba dispatcher (run as one compiled loop)."""
+    from ._numba_support import is_dispatcher
+    from ._transforms import _Transform
+    return isinstance(g, _Transform) and is_dispatcher(g.f)
 
 
 def _slice(a, i):
