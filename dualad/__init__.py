@@ -40,8 +40,18 @@ def _numba_type_(self):
     return numba.typeof(self)
 
 
+def _no_numba_type(self):
+    raise TypeError(
+        "a DualArray (dualad's NumPy array of duals) cannot enter numba-compiled code. "
+        "Differentiate the compiled function itself (da.jacobian(njit_f), "
+        "da.hessian(njit_f)); compositions of transforms of a numba function, such as "
+        "jacobian(jacobian(njit_f)), are not compiled yet: use da.hessian(njit_f) for "
+        "second derivatives of a scalar function, or a plain NumPy version of f.")
+
+
 Dual._numba_type_ = HyperDual._numba_type_ = property(_numba_type_)
+DualArray._numba_type_ = property(_no_numba_type)
 import sys as _sys  # noqa: E402
 if "numba" in _sys.modules:
     from . import _jit  # noqa: F401,E402
-del _sys, _numba_type_
+del _sys, _numba_type_, _no_numba_type

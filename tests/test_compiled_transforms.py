@@ -142,3 +142,17 @@ def test_cached_transform_compiles_nothing_in_a_second_process(tmp_path):
                             env=env, check=True).stdout.split()
     assert first[0] != "0"          # compiled (and saved) the dual specialisation
     assert second == ["0", first[0]]  # the second process loads it all from disk
+
+
+def test_python_duals_entering_compiled_code_are_refused_not_dropped():
+    # Compiled code cannot hand a Python transform's perturbation back: the
+    # transform must raise rather than return a derivative of 0.
+    with pytest.raises(TypeError, match="numba-compiled function"):
+        da.derivative(lambda b: scalar_f(0.4, b))(1.3)
+    with pytest.raises(TypeError, match="numba-compiled function"):
+        da.grad(lambda b: scalar_f(0.4, b) * b)(1.3)
+    with pytest.raises(TypeError, match="cannot enter numba-compiled code"):
+        da.jacobian(da.jacobian(field, argnums=0), argnums=1)(X, 0.7 * np.ones(5))
+    # at top level, outside any transform, duals pass through compiled code as usual
+    y = scalar_f(da.Dual(0.4, 1.0), 1.3)
+    assert y.eps == pytest.approx(float(da.grad(scalar_f)(0.4, 1.3)), rel=1e-15)
