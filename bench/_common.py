@@ -57,10 +57,20 @@ def table(title, rows, baseline):
         print(f"  {name:38s} {fmt_time(t)}   {ratio}")
 
 
-def run_python(code, env=None):
-    """Run `code` in a fresh Python process; return its stdout (for cold/cached latency)."""
+def run_python(code, env=None, workdir=None):
+    """Run `code` as a script file in a fresh Python process; return its stdout.
+
+    A file (not ``-c``) so that numba's ``cache=True`` can cache its functions.
+    """
+    import tempfile
     full_env = dict(os.environ)
     full_env.update(env or {})
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=full_env, check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(workdir or tmp, "dualad_latency_probe.py")
+        with open(path, "w") as fh:
+            fh.write(code)
+        out = subprocess.run([sys.executable, path], capture_output=True, text=True,
+                             env=full_env)
+    if out.returncode:
+        raise RuntimeError(f"latency probe failed:\n{out.stderr[-2000:]}")
     return out.stdout

@@ -23,7 +23,9 @@ from numba.core.errors import TypingError
 from numba.extending import overload
 
 from .. import _rules, _special
-from .intrinsics import const_like, convert, dual_like, hyper_like, innermost
+from .intrinsics import (const_like, convert, dual_like, float_cbrt, float_ceil, float_floor,
+                         float_fmod, float_rint, float_sign, float_trunc, hyper_like,
+                         innermost)
 from .operators import GENERIC, classify, jitable
 from .types import DualType, HyperDualType, is_dual, is_real
 
@@ -128,10 +130,12 @@ def _log_base(x, b):
     return math.log(x) / math.log(b)
 
 
-# Where math.<name> is missing in numba or returns an int (floor & co.).
+# Where math.<name> is missing in numba or returns an int (floor & co.). No
+# NumPy ufuncs: these lower on every target (numba-cuda has no np.floor, ...),
+# with the code numba generates for the ufuncs on the CPU.
 _FLOAT_IMPL = {
-    "floor": np.floor, "ceil": np.ceil, "trunc": np.trunc, "round": np.rint,
-    "sign": np.sign, "cbrt": np.cbrt, "fmod": np.fmod, "pow": math.pow,
+    "floor": float_floor, "ceil": float_ceil, "trunc": float_trunc, "round": float_rint,
+    "sign": float_sign, "cbrt": float_cbrt, "fmod": float_fmod, "pow": math.pow,
     "floordiv": jitable(_floordiv), "mod": jitable(_mod), "log_base": jitable(_log_base),
 }
 
@@ -208,8 +212,8 @@ _register_ladders()
 
 
 # Float ladders: the table's ladder code re-bound to globals in which the
-# elementary functions are numba's float implementations (math.sin, np.floor,
-# ...), not dualad's generic functions. A Dual[float] then compiles its ladder
+# elementary functions are numba's float implementations (math.sin,
+# float_floor, ...), not dualad's generic functions. A Dual[float] then compiles its ladder
 # without one overload layer per elementary call (a third of compile time).
 # Same source, no code generation.
 

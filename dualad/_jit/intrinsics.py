@@ -1,9 +1,11 @@
-"""LLVM-level building blocks: constructors, casts and vector partials.
+"""LLVM-level building blocks: constructors, casts, vector partials and the
+float functions numba-cuda lacks.
 
 Intrinsics are lowered inline into their caller (no call, no separate
 compilation), which keeps compile time low; the arithmetic of the number
 types (operators.py) is written on top of them as plain jitted code.
 """
+import numpy as np
 from llvmlite import ir
 from numba.core import cgutils, types
 from numba.core.errors import NumbaTypeError
@@ -276,3 +278,99 @@ def vset(typingctx, v, i, x):
         val = context.cast(builder, args[2], x, v.dtype)
         return builder.insert_element(args[0], val, idx)
     return v(v, i, x), codegen
+
+
+# --------------------------------------------------------- float functions --
+# Float implementations of the rules whose NumPy scalar ufuncs numba-cuda
+# cannot lower (np.floor, np.sign, np.cbrt, ...): the same LLVM code numba
+# emits for those ufuncs on the CPU (so CPU results and speed are unchanged).
+# Where NVVM takes the same LLVM code (llvm.floor, llvm.ceil, llvm.trunc,
+# comparisons) both targets share it; elsewhere CUDA calls libdevice, which
+# numba-cuda links into every module: rint (NVVM rejects llvm.rint), cbrt (no
+# LLVM intrinsic) and fmod (NVPTX expands frem as x - y*trunc(x/y), inexact).
+
+_FLOATS = (types.float32, types.float64)
+
+
+def _on_cuda(context):
+    return getattr(context, "target_name", None) == "cuda"
+
+
+def _libdevice(builder, name, args):
+    """Call libdevice's __nv_<name> (double) or __nv_<name>f (float)."""
+    ty = args[0].type
+    suffix = "f" if isinstance(ty, ir.FloatType) else ""
+    fnty = ir.FunctionType(ty, [a.type for a in args])
+    fn = cgutils.get_or_insert_function(builder.module, fnty, f"__nv_{name}{suffix}")
+    return builder.call(fn, args)
+
+
+def _llvm_intrinsic(builder, name, args):
+    fn = builder.module.declare_intrinsic(name, [args[0].type])
+    return builder.call(fn, args)
+
+
+def _float_unary(name, lower):
+    """A generic intrinsic of one float32/float64, lowered by lower(context, builder, sig, x)."""
+    def typer(typingctx, x):
+        if x not in _FLOATS:
+            return None
+
+        def codegen(context, builder, sig, args):
+            return lower(context, builder, sig, args[0])
+        return x(x), codegen
+    typer.__name__ = "float_" + name
+    return generic_intrinsic(typer)
+
+
+def _llvm_unary(intrinsic_name):
+    return lambda context, builder, sig, x: _llvm_intrinsic(builder, intrinsic_name, [x])
+
+
+float_floor = _float_unary("floor", _llvm_unary("llvm.floor"))
+float_ceil = _float_unary("ceil", _llvm_unary("llvm.ceil"))
+float_trunc = _float_unary("trunc", _llvm_unary("llvm.trunc"))
+
+
+def _rint(context, builder, sig, x):
+    # Round half to even. NVVM rejects llvm.rint (and llvm.nearbyint, llvm.round).
+    if _on_cuda(context):
+        return _libdevice(builder, "rint", [x])
+    return _llvm_intrinsic(builder, "llvm.rint", [x])
+
+
+float_rint = _float_unary("rint", _rint)
+
+
+def _sign(context, builder, sig, x):
+    # numba's np.sign for floats: 1, -1, else x itself (sign(nan) is nan, sign(-0.0) is -0.0).
+    zero = ir.Constant(x.type, 0.0)
+    res = builder.select(builder.fcmp_ordered("<", x, zero), ir.Constant(x.type, -1.0), x)
+    return builder.select(builder.fcmp_ordered(">", x, zero), ir.Constant(x.type, 1.0), res)
+
+
+float_sign = _float_unary("sign", _sign)
+
+
+def _cbrt(context, builder, sig, x):
+    if _on_cuda(context):
+        return _libdevice(builder, "cbrt", [x])
+    return context.get_function(np.cbrt, sig)(builder, [x])
+
+
+float_cbrt = _float_unary("cbrt", _cbrt)
+
+
+@generic_intrinsic
+def float_fmod(typingctx, x, y):
+    """C fmod of two floats (the wider type): frem on the CPU, as np.fmod; libdevice on CUDA."""
+    if x not in _FLOATS or y not in _FLOATS:
+        return None
+    res = max(x, y, key=lambda t: t.bitwidth)
+
+    def codegen(context, builder, sig, args):
+        a, b = (context.cast(builder, v, t, res) for v, t in zip(args, sig.args))
+        if _on_cuda(context):
+            return _libdevice(builder, "fmod", [a, b])
+        return builder.frem(a, b)
+    return res(x, y), codegen
