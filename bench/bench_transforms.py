@@ -191,6 +191,32 @@ def per_point_python(fn, X, k):
     return (time.perf_counter() - t0) * len(X) / k
 
 
+def peer_rows(kind, X, expected, numdual_points):
+    """(name, seconds) rows for the peers installed; JAX's result is checked too."""
+    which = 1 if kind == "jacobian" else 2
+    name = "jacfwd" if kind == "jacobian" else "hessian"
+    rows = []
+    peers = jax_versions()
+    if peers:
+        fn = peers[which]
+        Xj = peers[0].numpy.asarray(X)
+        np.testing.assert_allclose(np.asarray(fn(Xj)), expected, rtol=1e-12, atol=1e-10)
+        rows.append((f"JAX jit(vmap({name}))", best_time(lambda: fn(Xj).block_until_ready(),
+                                                         repeat=5)))
+    tv = torch_versions()
+    if tv:
+        fn = tv[which]
+        Xt = tv[0].from_numpy(X)
+        rows.append((f"PyTorch torch.func vmap({name})", best_time(lambda: fn(Xt), repeat=3)))
+    nv = numdual_versions()
+    if nv:
+        nd, g = nv[0], nv[which]
+        nd_fn = nd.jacobian if kind == "jacobian" else nd.hessian
+        rows.append((f"num-dual {kind} (Python loop, scaled)",
+                     per_point_python(lambda x: nd_fn(g, x), X, numdual_points)))
+    return rows
+
+
 # ------------------------------------------------------------------ runs ---
 def bench_jacobian(npts):
     rng = np.random.default_rng(0)
@@ -202,23 +228,7 @@ def bench_jacobian(npts):
             ("hand-written numba (serial)", best_time(lambda: lorenz96_jac_hand(X), repeat=5)),
             ("hand-written numba (parallel)",
              best_time(lambda: lorenz96_jac_hand_parallel(X), repeat=5))]
-    peers = jax_versions()
-    if peers:
-        jax, jjac, _ = peers
-        Xj = jax.numpy.asarray(X)
-        np.testing.assert_allclose(np.asarray(jjac(Xj)), J, rtol=1e-12, atol=1e-12)
-        rows.append(("JAX jit(vmap(jacfwd))",
-                     best_time(lambda: jjac(Xj).block_until_ready(), repeat=5)))
-    tv = torch_versions()
-    if tv:
-        torch, tjac, _ = tv
-        Xt = torch.from_numpy(X)
-        rows.append(("PyTorch torch.func vmap(jacfwd)", best_time(lambda: tjac(Xt), repeat=3)))
-    nv = numdual_versions()
-    if nv:
-        nd, l96, _ = nv
-        rows.append(("num-dual jacobian (Python loop, scaled)",
-                     per_point_python(lambda x: nd.jacobian(l96, x), X, 500)))
+    rows += peer_rows("jacobian", X, J, 500)
     table(f"Jacobian of Lorenz-96 + Arrhenius, n=8, {npts:.0e} points", rows,
           "hand-written numba (serial)")
     return rows
@@ -234,22 +244,7 @@ def bench_hessian(npts):
             ("hand-written numba (serial)", best_time(lambda: rosen_hess_hand(X), repeat=5)),
             ("hand-written numba (parallel)",
              best_time(lambda: rosen_hess_hand_parallel(X), repeat=5))]
-    peers = jax_versions()
-    if peers:
-        jax, _, jhess = peers
-        Xj = jax.numpy.asarray(X)
-        rows.append(("JAX jit(vmap(hessian))",
-                     best_time(lambda: jhess(Xj).block_until_ready(), repeat=5)))
-    tv = torch_versions()
-    if tv:
-        torch, _, thess = tv
-        Xt = torch.from_numpy(X)
-        rows.append(("PyTorch torch.func vmap(hessian)", best_time(lambda: thess(Xt), repeat=3)))
-    nv = numdual_versions()
-    if nv:
-        nd, _, rosen = nv
-        rows.append(("num-dual hessian (Python loop, scaled)",
-                     per_point_python(lambda x: nd.hessian(rosen, x), X, 200)))
+    rows += peer_rows("hessian", X, H, 200)
     table(f"Hessian of extended Rosenbrock, n=16, {npts:.0e} points", rows,
           "hand-written numba (serial)")
 

@@ -14,21 +14,21 @@ the gradient chunk.
 Kernels are generated per (function, kind, argument, chunk) and kept.
 """
 import math
-import operator
 from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
 from numba import literally, njit
-from numba.core import cgutils, types
+from numba.core import types
 from numba.core.errors import TypingError
-from numba.extending import intrinsic, overload
+from numba.extending import overload
 
 from . import _jit  # noqa: F401  (registers the compiled number types)
-from ._jit.api import partial, partials_zero, seed
-from ._jit.arrays import dual_buffer, empty_dual_array, replace_item
+from ._jit.api import partial, partials_zero, seed, seed2
+from ._jit.arrays import dual_buffer, empty_dual_array, point_args
 from ._jit.intrinsics import innermost, make_dual
-from ._jit.types import OVERLOAD, DualType, is_dual, is_real
+from ._jit.intrinsics import vget
+from ._jit.types import OVERLOAD, Dual2Type, Dual2Value, DualType, PartialsType, is_dual, is_real
 from ._scalar import Dual
 from ._transforms import _check_chunk, _normalize_argnums
 from ._tree import as_float_input
@@ -103,6 +103,50 @@ def _store_second(y, out, start, n, row):
     raise TypingError(f"dualad.hessian: f must return a real scalar, got {y}")
 
 
+def _slot_index(s, p0, q0, B):
+    """Input index of direction slot s of a Dual2 pass over blocks [p0, p0+B), [q0, q0+B)."""
+    return s + p0 if s < B else s - B + q0
+
+
+def store_hessian2(y, out, p0, q0, B, n):
+    """The Hessian blocks of one Dual2 pass (slots as _slot_index) into out (n, n)."""
+
+
+def _hess_item(h, k):
+    pass
+
+
+@overload(_hess_item, **OVERLOAD)
+def _hess_item_ov(h, k):
+    if isinstance(h, PartialsType):
+        return lambda h, k: vget(h, k)
+    if is_real(h):
+        return lambda h, k: h
+
+
+@overload(store_hessian2, **OVERLOAD)
+def _store_hessian2(y, out, p0, q0, B, n):
+    if isinstance(y, Dual2Type):
+        C = y.n
+
+        def impl(y, out, p0, q0, B, n):
+            h = y.hess
+            k = 0
+            for s in range(C):
+                i = s + p0 if s < B else s - B + q0
+                for t in range(s, C):
+                    j = t + p0 if t < B else t - B + q0
+                    if i < n and j < n:
+                        v = _hess_item(h, k)
+                        out[i, j] = v
+                        out[j, i] = v
+                    k += 1
+        return impl
+    if is_real(y):
+        return lambda y, out, p0, q0, B, n: None
+    raise TypingError(f"dualad.hessian: f must return a real scalar, got {y}")
+
+
 def store_values(y, vals):
     """Write the real value(s) of y into the 1-D float array vals."""
 
@@ -119,42 +163,6 @@ def _store_values(y, vals):
             for i in range(yf.shape[0]):
                 vals[i] = innermost(yf[i])
         return impl
-
-
-@intrinsic(prefer_literal=True, target="generic")
-def take_point(typingctx, args, b, mask):
-    """args with every item whose bit is set in ``mask`` (a constant) replaced by item[b]."""
-    if not (isinstance(args, types.BaseTuple) and isinstance(mask, types.IntegerLiteral)):
-        return None
-    bits = mask.literal_value
-    items = list(args.types) if isinstance(args, types.Tuple) else [args.dtype] * len(args)
-    sigs = {}
-    out_items = []
-    for i, t in enumerate(items):
-        if bits >> i & 1:
-            sig = typingctx.resolve_function_type(operator.getitem, (t, types.intp), {})
-            if sig is None:
-                raise TypingError(f"vmap: cannot index argument {i} of type {t}")
-            sigs[i] = sig
-            out_items.append(sig.return_type)
-        else:
-            out_items.append(t)
-    out = types.Tuple(out_items)
-
-    def codegen(context, builder, sig, cargs):
-        vals = cgutils.unpack_tuple(builder, cargs[0], len(items))
-        bi = context.cast(builder, cargs[1], b, types.intp)
-        new = []
-        for i, v in enumerate(vals):
-            if i in sigs:
-                impl = context.get_function(operator.getitem, sigs[i])
-                new.append(impl(builder, (v, bi)))
-            else:
-                if context.enable_nrt:  # no reference counting on CUDA
-                    context.nrt.incref(builder, items[i], v)
-                new.append(v)
-        return context.make_tuple(builder, out, new)
-    return out(args, b, mask), codegen
 
 
 # ------------------------------------------------------------------ kernels --
@@ -196,7 +204,7 @@ def jacobian_point(f, args, K, C, x, out, vals, xd):
     n = x.shape[0]
     for start in range(0, n, C):
         _seed_chunk(x, xd, start, C)
-        y = f(*replace_item(args, K, xd))
+        y = f(*point_args(args, 0, 0, K, xd))
         if start == 0:
             store_values(y, vals)
         store_partials(y, out, start, n)
@@ -207,7 +215,7 @@ def jacobian_point_scalar(f, args, K, C, x, out, vals, xd):
     """Jacobian of f(*args) w.r.t. the scalar args[K] = x (xd unused)."""
     literally(K)
     literally(C)
-    y = f(*replace_item(args, K, seed(x, 0, C)))
+    y = f(*point_args(args, 0, 0, K, seed(x, 0, C)))
     store_values(y, vals)
     store_partials(y, out, 0, 1)
 
@@ -226,7 +234,7 @@ def hessian_point(f, args, K, C, x, out, vals, xd):
             if start + C <= row:
                 continue
             _seed_rows(x, xd, start, C, row)
-            y = f(*replace_item(args, K, xd))
+            y = f(*point_args(args, 0, 0, K, xd))
             if row == 0 and start == 0:
                 store_values(y, vals)
             store_second(y, out, start, n, row)
@@ -240,9 +248,54 @@ def hessian_point_scalar(f, args, K, C, x, out, vals, xd):
     """Second derivative of the scalar f(*args) w.r.t. the scalar args[K] = x."""
     literally(K)
     literally(C)
-    y = f(*replace_item(args, K, make_dual(seed(x, 0, C), 1.0)))
+    y = f(*point_args(args, 0, 0, K, make_dual(seed(x, 0, C), 1.0)))
     store_values(y, vals)
     store_second(y, out, 0, 1, 0)
+
+
+@njit(cache=True)
+def _seed_dual2(xf, xd, p0, q0, B, C):
+    # Slots [0, B) carry the directions of x[p0:p0+B], slots [B, C) those of x[q0:...].
+    for i in range(xf.shape[0]):
+        if i >= p0 and i < p0 + B:
+            xd[i] = seed2(xf[i], i - p0, C)
+        elif B < C and i >= q0 and i < q0 + C - B:
+            xd[i] = seed2(xf[i], B + i - q0, C)
+        else:
+            xd[i] = xf[i]
+
+
+@njit(cache=True)
+def hessian2_point(f, args, K, C, x, out, vals, xd):
+    """Hessian of the scalar f(*args) w.r.t. args[K] (1-D x) by second-order duals.
+
+    n <= C: one pass (C == n) gives the whole Hessian. Else x is cut into blocks
+    of B = C // 2 and each pair of blocks p < q is one pass with C directions:
+    blocks (p, p), (p, q) and (q, q). xd: hessian2_workspace.
+    """
+    literally(K)
+    literally(C)
+    n = x.shape[0]
+    if n <= C:
+        _seed_dual2(x, xd, 0, 0, C, C)
+        y = f(*point_args(args, 0, 0, K, xd))
+        store_values(y, vals)
+        store_hessian2(y, out, 0, 0, C, n)
+        return
+    B = C // 2
+    nb = (n + B - 1) // B
+    for p in range(nb - 1):
+        for q in range(p + 1, nb):
+            _seed_dual2(x, xd, p * B, q * B, B, C)
+            y = f(*point_args(args, 0, 0, K, xd))
+            if p == 0 and q == 1:
+                store_values(y, vals)
+            store_hessian2(y, out, p * B, q * B, B, n)
+
+
+@njit(cache=True)
+def hessian2_workspace(x, C):
+    return empty_dual_array(x.shape[0], seed2(x[0], 0, C))
 
 
 @njit(cache=True)
@@ -271,7 +324,7 @@ def _batch_kernel(point, workspace):
         literally(mask)
         xd = workspace(X[lo], C)
         for b in range(lo, hi):
-            point(f, take_point(args, b, mask), K, C, X[b], OUT[b], VALS[b], xd)
+            point(f, point_args(args, b, mask, -1, 0), K, C, X[b], OUT[b], VALS[b], xd)
     return batch
 
 
@@ -312,8 +365,49 @@ POINT_KERNELS = {("jacobian", False): jacobian_point, ("jacobian", True): jacobi
                  ("hessian", False): hessian_point, ("hessian", True): hessian_point_scalar}
 WORKSPACES = {("jacobian", False): jacobian_workspace, ("jacobian", True): no_workspace,
               ("hessian", False): hessian_workspace, ("hessian", True): no_workspace}
+POINT_KERNELS["hessian2", False] = hessian2_point
+WORKSPACES["hessian2", False] = hessian2_workspace
 BATCH_KERNELS = {key: _batch_kernel(point, WORKSPACES[key])
                  for key, point in POINT_KERNELS.items()}
+
+DUAL2_MAX = 16
+"""Most directions of one second-order (Dual2) pass: n(n+1)/2 = 136 Hessian lanes."""
+
+_NO_DUAL2 = {}
+"""Dispatchers whose Dual2 Hessian did not compile (a function without a Dual2
+implementation): they keep the nested Dual[Dual] passes."""
+
+
+def dual2_plan(n, chunk):
+    """(C, B) of the Dual2 Hessian: C directions per pass, blocks of B (B == C: one pass)."""
+    most = max(2, min(chunk or DUAL2_MAX, DUAL2_MAX))
+    if n <= most:
+        return n, n
+    half = most // 2
+    B = math.ceil(n / math.ceil(n / half))
+    return 2 * B, B
+
+
+def _dual2_passes(n, C, B):
+    """(p0, q0) of each Dual2 pass."""
+    if B == C:
+        return [(0, 0)]
+    starts = range(0, n, B)
+    return [(p, q) for p in starts for q in starts if p < q]
+
+
+def _use_dual2(f):
+    try:
+        return f not in _NO_DUAL2
+    except TypeError:
+        return True
+
+
+def _no_dual2(f, err):
+    try:
+        _NO_DUAL2[f] = str(err)
+    except TypeError:
+        pass
 
 
 # ------------------------------------------------------------ Python side ---
@@ -389,6 +483,12 @@ def _run_one(transform, args, K, kind):
     base = _numba_float(np.asarray(x).dtype)
     dtype = np.asarray(x).dtype
     if kind == "hessian":
+        if not scalar and _use_dual2(f):
+            try:
+                return _hessian2_one(f, args, K, x, n, in_shape, transform.chunk, base,
+                                     dtype, who)
+            except TypingError as err:
+                _no_dual2(f, err)
         return _hessian_one(f, args, K, x, scalar, n, in_shape, C, base, dtype, who)
     nbtype = DualType(base, C)
     values, blocks = None, []
@@ -403,6 +503,44 @@ def _run_one(transform, args, K, kind):
     values = np.asarray(values)
     return values.astype(dtype, copy=False), J.astype(dtype, copy=False).reshape(
         values.shape + in_shape)
+
+
+def _hessian2_one(f, args, K, x, n, in_shape, chunk, base, dtype, who):
+    # Second-order duals: one pass per pair of blocks (one pass for n <= DUAL2_MAX).
+    C, B = dual2_plan(n, chunk)
+    H = np.zeros((n, n), dtype)
+    nbtype = Dual2Type(base, C)
+    rows, cols = np.triu_indices(C)
+    xf = x.reshape(-1)
+    value = None
+    for p0, q0 in _dual2_passes(n, C, B):
+        arg = dual_buffer(nbtype, x.shape)
+        flat = arg.reshape(-1)
+        flat["value"] = xf
+        slot_of = np.arange(C)
+        idx = np.where(slot_of < B, slot_of + p0, slot_of - B + q0)
+        ok = idx < n
+        grad = flat["grad"]
+        if C == 1:
+            grad[idx[ok]] = 1
+        else:
+            grad[idx[ok], slot_of[ok]] = 1
+        args[K] = arg
+        y = f(*args)
+        if isinstance(y, Dual2Value):
+            if value is None:
+                value = y.value
+            i, j = idx[rows], idx[cols]
+            keep = (i < n) & (j < n)
+            H[i[keep], j[keep]] = y.hess[keep]
+            H[j[keep], i[keep]] = y.hess[keep]
+        elif np.ndim(y) == 0 and np.asarray(y).dtype.kind in "biuf":
+            value = y if value is None else value
+        else:
+            raise ValueError(f"{who}: f must return a scalar, got "
+                             f"{type(y).__name__} {np.shape(y)}; use "
+                             "jacobian(jacobian(f)) for vector-valued functions")
+    return np.asarray(value, dtype), H.reshape(in_shape + in_shape)
 
 
 def _hessian_one(f, args, K, x, scalar, n, in_shape, C, base, dtype, who):
@@ -497,12 +635,12 @@ def compiled_vmap(vm, args, mapped, batch):
         if m and i != K:
             args[i] = np.ascontiguousarray(np.asarray(a))
     args[K] = X
-    point_args = [a[0] if m else a for a, m in zip(args, mapped)]
+    first_point = [a[0] if m else a for a, m in zip(args, mapped)]
     scalar = X.ndim == 1
-    x0 = point_args[K]
+    x0 = first_point[K]
     if X.ndim > 2:
         return NotImplemented  # points of several dimensions: a loop of compiled calls
-    y0 = _probe(g.f, point_args, who)
+    y0 = _probe(g.f, first_point, who)
     n = 1 if scalar else x0.size
     m = y0.size
     kind = "hessian" if isinstance(g, Hessian) else "jacobian"
@@ -515,7 +653,16 @@ def compiled_vmap(vm, args, mapped, batch):
     dtype = np.result_type(X.dtype, np.float32)
     out = np.zeros((batch, n, n) if kind == "hessian" else (batch, m, n), dtype=dtype)
     vals = np.zeros((batch, m), dtype=dtype)
-    _run_parallel(run_batch, g.f, tuple(args), K, C, mask, X, out, vals)
+    done = False
+    if kind == "hessian" and not scalar and _use_dual2(g.f):
+        try:
+            _run_parallel(BATCH_KERNELS["hessian2", False], g.f, tuple(args), K,
+                          dual2_plan(n, g.chunk)[0], mask, X, out, vals)
+            done = True
+        except TypingError as err:
+            _no_dual2(g.f, err)
+    if not done:
+        _run_parallel(run_batch, g.f, tuple(args), K, C, mask, X, out, vals)
     in_shape = () if scalar else x0.shape
     if kind == "hessian":
         res = out.reshape((batch,) + in_shape + in_shape)

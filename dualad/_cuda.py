@@ -37,7 +37,6 @@ the kernel adds only ``cuda.grid(1)`` and the ``cuda.local.array`` it passes.
 """
 import importlib.util
 import math
-import operator
 
 import numba
 import numpy as np
@@ -49,6 +48,7 @@ from . import _jit  # noqa: F401  (registers the compiled number types)
 from ._batch import (_seed_chunk, _seed_rows, compiled_chunk, store_partials,
                      store_second, store_values)
 from ._jit.api import seed
+from ._jit.arrays import point_args
 from ._jit.intrinsics import make_dual
 from ._jit.types import OVERLOAD, DualType, is_dual, is_real
 from ._transforms import _check_chunk, _normalize_argnums
@@ -103,54 +103,6 @@ def require_gpu():
 
 
 # --------------------------------------------------------- nopython parts ---
-
-@intrinsic(prefer_literal=True, target="generic")
-def point_args(typingctx, args, b, mask, k, value):
-    """The call's arguments for point b: item k replaced by ``value``, every other
-    item whose bit is set in ``mask`` (a constant) replaced by item[b].
-
-    References are counted only where the target has NRT (the CPU); CUDA has none.
-    """
-    if not (isinstance(args, types.BaseTuple) and isinstance(mask, types.IntegerLiteral)
-            and isinstance(k, types.IntegerLiteral)):
-        return None
-    bits = mask.literal_value
-    K = k.literal_value
-    items = list(args.types) if isinstance(args, types.Tuple) else [args.dtype] * len(args)
-    if not 0 <= K < len(items):
-        raise TypingError(f"point_args: argument {K} out of range for {len(items)} arguments")
-    sigs = {}
-    out_items = []
-    for i, t in enumerate(items):
-        if i == K:
-            out_items.append(value)
-        elif bits >> i & 1:
-            sig = typingctx.resolve_function_type(operator.getitem, (t, types.intp), {})
-            if sig is None:
-                raise TypingError(f"vmap(target='cuda'): cannot index argument {i} of type {t}")
-            sigs[i] = sig
-            out_items.append(sig.return_type)
-        else:
-            out_items.append(t)
-    out = types.Tuple(out_items)
-
-    def codegen(context, builder, sig, cargs):
-        vals = cgutils.unpack_tuple(builder, cargs[0], len(items))
-        bi = context.cast(builder, cargs[1], b, types.intp)
-        new = []
-        for i, v in enumerate(vals):
-            if i == K:
-                v = cargs[4]
-            elif i in sigs:  # getitem returns a new reference
-                v = context.get_function(operator.getitem, sigs[i])(builder, (v, bi))
-                new.append(v)
-                continue
-            if context.enable_nrt:
-                context.nrt.incref(builder, out_items[i], v)
-            new.append(v)
-        return context.make_tuple(builder, out, new)
-    return out(args, b, mask, k, value), codegen
-
 
 @intrinsic(target="generic")
 def as_unituple(typingctx, tup):

@@ -53,7 +53,47 @@ def vector_and_nested_kernel(x, out):
         out[i] = g.partials[1] + math.exp(n).partials.partials
 
 
-@pytest.mark.parametrize("kernel", [dual_kernel, hyper_kernel, vector_and_nested_kernel])
-def test_kernels_compile_to_ptx(kernel, no_gpu):
-    ptx, _ = cuda.compile_ptx(kernel, (types.float64[:], types.float64[:]), cc=(9, 0))
+# Step and kink functions: their float implementations are LLVM intrinsics,
+# comparisons and libdevice calls, not the NumPy scalar ufuncs (np.floor,
+# np.sign, np.cbrt, ...) that numba-cuda cannot lower.
+def step_dual_kernel(x, out):
+    i = cuda.grid(1)
+    if i < x.size:
+        d = Dual(x[i], 1.0)
+        y = (abs(d) + math.floor(d) + round(d) + np.sign(d) + math.cbrt(d)
+             + math.fmod(d, 2.0) + d % 2.0 + d // 2.0)
+        y = y + np.abs(d) + math.ceil(d) + math.trunc(d) + np.rint(d) + np.cbrt(d) \
+            + np.fmod(3.0, d) + 3.0 % d + round(d, 2)
+        out[i] = y.value + y.partials + math.cbrt(x[i]) + da.sign(x[i]) + da.floor(x[i])
+
+
+def step_hyper_kernel(x, out):
+    i = cuda.grid(1)
+    if i < x.size:
+        h = HyperDual(x[i], 1.0, 1.0, 0.0)
+        y = (abs(h) + math.floor(h) + round(h) + np.sign(h) + math.cbrt(h)
+             + math.fmod(h, 2.0) + h % 2.0 + h // 2.0)
+        out[i] = y.re + y.eps1eps2
+
+
+def step_nested_kernel(x, out):
+    i = cuda.grid(1)
+    if i < x.size:
+        n = Dual(Dual(x[i], 1.0), Dual(1.0, 0.0))
+        y = abs(n) + math.floor(n) + round(n) + np.sign(n) + math.cbrt(n) + math.fmod(n, 2.0)
+        out[i] = y.partials.partials
+
+
+CASES = [(k, types.float64) for k in (dual_kernel, hyper_kernel, vector_and_nested_kernel)] \
+    + [(k, t) for k in (step_dual_kernel, step_hyper_kernel, step_nested_kernel)
+       for t in (types.float64, types.float32)]
+
+
+@pytest.mark.parametrize("kernel, dtype", CASES,
+                         ids=[f"{k.__name__}-{t}" for k, t in CASES])
+def test_kernels_compile_to_ptx(kernel, dtype, no_gpu):
+    ptx, _ = cuda.compile_ptx(kernel, (dtype[:], dtype[:]), cc=(9, 0))
     assert ".entry" in ptx or ".visible" in ptx
+    # Everything resolved: libdevice was linked in, no call left to a
+    # function the PTX does not define.
+    assert ".extern" not in ptx

@@ -8,7 +8,8 @@ from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
 from .intrinsics import innermost, make_dual, vget
-from .types import OVERLOAD, DualType, PartialsType, cast_value, is_dual, is_real
+from .types import (OVERLOAD, Dual2Type, DualType, PartialsType, cast_value, is_dual,
+                    is_real)
 
 _I32 = ir.IntType(32)
 
@@ -57,6 +58,30 @@ def seed(typingctx, x, i, n):
             st.partials = builder.insert_element(zero, one, _as_i32(builder, args[1]))
         return st._getvalue()
     return sig, codegen
+
+
+@intrinsic(prefer_literal=True, target="generic")
+def seed2(typingctx, x, i, n):
+    """seed2(x, i, n): a Dual2 with value x, gradient e_i and a zero Hessian (n a constant)."""
+    if not isinstance(n, types.IntegerLiteral):
+        raise TypingError("dualad seed2(x, i, n): n must be a compile-time constant")
+    if not (is_real(x) and isinstance(i, types.Integer)):
+        return None
+    base = x if isinstance(x, types.Float) else types.float64
+    typ = Dual2Type(base, n.literal_value)
+
+    def codegen(context, builder, sig, args):
+        st = cgutils.create_struct_proxy(typ)(context, builder)
+        st.value = cast_value(context, builder, x, base, args[0])
+        one = context.get_constant(base, 1.0)
+        if typ.n == 1:
+            st.grad = one
+        else:
+            zero = context.get_constant_null(typ.grad_type)
+            st.grad = builder.insert_element(zero, one, _as_i32(builder, args[1]))
+        st.hess = context.get_constant_null(typ.hess_type)
+        return st._getvalue()
+    return typ(x, i, n), codegen
 
 
 @intrinsic(prefer_literal=True, target="generic")

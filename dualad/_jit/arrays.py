@@ -16,10 +16,12 @@ taught a structured dtype with the struct's exact layout, and a ``DualBuffer``
 dualad can seed inputs and read partials in NumPy around a plain call of the
 user's compiled function.
 """
+import operator
+
 import numpy as np
 from numba.core import cgutils, types
 from numba.core.errors import TypingError
-from numba.extending import intrinsic, overload, typeof_impl
+from numba.extending import intrinsic, typeof_impl
 from numba.np import numpy_support
 from numba.np.arrayobj import _empty_nd_impl
 
@@ -109,22 +111,49 @@ def empty_dual_array(typingctx, n, template):
 
 
 @intrinsic(prefer_literal=True, target="generic")
-def replace_item(typingctx, tup, k, value):
-    """A copy of the tuple ``tup`` with item k (a constant) replaced by value (any type)."""
-    if not (isinstance(tup, types.BaseTuple) and isinstance(k, types.IntegerLiteral)):
-        return None
-    idx = k.literal_value
-    if not 0 <= idx < len(tup):
-        raise TypingError(f"replace_item: index {idx} out of range for {len(tup)} items")
-    items = list(tup.types) if isinstance(tup, types.Tuple) else [tup.dtype] * len(tup)
-    items[idx] = value
-    out = types.Tuple(items)
+def point_args(typingctx, args, b, mask, k, value):
+    """The call's arguments for point b: item k replaced by ``value`` (k == -1:
+    none), every other item whose bit is set in ``mask`` replaced by item[b].
 
-    def codegen(context, builder, sig, args):
-        vals = cgutils.unpack_tuple(builder, args[0], len(tup))
-        vals[idx] = args[2]
-        if context.enable_nrt:  # no reference counting on CUDA
-            for i, v in enumerate(vals):
-                context.nrt.incref(builder, items[i] if i != idx else value, v)
-        return context.make_tuple(builder, out, vals)
-    return out(tup, k, value), codegen
+    ``mask`` and ``k`` are compile-time constants. References are counted only
+    where the target has NRT (the CPU); CUDA has none.
+    """
+    if not (isinstance(args, types.BaseTuple) and isinstance(mask, types.IntegerLiteral)
+            and isinstance(k, types.IntegerLiteral)):
+        return None
+    bits = mask.literal_value
+    K = k.literal_value
+    items = list(args.types) if isinstance(args, types.Tuple) else [args.dtype] * len(args)
+    if not -1 <= K < len(items):
+        raise TypingError(f"point_args: argument {K} out of range for {len(items)} arguments")
+    sigs = {}
+    out_items = []
+    for i, t in enumerate(items):
+        if i == K:
+            out_items.append(value)
+        elif bits >> i & 1:
+            sig = typingctx.resolve_function_type(operator.getitem, (t, types.intp), {})
+            if sig is None:
+                raise TypingError(f"vmap: cannot index argument {i} of type {t}")
+            sigs[i] = sig
+            out_items.append(sig.return_type)
+        else:
+            out_items.append(t)
+    out = types.Tuple(out_items)
+
+    def codegen(context, builder, sig, cargs):
+        vals = cgutils.unpack_tuple(builder, cargs[0], len(items))
+        bi = context.cast(builder, cargs[1], b, types.intp)
+        new = []
+        for i, v in enumerate(vals):
+            if i == K:
+                v = cargs[4]
+            elif i in sigs:  # getitem returns a new reference
+                v = context.get_function(operator.getitem, sigs[i])(builder, (v, bi))
+                new.append(v)
+                continue
+            if context.enable_nrt:
+                context.nrt.incref(builder, out_items[i], v)
+            new.append(v)
+        return context.make_tuple(builder, out, new)
+    return out(args, b, mask, k, value), codegen

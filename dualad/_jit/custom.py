@@ -10,8 +10,8 @@ from numba.extending import overload
 
 from .api import lift, partial_at
 from .intrinsics import const_like, dual_like, hyper_like
-from .operators import classify
-from .types import OVERLOAD, DualType, HyperDualType, is_real
+from .operators import classify, dual2_chain, dual2_chain2
+from .types import OVERLOAD, Dual2Type, DualType, HyperDualType, is_real
 
 
 def _register_unary(rule):
@@ -37,6 +37,11 @@ def _register_unary(rule):
                 return hyper_like(x, func(v), f1 * e1, f1 * e2,
                                   f1 * x.eps1eps2 + f2 * e1 * e2)
             return impl
+        if isinstance(x, Dual2Type):
+            def impl(x):
+                v = x.value
+                return dual2_chain(x, func(v), d0(v), partial_at(d0(lift(v)), 1))
+            return impl
     return typer
 
 
@@ -54,6 +59,8 @@ def _register_binary(rule):
             raise TypingError(f"{rule.name}(): arguments of different float widths "
                               f"({x}, {y}); convert one explicitly")
         level = T.depth
+        if isinstance(T, Dual2Type):
+            return _dual2_binary(func, d0, d1, kind)
         if isinstance(T, DualType):
             if kind == "same":
                 def impl(x, y):
@@ -110,6 +117,28 @@ def _register_binary(rule):
                                   f1 * y.eps1eps2 + f2 * e1 * e2)
         return impl
     return typer
+
+
+def _dual2_binary(func, d0, d1, kind):
+    # Second derivatives as for HyperDual: d0, d1 on a dual one level deeper.
+    if kind == "same":
+        def impl(x, y):
+            u = x.value
+            v = y.value
+            return dual2_chain2(x, y, func(u, v), d0(u, v), d1(u, v),
+                                partial_at(d0(lift(u), v), 1), partial_at(d0(u, lift(v)), 1),
+                                partial_at(d1(u, lift(v)), 1))
+    elif kind == "left":
+        def impl(x, y):
+            u = x.value
+            c = const_like(y, x)
+            return dual2_chain(x, func(u, c), d0(u, c), partial_at(d0(lift(u), c), 1))
+    else:
+        def impl(x, y):
+            v = y.value
+            c = const_like(x, y)
+            return dual2_chain(y, func(c, v), d1(c, v), partial_at(d1(c, lift(v)), 1))
+    return impl
 
 
 def register_custom(rule):

@@ -26,8 +26,8 @@ from .. import _rules, _special
 from .intrinsics import (const_like, convert, dual_like, float_cbrt, float_ceil, float_floor,
                          float_fmod, float_rint, float_sign, float_trunc, hyper_like,
                          innermost)
-from .operators import GENERIC, classify, jitable
-from .types import DualType, HyperDualType, is_dual, is_real
+from .operators import GENERIC, classify, dual2_chain, dual2_chain2, jitable
+from .types import Dual2Type, DualType, HyperDualType, is_dual, is_real
 
 
 
@@ -54,7 +54,29 @@ def unary_impl(ladder, x):
             e2 = x.eps2
             return hyper_like(x, f0, f1 * e1, f1 * e2, f1 * x.eps1eps2 + f2 * e1 * e2)
         return impl
+    if isinstance(x, Dual2Type):
+        def impl(x):
+            f0, f1, f2 = ladder(x.value)
+            return dual2_chain(x, f0, f1, f2)
+        return impl
     return None
+
+
+def _dual2_binary_impl(ladder, ladder_x, ladder_y, kind):
+    """binary_impl for Dual2 operands (kind as classify gives it, types already equal)."""
+    if kind == "same":
+        def impl(x, y):
+            f, fx, fy, fxx, fxy, fyy = ladder(x.value, y.value)
+            return dual2_chain2(x, y, f, fx, fy, fxx, fxy, fyy)
+    elif kind == "left":
+        def impl(x, y):
+            f0, f1, f2 = ladder_x(x.value, const_like(y, x))
+            return dual2_chain(x, f0, f1, f2)
+    else:
+        def impl(x, y):
+            f0, f1, f2 = ladder_y(const_like(x, y), y.value)
+            return dual2_chain(y, f0, f1, f2)
+    return impl
 
 
 def binary_impl(generic, on_floats, x, y, selfcall):
@@ -73,6 +95,8 @@ def binary_impl(generic, on_floats, x, y, selfcall):
             def impl(x, y):
                 return selfcall(convert(x, T), convert(y, T))
             return impl
+        if isinstance(T, Dual2Type):
+            return _dual2_binary_impl(ladder, ladder_x, ladder_y, kind)
         if isinstance(T, DualType):
             def impl(x, y):
                 f, fx, fy, fxx, fxy, fyy = ladder(x.value, y.value)
@@ -89,6 +113,8 @@ def binary_impl(generic, on_floats, x, y, selfcall):
                               fx * x.eps1eps2 + fy * y.eps1eps2 + fxx * a1 * a2
                               + fxy * (a1 * b2 + a2 * b1) + fyy * b1 * b2)
         return impl
+    if isinstance(T, Dual2Type):
+        return _dual2_binary_impl(ladder, ladder_x, ladder_y, kind)
     if kind == "left":
         if isinstance(T, DualType):
             def impl(x, y):
@@ -377,6 +403,11 @@ def _da_polygamma(n, x):
             e2 = x.eps2
             return hyper_like(x, f0, f1 * e1, f1 * e2, f1 * x.eps1eps2 + f2 * e1 * e2)
         return impl
+    if isinstance(x, Dual2Type):
+        def impl(n, x):
+            f0, f1, f2 = _rules._polygamma(n, x.value)
+            return dual2_chain(x, f0, f1, f2)
+        return impl
 
 
 if hasattr(_rules, "digamma"):
@@ -430,6 +461,11 @@ def _literal_pow_ladder(k):
 def _int_pow_impl(x, y):
     if isinstance(y, types.IntegerLiteral) and y.literal_value >= 0:
         ladder = _literal_pow_ladder(y.literal_value)
+        if isinstance(x, Dual2Type):
+            def impl(x, y):
+                f0, f1, f2 = ladder(x.value)
+                return dual2_chain(x, f0, f1, f2)
+            return impl
         if isinstance(x, DualType):
             def impl(x, y):
                 f0, f1, f2 = ladder(x.value)
@@ -441,6 +477,11 @@ def _int_pow_impl(x, y):
             e1 = x.eps1
             e2 = x.eps2
             return hyper_like(x, f0, f1 * e1, f1 * e2, f1 * x.eps1eps2 + f2 * e1 * e2)
+        return impl
+    if isinstance(x, Dual2Type):
+        def impl(x, y):
+            f0, f1, f2 = _ipow_ladder(x.value, y)
+            return dual2_chain(x, f0, f1, f2)
         return impl
     if isinstance(x, DualType):
         def impl(x, y):

@@ -11,8 +11,8 @@ from numba.core import cgutils, types
 from numba.core.errors import NumbaTypeError
 from numba.extending import intrinsic
 
-from .types import (DualType, HyperDualType, PartialsType, cast_value, is_dual, is_real,
-                    unify_types)
+from .types import (Dual2Type, DualType, HyperDualType, PartialsType, cast_value,
+                    dual2_triangle, is_dual, is_real, unify_types)
 
 _I32 = ir.IntType(32)
 generic_intrinsic = intrinsic(target="generic")
@@ -54,6 +54,60 @@ def hyper_like(typingctx, x, re, eps1, eps2, eps1eps2):
                  for t, v in zip(sig.args[1:], args[1:])]
         return _struct(context, builder, x, **dict(zip(HyperDualType.fields, comps)))
     return sig, codegen
+
+
+@generic_intrinsic
+def dual2_like(typingctx, x, value, grad, hess):
+    """A Dual2 of x's type from a value, a gradient and a packed Hessian."""
+    if not isinstance(x, Dual2Type):
+        return None
+    sig = x(x, value, grad, hess)
+
+    def codegen(context, builder, sig, args):
+        _, v, g, h = args
+        return _struct(context, builder, x,
+                       value=cast_value(context, builder, value, x.base, v),
+                       grad=cast_value(context, builder, grad, x.grad_type, g),
+                       hess=cast_value(context, builder, hess, x.hess_type, h))
+    return sig, codegen
+
+
+def _outer_operands(builder, x, vals):
+    """The gradients vals spread over the packed triangle: (rows, cols) per vector."""
+    if x.n == 1:
+        return [(v, v) for v in vals]
+    rows, cols = dual2_triangle(x.n)
+    vt = ir.VectorType(_I32, len(rows))
+    mi, mj = ir.Constant(vt, rows), ir.Constant(vt, cols)
+    out = []
+    for v in vals:
+        undef = ir.Constant(v.type, ir.Undefined)
+        out.append((builder.shuffle_vector(v, undef, mi), builder.shuffle_vector(v, undef, mj)))
+    return out
+
+
+@generic_intrinsic
+def outer_sym(typingctx, x, a, b):
+    """a b^T + b a^T (gradients of the Dual2 x's type), packed like x.hess."""
+    if not (isinstance(x, Dual2Type) and a == x.grad_type and b == x.grad_type):
+        return None
+
+    def codegen(context, builder, sig, args):
+        (ai, aj), (bi, bj) = _outer_operands(builder, x, args[1:])
+        return builder.fadd(builder.fmul(ai, bj), builder.fmul(aj, bi))
+    return x.hess_type(x, a, b), codegen
+
+
+@generic_intrinsic
+def outer_sq(typingctx, x, a):
+    """a a^T (a gradient of the Dual2 x's type), packed like x.hess."""
+    if not (isinstance(x, Dual2Type) and a == x.grad_type):
+        return None
+
+    def codegen(context, builder, sig, args):
+        ((ai, aj),) = _outer_operands(builder, x, args[1:])
+        return builder.fmul(ai, aj)
+    return x.hess_type(x, a), codegen
 
 
 def _component_base(value, others):
@@ -194,7 +248,7 @@ def innermost(typingctx, x):
         v = args[0]
         for t in chain:
             st = cgutils.create_struct_proxy(t)(context, builder, value=v)
-            v = st.value if isinstance(t, DualType) else st.re
+            v = st.re if isinstance(t, HyperDualType) else st.value
         return v
     return sig, codegen
 

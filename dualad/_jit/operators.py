@@ -19,11 +19,11 @@ from numba.core.errors import TypingError
 from numba.extending import overload, overload_attribute, overload_method
 
 from .. import _scalar
-from .intrinsics import (const_like, convert, dual_like, hyper_like, infer_dual_type,
-                         innermost, make_dual, make_hyperdual, vadd, vdivide, vget, vneg,
-                         vscale, vsub)
-from .types import (OVERLOAD, DualType, HyperDualType, PartialsType, can_embed, is_dual,
-                    is_real, same_shape, unify_types)
+from .intrinsics import (const_like, convert, dual2_like, dual_like, hyper_like,
+                         infer_dual_type, innermost, make_dual, make_hyperdual, outer_sq,
+                         outer_sym, vadd, vdivide, vget, vneg, vscale, vsub)
+from .types import (OVERLOAD, Dual2Type, DualType, HyperDualType, PartialsType, can_embed,
+                    is_dual, is_real, same_shape, unify_types)
 
 GENERIC = OVERLOAD
 _jitable_ids = set()
@@ -199,6 +199,87 @@ def _hyper_neg(x):
     return hyper_like(x, -x.re, -x.eps1, -x.eps2, -x.eps1eps2)
 
 
+# ---------------------------------------------------------- Dual2 calculus --
+# Value v, gradient g, packed Hessian h: (a*b).h = a.h b.v + b.h a.v + sym(a.g b.g^T).
+
+def _d2_add(a, b):
+    return dual2_like(a, a.value + b.value, a.grad + b.grad, a.hess + b.hess)
+
+
+def _d2_sub(a, b):
+    return dual2_like(a, a.value - b.value, a.grad - b.grad, a.hess - b.hess)
+
+
+def _d2_mul(a, b):
+    x = a.value
+    y = b.value
+    ga = a.grad
+    gb = b.grad
+    return dual2_like(a, x * y, ga * y + gb * x,
+                      a.hess * y + b.hess * x + outer_sym(a, ga, gb))
+
+
+def _d2_div(a, b):
+    # q = a/b solved from a = q*b component by component: no b*b anywhere.
+    y = b.value
+    q = a.value / y
+    gb = b.grad
+    qg = (a.grad - gb * q) / y
+    return dual2_like(a, q, qg, (a.hess - b.hess * q - outer_sym(a, qg, gb)) / y)
+
+
+def _d2_add_c(a, b):
+    return dual2_like(a, a.value + const_like(b, a), a.grad, a.hess)
+
+
+def _d2_sub_c(a, b):
+    return dual2_like(a, a.value - const_like(b, a), a.grad, a.hess)
+
+
+def _d2_rsub_c(a, b):
+    return dual2_like(a, const_like(b, a) - a.value, -a.grad, -a.hess)
+
+
+def _d2_mul_c(a, b):
+    k = const_like(b, a)
+    return dual2_like(a, a.value * k, a.grad * k, a.hess * k)
+
+
+def _d2_div_c(a, b):
+    k = const_like(b, a)
+    return dual2_like(a, a.value / k, a.grad / k, a.hess / k)
+
+
+def dual2_chain(x, f0, f1, f2):
+    """f(x) for a Dual2 x from f, f', f'' at x.value: h' = f' h + f'' g g^T."""
+    g = x.grad
+    return dual2_like(x, f0, g * f1, x.hess * f1 + outer_sq(x, g) * f2)
+
+
+def dual2_chain2(x, y, f, fx, fy, fxx, fxy, fyy):
+    """f(x, y) for Dual2 x, y of one type from f's derivatives up to order 2."""
+    ga = x.grad
+    gb = y.grad
+    return dual2_like(x, f, ga * fx + gb * fy,
+                      x.hess * fx + y.hess * fy + outer_sq(x, ga) * fxx
+                      + outer_sym(x, ga, gb) * fxy + outer_sq(x, gb) * fyy)
+
+
+jitable(dual2_chain)
+jitable(dual2_chain2)
+
+
+def _d2_rdiv_c(a, b):
+    v = a.value
+    q = const_like(b, a) / v
+    d1 = -(q / v)
+    return dual2_chain(a, q, d1, -2.0 * d1 / v)
+
+
+def _d2_neg(x):
+    return dual2_like(x, -x.value, -x.grad, -x.hess)
+
+
 # (same, dual-left-const, const-left-dual) implementations per operator.
 def _swap(fn):
     """The impl of c op x from the impl taking (x, c)."""
@@ -219,6 +300,12 @@ _HYPER_IMPLS = {
     "sub": (_hyper_sub, _hyper_sub_c, _swap(_hyper_rsub_c)),
     "mul": (_hyper_mul, _hyper_mul_c, _swap(_hyper_mul_c)),
     "truediv": (_hyper_div, _hyper_div_c, _swap(_hyper_rdiv_c)),
+}
+_DUAL2_IMPLS = {
+    "add": (_d2_add, _d2_add_c, _swap(_d2_add_c)),
+    "sub": (_d2_sub, _d2_sub_c, _swap(_d2_rsub_c)),
+    "mul": (_d2_mul, _d2_mul_c, _swap(_d2_mul_c)),
+    "truediv": (_d2_div, _d2_div_c, _swap(_d2_rdiv_c)),
 }
 _PARTIALS_IMPLS = {"add": vadd, "sub": vsub}
 
@@ -241,7 +328,8 @@ def _arith_overload(name, op):
         if k is None:
             return None
         kind, T = k
-        impls = _DUAL_IMPLS[name] if isinstance(T, DualType) else _HYPER_IMPLS[name]
+        impls = (_DUAL_IMPLS if isinstance(T, DualType) else
+                 _DUAL2_IMPLS if isinstance(T, Dual2Type) else _HYPER_IMPLS)[name]
         if kind == "same":
             return converting(op, a, b, T) or impls[0]
         return impls[1] if kind == "left" else impls[2]
@@ -266,6 +354,8 @@ def _neg(x):
         return _dual_neg
     if isinstance(x, HyperDualType):
         return _hyper_neg
+    if isinstance(x, Dual2Type):
+        return _d2_neg
 
 
 @overload(operator.pos, **GENERIC)

@@ -5,6 +5,9 @@
 (``PartialsType``) for n > 1 with a float base. ``base`` is float32, float64
 or another dual type: a ``Dual[Dual[float64, 1], 1]`` carries second
 derivatives. ``HyperDualType(base)`` is ``{re, eps1, eps2, eps1eps2}``.
+``Dual2Type(base, n)`` is ``{value, grad, hess}``: a float value, its gradient
+in n directions and the Hessian's packed upper triangle (n(n+1)/2 numbers,
+row by row), both vectors; one pass of it gives a whole Hessian.
 
 Inside numba the perturbation of a number is its *nesting depth*: when two
 duals meet, the deeper one is the outer number and the other a constant with
@@ -14,6 +17,7 @@ Every type name carries dualad's version and a hash of the sources that
 define the compiled code, so that numba's ``cache=True`` (which checks only
 the user's file) never loads machine code built by another dualad.
 """
+import collections
 import hashlib
 import os
 
@@ -139,6 +143,46 @@ class HyperDualType(DualNumberType):
         super().__init__(name=f"{self.short}@{STAMP}")
 
 
+def dual2_triangle(n):
+    """(rows, cols) of the packed upper triangle of an n x n Hessian, row by row."""
+    rows, cols = [], []
+    for i in range(n):
+        for j in range(i, n):
+            rows.append(i)
+            cols.append(j)
+    return rows, cols
+
+
+class Dual2Type(DualNumberType):
+    """A second-order dual: value, gradient ``<n>`` and packed Hessian ``<n(n+1)/2>``.
+
+    Its base is a float (it does not nest); the Hessian is carried exactly,
+    so f(x) seeded with x[i] = Dual2(x_i, e_i, 0) gives f's whole Hessian in
+    one evaluation. Built by dualad's compiled Hessians only.
+    """
+
+    def __init__(self, base, n):
+        if base not in (types.float32, types.float64):
+            raise NumbaTypeError(f"Dual2 needs a float32 or float64 base, got {base}")
+        n = int(n)
+        if n < 1:
+            raise NumbaTypeError("a Dual2 needs at least one direction")
+        self.base = base
+        self.n = n
+        self.size = n * (n + 1) // 2
+        self.depth = 1
+        self.short = f"Dual2[{base}, {n}]"
+        super().__init__(name=f"{self.short}@{STAMP}")
+
+    @property
+    def grad_type(self):
+        return self.base if self.n == 1 else PartialsType(self.base, self.n)
+
+    @property
+    def hess_type(self):
+        return self.base if self.size == 1 else PartialsType(self.base, self.size)
+
+
 def is_dual(t):
     return isinstance(t, DualNumberType)
 
@@ -152,7 +196,7 @@ def same_shape(a, b):
     """Same kind, depth and N at every level (the float width may differ)."""
     if type(a) is not type(b) or a.depth != b.depth:
         return False
-    if isinstance(a, DualType) and a.n != b.n:
+    if isinstance(a, (DualType, Dual2Type)) and a.n != b.n:
         return False
     if is_dual(a.base):
         return same_shape(a.base, b.base)
@@ -199,6 +243,8 @@ def with_dtype(t, dtype):
     """t with its innermost float type replaced."""
     if not is_dual(t):
         return dtype
+    if isinstance(t, Dual2Type):
+        return Dual2Type(dtype, t.n)
     base = with_dtype(t.base, dtype)
     return DualType(base, t.n) if isinstance(t, DualType) else HyperDualType(base)
 
@@ -262,6 +308,16 @@ class HyperDualModel(models.StructModel):
         super().__init__(dmm, fe_type, members)
 
 
+@register_model(Dual2Type)
+class Dual2Model(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        members = [("value", fe_type.base), ("grad", fe_type.grad_type),
+                   ("hess", fe_type.hess_type)]
+        super().__init__(dmm, fe_type, members)
+
+
+for _f in ("value", "grad", "hess"):
+    make_attribute_wrapper(Dual2Type, _f, _f)
 make_attribute_wrapper(DualType, "value", "value")
 make_attribute_wrapper(DualType, "partials", "partials")
 for _f in HyperDualType.fields:
@@ -474,6 +530,30 @@ def box_hyperdual(typ, val, c):
     return _box_any(typ, val, c)
 
 
+Dual2Value = collections.namedtuple("Dual2Value", "value grad hess")
+"""A Dual2 leaving compiled code: value, gradient (n,), packed Hessian (n(n+1)/2,)."""
+
+
+def _box_dual2(value, grad, hess, f32):
+    dt = np.float32 if f32 else np.float64
+    return Dual2Value(dt(value), np.atleast_1d(np.asarray(grad, dt)),
+                      np.atleast_1d(np.asarray(hess, dt)))
+
+
+@box(Dual2Type)
+def box_dual2(typ, val, c):
+    st = cgutils.create_struct_proxy(typ)(c.context, c.builder, value=val)
+    objs = [c.box(typ.base, st.value), c.box(typ.grad_type, st.grad),
+            c.box(typ.hess_type, st.hess)]
+    flag = c.pyapi.bool_from_bool(cgutils.true_bit if typ.dtype == types.float32
+                                  else cgutils.false_bit)
+    fn = c.pyapi.unserialize(c.pyapi.serialize_object(_box_dual2))
+    res = c.pyapi.call_function_objargs(fn, objs + [flag])
+    for o in objs + [fn, flag]:
+        c.pyapi.decref(o)
+    return res
+
+
 @box(PartialsType)
 def box_partials(typ, val, c):
     """Partials leave compiled code as a tuple of floats."""
@@ -501,6 +581,10 @@ def cast_value(context, builder, fromty, toty, val):
         if isinstance(toty, DualType):
             st.value = inner
             st.partials = context.get_constant_null(toty.partials_type)
+        elif isinstance(toty, Dual2Type):
+            st.value = inner
+            st.grad = context.get_constant_null(toty.grad_type)
+            st.hess = context.get_constant_null(toty.hess_type)
         else:
             st.re = inner
             zero = context.get_constant_null(toty.base)
@@ -513,6 +597,12 @@ def cast_value(context, builder, fromty, toty, val):
             dst.value = cast_value(context, builder, fromty.base, toty.base, src.value)
             dst.partials = cast_value(context, builder, fromty.partials_type,
                                       toty.partials_type, src.partials)
+        elif isinstance(toty, Dual2Type):
+            dst.value = cast_value(context, builder, fromty.base, toty.base, src.value)
+            dst.grad = cast_value(context, builder, fromty.grad_type, toty.grad_type,
+                                  src.grad)
+            dst.hess = cast_value(context, builder, fromty.hess_type, toty.hess_type,
+                                  src.hess)
         else:
             for f in HyperDualType.fields:
                 setattr(dst, f, cast_value(context, builder, fromty.base, toty.base,
@@ -539,5 +629,8 @@ def _cast_partials(context, builder, fromty, toty, val):
 @lower_cast(HyperDualType, HyperDualType)
 @lower_cast(DualType, HyperDualType)
 @lower_cast(HyperDualType, DualType)
+@lower_cast(types.Number, Dual2Type)
+@lower_cast(types.Boolean, Dual2Type)
+@lower_cast(Dual2Type, Dual2Type)
 def _cast_dual(context, builder, fromty, toty, val):
     return cast_value(context, builder, fromty, toty, val)
