@@ -447,6 +447,49 @@ def test_library_functions_inside_numba():
     assert floats[4] == pytest.approx(math.log(1.5, 0.5), rel=1e-15)
 
 
+# Step and kink functions on floats lower without NumPy's scalar ufuncs (which
+# numba-cuda lacks): LLVM intrinsics and comparisons, NumPy's values.
+STEP_POINTS = [0.0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 3.5, 3.7, -3.7, 27.0, -8.0, 1e-310,
+               -1e-310, 2.0 ** 52 + 1, 1e300, -1e300, math.inf, -math.inf, math.nan]
+
+
+@numba.njit
+def step_functions(xs, two, out):
+    for i in range(xs.size):
+        x = xs[i]
+        d = Dual(x, 1.0)
+        out[0, i] = math.floor(d).value
+        out[1, i] = math.ceil(d).value
+        out[2, i] = math.trunc(d).value
+        out[3, i] = round(d).value
+        out[4, i] = np.sign(d).value
+        out[5, i] = abs(d).partials    # sign(x)  (cbrt(d) divides by zero at 0)
+        out[6, i] = math.fmod(d, two).value
+        out[7, i] = da.floor(x)
+        out[8, i] = da.ceil(x)
+        out[9, i] = da.trunc(x)
+        out[10, i] = da.round(x)
+        out[11, i] = da.sign(x)
+        out[12, i] = da.cbrt(x)
+        out[13, i] = da.fmod(x, two)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_step_functions_match_numpy(dtype):
+    two = dtype(2.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        xs = np.array(STEP_POINTS, dtype=dtype)
+        steps = [np.floor(xs), np.ceil(xs), np.trunc(xs), np.rint(xs), np.sign(xs)]
+        want = steps + [np.sign(xs), np.fmod(xs, two)] + steps + [np.cbrt(xs), np.fmod(xs, two)]
+    out = np.empty((14, xs.size), dtype=dtype)
+    step_functions(xs, two, out)
+    for i, (got, w) in enumerate(zip(out, want)):
+        if i == 12:      # cbrt: numba's float cbrt, within a few ulp of libm's
+            np.testing.assert_allclose(got, w, rtol=4 * np.finfo(dtype).eps, err_msg=str(i))
+        else:            # exact; sign(nan) is nan, sign(+-0) is 0
+            np.testing.assert_array_equal(got, w, err_msg=str(i))
+
+
 @numba.njit
 def seeded_helpers(x):
     z = jit.partials_zero(numba.float64, 4)
