@@ -8,7 +8,7 @@ import pytest
 import dualad as da
 from dualad import Dual, DualArray
 from dualad._base import next_tag
-from test_array_support import assert_matches, fd_derivative, hessian, jacobian, seed
+from array_support import assert_matches, fd_derivative, hessian, jacobian, seed
 
 DTYPES = [np.float64, np.float32]
 rng = np.random.default_rng(42)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from dualad import DualArray
-from test_array_support import assert_matches, fd_derivative, hessian, jacobian, seed
+from array_support import assert_matches, fd_derivative, hessian, jacobian, seed
 
 rng = np.random.default_rng(7)
 
