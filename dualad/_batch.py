@@ -7,9 +7,12 @@ chunk of directions, the user's function runs on it unchanged, and the
 partials are written straight into a preallocated float output. ``vmap`` of
 such a transform is one ``prange`` loop over the points.
 
-Hessians nest: an outer ``Dual[., 1]`` (one row r) over inner
-``Dual[float, C]`` chunks; row r of the Hessian is the derivative along e_r of
-the gradient chunk.
+Hessians of an array argument use second-order duals ``Dual2[float, C]``
+(value, gradient and packed Hessian triangle, _jit/types.py): one evaluation
+of f gives the whole Hessian for n <= DUAL2_MAX, pairs of blocks of directions
+beyond. Scalar arguments, and functions Dual2 cannot compile, nest instead: an
+outer ``Dual[., 1]`` (one row r) over inner ``Dual[float, C]`` chunks; row r
+of the Hessian is the derivative along e_r of the gradient chunk.
 
 Kernels are generated per (function, kind, argument, chunk) and kept.
 """
@@ -19,16 +22,17 @@ from concurrent.futures import ThreadPoolExecutor
 import numba
 import numpy as np
 from numba import literally, njit
-from numba.core import types
+from llvmlite import ir
+from numba.core import cgutils, types
 from numba.core.errors import TypingError
-from numba.extending import overload
+from numba.extending import intrinsic, overload
 
 from . import _jit  # noqa: F401  (registers the compiled number types)
 from ._jit.api import partial, partials_zero, seed, seed2
 from ._jit.arrays import dual_buffer, empty_dual_array, point_args
 from ._jit.intrinsics import innermost, make_dual
-from ._jit.intrinsics import vget
-from ._jit.types import OVERLOAD, Dual2Type, Dual2Value, DualType, PartialsType, is_dual, is_real
+from ._jit.types import (OVERLOAD, Dual2Type, Dual2Value, DualType, PartialsType,
+                         dual2_triangle, is_dual, is_real)
 from ._scalar import Dual
 from ._transforms import _check_chunk, _normalize_argnums
 from ._tree import as_float_input
@@ -112,35 +116,95 @@ def store_hessian2(y, out, p0, q0, B, n):
     """The Hessian blocks of one Dual2 pass (slots as _slot_index) into out (n, n)."""
 
 
-def _hess_item(h, k):
-    pass
+@intrinsic(target="generic")
+def _write_floats(typingctx, h, buf):
+    """Store the packed Hessian h (a vector or a float) into buf[0:len] in one go.
+
+    (Reading a wide vector element by element with a run-time index makes LLVM
+    spill the whole vector for every read.)
+    """
+    if not (isinstance(buf, types.Array) and buf.ndim == 1 and buf.layout == "C"):
+        return None
+    if not (isinstance(h, PartialsType) or is_real(h)):
+        return None
+    dt = h.dtype if isinstance(h, PartialsType) else h
+    if dt != buf.dtype:
+        return None
+
+    def codegen(context, builder, sig, args):
+        ary = context.make_array(buf)(context, builder, args[1])
+        ptr = builder.bitcast(ary.data, args[0].type.as_pointer())
+        builder.store(args[0], ptr, align=dt.bitwidth // 8)
+        return context.get_dummy_value()
+    return types.none(h, buf), codegen
 
 
-@overload(_hess_item, **OVERLOAD)
-def _hess_item_ov(h, k):
+@intrinsic(target="generic")
+def _store_triangle(typingctx, h, out):
+    """The packed Hessian h of C directions into the C-contiguous (C, C) out, mirrored.
+
+    Constant indices throughout: straight-line extracts and stores.
+    """
+    if not (isinstance(out, types.Array) and out.ndim == 2 and out.layout == "C"):
+        return None
     if isinstance(h, PartialsType):
-        return lambda h, k: vget(h, k)
-    if is_real(h):
-        return lambda h, k: h
+        dt, T = h.dtype, h.n
+    elif is_real(h):
+        dt, T = h, 1
+    else:
+        return None
+    if dt != out.dtype:
+        return None
+    C = int(round(((8 * T + 1) ** 0.5 - 1) / 2))
+
+    def codegen(context, builder, sig, args):
+        data = context.make_array(out)(context, builder, args[1]).data
+        if T == 1:
+            builder.store(args[0], data)
+            return context.get_dummy_value()
+        # One shuffle to the full square, row by row, then one vector store:
+        # contiguous writes (element stores, half of them strided, were 2x slower).
+        rows, cols = dual2_triangle(C)
+        where = {(i, j): k for k, (i, j) in enumerate(zip(rows, cols))}
+        mask = [where[min(i, j), max(i, j)] for i in range(C) for j in range(C)]
+        h = args[0]
+        full = builder.shuffle_vector(h, ir.Constant(h.type, ir.Undefined),
+                                      ir.Constant(ir.VectorType(ir.IntType(32), C * C), mask))
+        builder.store(full, builder.bitcast(data, full.type.as_pointer()),
+                      align=dt.bitwidth // 8)
+        return context.get_dummy_value()
+    return types.none(h, out), codegen
+
+
+@njit(cache=True)
+def _store_blocks(h, out, p0, q0, B, n, C):
+    k = 0
+    for s in range(C):
+        i = s + p0 if s < B else s - B + q0
+        for t in range(s, C):
+            j = t + p0 if t < B else t - B + q0
+            if i < n and j < n:
+                v = h[k]
+                out[i, j] = v
+                out[j, i] = v
+            k += 1
 
 
 @overload(store_hessian2, **OVERLOAD)
 def _store_hessian2(y, out, p0, q0, B, n):
     if isinstance(y, Dual2Type):
         C = y.n
+        T = y.size
+        dt = y.dtype
+        direct = isinstance(out, types.Array) and out.layout == "C" and out.dtype == dt
 
         def impl(y, out, p0, q0, B, n):
-            h = y.hess
-            k = 0
-            for s in range(C):
-                i = s + p0 if s < B else s - B + q0
-                for t in range(s, C):
-                    j = t + p0 if t < B else t - B + q0
-                    if i < n and j < n:
-                        v = _hess_item(h, k)
-                        out[i, j] = v
-                        out[j, i] = v
-                    k += 1
+            if direct and B == C and n == C and out.shape[0] == C and out.shape[1] == C:
+                _store_triangle(y.hess, out)
+            else:
+                h = np.empty(T, dt)
+                _write_floats(y.hess, h)
+                _store_blocks(h, out, p0, q0, B, n, C)
         return impl
     if is_real(y):
         return lambda y, out, p0, q0, B, n: None
@@ -253,35 +317,83 @@ def hessian_point_scalar(f, args, K, C, x, out, vals, xd):
     store_second(y, out, 0, 1, 0)
 
 
+@intrinsic(target="generic")
+def _zero_duals(typingctx, xd):
+    """Set every byte of the 1-D C-contiguous array of duals xd to zero."""
+    if not (isinstance(xd, types.Array) and xd.ndim == 1 and xd.layout == "C"
+            and isinstance(xd.dtype, Dual2Type)):
+        return None
+
+    def codegen(context, builder, sig, args):
+        ary = context.make_array(xd)(context, builder, args[0])
+        size = builder.mul(ary.nitems, ary.itemsize)
+        cgutils.memset(builder, ary.data, size, 0)
+        return context.get_dummy_value()
+    return types.none(xd), codegen
+
+
+@intrinsic(target="generic")
+def _seed2_at(typingctx, xd, i, x, slot):
+    """xd[i].value = x and, for slot >= 0, xd[i].grad[slot] = 1 (xd zeroed before)."""
+    if not (isinstance(xd, types.Array) and isinstance(xd.dtype, Dual2Type)
+            and isinstance(i, types.Integer) and is_real(x) and isinstance(slot, types.Integer)):
+        return None
+    d2 = xd.dtype
+
+    def codegen(context, builder, sig, args):
+        ary = context.make_array(xd)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, xd, ary, [args[1]])
+        zero = ir.Constant(ir.IntType(32), 0)
+        value = context.cast(builder, args[2], x, d2.base)
+        builder.store(value, builder.gep(ptr, [zero, zero], inbounds=True))
+        k = context.cast(builder, args[3], slot, types.intp)
+        with builder.if_then(builder.icmp_signed(">=", k, ir.Constant(k.type, 0))):
+            one = context.get_constant(d2.base, 1.0)
+            field = builder.gep(ptr, [zero, ir.Constant(ir.IntType(32), 1)], inbounds=True)
+            if d2.n > 1:
+                field = builder.gep(field, [zero, builder.trunc(k, ir.IntType(32))])
+            builder.store(one, field)
+        return context.get_dummy_value()
+    return types.none(xd, i, x, slot), codegen
+
+
 @njit(cache=True)
 def _seed_dual2(xf, xd, p0, q0, B, C):
     # Slots [0, B) carry the directions of x[p0:p0+B], slots [B, C) those of x[q0:...].
+    # Zeroing all, then writing values and ones, is faster than storing whole duals.
+    _zero_duals(xd)
     for i in range(xf.shape[0]):
         if i >= p0 and i < p0 + B:
-            xd[i] = seed2(xf[i], i - p0, C)
+            slot = i - p0
         elif B < C and i >= q0 and i < q0 + C - B:
-            xd[i] = seed2(xf[i], B + i - q0, C)
+            slot = B + i - q0
         else:
-            xd[i] = xf[i]
+            slot = -1
+        _seed2_at(xd, i, xf[i], slot)
 
 
 @njit(cache=True)
 def hessian2_point(f, args, K, C, x, out, vals, xd):
-    """Hessian of the scalar f(*args) w.r.t. args[K] (1-D x) by second-order duals.
+    """Hessian of the scalar f(*args) w.r.t. args[K] (1-D x of C elements) in one
+    pass of second-order duals Dual2[float, C]. xd: hessian2_workspace."""
+    literally(K)
+    literally(C)
+    _seed_dual2(x, xd, 0, 0, C, C)
+    y = f(*point_args(args, 0, 0, K, xd))
+    store_values(y, vals)
+    store_hessian2(y, out, 0, 0, C, C)
 
-    n <= C: one pass (C == n) gives the whole Hessian. Else x is cut into blocks
-    of B = C // 2 and each pair of blocks p < q is one pass with C directions:
-    blocks (p, p), (p, q) and (q, q). xd: hessian2_workspace.
+
+@njit(cache=True)
+def hessian2_blocks_point(f, args, K, C, x, out, vals, xd):
+    """Hessian of the scalar f(*args) w.r.t. args[K] (1-D x, n > C) by Dual2 passes.
+
+    x is cut into blocks of B = C // 2 and each pair of blocks p < q is one pass
+    with C directions: blocks (p, p), (p, q) and (q, q).
     """
     literally(K)
     literally(C)
     n = x.shape[0]
-    if n <= C:
-        _seed_dual2(x, xd, 0, 0, C, C)
-        y = f(*point_args(args, 0, 0, K, xd))
-        store_values(y, vals)
-        store_hessian2(y, out, 0, 0, C, n)
-        return
     B = C // 2
     nb = (n + B - 1) // B
     for p in range(nb - 1):
@@ -366,7 +478,8 @@ POINT_KERNELS = {("jacobian", False): jacobian_point, ("jacobian", True): jacobi
 WORKSPACES = {("jacobian", False): jacobian_workspace, ("jacobian", True): no_workspace,
               ("hessian", False): hessian_workspace, ("hessian", True): no_workspace}
 POINT_KERNELS["hessian2", False] = hessian2_point
-WORKSPACES["hessian2", False] = hessian2_workspace
+POINT_KERNELS["hessian2", True] = hessian2_blocks_point  # (keyed by "blocks")
+WORKSPACES["hessian2", False] = WORKSPACES["hessian2", True] = hessian2_workspace
 BATCH_KERNELS = {key: _batch_kernel(point, WORKSPACES[key])
                  for key, point in POINT_KERNELS.items()}
 
@@ -656,8 +769,9 @@ def compiled_vmap(vm, args, mapped, batch):
     done = False
     if kind == "hessian" and not scalar and _use_dual2(g.f):
         try:
-            _run_parallel(BATCH_KERNELS["hessian2", False], g.f, tuple(args), K,
-                          dual2_plan(n, g.chunk)[0], mask, X, out, vals)
+            C2, B2 = dual2_plan(n, g.chunk)
+            _run_parallel(BATCH_KERNELS["hessian2", B2 < C2], g.f, tuple(args), K, C2,
+                          mask, X, out, vals)
             done = True
         except TypingError as err:
             _no_dual2(g.f, err)
