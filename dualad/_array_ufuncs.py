@@ -35,14 +35,7 @@ def _ufunc_call(ufunc, inputs):
             return _power(*ops)
         if rule.arity == 1:
             return ops[0]._apply1(rule)
-        r = lead(*ops)._apply2(rule, *ops)
-        if ufunc is np.fmax or ufunc is np.fmin:
-            # Unlike maximum/minimum, these ignore a nan operand.
-            x_nan = np.isnan(_primal(ops[0]))
-            y_nan = np.isnan(_primal(ops[1]))
-            if np.any(x_nan) or np.any(y_nan):
-                r = np.where(x_nan, ops[1], np.where(y_nan, ops[0], r))
-        return r
+        return lead(*ops)._apply2(rule, *ops)
     if ufunc is np.matmul:
         return _matmul(*_operands("matmul", inputs))
     if ufunc is np.negative:

@@ -287,6 +287,18 @@ def _minimum(x, y):
     return minimum(x, y), where(first, 1.0, 0.0), where(first, 0.0, 1.0), 0.0, 0.0, 0.0
 
 
+# fmax/fmin ignore a nan argument (C's and NumPy's fmax): the other one is
+# returned, and its derivative taken.
+def _fmax(x, y):
+    first = (x >= y) | (y != y)
+    return fmax(x, y), where(first, 1.0, 0.0), where(first, 0.0, 1.0), 0.0, 0.0, 0.0
+
+
+def _fmin(x, y):
+    first = (x <= y) | (y != y)
+    return fmin(x, y), where(first, 1.0, 0.0), where(first, 0.0, 1.0), 0.0, 0.0, 0.0
+
+
 # ------------------------------------------------------------ special cases --
 # Hand-written cases, each with its reason.
 #
@@ -374,6 +386,14 @@ def _py_maximum(x, y):
 
 def _py_minimum(x, y):
     return x if (x <= y or x != x) else y
+
+
+def _py_fmax(x, y):
+    return x if (x >= y or y != y) else y
+
+
+def _py_fmin(x, y):
+    return x if (x <= y or y != y) else y
 
 
 def _py_pow(x, y):
@@ -468,11 +488,17 @@ RULES = (
     Rule("mod", 2, _py_mod, _mod, ((-5.0, 5.0), (0.7, 2.0)), ("remainder", "mod"), KINK,
          "d/dx = 1, d/dy = -floor(x/y), away from the jumps", argnames=("x", "y")),
     Rule("maximum", 2, _py_maximum, _maximum, ((-3.0, 3.0), (-3.0, 3.0)),
-         ("maximum", "fmax"), KINK, "at a tie the derivative is the first argument's; "
+         ("maximum",), KINK, "at a tie the derivative is the first argument's; "
          "nan propagates", argnames=("x", "y")),
     Rule("minimum", 2, _py_minimum, _minimum, ((-3.0, 3.0), (-3.0, 3.0)),
-         ("minimum", "fmin"), KINK, "at a tie the derivative is the first argument's; "
+         ("minimum",), KINK, "at a tie the derivative is the first argument's; "
          "nan propagates", argnames=("x", "y")),
+    Rule("fmax", 2, _py_fmax, _fmax, ((-3.0, 3.0), (-3.0, 3.0)), ("fmax",), KINK,
+         "a nan argument is ignored; at a tie the derivative is the first argument's",
+         argnames=("x", "y")),
+    Rule("fmin", 2, _py_fmin, _fmin, ((-3.0, 3.0), (-3.0, 3.0)), ("fmin",), KINK,
+         "a nan argument is ignored; at a tie the derivative is the first argument's",
+         argnames=("x", "y")),
 )
 
 RULES_BY_NAME = {r.name: r for r in RULES}

@@ -89,6 +89,8 @@ MP_FUNCTIONS = {
     "mod": lambda x, y: x - y * mpmath.floor(x / y),
     "maximum": max,
     "minimum": min,
+    "fmax": max,
+    "fmin": min,
 }
 
 
@@ -168,6 +170,8 @@ KINK_DISTANCE = {
     "mod": lambda x, y: _to_integer(x / y) * abs(y),
     "maximum": lambda x, y: abs(x - y),
     "minimum": lambda x, y: abs(x - y),
+    "fmax": lambda x, y: abs(x - y),
+    "fmin": lambda x, y: abs(x - y),
     # operators
     "//": lambda x, y: _to_integer(x / y) * abs(y),
     "%": lambda x, y: _to_integer(x / y) * abs(y),

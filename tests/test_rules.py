@@ -493,12 +493,15 @@ def test_maximum_with_nan_takes_the_nan_arguments_derivative():
         assert math.isnan(r.value) and tuple(r.partials) == (0.0, 1.0)
 
 
-@pytest.mark.xfail(strict=True, reason="np.fmax/np.fmin map to the maximum/minimum rule, "
-                   "which propagates nan; NumPy's fmax/fmin ignore it (needs fmax/fmin rules)")
 def test_fmax_ignores_nan_like_numpy():
     assert np.fmax(np.nan, 2.0) == 2.0
-    r = np.fmax(D(math.nan, 1.0), 2.0)
-    assert r.value == 2.0 and r.eps == 0.0
+    for fmax in (np.fmax, da.fmax):
+        r = fmax(D(math.nan, 1.0), 2.0)
+        assert r.value == 2.0 and r.eps == 0.0
+        r = fmax(D(1.0, 1.0), math.nan)
+        assert r.value == 1.0 and r.eps == 1.0
+    r = da.fmin(D(math.nan, 1.0), D(3.0, 2.0))
+    assert r.value == 3.0 and r.eps == 2.0
 
 
 @pytest.mark.parametrize("name", ["floor", "ceil", "trunc", "round", "sign"])
