@@ -788,16 +788,25 @@ def compiled_vmap(vm, args, mapped, batch):
 
 
 def compiled_jvp(f, primals, tangents):
-    """jvp of a dispatcher: one pass of Dual[float, 1] seeded with the tangents."""
-    from ._transforms import Jacobian
-    # J @ t through the compiled Jacobian of each argument (exact; one pass per chunk).
-    out = None
-    value = None
-    for K, t in enumerate(tangents):
-        J = Jacobian(f, K)(*primals)
-        tv = np.asarray(t, dtype=np.float64)
-        contrib = np.tensordot(J, tv, axes=tv.ndim) if tv.ndim else np.asarray(J) * tv
-        out = contrib if out is None else out + contrib
-    value = f(*primals)
-    return value, _scalar_out(np.asarray(out))
-
+    """jvp of a dispatcher: one call of f on Dual[float, 1] numbers seeded with the tangents."""
+    args = []
+    for i, (x, t) in enumerate(zip(primals, tangents)):
+        xv, scalar = _prepare_arg(x, "jvp", i)
+        dtype = np.asarray(xv).dtype
+        tv, _ = as_float_input(t, f"jvp: tangent {i}")
+        tv = np.asarray(tv, dtype=dtype)
+        if tv.shape != np.shape(xv):
+            raise ValueError(f"jvp: tangent {i} has shape {tv.shape}, primal {i} has shape "
+                             f"{np.shape(xv)}")
+        if scalar:
+            d = object.__new__(Dual)
+            d.value, d._p, d.tag = xv, (float(tv) if dtype == np.float64 else tv[()]), 0
+            args.append(d)
+        else:
+            buf = dual_buffer(DualType(_numba_float(dtype), 1), xv.shape)
+            buf["value"] = xv
+            buf["partials"] = tv
+            args.append(buf)
+    value, partials = _split_output(f(*args), "jvp")
+    tangent = np.zeros_like(value) if partials is None else partials[..., 0]
+    return _scalar_out(np.asarray(value)), _scalar_out(np.asarray(tangent))

@@ -156,3 +156,15 @@ def test_python_duals_entering_compiled_code_are_refused_not_dropped():
     # at top level, outside any transform, duals pass through compiled code as usual
     y = scalar_f(da.Dual(0.4, 1.0), 1.3)
     assert y.eps == pytest.approx(float(da.grad(scalar_f)(0.4, 1.3)), rel=1e-15)
+
+
+def test_jvp_is_one_compiled_pass_matching_the_jacobian():
+    t = np.array([0.5, -1.0, 0.25, 2.0, 1.0])
+    v, jt = da.jvp(spring, (X, 3.0), (t, 0.5))
+    assert v == pytest.approx(spring(X, 3.0), rel=1e-15)
+    gx, gk = da.grad(spring, argnums=(0, 1))(X, 3.0)
+    assert jt == pytest.approx(float(gx @ t + gk * 0.5), rel=1e-14)
+    v, jt = da.jvp(field, (X, 0.7), (t, 0.0))
+    np.testing.assert_allclose(jt, da.jacobian(field)(X, 0.7) @ t, rtol=1e-14, atol=1e-15)
+    with pytest.raises(ValueError, match="shape"):
+        da.jvp(field, (X, 0.7), (t[:2], 0.0))
