@@ -145,6 +145,13 @@ def main():
     import numba
     print(f"dualad {da.__version__}: forward-mode AD with dual numbers "
           f"(numba {numba.__version__}, numpy {np.__version__})")
+    peers = {name: _optional(mod) is not None
+             for name, mod in (("JAX", "jax"), ("PyTorch", "torch"), ("num-dual", "num_dual"))}
+    have = [n for n, ok in peers.items() if ok]
+    missing = [n for n, ok in peers.items() if not ok]
+    print("peers compared: " + (", ".join(have) or "none")
+          + (f" (not installed: {', '.join(missing)}; pip install -e '.[bench]')"
+             if missing else ""))
     tour_accuracy()
     tour_numpy()
     tour_numba()
