@@ -11,7 +11,7 @@ import numpy as np
 
 from ._tree import flatten, unflatten
 
-_TARGETS = (None, "cpu", "parallel", "cuda")
+_TARGETS = (None, "cpu", "cuda")  # None and "cpu": all cores
 
 
 def _is_dask(x):
