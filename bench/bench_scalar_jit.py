@@ -80,34 +80,16 @@ def hand_written():
         g2 = ddc * db * db + dc * ddb
         return ddd * g1 * g1 + dd * g2
 
-    @numba.njit
-    def serial(x):
-        out = np.empty_like(x)
-        for i in range(x.size):
-            out[i] = d1(x[i])
-        return out
+    def elementwise(d):
+        def loop(x):
+            out = np.empty_like(x)
+            for i in prange(x.size):  # a plain range in the serial version
+                out[i] = d(x[i])
+            return out
+        return numba.njit(loop), numba.njit(parallel=True)(loop)
 
-    @numba.njit(parallel=True)
-    def parallel(x):
-        out = np.empty_like(x)
-        for i in prange(x.size):
-            out[i] = d1(x[i])
-        return out
-
-    @numba.njit(parallel=True)
-    def parallel2(x):
-        out = np.empty_like(x)
-        for i in prange(x.size):
-            out[i] = d2(x[i])
-        return out
-
-    @numba.njit
-    def serial2(x):
-        out = np.empty_like(x)
-        for i in range(x.size):
-            out[i] = d2(x[i])
-        return out
-
+    serial, parallel = elementwise(d1)
+    serial2, parallel2 = elementwise(d2)
     return serial, parallel, parallel2, serial2
 
 

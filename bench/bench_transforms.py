@@ -51,15 +51,17 @@ def _lorenz96_jac_point(x, J):
         J[i, i] += -1.0 + e / (x[i] * x[i]) * math.log(1.0 + xp * xp)
 
 
-def _lorenz96_jac_batch(X):
-    out = np.empty((X.shape[0], X.shape[1], X.shape[1]))
-    for b in prange(X.shape[0]):  # prange is range unless compiled with parallel=True
-        _lorenz96_jac_point(X[b], out[b])
-    return out
+def per_point_matrices(point):
+    """Serial and parallel batch loops writing point(X[b], out[b]) into (B, n, n)."""
+    def batch(X):
+        out = np.empty((X.shape[0], X.shape[1], X.shape[1]))
+        for b in prange(X.shape[0]):  # prange is range unless compiled with parallel=True
+            point(X[b], out[b])
+        return out
+    return njit(batch), njit(parallel=True)(batch)
 
 
-lorenz96_jac_hand = njit(cache=True)(_lorenz96_jac_batch)
-lorenz96_jac_hand_parallel = njit(cache=True, parallel=True)(_lorenz96_jac_batch)
+lorenz96_jac_hand, lorenz96_jac_hand_parallel = per_point_matrices(_lorenz96_jac_point)
 
 
 # ------------------------------------------------------------ Rosenbrock ---
@@ -86,15 +88,7 @@ def _rosen_hess_point(x, H):
         H[i + 1, i + 1] += 200.0
 
 
-def _rosen_hess_batch(X):
-    out = np.empty((X.shape[0], X.shape[1], X.shape[1]))
-    for b in prange(X.shape[0]):
-        _rosen_hess_point(X[b], out[b])
-    return out
-
-
-rosen_hess_hand = njit(cache=True)(_rosen_hess_batch)
-rosen_hess_hand_parallel = njit(cache=True, parallel=True)(_rosen_hess_batch)
+rosen_hess_hand, rosen_hess_hand_parallel = per_point_matrices(_rosen_hess_point)
 
 
 @njit(cache=True)

@@ -107,13 +107,12 @@ def _store_second(y, out, start, n, row):
     raise TypingError(f"dualad.hessian: f must return a real scalar, got {y}")
 
 
-def _slot_index(s, p0, q0, B):
-    """Input index of direction slot s of a Dual2 pass over blocks [p0, p0+B), [q0, q0+B)."""
-    return s + p0 if s < B else s - B + q0
-
-
 def store_hessian2(y, out, p0, q0, B, n):
-    """The Hessian blocks of one Dual2 pass (slots as _slot_index) into out (n, n)."""
+    """The Hessian blocks of one Dual2 pass into out (n, n).
+
+    Direction slot s of a pass over blocks [p0, p0+B) and [q0, q0+B) is input
+    index s + p0 for s < B, else s - B + q0.
+    """
 
 
 @intrinsic(target="generic")
@@ -231,9 +230,12 @@ def _store_values(y, vals):
 
 # ------------------------------------------------------------------ kernels --
 
-# Module-level kernels, cached on disk (cache=True): the user's function is an
-# argument (numba dispatchers are first-class), and the argument index K, the
-# chunk C and the batch mask are compile-time constants (numba.literally).
+# Module-level kernels: the user's function is an argument (numba dispatchers
+# are first-class), and the argument index K, the chunk C and the batch mask
+# are compile-time constants (numba.literally). Kernels that take the user's
+# function are not disk-cached: its type differs in every process, so numba's
+# cache could never hit and would only grow by one entry per process. The
+# helpers that do not take it (seeding, workspaces) are cached.
 
 @njit(cache=True)
 def _seed_chunk(xf, xd, start, C):
@@ -257,7 +259,7 @@ def _seed_rows(xf, xd, start, C, row):
         xd[i] = make_dual(inner, 1.0 if i == row else 0.0)
 
 
-@njit(cache=True)
+@njit
 def jacobian_point(f, args, K, C, x, out, vals, xd):
     """Jacobian of f(*args) w.r.t. args[K] (1-D array x) into out (m, n), values into vals.
 
@@ -274,7 +276,7 @@ def jacobian_point(f, args, K, C, x, out, vals, xd):
         store_partials(y, out, start, n)
 
 
-@njit(cache=True)
+@njit
 def jacobian_point_scalar(f, args, K, C, x, out, vals, xd):
     """Jacobian of f(*args) w.r.t. the scalar args[K] = x (xd unused)."""
     literally(K)
@@ -284,7 +286,7 @@ def jacobian_point_scalar(f, args, K, C, x, out, vals, xd):
     store_partials(y, out, 0, 1)
 
 
-@njit(cache=True)
+@njit
 def hessian_point(f, args, K, C, x, out, vals, xd):
     """Hessian of the scalar f(*args) w.r.t. args[K] (1-D array x) into out (n, n).
 
@@ -307,7 +309,7 @@ def hessian_point(f, args, K, C, x, out, vals, xd):
             out[i, j] = out[j, i]
 
 
-@njit(cache=True)
+@njit
 def hessian_point_scalar(f, args, K, C, x, out, vals, xd):
     """Second derivative of the scalar f(*args) w.r.t. the scalar args[K] = x."""
     literally(K)
@@ -372,7 +374,7 @@ def _seed_dual2(xf, xd, p0, q0, B, C):
         _seed2_at(xd, i, xf[i], slot)
 
 
-@njit(cache=True)
+@njit
 def hessian2_point(f, args, K, C, x, out, vals, xd):
     """Hessian of the scalar f(*args) w.r.t. args[K] (1-D x of C elements) in one
     pass of second-order duals Dual2[float, C]. xd: hessian2_workspace."""
@@ -384,7 +386,7 @@ def hessian2_point(f, args, K, C, x, out, vals, xd):
     store_hessian2(y, out, 0, 0, C, C)
 
 
-@njit(cache=True)
+@njit
 def hessian2_blocks_point(f, args, K, C, x, out, vals, xd):
     """Hessian of the scalar f(*args) w.r.t. args[K] (1-D x, n > C) by Dual2 passes.
 
@@ -429,7 +431,7 @@ def _batch_kernel(point, workspace):
     # A serial loop over [lo, hi) that releases the GIL; vmap runs one per core
     # from Python threads. (prange compiles twice as slowly, for the same speed.)
     # The dual workspace is allocated once per block, not per point.
-    @njit(nogil=True, cache=True)
+    @njit(nogil=True)
     def batch(f, args, K, C, mask, X, OUT, VALS, lo, hi):
         literally(K)
         literally(C)
@@ -647,13 +649,17 @@ def _hessian2_one(f, args, K, x, n, in_shape, chunk, base, dtype, who):
             keep = (i < n) & (j < n)
             H[i[keep], j[keep]] = y.hess[keep]
             H[j[keep], i[keep]] = y.hess[keep]
-        elif np.ndim(y) == 0 and np.asarray(y).dtype.kind in "biuf":
-            value = y if value is None else value
         else:
-            raise ValueError(f"{who}: f must return a scalar, got "
-                             f"{type(y).__name__} {np.shape(y)}; use "
-                             "jacobian(jacobian(f)) for vector-valued functions")
+            value = _constant_hessian_output(y, value, who)
     return np.asarray(value, dtype), H.reshape(in_shape + in_shape)
+
+
+def _constant_hessian_output(y, value, who):
+    """The value of an output that carries no perturbation: a real scalar (zero Hessian)."""
+    if np.ndim(y) == 0 and np.asarray(y).dtype.kind in "biuf":
+        return y if value is None else value
+    raise ValueError(f"{who}: f must return a scalar, got {type(y).__name__} "
+                     f"{np.shape(y)}; use jacobian(jacobian(f)) for vector-valued functions")
 
 
 def _hessian_one(f, args, K, x, scalar, n, in_shape, C, base, dtype, who):
@@ -682,12 +688,8 @@ def _hessian_one(f, args, K, x, scalar, n, in_shape, C, base, dtype, who):
                 row = y._p
                 row = np.atleast_1d(np.asarray(row._p if isinstance(row, Dual) else 0.0))
                 H[r, start:start + c] = np.broadcast_to(row, (C,))[:c]
-            elif np.ndim(y) == 0 and np.asarray(y).dtype.kind in "biuf":
-                value = y if value is None else value
             else:
-                raise ValueError(f"{who}: f must return a scalar, got "
-                                 f"{type(y).__name__} {np.shape(y)}; use "
-                                 "jacobian(jacobian(f)) for vector-valued functions")
+                value = _constant_hessian_output(y, value, who)
     lower = np.tril_indices(n, -1)
     H[lower] = H.T[lower]
     return np.asarray(value, dtype), H.reshape(in_shape + in_shape)

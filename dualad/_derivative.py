@@ -18,14 +18,6 @@ def _check_order(order):
     return int(order)
 
 
-def _seed(x, tag):
-    d = _new(Dual)
-    d.value = x
-    d._p = 1.0
-    d.tag = tag
-    return d
-
-
 def _extract(y, tag):
     """The partial of y along the perturbation ``tag`` (0 if y does not depend on it)."""
     if type(y) is Dual:

@@ -12,6 +12,7 @@ from numba import njit
 
 import dualad as da
 from dualad import _batch
+from models import rosen, rosen_hess as rosen_hessian
 
 
 @njit
@@ -35,26 +36,6 @@ def mix_py(x):
          + x ** 3 - 2.0 / (3.0 + x) + (1.0 + x * x) ** (0.5 * xm) + (2.0 + xm * xm) ** 1.5
          + np.arctan2(x, xm + 3.0) + np.hypot(x, 1.0 + xm * xm) - np.sqrt(1.0 + x * x))
     return np.sum(t)
-
-
-@njit
-def rosen(x):
-    s = 0.0
-    for i in range(x.shape[0] - 1):
-        a = x[i + 1] - x[i] * x[i]
-        b = 1.0 - x[i]
-        s += 100.0 * a * a + b * b
-    return s
-
-
-def rosen_hessian(x):
-    n = x.size
-    H = np.zeros((n, n))
-    for i in range(n - 1):
-        H[i, i] += 1200.0 * x[i] ** 2 - 400.0 * x[i + 1] + 2.0
-        H[i, i + 1] = H[i + 1, i] = -400.0 * x[i]
-        H[i + 1, i + 1] += 200.0
-    return H
 
 
 @njit

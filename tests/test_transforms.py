@@ -5,28 +5,8 @@ import numpy as np
 import pytest
 
 import dualad as da
-
-
-def rosenbrock(x):
-    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
-
-
-def rosenbrock_grad(x):
-    g = np.zeros_like(x)
-    g[:-1] = -400.0 * x[:-1] * (x[1:] - x[:-1] ** 2) - 2.0 * (1.0 - x[:-1])
-    g[1:] += 200.0 * (x[1:] - x[:-1] ** 2)
-    return g
-
-
-def rosenbrock_hess(x):
-    n = x.size
-    H = np.zeros((n, n))
-    for i in range(n - 1):
-        H[i, i] += 1200.0 * x[i] ** 2 - 400.0 * x[i + 1] + 2.0
-        H[i, i + 1] += -400.0 * x[i]
-        H[i + 1, i] += -400.0 * x[i]
-        H[i + 1, i + 1] += 200.0
-    return H
+from models import rosen_grad, rosen_hess
+from models import rosen_numpy as rosenbrock
 
 
 # ---------------------------------------------------------------- scalars ---
@@ -81,10 +61,10 @@ def test_tuple_outputs_outputs_outer_argnums_inner():
 @pytest.mark.parametrize("n", [2, 5])
 def test_rosenbrock_grad_and_hessian_against_hand_derived(n):
     x = np.linspace(-0.7, 1.3, n)
-    np.testing.assert_allclose(da.grad(rosenbrock)(x), rosenbrock_grad(x), rtol=1e-14, atol=1e-12)
+    np.testing.assert_allclose(da.grad(rosenbrock)(x), rosen_grad(x), rtol=1e-14, atol=1e-12)
     H = da.hessian(rosenbrock)(x)
     assert H.shape == (n, n)
-    np.testing.assert_allclose(H, rosenbrock_hess(x), rtol=1e-14, atol=1e-11)
+    np.testing.assert_allclose(H, rosen_hess(x), rtol=1e-14, atol=1e-11)
 
 
 def test_jacobian_of_tanh_affine():

@@ -1,42 +1,11 @@
 """vmap: plain loops, the compiled batch loop, dask arrays."""
-import math
 
 import numpy as np
 import pytest
 from numba import njit
 
 import dualad as da
-
-
-@njit
-def l96(x):
-    n = x.shape[0]
-    out = np.empty_like(x)
-    for i in range(n):
-        xp = x[(i + 1) % n]
-        out[i] = ((xp - x[i - 2]) * x[i - 1] - x[i] + 8.0
-                  + 0.1 * math.exp(-1.0 / x[i]) * math.log(1.0 + xp * xp))
-    return out
-
-
-@njit
-def rosen(x):
-    s = 0.0
-    for i in range(x.shape[0] - 1):
-        a = x[i + 1] - x[i] * x[i]
-        b = 1.0 - x[i]
-        s += 100.0 * a * a + b * b
-    return s
-
-
-def l96_numpy(x):
-    xp = np.roll(x, -1)
-    return (xp - np.roll(x, 2)) * np.roll(x, 1) - x + 8.0 + 0.1 * np.exp(-1.0 / x) * np.log(
-        1.0 + xp * xp)
-
-
-def rosen_numpy(x):
-    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+from models import l96, l96_numpy, rosen, rosen_numpy
 
 
 @pytest.fixture(scope="module")

@@ -320,20 +320,6 @@ def vget(typingctx, v, i):
     return v.dtype(v, i), codegen
 
 
-@generic_intrinsic
-def vset(typingctx, v, i, x):
-    """A copy of the partials v with partial i replaced by x."""
-    if not (isinstance(v, PartialsType) and isinstance(i, types.Integer) and is_real(x)):
-        return None
-
-    def codegen(context, builder, sig, args):
-        idx = builder.trunc(args[1], _I32) if args[1].type.width > 32 else \
-            builder.sext(args[1], _I32) if args[1].type.width < 32 else args[1]
-        val = context.cast(builder, args[2], x, v.dtype)
-        return builder.insert_element(args[0], val, idx)
-    return v(v, i, x), codegen
-
-
 # --------------------------------------------------------- float functions --
 # Float implementations of the rules whose NumPy scalar ufuncs numba-cuda
 # cannot lower (np.floor, np.sign, np.cbrt, ...): the same LLVM code numba

@@ -474,6 +474,8 @@ def _unpack(context, builder, typ, val):
     return [getattr(st, f) for f in HyperDualType.fields]
 
 
+@unbox(DualType)
+@unbox(HyperDualType)
 def _unbox_any(typ, obj, c):
     builder = c.builder
     helper = _dual_parts if isinstance(typ, DualType) else _hyper_parts
@@ -494,16 +496,8 @@ def _unbox_any(typ, obj, c):
     return NativeValue(builder.load(out), is_error=builder.load(is_error))
 
 
-@unbox(DualType)
-def unbox_dual(typ, obj, c):
-    return _unbox_any(typ, obj, c)
-
-
-@unbox(HyperDualType)
-def unbox_hyperdual(typ, obj, c):
-    return _unbox_any(typ, obj, c)
-
-
+@box(DualType)
+@box(HyperDualType)
 def _box_any(typ, val, c):
     helper = _box_dual if isinstance(typ, DualType) else _box_hyperdual
     comps = _unpack(c.context, c.builder, typ, val)
@@ -518,16 +512,6 @@ def _box_any(typ, val, c):
     for o in (fn, tup, flag):
         c.pyapi.decref(o)
     return res
-
-
-@box(DualType)
-def box_dual(typ, val, c):
-    return _box_any(typ, val, c)
-
-
-@box(HyperDualType)
-def box_hyperdual(typ, val, c):
-    return _box_any(typ, val, c)
 
 
 Dual2Value = collections.namedtuple("Dual2Value", "value grad hess")
