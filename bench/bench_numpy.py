@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import dualad as da  # noqa: E402
 from dualad import DualArray  # noqa: E402
-from dualad._base import next_tag  # noqa: E402
+from dualad._core.base import next_tag  # noqa: E402
 
 try:
     import jax

@@ -3,26 +3,36 @@
 Plain Python and NumPy functions differentiate as written; ``@numba.njit``
 functions run compiled on dual numbers, unchanged.
 
+The package is layered (docs/architecture.md); each layer imports only the
+ones below it, a contract checked in CI (import-linter, setup.cfg):
+``_core`` -> ``_rules`` -> ``_numbers`` -> ``_extend`` -> ``_jit`` -> ``_backends``
+-> ``_transforms``. This module re-exports the public names, explicitly.
+
 >>> import dualad as da
 >>> da.derivative(lambda x: x * x * da.sin(x))(1.0) == 2.0 * da.sin(1.0) + da.cos(1.0)
 True
 """
+import sys as _sys
+
 from ._version import __version__
-from ._rules import FUNCTIONS as _FUNCTIONS, RULES as _RULES
-from ._rules import where, polygamma, digamma
-from ._scalar import Dual, HyperDual
-from ._array import DualArray
-from ._derivative import derivative
-from ._transforms import jacobian, jacfwd, grad, hessian, jvp, value_and_grad
-from ._vmap import vmap
-from ._check import check_derivatives
-from ._extend import register, custom_derivative
+from ._rules.elementary import (  # the elementary functions, named as in math
+    sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, asinh, acosh, atanh, exp, exp2,
+    expm1, log, log2, log10, log1p, sqrt, cbrt, erf, erfc, gamma, lgamma, fabs, degrees,
+    radians, floor, ceil, trunc, round, sign, atan2, hypot, pow, copysign, fmod,
+    floordiv, mod, maximum, minimum, fmax, fmin)
+from ._rules.elementary import digamma, polygamma, where
+from ._numbers import Dual, DualArray, HyperDual
+from ._extend import custom_derivative, register
+from ._transforms.derivative import derivative
+from ._transforms.multivariate import (grad, hessian, jacfwd, jacobian, jvp,
+                                       value_and_grad)
+from ._transforms.vmap import vmap
+from ._transforms.check import check_derivatives
 
-# Elementary functions, mirroring the names of Python's math module.
-globals().update({name: fn for name, fn in _FUNCTIONS.items() if name != "log_base"})
-abs = _FUNCTIONS["fabs"]  # noqa: A001  (da.abs mirrors np.abs)
+abs = fabs  # noqa: A001  (da.abs mirrors np.abs)
 
-ELEMENTARY = tuple(sorted(name for name in _FUNCTIONS if name != "log_base"))
+ELEMENTARY = ("acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cbrt", "ceil", "copysign", "cos", "cosh", "degrees", "erf", "erfc", "exp", "exp2", "expm1", "fabs", "floor", "floordiv", "fmax", "fmin", "fmod", "gamma", "hypot", "lgamma", "log", "log10", "log1p", "log2", "maximum", "minimum", "mod", "pow", "radians", "round", "sign", "sin", "sinh", "sqrt", "tan", "tanh", "trunc")
+"""The names of the elementary functions (one per rule of the table, ``log`` with a base)."""
 
 __all__ = [
     "Dual", "HyperDual", "DualArray",
@@ -32,8 +42,11 @@ __all__ = [
     *ELEMENTARY,
 ]
 
+
 # Duals inside @numba.njit code: registered now if numba is loaded, else the
-# first time numba meets a dual (its typeof looks up ``_numba_type_``).
+# first time numba meets a dual (its typeof looks up ``_numba_type_``). This
+# module is the only place above every layer, so the lazy import of the numba
+# layer that the number types need lives here.
 def _numba_type_(self):
     from . import _jit  # noqa: F401  (registers typeof for Dual and HyperDual)
     import numba
@@ -51,7 +64,6 @@ def _no_numba_type(self):
 
 Dual._numba_type_ = HyperDual._numba_type_ = property(_numba_type_)
 DualArray._numba_type_ = property(_no_numba_type)
-import sys as _sys  # noqa: E402
 if "numba" in _sys.modules:
     from . import _jit  # noqa: F401,E402
-del _sys, _numba_type_, _no_numba_type
+del _numba_type_, _no_numba_type

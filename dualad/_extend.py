@@ -19,8 +19,10 @@ import numbers
 
 import numpy as np
 
-from ._base import DualNumber, lead, next_tag
-from ._scalar import Dual, HyperDual
+from . import _rules
+from ._core.base import DualNumber, lead, next_tag
+from ._numbers import Dual, HyperDual, make_dual, partial_along
+from ._numbers.components import _scale
 
 
 def register(func, derivs):
@@ -83,14 +85,8 @@ class CustomRule:
         """d/d(arg j) of derivs[i] at vals, by a dual seeded with a fresh tag."""
         tag = next_tag()
         seeded = list(vals)
-        d = object.__new__(Dual)
-        d.value = vals[j]
-        d._p = 1.0
-        d.tag = tag
-        seeded[j] = d
-        y = self.derivs[i](*seeded)
-        from ._derivative import _extract
-        return _extract(y, tag)
+        seeded[j] = make_dual(vals[j], 1.0, tag)
+        return partial_along(self.derivs[i](*seeded), tag)
 
     def apply(self, args):
         top = None
@@ -124,7 +120,6 @@ class CustomRule:
         grads = {i: self.derivs[i](*vals) for i in idx}
         if type(top) is Dual:
             total = None
-            from ._scalar import _scale
             for i in idx:
                 term = _scale(args[i]._p, grads[i])
                 total = term if total is None else total + term
@@ -157,7 +152,6 @@ class CustomRule:
                 self.second(0, 1, vals), self.second(1, 1, vals))
 
     def as_rule(self):
-        from . import _rules
         key = f"custom:{id(self)}"
         if key not in _rules.PARTIAL_LADDERS and self.arity == 2:
             def ladder_x(x, c):
@@ -173,7 +167,7 @@ class CustomRule:
         """(func, derivs) as numba dispatchers, compiled on first use."""
         if self._jitted is None:
             import numba
-            from ._numba_support import is_dispatcher
+            from ._core.numba_support import is_dispatcher
 
             def jit(f):
                 return f if is_dispatcher(f) else numba.njit(f)
@@ -201,24 +195,17 @@ def _python_wrapper(rule):
     return wrapper
 
 
+# Custom rules, in the order registered; the numba layer (``dualad._jit``)
+# overloads each for nopython code: those registered before it was imported
+# when it is, later ones as they come (it subscribes to ``LISTENERS``).
+CUSTOM_RULES = []
+LISTENERS = []
+
+
 def _register_numba(rule):
-    """Overload the wrapper for nopython code, if numba is loaded (else lazily)."""
-    import sys
-    if "numba" in sys.modules:
-        from ._jit.custom import register_custom
-        register_custom(rule)
-    else:
-        _PENDING.append(rule)
-
-
-_PENDING = []
-
-
-def register_pending():
-    """Register the rules created before numba was imported (called by dualad._jit)."""
-    from ._jit.custom import register_custom
-    while _PENDING:
-        register_custom(_PENDING.pop())
+    CUSTOM_RULES.append(rule)
+    for listener in LISTENERS:
+        listener(rule)
 
 
 __all__ = ["register", "custom_derivative"]

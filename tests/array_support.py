@@ -6,7 +6,7 @@ The transforms (``da.jacobian`` & co.) are tested elsewhere; these helpers seed
 import numpy as np
 
 from dualad import DualArray
-from dualad._base import next_tag
+from dualad._core.base import next_tag
 
 
 def seed(args, tag=None):

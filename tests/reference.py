@@ -28,7 +28,7 @@ from typing import Callable, NamedTuple, Tuple
 import mpmath
 import numpy as np
 
-from dualad._base import DualNumber
+from dualad._core.base import DualNumber
 from dualad._rules import KINK, RULES, RULES_BY_NAME, SMOOTH, STEP
 
 mp = mpmath.mp

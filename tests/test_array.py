@@ -7,7 +7,7 @@ import pytest
 
 import dualad as da
 from dualad import Dual, DualArray
-from dualad._base import next_tag
+from dualad._core.base import next_tag
 from array_support import assert_matches, fd_derivative, hessian, jacobian, seed
 
 DTYPES = [np.float64, np.float32]

@@ -11,7 +11,7 @@ import pytest
 
 import dualad as da
 from dualad import DualArray
-from dualad._base import next_tag
+from dualad._core.base import next_tag
 from reference import BINARY, UNARY, assert_close, public_function, reference_derivatives, \
     sample_points
 

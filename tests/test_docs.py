@@ -2,7 +2,7 @@
 import pathlib
 
 import dualad as da
-from dualad._docs import rules_markdown
+from dualad._rules.docs import rules_markdown
 from dualad._rules import RULES
 
 DOCS = pathlib.Path(__file__).resolve().parent.parent / "docs" / "rules.md"

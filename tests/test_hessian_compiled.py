@@ -11,7 +11,7 @@ import pytest
 from numba import njit
 
 import dualad as da
-from dualad import _batch
+from dualad._backends import kernels as _batch
 from models import rosen, rosen_hess as rosen_hessian
 
 

@@ -26,9 +26,13 @@ from . import functions as _functions  # noqa: F401
 from . import arrays as _arrays  # noqa: F401  (arrays of duals)
 from .types import DualType, HyperDualType, PartialsType, STAMP
 from .api import lift, partial, partial_at, partials_zero, seed, value_of
+from .custom import register_custom
 from .. import _extend
 
-_extend.register_pending()
+# User rules made with da.register: those before numba was loaded, and all later ones.
+for _rule in _extend.CUSTOM_RULES:
+    register_custom(_rule)
+_extend.LISTENERS.append(register_custom)
 
 __all__ = ["DualType", "HyperDualType", "PartialsType", "STAMP",
            "seed", "partial", "partial_at", "lift", "partials_zero", "value_of"]

@@ -1,6 +1,6 @@
 """Elementary functions inside numba, generated from the rule table.
 
-One loop over ``_rules.RULES`` registers, for each rule:
+One loop over ``dualad._rules.RULES`` registers, for each rule:
 
 * dualad's own function (``da.sin``, the name the ladders call): reals lower
   to the plain math/NumPy implementation, duals apply the rule;
@@ -15,14 +15,14 @@ to register one.
 """
 import math
 import operator
-import types as pytypes
 
 import numpy as np
 from numba.core import types
 from numba.core.errors import TypingError
 from numba.extending import overload
 
-from .. import _rules, _special
+from .. import _rules
+from .._rules import elementary as _elementary, ladders as _ladders, special as _special
 from .intrinsics import (const_like, convert, dual_like, float_cbrt, float_ceil, float_floor,
                          float_fmod, float_rint, float_sign, float_trunc, hyper_like,
                          innermost)
@@ -229,8 +229,8 @@ def _register_ladders():
         jitable(r.ladder)
         if r.arity == 2:
             PARTIAL_LADDERS[r.name] = _compiled_partial_ladders(r)
-    jitable(_rules._pow_nonzero_base)
-    jitable(_rules._polygamma)
+    jitable(_ladders._pow_nonzero_base)
+    jitable(_ladders._polygamma)
     jitable(_special.polygamma_float)
 
 
@@ -247,26 +247,19 @@ def _float_where(cond, a, b):
     return a if cond else b
 
 
-def _rebind(fn, g):
-    return pytypes.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__, fn.__closure__)
-
-
 def _float_ladders():
-    g = dict(vars(_rules))
-    g.update({r.name: _float_impl(r) for r in _rules.RULES})
-    g.update(log=math.log, where=jitable(_float_where), polygamma=_special.polygamma_float)
-    for helper in ("_pow_nonzero_base", "_pow_x"):
-        g[helper] = jitable(_rebind(getattr(_rules, helper), g))
+    primitives = {r.name: _float_impl(r) for r in _rules.RULES}
+    primitives.update(log=math.log, where=jitable(_float_where),
+                      polygamma=_special.polygamma_float)
+    rebind = _ladders.rebinder(primitives, jitable)
     ladders = {}
     for r in _rules.RULES:
-        lad = jitable(_rebind(r.ladder, g))
+        lad = rebind(r.ladder)
         if r.arity == 1:
             ladders[r.name] = lad
         else:
-            lx, ly = (r.ladder_x, r.ladder_y)
-            lx = jitable(_rebind(lx, g)) if lx is not None else None
-            ly = jitable(_rebind(ly, g)) if ly is not None else None
-            ladders[r.name] = (lad,) + _compiled_partial_ladders(r, lad, lx, ly)
+            ladders[r.name] = (lad,) + _compiled_partial_ladders(
+                r, lad, rebind(r.ladder_x), rebind(r.ladder_y))
     return ladders
 
 
@@ -279,7 +272,7 @@ def _ipow_ladder(v, n):
         xm2 = v ** (n - 2)
         xm1 = xm2 * v
         return xm1 * v, n * xm1, (n * (n - 1)) * xm2
-    return _rules._pow_x(v, float(n))
+    return _ladders._pow_x(v, float(n))
 
 
 jitable(_ipow_ladder)
@@ -337,7 +330,7 @@ for _rule in _rules.RULES:
         overload(getattr(np, _u), strict=False, **GENERIC)(_rule_typer(_rule, False, _public))
 
 _LOG = _rules.RULES_BY_NAME["log"]
-_log_e = _rules._log_e            # dualad's one-argument log
+_log_e = _elementary.log_e        # dualad's one-argument log
 _log_base_fn = _rules.FUNCTIONS["log_base"]
 overload(_log_e, strict=False, **GENERIC)(_rule_typer(_LOG, True, _log_e))
 
@@ -393,19 +386,19 @@ def _da_polygamma(n, x):
         return lambda n, x: _polygamma_float(n, _tofloat(x))
     if isinstance(x, DualType):
         def impl(n, x):
-            f0, f1, f2 = _rules._polygamma(n, x.value)
+            f0, f1, f2 = _ladders._polygamma(n, x.value)
             return dual_like(x, f0, x.partials * f1)
         return impl
     if isinstance(x, HyperDualType):
         def impl(n, x):
-            f0, f1, f2 = _rules._polygamma(n, x.re)
+            f0, f1, f2 = _ladders._polygamma(n, x.re)
             e1 = x.eps1
             e2 = x.eps2
             return hyper_like(x, f0, f1 * e1, f1 * e2, f1 * x.eps1eps2 + f2 * e1 * e2)
         return impl
     if isinstance(x, Dual2Type):
         def impl(n, x):
-            f0, f1, f2 = _rules._polygamma(n, x.value)
+            f0, f1, f2 = _ladders._polygamma(n, x.value)
             return dual2_chain(x, f0, f1, f2)
         return impl
 

@@ -18,7 +18,7 @@ from numba.core import types
 from numba.core.errors import TypingError
 from numba.extending import overload, overload_attribute, overload_method
 
-from .. import _scalar
+from .. import _numbers as _scalar
 from .intrinsics import (const_like, convert, dual2_like, dual_like, hyper_like,
                          infer_dual_type, innermost, make_dual, make_hyperdual, outer_sq,
                          outer_sym, vadd, vdivide, vget, vneg, vscale, vsub)

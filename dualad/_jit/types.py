@@ -30,7 +30,8 @@ from numba.core.typeconv import Conversion
 from numba.extending import (NativeValue, box, make_attribute_wrapper, models,
                              register_model, typeof_impl, unbox)
 
-from .. import _base, _scalar
+from .. import _numbers as _scalar
+from .._core import base as _base
 from .._version import __version__
 
 
@@ -38,8 +39,10 @@ def _source_stamp():
     """Hash of the files whose contents decide the machine code of a dual op."""
     here = os.path.dirname(os.path.abspath(__file__))
     pkg = os.path.dirname(here)
-    files = [os.path.join(pkg, f) for f in ("_rules.py", "_special.py", "_extend.py")]
-    files += sorted(os.path.join(here, f) for f in os.listdir(here) if f.endswith(".py"))
+    rules = os.path.join(pkg, "_rules")
+    files = [os.path.join(pkg, "_extend.py")]
+    for folder in (rules, here):
+        files += sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(".py"))
     h = hashlib.sha256()
     for path in files:
         try:

@@ -8,10 +8,10 @@ perturbation tag: that is how second derivatives of NumPy code are carried.
 All arithmetic here is written on such *components* generically (``p * f1[...,
 None]`` works for an ndarray and for a lower-tag DualArray alike).
 
-NumPy code runs unchanged on it: ``__array_ufunc__`` (``_array_ufuncs``) covers
+NumPy code runs unchanged on it: ``__array_ufunc__`` (``ufuncs``) covers
 every ufunc of the rule table, the arithmetic, comparisons (by value) and
 ``matmul``; ``__array_function__`` the functions registered in
-``_array_functions`` and ``_array_linalg`` (reductions, shape manipulation,
+``functions`` and ``linalg`` (reductions, shape manipulation,
 ``where``, ``einsum``, ``linalg.solve``, ...). A NumPy function without a rule
 raises a TypeError naming it; nothing is ever converted to a plain or an object
 array silently.
@@ -25,8 +25,10 @@ import numbers
 
 import numpy as np
 
-from . import _rules
-from ._base import DualNumber, bad_argument, lead, next_tag
+from ... import _rules
+from ..._core.base import DualNumber, bad_argument, lead
+from ..components import _tag_around
+from ..dual import make_dual
 
 _object_new = object.__new__
 
@@ -56,7 +58,7 @@ def no_rule(name, detail=""):
     return TypeError(
         f"dualad has no rule for {name}{detail}; it would drop the derivatives of a "
         "DualArray. Write the computation with supported NumPy functions and "
-        "operators (see dualad._array_functions), or give it a rule with "
+        "operators (see docs/rules.md and the array functions listed there), or give it a rule with "
         "da.register(func, derivs)")
 
 
@@ -294,22 +296,15 @@ def _partials_index(idx):
 
 def _scalar_dual(value, partials, tag):
     """The scalar ``Dual`` of one element (partials: shape (N,), ndarray or DualArray)."""
-    from ._scalar import Dual
-    d = _object_new(Dual)
-    d.value = value
     n = partials.shape[-1]
     if type(partials) is np.ndarray:
-        d._p = partials[0] if n == 1 else partials.copy()
-    else:
-        items = [partials[i] for i in range(n)]
-        if n == 1:
-            d._p = items[0]
-        else:
-            arr = np.empty(n, dtype=object)
-            arr[:] = items
-            d._p = arr
-    d.tag = tag
-    return d
+        return make_dual(value, partials[0] if n == 1 else partials.copy(), tag)
+    items = [partials[i] for i in range(n)]
+    if n == 1:
+        return make_dual(value, items[0], tag)
+    arr = np.empty(n, dtype=object)
+    arr[:] = items
+    return make_dual(value, arr, tag)
 
 
 def _assign(owner, attr, idx, val):
@@ -350,7 +345,6 @@ class DualArray(DualNumber):
     _rank = 2
 
     def __init__(self, values, partials, tag=0):
-        from ._scalar import _tag_around
         if isinstance(values, DualNumber):
             values = DualArray.from_any(values)
             dtype = values.dtype
@@ -900,48 +894,7 @@ def _extract_component(c, tag):
     return np.zeros(np.shape(c), np.result_type(c, np.float32))
 
 
-# ------------------------------------------------------------- transforms ---
-
-def elementwise_derivative(f, x):
-    """The derivative of an elementwise function f at every element of the array x.
-
-    ``x`` is an ndarray (ints become float64, float32 stays float32) or a
-    DualArray (when derivatives are nested). Returns an array of x's shape.
-
-    >>> import numpy as np
-    >>> import dualad as da
-    >>> da.derivative(lambda x: x ** 3)(np.array([1.0, 2.0])).tolist()
-    [3.0, 12.0]
-    """
-    if isinstance(x, DualArray):
-        base = x
-        dtype = x.dtype
-    else:
-        base = _float_array(x)
-        dtype = base.dtype
-    shape = base.shape
-    tag = next_tag()
-    y = f(_new(base, np.ones(shape + (1,), dtype), tag))
-    if isinstance(y, DualArray) and y.tag == tag and y.shape != shape:
-        raise ValueError(f"derivative(): for an array x, f must be elementwise, returning "
-                         f"x's shape {shape}; it returned shape {y.shape} (use da.jacobian "
-                         "for functions that mix elements)")
-    if isinstance(y, DualNumber) and not isinstance(y, DualArray) and y.tag == tag and shape:
-        raise ValueError("derivative(): for an array x, f must be elementwise; it returned "
-                         "a scalar depending on x (use da.grad or da.jacobian)")
-    from ._derivative import _extract
-    d = _extract(y, tag)
-    if isinstance(d, DualArray):
-        return d if d.shape == shape else np.broadcast_to(d, shape).copy()
-    d = np.asarray(d)
-    if d.dtype.kind != "f":
-        d = d.astype(dtype)
-    if d.shape != shape:
-        d = np.broadcast_to(d, shape).astype(d.dtype)
-    return d
-
-
 # Handlers of the array functions register themselves on import.
-from . import _array_functions, _array_linalg, _array_ufuncs  # noqa: E402,F401
-from ._array_ufuncs import (array_function_scalar_fallback,  # noqa: E402,F401
-                            array_ufunc_scalar_fallback)
+from . import functions as _array_functions  # noqa: E402,F401
+from . import linalg as _array_linalg  # noqa: E402
+from . import ufuncs as _array_ufuncs  # noqa: E402

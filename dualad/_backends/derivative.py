@@ -20,12 +20,11 @@ from numba import prange
 from numba.core.errors import TypingError
 from numba.extending import overload
 
-from . import _jit  # noqa: F401  (registers the compiled number types)
-from ._scalar import Dual, HyperDual
-from ._jit.api import lift as _lift, partial_at
-from ._jit.intrinsics import make_hyperdual
-from ._jit.operators import jitable
-from ._jit.types import OVERLOAD, HyperDualType, is_real
+from .._jit.api import lift as _lift, partial_at
+from .._jit.intrinsics import make_hyperdual
+from .._jit.operators import jitable
+from .._jit.types import OVERLOAD, HyperDualType, is_real
+from .._numbers import Dual, HyperDual, make_dual
 
 # ------------------------------------------------------- seeds and readers --
 # lift(x) = Dual(x, 1): one more level of perturbation (x a real or a dual).
@@ -138,14 +137,6 @@ def _as_float_array(x):
     raise TypeError(f"derivative(): array input must be real, got dtype {x.dtype}")
 
 
-def _tagless_dual(value, partial):
-    d = object.__new__(Dual)
-    d.value = value
-    d._p = partial
-    d.tag = 0
-    return d
-
-
 def _scalar_derivative(f, order, x):
     """f^(order)(x) for a scalar x: the user's dispatcher called from Python on a
     seeded dual, so the compiled code is f's own specialisation (cached with f
@@ -161,7 +152,7 @@ def _scalar_derivative(f, order, x):
         return y.eps1eps2 if isinstance(y, HyperDual) else 0 * one
     d = x
     for _ in range(order):
-        d = _tagless_dual(d, one)
+        d = make_dual(d, one, 0)
     y = f(d)
     for _ in range(order):
         y = y._p if isinstance(y, Dual) else 0 * one

@@ -9,7 +9,9 @@ import sys
 
 import numpy as np
 
-from ._tree import flatten, unflatten
+from .._core.numba_support import is_dispatcher
+from .._core.trees import flatten, unflatten
+from .multivariate import _Transform
 
 _TARGETS = (None, "cpu", "cuda")  # None and "cpu": all cores
 
@@ -70,8 +72,11 @@ class VMap:
                     raise ValueError(f"vmap(): argument {i} has batch size {n}, "
                                      f"earlier arguments have {batch}")
         if _compiled_transform(self.g):
-            from ._batch import compiled_vmap
-            out = compiled_vmap(self, args, mapped, batch)
+            if self.target == "cuda":
+                from .._backends.cuda import cuda_vmap
+                return cuda_vmap(self.g.spec, args, mapped, batch)
+            from .._backends.batch import compiled_vmap
+            out = compiled_vmap(self.g.spec, args, mapped, batch)
             if out is not NotImplemented:
                 return out
         if self.target == "cuda":
@@ -82,8 +87,6 @@ class VMap:
 
 def _compiled_transform(g):
     """True for a dualad transform of a numba dispatcher (run as one compiled loop)."""
-    from ._numba_support import is_dispatcher
-    from ._transforms import _Transform
     return isinstance(g, _Transform) and is_dispatcher(g.f)
 
 

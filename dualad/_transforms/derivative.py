@@ -3,11 +3,10 @@ import numbers
 
 import numpy as np
 
-from ._base import DualNumber, _tag_counter, bad_argument
-from ._base import COMPILED_TAGS, check_not_compiled
-from ._scalar import Dual
-
-_new = object.__new__
+from .._core.base import COMPILED_TAGS, DualNumber, bad_argument, check_not_compiled, next_tag
+from .._core.numba_support import is_dispatcher
+from .._numbers import Dual, DualArray, make_dual, partial_along
+from .._numbers.array.core import _float_array
 
 
 def _check_order(order):
@@ -16,55 +15,6 @@ def _check_order(order):
     if order < 0:
         raise ValueError(f"derivative() order must be >= 0, got {order}")
     return int(order)
-
-
-def _extract(y, tag):
-    """The partial of y along the perturbation ``tag`` (0 if y does not depend on it)."""
-    if type(y) is Dual:
-        if y.tag == tag:
-            p = y._p
-            if type(p) is np.ndarray:
-                raise ValueError("derivative() seeds one partial; f returned a Dual with "
-                                 f"{p.shape[0]} partials")
-            return p
-        if y.tag < tag and not _holds_tag(y, tag):
-            return 0.0
-    if isinstance(y, DualNumber):
-        extract = getattr(y, "_extract_tag", None)
-        if extract is not None:
-            return extract(tag)
-        if _holds_tag(y, tag):
-            # a dual built by hand inside f around x's perturbation, e.g.
-            # ``lambda x: HyperDual(x, 1.0, 1.0, 0.0) * x``: the derivative of
-            # each component
-            return y._build(tuple(_extract(c, tag) for c in y._components()))
-        if y.tag < tag:
-            return 0.0
-        raise TypeError(f"derivative(): f returned a {type(y).__name__}; "
-                        "use da.hessian or HyperDual seeding for hyper-duals")
-    if isinstance(y, (numbers.Real, np.generic)):
-        # NumPy scalars are numbers.Real too: test them first to keep float32
-        return y * 0 if isinstance(y, np.generic) else 0.0 * float(y)
-    if isinstance(y, np.ndarray) and y.dtype.kind in "biuf":
-        return np.zeros_like(y, dtype=np.result_type(y.dtype, np.float32))
-    if isinstance(y, (tuple, list)):
-        return type(y)(_extract(v, tag) for v in y)
-    if isinstance(y, np.ndarray) and y.dtype == object:
-        return np.array([_extract(v, tag) for v in y.ravel()]).reshape(y.shape)
-    raise TypeError(f"derivative(): f must return a real number, an array or a tuple "
-                    f"of them, got {type(y).__name__}")
-
-
-def _holds_tag(y, tag):
-    """True if a component of the dual y (at any depth) carries the perturbation ``tag``."""
-    if isinstance(y, DualNumber):
-        if y.tag == tag:
-            return True
-        components = getattr(y, "_components", None)
-        return components is not None and any(_holds_tag(c, tag) for c in components())
-    if type(y) is np.ndarray and y.dtype == object:
-        return any(_holds_tag(c, tag) for c in y.flat)
-    return False
 
 
 def _one_like(x):
@@ -112,9 +62,8 @@ def derivative(f, order=1):
     if not callable(f):
         raise TypeError(f"derivative() needs a callable f, got {type(f).__name__}")
     order = _check_order(order)
-    from ._numba_support import is_dispatcher
     if is_dispatcher(f):
-        from ._compiled import compiled_derivative
+        from .._backends.derivative import compiled_derivative
         return compiled_derivative(f, order)
     if order == 0:
         return f
@@ -130,22 +79,55 @@ def derivative(f, order=1):
         else:
             s = _scalar_input(x)
         if s is not None:
-            tag = next(_tag_counter)
-            seed = _new(Dual)
-            seed.value = s
-            seed._p = 1.0 if type(s) is float else _one_like(s)
-            seed.tag = tag
-            y = f(seed)
+            tag = next_tag()
+            y = f(make_dual(s, 1.0 if type(s) is float else _one_like(s), tag))
             if COMPILED_TAGS:
                 check_not_compiled(tag, "derivative")
             if type(y) is Dual and y.tag == tag and type(y._p) is not np.ndarray:
                 return y._p
-            return _extract(y, tag)
+            return partial_along(y, tag)
         if not _array_like(x):
             raise bad_argument("derivative", "x", x)
-        from ._array import elementwise_derivative
         return elementwise_derivative(f, x)
 
     df.__name__ = f"derivative({getattr(f, '__name__', 'f')})"
     df.__doc__ = f"First derivative of {getattr(f, '__name__', f)!r}."
     return df
+
+
+def elementwise_derivative(f, x):
+    """The derivative of an elementwise function f at every element of the array x.
+
+    ``x`` is an ndarray (ints become float64, float32 stays float32) or a
+    DualArray (when derivatives are nested). Returns an array of x's shape.
+
+    >>> import numpy as np
+    >>> import dualad as da
+    >>> da.derivative(lambda x: x ** 3)(np.array([1.0, 2.0])).tolist()
+    [3.0, 12.0]
+    """
+    if isinstance(x, DualArray):
+        base = x
+        dtype = x.dtype
+    else:
+        base = _float_array(x)
+        dtype = base.dtype
+    shape = base.shape
+    tag = next_tag()
+    y = f(DualArray(base, np.ones(shape + (1,), dtype), tag))
+    if isinstance(y, DualArray) and y.tag == tag and y.shape != shape:
+        raise ValueError(f"derivative(): for an array x, f must be elementwise, returning "
+                         f"x's shape {shape}; it returned shape {y.shape} (use da.jacobian "
+                         "for functions that mix elements)")
+    if isinstance(y, DualNumber) and not isinstance(y, DualArray) and y.tag == tag and shape:
+        raise ValueError("derivative(): for an array x, f must be elementwise; it returned "
+                         "a scalar depending on x (use da.grad or da.jacobian)")
+    d = partial_along(y, tag)
+    if isinstance(d, DualArray):
+        return d if d.shape == shape else np.broadcast_to(d, shape).copy()
+    d = np.asarray(d)
+    if d.dtype.kind != "f":
+        d = d.astype(dtype)
+    if d.shape != shape:
+        d = np.broadcast_to(d, shape).astype(d.dtype)
+    return d

@@ -44,15 +44,14 @@ from numba.core import cgutils, types
 from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
-from . import _jit  # noqa: F401  (registers the compiled number types)
-from ._batch import (_seed_chunk, _seed_rows, compiled_chunk, store_partials,
-                     store_second, store_values)
-from ._jit.api import seed
-from ._jit.arrays import point_args
-from ._jit.intrinsics import make_dual
-from ._jit.types import OVERLOAD, DualType, is_dual, is_real
-from ._transforms import _check_chunk, _normalize_argnums
-from ._tree import as_float_input
+from .._core.numba_support import is_dispatcher
+from .._core.spec import KINDS, check_chunk, compiled_chunk, normalize_argnums
+from .._core.trees import as_float_input
+from .._jit.api import seed
+from .._jit.arrays import dual_buffer, point_args
+from .._jit.intrinsics import make_dual
+from .._jit.types import OVERLOAD, DualType, is_dual, is_real
+from .store import _seed_chunk, _seed_rows, store_partials, store_second, store_values
 
 THREADS_PER_BLOCK = 128
 
@@ -237,18 +236,16 @@ def kernel_parts(f, kind, K, C, n, scalar, mask, base, cuda=None):
 class Plan:
     """Everything one batch needs: kernel constants, host arrays, result shapes."""
 
-    def __init__(self, vm, args, mapped, batch):
-        from ._numba_support import is_dispatcher
-        from ._transforms import Grad, Hessian, Jacobian, ValueAndGrad
-        g = vm.g
-        if not isinstance(g, (Jacobian, Grad, ValueAndGrad, Hessian)) or not is_dispatcher(g.f):
+    def __init__(self, g, args, mapped, batch):
+        """``g``: the TransformSpec of the mapped transform (None if it is none)."""
+        if g is None or g.kind not in KINDS or not is_dispatcher(g.f):
             raise TypeError("vmap(target='cuda') needs a dualad transform of a numba "
                             "dispatcher (e.g. da.vmap(da.jacobian(njit_f), target='cuda'))")
         who = f"vmap({g.kind}, target='cuda')"
-        single, nums = _normalize_argnums(g.argnums, len(args), who)
+        single, nums = normalize_argnums(g.argnums, len(args), who)
         if not single:
             raise NotImplementedError(f"{who}: argnums must be one int on the GPU")
-        _check_chunk(g.chunk, who)
+        check_chunk(g.chunk, who)
         K = nums[0]
         if not mapped[K]:
             raise ValueError(f"{who}: the differentiated argument {K} must be mapped")
@@ -277,9 +274,9 @@ class Plan:
                                 f"scalar on the GPU, got {type(a).__name__}")
         point0 = [a[0] if m else a for a, m in zip(args, mapped)]
         y0 = g.f(*point0)
-        kind = "hessian" if isinstance(g, Hessian) else "jacobian"
+        kind = "hessian" if g.kind == "hessian" else "jacobian"
         if isinstance(y0, tuple):
-            if kind == "hessian" or isinstance(g, (Grad, ValueAndGrad)):
+            if g.scalar_output:
                 raise ValueError(f"{who}: f must return a scalar, got a tuple")
             if not y0 or not all(np.ndim(v) == 0 and np.asarray(v).dtype.kind in "biuf"
                                  for v in y0):
@@ -323,20 +320,18 @@ class Plan:
 
     def work_array(self):
         """The CPU stand-in for the kernel's local dual array."""
-        from ._jit.arrays import dual_buffer
         _, _, T = self.parts()
         return self.X if self.scalar else dual_buffer(T, (self.n,))
 
     def result(self, out, vals):
         """Shape out (batch, m, n) / (batch, n, n) and vals (batch, m) as the CPU path does."""
-        from ._transforms import Grad, ValueAndGrad
         in_shape = () if self.scalar else (self.n,)
         if self.kind == "hessian":
             return out.reshape((self.batch,) + in_shape + in_shape)
         if self.m is not None:
             return tuple(out[:, i].reshape((self.batch,) + in_shape) for i in range(self.m))
         res = out.reshape((self.batch,) + in_shape)
-        if isinstance(self.g, ValueAndGrad) and not isinstance(self.g, Grad):
+        if self.g.returns_value:
             return vals.reshape(self.batch), res
         return res
 
@@ -373,7 +368,8 @@ class _CompileErrors:
 
 
 def ptx(vm, *args, cc=(9, 0)):
-    """PTX of the kernel that ``vm(*args)`` would launch (no GPU needed; NVVM is).
+    """PTX of the kernel that ``vm(*args)`` (a ``da.vmap(..., target="cuda")``) would
+    launch (no GPU needed; NVVM is).
 
     numba-cuda compiles the device functions a kernel calls for the *current*
     device's compute capability; a caller with no GPU must stand one in
@@ -382,17 +378,18 @@ def ptx(vm, *args, cc=(9, 0)):
     cuda = cuda_module()
     mapped = vm._mapped(args)
     batch = next(len(a) for a, m in zip(args, mapped) if m)
-    plan = Plan(vm, args, mapped, batch)
+    plan = Plan(getattr(vm.g, "spec", None), args, mapped, batch)
     _, body, _ = plan.parts(cuda)
     with _CompileErrors(plan):
         code, _ = cuda.compile_ptx(body, plan.signature(), cc=cc)
     return code
 
 
-def cuda_vmap(vm, args, mapped, batch):
-    """Run the batch on the GPU, one thread per point (see the module docstring)."""
+def cuda_vmap(g, args, mapped, batch):
+    """Run the batch of the transform ``g`` (a TransformSpec, or None for anything
+    else) on the GPU, one thread per point (see the module docstring)."""
     cuda = require_gpu()
-    plan = Plan(vm, args, mapped, batch)
+    plan = Plan(g, args, mapped, batch)
     kern = compiled_kernel(plan, cuda)
     d_args = tuple(cuda.to_device(a) if isinstance(a, np.ndarray) else a for a in plan.args)
     d_X = d_args[plan.K]

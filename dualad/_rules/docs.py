@@ -3,7 +3,7 @@
 ``python -m dualad.docs_rules > docs/rules.md`` regenerates docs/rules.md; a
 test checks that the checked-in file matches the table.
 """
-from ._rules import OPERATORS, RULES
+from .table import OPERATORS, RULES
 
 
 def rules_markdown():
@@ -11,7 +11,7 @@ def rules_markdown():
     lines = [
         "# Differentiable functions",
         "",
-        "Generated from the rule table (`dualad/_rules.py`) by "
+        "Generated from the rule table (`dualad/_rules/table.py`) by "
         "`python -m dualad.docs_rules > docs/rules.md`; do not edit by hand.",
         "",
         "Each function works on floats, NumPy arrays, `Dual`, `HyperDual`, `DualArray`",

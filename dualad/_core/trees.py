@@ -3,7 +3,7 @@ import numbers
 
 import numpy as np
 
-from ._base import DualNumber
+from .base import DualNumber
 
 
 def flatten(x):

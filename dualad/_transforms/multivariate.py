@@ -5,59 +5,19 @@ perturbation directions (a fresh tag per pass), evaluate ``f`` once per chunk,
 and read the partials of the outputs along that tag. A Hessian is the
 Jacobian of the gradient (nested tags keep the two levels apart).
 
-For a numba dispatcher the whole evaluation runs compiled (``dualad._compiled``);
+For a numba dispatcher the whole evaluation runs compiled (``dualad._backends``);
 for a plain Python function it runs on ``Dual`` (scalar inputs) and
 ``DualArray`` (array inputs).
 """
-import math
-import operator
-
 import numpy as np
 
-from ._base import COMPILED_TAGS, DualNumber, check_not_compiled, next_tag
-from ._scalar import Dual
-from ._tree import as_float_input, flatten, unflatten
-
-_new = object.__new__
-
-# Partials carried per pass in the Python path: one pass covers all inputs up
-# to this many, since NumPy's per-call overhead dominates small arrays.
-PYTHON_CHUNK = 256
-# Elements of partials allowed per pass (memory bound for large inputs).
-_MAX_PARTIAL_ELEMENTS = 2 ** 24
-
-
-def _normalize_argnums(argnums, nargs, who):
-    single = isinstance(argnums, (int, np.integer)) and not isinstance(argnums, bool)
-    nums = (argnums,) if single else argnums
-    if not isinstance(nums, tuple) or not nums or not all(
-            isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in nums):
-        raise TypeError(f"{who}: argnums must be an int or a non-empty tuple of ints, "
-                        f"got {argnums!r}")
-    out = []
-    for i in nums:
-        j = operator.index(i)
-        if not -nargs <= j < nargs:
-            raise ValueError(f"{who}: argnums {i} is out of range for a function called "
-                             f"with {nargs} positional argument(s)")
-        out.append(j % nargs)
-    return single, tuple(out)
-
-
-def _check_chunk(chunk, who):
-    if chunk is None:
-        return None
-    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
-        raise ValueError(f"{who}: chunk must be a positive int, got {chunk!r}")
-    return int(chunk)
-
-
-def chunk_sizes(n, chunk, default):
-    """Split n directions into passes of nearly equal size (ForwardDiff's rule)."""
-    size = min(n, chunk or default)
-    passes = max(1, math.ceil(n / max(size, 1)))
-    size = math.ceil(n / passes) if n else 0
-    return [(start, min(size, n - start)) for start in range(0, n, size)] or [(0, 0)]
+from .._core.base import COMPILED_TAGS, check_not_compiled, next_tag
+from .._core.numba_support import is_dispatcher
+from .._core.spec import (PYTHON_CHUNK, TransformSpec, chunk_passes, check_chunk,
+                          normalize_argnums)
+from .._core.trees import as_float_input, flatten, unflatten
+from .._numbers import DualArray, make_dual, value_and_partials
+from .._numbers.extract import leaf_dtype
 
 
 class _Inputs:
@@ -79,7 +39,7 @@ class _Inputs:
                 self.offsets.append(n)
                 n += 1 if scalar else value.size
         self.n = n
-        dtypes = [_leaf_dtype(v) for _, _, v, s in self.leaves]
+        dtypes = [leaf_dtype(v) for _, _, v, s in self.leaves]
         self.dtype = np.result_type(*dtypes) if dtypes else np.dtype(np.float64)
 
     def seeded_args(self, start, c, tag):
@@ -96,11 +56,7 @@ class _Inputs:
                     p = np.zeros(c, dtype=self.dtype)
                     if 0 <= j < c:
                         p[j] = 1
-                d = _new(Dual)
-                d.value = value
-                d._p = p
-                d.tag = tag
-                per_arg[pos].append(d)
+                per_arg[pos].append(make_dual(value, p, tag))
             else:
                 size = value.size
                 p = np.zeros((size, c), dtype=self.dtype)
@@ -109,7 +65,6 @@ class _Inputs:
                 if lo < hi:
                     idx = np.arange(lo, hi)
                     p[idx - off, idx - start] = 1
-                from ._array import DualArray
                 per_arg[pos].append(DualArray(value, p.reshape(value.shape + (c,)), tag))
         args = list(self.args)
         for pos, a in enumerate(self.argnums):
@@ -127,68 +82,11 @@ class _Inputs:
         return [unflatten(self.trees[pos], per_arg[pos]) for pos in range(len(self.argnums))]
 
 
-def _value_and_partials(y, tag, c, dtype, who):
-    """The value of one output leaf and its partials along ``tag`` (shape + (c,)).
-
-    Partials are a float array, or (when this pass is nested inside another
-    transform) an object array of outer duals or a DualArray of the outer tag.
-    """
-    if isinstance(y, DualNumber) and not hasattr(y, "shape"):
-        if y.tag == tag:
-            if not isinstance(y, Dual):
-                raise TypeError(f"{who}: f returned a {type(y).__name__}; only Dual outputs "
-                                "carry partials here")
-            p = y._p
-            if type(p) is np.ndarray:
-                return y.value, p if p.dtype == object else p.astype(dtype, copy=False)
-            if isinstance(p, DualNumber):
-                out = np.empty(1, dtype=object)
-                out[0] = p
-                return y.value, out
-            return y.value, np.full(c, p, dtype)
-        if y.tag > tag:
-            raise ValueError(f"{who}: f returned a dual number from an enclosing "
-                             "differentiation that has already ended")
-        return y, np.zeros(c, dtype)
-    if isinstance(y, DualNumber):  # DualArray
-        if y.tag == tag:
-            return y.values, y.partials
-        if y.tag > tag:
-            raise ValueError(f"{who}: f returned a dual array from an enclosing "
-                             "differentiation that has already ended")
-        return y, np.zeros(y.shape + (c,), dtype)
-    if isinstance(y, np.ndarray) and y.dtype == object:
-        vals = np.empty(y.shape, dtype=object)
-        parts = np.empty(y.shape + (c,), dtype=object)
-        for idx in np.ndindex(*y.shape):
-            v, p = _value_and_partials(y[idx], tag, c, dtype, who)
-            vals[idx] = v
-            parts[idx] = p
-        return _tighten(vals, dtype), _tighten(parts, dtype)
-    if isinstance(y, (int, float, np.number, np.ndarray)) and np.asarray(y).dtype.kind in "biuf":
-        return y, np.zeros(np.shape(y) + (c,), dtype)
-    raise TypeError(f"{who}: f must return real numbers or arrays (or tuples of them), "
-                    f"got {type(y).__name__}")
-
-
-def _tighten(arr, dtype):
-    """An object array as a float array when it holds no duals."""
-    if any(isinstance(v, DualNumber) for v in arr.flat):
-        return arr
-    return arr.astype(dtype)
-
-
-def _leaf_dtype(value):
-    while isinstance(value, DualNumber):
-        value = value.values if hasattr(value, "values") else value._primal()
-    return np.asarray(value).dtype
-
-
 def _evaluate(f, args, argnums, chunk, who):
     """Value tree of f(*args) and, per output leaf, its full Jacobian (shape + (n,))."""
     inputs = _Inputs(args, argnums, who)
     n = inputs.n
-    passes = chunk_sizes(n, chunk, PYTHON_CHUNK)
+    passes = chunk_passes(n, chunk, PYTHON_CHUNK)
     values = blocks = treedef = None
     first = True
     for start, c in passes:
@@ -205,7 +103,7 @@ def _evaluate(f, args, argnums, chunk, who):
         elif this_def != treedef or len(leaves) != len(blocks):
             raise ValueError(f"{who}: f returned differently structured outputs across passes")
         for i, leaf in enumerate(leaves):
-            v, p = _value_and_partials(leaf, tag, c, inputs.dtype, who)
+            v, p = value_and_partials(leaf, tag, c, inputs.dtype, who)
             values[i] = v
             blocks[i].append(p)
     jac = [b[0] if len(b) == 1 else np.concatenate(b, axis=-1) for b in blocks]
@@ -230,7 +128,8 @@ class _Transform:
             raise TypeError(f"{self.kind}() needs a callable f, got {type(f).__name__}")
         self.f = f
         self.argnums = argnums
-        self.chunk = _check_chunk(chunk, self.kind)
+        self.chunk = check_chunk(chunk, self.kind)
+        self.spec = TransformSpec(self.kind, f, argnums, self.chunk)
         self.__name__ = f"{self.kind}({getattr(f, '__name__', 'f')})"
         self.__doc__ = f"{self.kind} of {getattr(f, '__name__', f)!r} (argnums={argnums!r})."
 
@@ -238,7 +137,6 @@ class _Transform:
         return f"<dualad {self.__name__}, argnums={self.argnums!r}>"
 
     def _compiled(self):
-        from ._numba_support import is_dispatcher
         return is_dispatcher(self.f)
 
 
@@ -247,9 +145,9 @@ class Jacobian(_Transform):
 
     def __call__(self, *args):
         if self._compiled():
-            from ._batch import compiled_transform
-            return compiled_transform(self, args)
-        single, nums = _normalize_argnums(self.argnums, len(args), self.kind)
+            from .._backends.point import compiled_transform
+            return compiled_transform(self.spec, args)
+        single, nums = normalize_argnums(self.argnums, len(args), self.kind)
         inputs, treedef, values, jac = _evaluate(self.f, args, nums, self.chunk, self.kind)
         return _assemble(inputs, treedef, values, jac, single)
 
@@ -259,9 +157,9 @@ class ValueAndGrad(_Transform):
 
     def __call__(self, *args):
         if self._compiled():
-            from ._batch import compiled_transform
-            return compiled_transform(self, args)
-        single, nums = _normalize_argnums(self.argnums, len(args), self.kind)
+            from .._backends.point import compiled_transform
+            return compiled_transform(self.spec, args)
+        single, nums = normalize_argnums(self.argnums, len(args), self.kind)
         inputs, treedef, values, jac = _evaluate(self.f, args, nums, self.chunk, self.kind)
         if treedef is not None or np.shape(values[0]) != ():
             shape = "a tuple" if treedef is not None else f"shape {np.shape(values[0])}"
@@ -282,8 +180,8 @@ class Hessian(_Transform):
 
     def __call__(self, *args):
         if self._compiled():
-            from ._batch import compiled_transform
-            return compiled_transform(self, args)
+            from .._backends.point import compiled_transform
+            return compiled_transform(self.spec, args)
         inner = Grad(self.f, self.argnums, self.chunk)
         return Jacobian(inner, self.argnums, self.chunk)(*args)
 
@@ -355,9 +253,8 @@ def jvp(f, primals, tangents):
         raise TypeError("jvp(): primals and tangents must be tuples (one entry per argument)")
     if len(primals) != len(tangents):
         raise ValueError(f"jvp(): {len(primals)} primals but {len(tangents)} tangents")
-    from ._numba_support import is_dispatcher
     if is_dispatcher(f):
-        from ._batch import compiled_jvp
+        from .._backends.point import compiled_jvp
         return compiled_jvp(f, primals, tangents)
     tag = next_tag()
     args = []
@@ -374,13 +271,10 @@ def jvp(f, primals, tangents):
                 raise ValueError(f"jvp(): tangent {i} has shape {np.shape(tv)}, "
                                  f"primal {i} has shape {np.shape(xv)}")
             if scalar:
-                d = _new(Dual)
-                d.value = xv
-                d._p = tv if type(tv) is float else np.asarray(tv, np.asarray(xv).dtype)[()]
-                d.tag = tag
-                seeded.append(d)
+                seeded.append(make_dual(
+                    xv, tv if type(tv) is float else np.asarray(tv, np.asarray(xv).dtype)[()],
+                    tag))
             else:
-                from ._array import DualArray
                 seeded.append(DualArray(xv, np.asarray(tv, xv.dtype)[..., None], tag))
         args.append(unflatten(x_def, seeded))
     out = f(*args)
@@ -390,7 +284,7 @@ def jvp(f, primals, tangents):
     vals, tans = [], []
     dtype = np.result_type(*[np.asarray(p).dtype for p in primals]) if primals else np.float64
     for leaf in leaves:
-        v, p = _value_and_partials(leaf, tag, 1, dtype, "jvp")
+        v, p = value_and_partials(leaf, tag, 1, dtype, "jvp")
         vals.append(v)
         tans.append(p[..., 0] if np.ndim(p) > 1 else p[0])
     return unflatten(treedef, vals), unflatten(treedef, tans)

@@ -17,9 +17,9 @@ import string
 
 import numpy as np
 
-from ._array import (DualArray, _col, _lead_of, _new, _operand, _operands, _split, implements,
+from .core import (DualArray, _col, _lead_of, _new, _operand, _operands, _split, implements,
                      no_rule)
-from ._array_functions import max_, min_, normalize_axes, normalize_axis, sum_
+from .functions import max_, min_, normalize_axes, normalize_axis, sum_
 
 
 # ------------------------------------------------------------- products ---

@@ -6,10 +6,10 @@ to ``array_ufunc_scalar_fallback`` and ``array_function_scalar_fallback``).
 """
 import numpy as np
 
-from . import _rules
-from ._array import (_ADD, _DIV, _HANDLED, _LIKE, _MUL, _SUB, DualArray, _arith, _as_float64,
+from ... import _rules
+from .core import (_ADD, _DIV, _HANDLED, _LIKE, _MUL, _SUB, DualArray, _arith, _as_float64,
                      _matmul, _operands, _pow_const, _power, _primal, no_rule)
-from ._base import DualNumber, lead
+from ..._core.base import DualNumber, lead
 
 _ARITH_UFUNCS = {np.add: _ADD, np.subtract: _SUB, np.multiply: _MUL, np.divide: _DIV}
 _BY_VALUE_UFUNCS = {

@@ -1,8 +1,8 @@
 """``da.check_derivatives``: transforms against central finite differences."""
 import numpy as np
 
-from ._transforms import jacobian
-from ._tree import as_float_input
+from .._core.trees import as_float_input
+from .multivariate import jacobian
 
 
 def _richardson(g, h):

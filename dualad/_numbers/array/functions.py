@@ -6,13 +6,13 @@ DualArrays), calling NumPy functions on them, so that nested DualArrays
 dispatch back here one level down. Linear operations that only rearrange or
 combine elements (reshape, sum, concatenate, ...) apply the same operation to
 the values and to the partials, with axes normalised so that they never touch
-the trailing partials axis. Linear algebra lives in ``_array_linalg``.
+the trailing partials axis. Linear algebra lives in ``linalg``.
 """
 import numpy as np
 
-from ._array import (DualArray, _finish, _lead_of, _new, _operand, _operands,
+from .core import (DualArray, _finish, _lead_of, _new, _operand, _operands,
                      _primal, _rules, _split, implements)
-from ._base import DualNumber
+from ..._core.base import DualNumber
 
 _NoValue = np._NoValue
 _AxisError = getattr(getattr(np, "exceptions", np), "AxisError", None) or np.AxisError

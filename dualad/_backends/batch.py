@@ -1,0 +1,102 @@
+"""``vmap`` of a compiled transform on the CPU: one serial, GIL-free compiled loop
+per block of points, one block per core, run from Python threads.
+"""
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
+import numpy as np
+from numba.core import types
+from numba.core.errors import TypingError
+
+from .._core.spec import compiled_chunk, normalize_argnums
+from .._core.trees import as_float_input
+from .kernels import BATCH_KERNELS, _no_dual2, _use_dual2, dual2_plan
+from .point import _probe
+
+_ENTRY_POINTS = {}
+
+
+def _entry_point(kernel, f, args, K, C, mask, X, out, vals):
+    """The compiled batch loop for these argument types, K, C and mask as literals.
+
+    Calling the dispatcher would re-run numba's literal dispatch (tens of ms) on
+    every call; the entry point of the exact signature is called directly.
+    """
+    sig = (numba.typeof(f), numba.typeof(args), types.literal(K), types.literal(C),
+           types.literal(mask), numba.typeof(X), numba.typeof(out), numba.typeof(vals),
+           types.int64, types.int64)
+    key = (kernel, sig)
+    entry = _ENTRY_POINTS.get(key)
+    if entry is None:
+        entry = _ENTRY_POINTS[key] = kernel.compile(sig)
+    return entry
+
+
+def _run_parallel(kernel, f, args, K, C, mask, X, out, vals):
+    """Run ``kernel`` over the batch, split into one block per core."""
+    n = X.shape[0]
+    entry = _entry_point(kernel, f, args, K, C, mask, X, out, vals)
+    workers = max(1, min(numba.config.NUMBA_NUM_THREADS, n // 64 or 1))
+    bounds = np.linspace(0, n, workers + 1).astype(np.int64)
+    if workers == 1:
+        entry(f, args, K, C, mask, X, out, vals, 0, n)
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda i: entry(f, args, K, C, mask, X, out, vals,
+                                      bounds[i], bounds[i + 1]), range(workers)))
+
+
+def compiled_vmap(g, args, mapped, batch):
+    """vmap of the transform ``g`` (a TransformSpec) of a dispatcher as one parallel
+    compiled loop over the CPU cores, else NotImplemented."""
+    who = f"vmap({g.kind})"
+    single, nums = normalize_argnums(g.argnums, len(args), who)
+    if not single:
+        return NotImplemented
+    K = nums[0]
+    if not mapped[K]:
+        raise ValueError(f"{who}: the differentiated argument {K} must be mapped")
+    args = list(args)
+    X, _ = as_float_input(args[K], f"{who}: argument {K}")
+    X = np.ascontiguousarray(X)
+    for i, (a, m) in enumerate(zip(args, mapped)):
+        if m and i != K:
+            args[i] = np.ascontiguousarray(np.asarray(a))
+    args[K] = X
+    first_point = [a[0] if m else a for a, m in zip(args, mapped)]
+    scalar = X.ndim == 1
+    x0 = first_point[K]
+    if X.ndim > 2:
+        return NotImplemented  # points of several dimensions: a loop of compiled calls
+    y0 = _probe(g.f, first_point, who)
+    n = 1 if scalar else x0.size
+    m = y0.size
+    kind = "hessian" if g.kind == "hessian" else "jacobian"
+    if g.scalar_output:
+        if m != 1:
+            raise ValueError(f"{who}: f must return a scalar, got shape {y0.shape}")
+    C = compiled_chunk(n, g.chunk)
+    mask = sum(1 << i for i, mm in enumerate(mapped) if mm)
+    run_batch = BATCH_KERNELS[kind, scalar]
+    dtype = np.result_type(X.dtype, np.float32)
+    out = np.zeros((batch, n, n) if kind == "hessian" else (batch, m, n), dtype=dtype)
+    vals = np.zeros((batch, m), dtype=dtype)
+    done = False
+    if kind == "hessian" and not scalar and _use_dual2(g.f):
+        try:
+            C2, B2 = dual2_plan(n, g.chunk)
+            _run_parallel(BATCH_KERNELS["hessian2", B2 < C2], g.f, tuple(args), K, C2,
+                          mask, X, out, vals)
+            done = True
+        except TypingError as err:
+            _no_dual2(g.f, err)
+    if not done:
+        _run_parallel(run_batch, g.f, tuple(args), K, C, mask, X, out, vals)
+    in_shape = () if scalar else x0.shape
+    if kind == "hessian":
+        res = out.reshape((batch,) + in_shape + in_shape)
+    else:
+        res = out.reshape((batch,) + y0.shape + in_shape)
+    if g.returns_value:
+        return vals.reshape((batch,) + y0.shape), res
+    return res

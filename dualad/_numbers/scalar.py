@@ -1,0 +1,238 @@
+"""The operator protocol shared by the scalar dual types ``Dual`` and ``HyperDual``.
+
+``_TaggedScalar`` classifies the other operand of every operation by the
+perturbation tags (``same``: the same perturbation; ``const``: a constant
+with respect to it; ``outer``: the other number leads) and implements the
+operators and the application of ladders once. Each type supplies only its
+calculus: ``_chain`` (unary ladder), ``_chain2`` (binary ladder),
+``_mul_same``, ``_div_same``, and ``_components``/``_build``.
+"""
+import numpy as np
+
+from .._core.base import DualNumber, lead
+from .._rules import FUNCTIONS, PARTIAL_LADDERS, RULES_BY_NAME
+from .components import _constant, _divide, _scale, _value_of
+from .scalar_numpy import _not_scalar_operands, scalar_array_function, scalar_array_ufunc
+
+_REFLECTED = {"add": "add", "mul": "mul", "sub": "rsub", "rsub": "sub",
+              "div": "rdiv", "rdiv": "div"}
+
+
+class _TaggedScalar(DualNumber):
+    """Operator protocol shared by the scalar dual types.
+
+    Subclasses implement ``_components``/``_build`` and the type's calculus:
+    ``_chain`` (unary ladder), ``_chain2`` (binary ladder), ``_mul_same``,
+    ``_div_same``.
+    """
+
+    __slots__ = ()
+
+    # ---- classification of the other operand -------------------------------
+    def _classify(self, other):
+        """('same', other) | ('const', c) | ('outer', None) | (None, None)."""
+        if type(other) is type(self) and other.tag == self.tag:
+            self._check_compatible(other)
+            return "same", other
+        if isinstance(other, DualNumber):
+            # An array of duals (higher _rank) always leads: a scalar dual never
+            # holds arrays as components (the array type promotes the scalar).
+            if other._rank > self._rank or lead(self, other) is not self:
+                return "outer", None
+            if other.tag == self.tag:
+                return None, None
+            return "const", other
+        c = _constant(other)
+        if c is None:
+            return None, None
+        return "const", c
+
+    def _primal(self):
+        return self._components()[0]
+
+    def _check_compatible(self, other):
+        pass
+
+    def _scaled(self, c):
+        v, *ps = self._components()
+        return self._build((v * c,) + tuple(_scale(p, c) for p in ps))
+
+    def _shifted(self, c):
+        parts = self._components()
+        return self._build((parts[0] + c,) + parts[1:])
+
+    def _negated(self):
+        return self._build(tuple(-p for p in self._components()))
+
+    # ---- arithmetic --------------------------------------------------------
+    def _arith(self, other, op):
+        kind, o = self._classify(other)
+        if kind == "outer":
+            # Python tries the reflected method only for operands of different
+            # types, so hand the operation to the outer number ourselves.
+            if isinstance(other, _TaggedScalar):
+                return other._arith(self, _REFLECTED[op])
+            return NotImplemented
+        if kind is None:
+            return NotImplemented
+        if kind == "same":
+            if op == "add":
+                return self._build(tuple(a + b for a, b in zip(self._components(), o._components())))
+            if op == "sub":
+                return self._build(tuple(a - b for a, b in zip(self._components(), o._components())))
+            if op == "mul":
+                return self._mul_same(o)
+            if op == "div":
+                return self._div_same(o)
+            if op == "rdiv":
+                return o._div_same(self)
+            if op == "rsub":
+                return o._arith(self, "sub")
+        if op == "add":
+            return self._shifted(o)
+        if op == "sub":
+            return self._shifted(-o)
+        if op == "rsub":
+            return self._negated()._shifted(o)
+        if op == "mul":
+            return self._scaled(o)
+        if op == "div":
+            return self._build(tuple(_divide(p, o) for p in self._components()))
+        if op == "rdiv":
+            v = self._primal()
+            q = o / v
+            d1 = -(q / v)
+            return self._chain(q, d1, -2.0 * d1 / v)
+        raise AssertionError(op)
+
+    def __add__(self, other):
+        return self._arith(other, "add")
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self._arith(other, "sub")
+
+    def __rsub__(self, other):
+        return self._arith(other, "rsub")
+
+    def __mul__(self, other):
+        return self._arith(other, "mul")
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        return self._arith(other, "div")
+
+    def __rtruediv__(self, other):
+        return self._arith(other, "rdiv")
+
+    def __neg__(self):
+        return self._negated()
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return self._apply1(RULES_BY_NAME["fabs"])
+
+    def _binary_rule(self, name, other, reflected):
+        kind, _ = self._classify(other)
+        if kind is None or (kind == "outer" and not isinstance(other, _TaggedScalar)):
+            return NotImplemented
+        f = FUNCTIONS[name]
+        return f(other, self) if reflected else f(self, other)
+
+    def __pow__(self, other, modulo=None):
+        if modulo is not None:
+            return NotImplemented
+        return self._binary_rule("pow", other, False)
+
+    def __rpow__(self, other):
+        return self._binary_rule("pow", other, True)
+
+    def __floordiv__(self, other):
+        return self._binary_rule("floordiv", other, False)
+
+    def __rfloordiv__(self, other):
+        return self._binary_rule("floordiv", other, True)
+
+    def __mod__(self, other):
+        return self._binary_rule("mod", other, False)
+
+    def __rmod__(self, other):
+        return self._binary_rule("mod", other, True)
+
+    def __divmod__(self, other):
+        return self // other, self % other
+
+    def __rdivmod__(self, other):
+        return other // self, other % self
+
+    def __floor__(self):
+        return self._apply1(RULES_BY_NAME["floor"])
+
+    def __ceil__(self):
+        return self._apply1(RULES_BY_NAME["ceil"])
+
+    def __trunc__(self):
+        return self._apply1(RULES_BY_NAME["trunc"])
+
+    def __round__(self, ndigits=None):
+        if ndigits is None:
+            return self._apply1(RULES_BY_NAME["round"])
+        scale = 10.0 ** ndigits
+        return (self * scale)._apply1(RULES_BY_NAME["round"]) / scale
+
+    def round(self, decimals=0, out=None):
+        """``np.round(d, decimals)``, which calls this method: derivative 0."""
+        if out is not None:
+            raise TypeError("round() of a dual number takes no out= argument")
+        return self.__round__(decimals or None)
+
+    # ---- comparisons: by value ----------------------------------------------
+    def __eq__(self, other):
+        return _value_of(self) == _value_of(other)
+
+    def __ne__(self, other):
+        return _value_of(self) != _value_of(other)
+
+    def __lt__(self, other):
+        return _value_of(self) < _value_of(other)
+
+    def __le__(self, other):
+        return _value_of(self) <= _value_of(other)
+
+    def __gt__(self, other):
+        return _value_of(self) > _value_of(other)
+
+    def __ge__(self, other):
+        return _value_of(self) >= _value_of(other)
+
+    def __hash__(self):
+        return hash(_value_of(self))
+
+    # ---- elementary functions ---------------------------------------------
+    def _apply1(self, rule):
+        f0, f1, f2 = rule.ladder(self._primal())
+        return self._chain(f0, f1, f2)
+
+    def _apply2(self, rule, x, y):
+        kx, cx = self._classify(x)
+        ky, cy = self._classify(y)
+        if kx is None or ky is None or "outer" in (kx, ky):
+            return _not_scalar_operands(rule, x, y)
+        if kx == "same" and ky == "same":
+            return x._chain2(y, *rule.ladder(x._primal(), y._primal()))
+        ladder_x, ladder_y = PARTIAL_LADDERS[rule.name]
+        if kx == "same":
+            return x._chain(*ladder_x(x._primal(), cy))
+        return y._chain(*ladder_y(cx, y._primal()))
+
+
+    # ---- NumPy ------------------------------------------------------------
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return scalar_array_ufunc(self, ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return scalar_array_function(self, func, types, args, kwargs)

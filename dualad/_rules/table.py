@@ -1,0 +1,211 @@
+"""The rule table: every elementary function, written once, as data.
+
+Each ``Rule`` names a function, its arity, its float implementation (``math``
+semantics), its NumPy ufuncs, a sampling domain for the tests and its
+derivative ladder (``ladders``). Each number type knows only how to apply a
+ladder (its chain rule), so adding a function is one entry here (and its
+name in ``elementary``), and the Python methods, the NumPy ufunc support, the
+numba overloads, the docs list and the tests all pick it up.
+
+Hand-written special cases (``pow`` at 0, ``hypot`` at the origin) sit in
+the fenced section of ``ladders``, each with its reason.
+"""
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Tuple
+
+import numpy as np
+
+from . import elementary as E
+from . import ladders as L
+from . import primitives as P
+from .special import polygamma_float
+
+SMOOTH = "smooth"      # analytic on the open domain
+KINK = "kink"          # continuous, derivative jumps somewhere (convention documented)
+STEP = "step"          # piecewise constant: derivative 0 by convention
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One elementary function: its primal, ladder, ufunc names, domain and conventions."""
+
+    name: str
+    arity: int
+    primal: Callable                    # float implementation, math semantics
+    ladder: Callable                    # jittable derivative ladder
+    domain: Tuple[Tuple[float, float], ...]  # sampling box for the tests
+    ufuncs: Tuple[str, ...] = ()        # NumPy ufunc names that map to this rule
+    kind: str = SMOOTH
+    note: str = ""                      # convention at kinks, for the docs
+    ladder_x: Optional[Callable] = None  # binary, 2nd argument constant: (f, f_x, f_xx)
+    ladder_y: Optional[Callable] = None  # binary, 1st argument constant: (f, f_y, f_yy)
+    argnames: Tuple[str, ...] = field(default=("x",))
+    # the ladder on plain floats (``math`` primitives): filled in below
+    float_ladder: Optional[Callable] = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.float_ladder is None:  # the generic ladder serves floats too
+            object.__setattr__(self, "float_ladder", self.ladder)
+
+
+_U = ((-3.0, 3.0),)
+_POS = ((0.05, 8.0),)
+_UNIT = ((-0.95, 0.95),)
+
+RULES = (
+    Rule("sin", 1, math.sin, L._sin, _U, ("sin",)),
+    Rule("cos", 1, math.cos, L._cos, _U, ("cos",)),
+    Rule("tan", 1, math.tan, L._tan, ((-1.4, 1.4),), ("tan",)),
+    Rule("asin", 1, math.asin, L._asin, _UNIT, ("arcsin",)),
+    Rule("acos", 1, math.acos, L._acos, _UNIT, ("arccos",)),
+    Rule("atan", 1, math.atan, L._atan, ((-5.0, 5.0),), ("arctan",)),
+    Rule("sinh", 1, math.sinh, L._sinh, _U, ("sinh",)),
+    Rule("cosh", 1, math.cosh, L._cosh, _U, ("cosh",)),
+    Rule("tanh", 1, math.tanh, L._tanh, ((-5.0, 5.0),), ("tanh",)),
+    Rule("asinh", 1, math.asinh, L._asinh, ((-5.0, 5.0),), ("arcsinh",)),
+    Rule("acosh", 1, math.acosh, L._acosh, ((1.05, 8.0),), ("arccosh",)),
+    Rule("atanh", 1, math.atanh, L._atanh, _UNIT, ("arctanh",)),
+    Rule("exp", 1, math.exp, L._exp, _U, ("exp",)),
+    Rule("exp2", 1, math.exp2, L._exp2, _U, ("exp2",)),
+    Rule("expm1", 1, math.expm1, L._expm1, _U, ("expm1",)),
+    Rule("log", 1, math.log, L._log, _POS, ("log",)),
+    Rule("log2", 1, math.log2, L._log2, _POS, ("log2",)),
+    Rule("log10", 1, math.log10, L._log10, _POS, ("log10",)),
+    Rule("log1p", 1, math.log1p, L._log1p, ((-0.9, 5.0),), ("log1p",)),
+    Rule("sqrt", 1, math.sqrt, L._sqrt, _POS, ("sqrt",)),
+    Rule("cbrt", 1, math.cbrt, L._cbrt, ((0.05, 8.0),), ("cbrt",)),
+    Rule("erf", 1, math.erf, L._erf, _U),
+    Rule("erfc", 1, math.erfc, L._erfc, _U),
+    Rule("gamma", 1, math.gamma, L._gamma, ((0.2, 6.0),)),
+    Rule("lgamma", 1, math.lgamma, L._lgamma, ((0.2, 8.0),)),
+    Rule("fabs", 1, math.fabs, L._fabs, _U, ("fabs", "absolute"), KINK,
+         "derivative sign(x): 0 at x == 0, the centre of the subdifferential"),
+    Rule("degrees", 1, math.degrees, L._degrees, _U, ("degrees", "rad2deg")),
+    Rule("radians", 1, math.radians, L._radians, _U, ("radians", "deg2rad")),
+    Rule("floor", 1, P.py_floor, L._floor, _U, ("floor",), STEP,
+         "derivative 0 everywhere (undefined at the jumps)"),
+    Rule("ceil", 1, P.py_ceil, L._ceil, _U, ("ceil",), STEP,
+         "derivative 0 everywhere (undefined at the jumps)"),
+    Rule("trunc", 1, P.py_trunc, L._trunc, _U, ("trunc", "fix"), STEP,
+         "derivative 0 everywhere (undefined at the jumps)"),
+    Rule("round", 1, P.py_round, L._round, _U, ("rint", "round"), STEP,
+         "round half to even, as Python and NumPy; derivative 0"),
+    Rule("sign", 1, P.py_sign, L._sign, _U, ("sign",), STEP,
+         "sign(0) == 0; derivative 0"),
+    # binary
+    Rule("atan2", 2, math.atan2, L._atan2, ((-3.0, 3.0), (0.3, 3.0)), ("arctan2",),
+         argnames=("y", "x")),
+    Rule("hypot", 2, math.hypot, L._hypot, ((-3.0, 3.0), (-3.0, 3.0)), ("hypot",), KINK,
+         "derivative 0 at (0, 0) in every direction", argnames=("x", "y")),
+    Rule("pow", 2, P.py_pow, L._pow, ((0.2, 3.0), (-2.0, 2.5)),
+         ("power", "float_power"), KINK,
+         "d/dy x**y at x == 0 is 0 (the limit for y > 0); 0**negative is inf",
+         ladder_x=L._pow_x, ladder_y=L._pow_y, argnames=("x", "y")),
+    Rule("log_base", 2, P.py_log_base, L._log_base, ((0.2, 5.0), (1.5, 8.0)),
+         argnames=("x", "base")),
+    Rule("copysign", 2, math.copysign, L._copysign, ((0.1, 3.0), (-3.0, 3.0)),
+         ("copysign",), KINK, "d/dx = sign(x)*sign(y) with sign(+0) = 1; d/dy = 0",
+         argnames=("x", "y")),
+    Rule("fmod", 2, math.fmod, L._fmod, ((-5.0, 5.0), (0.7, 2.0)), ("fmod",), KINK,
+         "d/dx = 1, d/dy = -trunc(x/y), away from the jumps", argnames=("x", "y")),
+    Rule("floordiv", 2, P.py_floordiv, L._floordiv, ((-5.0, 5.0), (0.7, 2.0)),
+         ("floor_divide",), STEP, "derivative 0", argnames=("x", "y")),
+    Rule("mod", 2, P.py_mod, L._mod, ((-5.0, 5.0), (0.7, 2.0)), ("remainder", "mod"), KINK,
+         "d/dx = 1, d/dy = -floor(x/y), away from the jumps", argnames=("x", "y")),
+    Rule("maximum", 2, P.py_maximum, L._maximum, ((-3.0, 3.0), (-3.0, 3.0)),
+         ("maximum",), KINK, "at a tie the derivative is the first argument's; "
+         "nan propagates", argnames=("x", "y")),
+    Rule("minimum", 2, P.py_minimum, L._minimum, ((-3.0, 3.0), (-3.0, 3.0)),
+         ("minimum",), KINK, "at a tie the derivative is the first argument's; "
+         "nan propagates", argnames=("x", "y")),
+    Rule("fmax", 2, P.py_fmax, L._fmax, ((-3.0, 3.0), (-3.0, 3.0)), ("fmax",), KINK,
+         "a nan argument is ignored; at a tie the derivative is the first argument's",
+         argnames=("x", "y")),
+    Rule("fmin", 2, P.py_fmin, L._fmin, ((-3.0, 3.0), (-3.0, 3.0)), ("fmin",), KINK,
+         "a nan argument is ignored; at a tie the derivative is the first argument's",
+         argnames=("x", "y")),
+)
+
+RULES_BY_NAME = {r.name: r for r in RULES}
+RULES_BY_UFUNC = {getattr(np, u): r for r in RULES for u in r.ufuncs}
+
+
+
+def _ladder_x(rule):
+    if rule.ladder_x is not None:
+        return rule.ladder_x
+
+    def ladder_x(x, c):
+        f, fx, _, fxx, _, _ = rule.ladder(x, c)
+        return f, fx, fxx
+    return ladder_x
+
+
+def _ladder_y(rule):
+    if rule.ladder_y is not None:
+        return rule.ladder_y
+
+    def ladder_y(c, y):
+        f, _, fy, _, _, fyy = rule.ladder(c, y)
+        return f, fy, fyy
+    return ladder_y
+
+
+PARTIAL_LADDERS = {r.name: (_ladder_x(r), _ladder_y(r)) for r in RULES if r.arity == 2}
+
+
+# ------------------------------------------------------- float ladders ---
+# The ladders on plain floats: the same code bound to the float primitives.
+_FLOAT_PRIMITIVES = {r.name: r.primal for r in RULES}
+_FLOAT_PRIMITIVES.update(log_e=math.log, where=P.py_where, polygamma=polygamma_float)
+_float_rebind = L.rebinder(_FLOAT_PRIMITIVES)
+
+
+def _function_of(rule):
+    fn = getattr(E, "log_e" if rule.name == "log" else rule.name, None)
+    if fn is None or not hasattr(fn, "bind"):
+        raise ImportError(f"rule {rule.name!r} has no function in dualad/_rules/elementary.py; "
+                          f"add the line {rule.name} = _unary({rule.name!r}) (or _binary) there")
+    return fn
+
+
+for _r in RULES:
+    object.__setattr__(_r, "float_ladder", _float_rebind(_r.ladder))
+    _function_of(_r).bind(_r)
+del _r
+
+FUNCTIONS = {r.name: _function_of(r) for r in RULES}
+"""Rule name -> dualad's elementary function (``log`` takes an optional base)."""
+FUNCTIONS["log"] = E.log
+E.log.rule = RULES_BY_NAME["log"]
+
+
+# ------------------------------------------------------------- polygamma ---
+# polygamma(n, x) has an integer order n (a constant): one rule per order.
+_polygamma_rules = {}
+
+
+def polygamma_rule(n):
+    """The rule of polygamma(n, .) for a non-negative int n."""
+    if not isinstance(n, (int, np.integer)) or n < 0:
+        raise TypeError(f"polygamma() order n must be a non-negative int, got {n!r}")
+    r = _polygamma_rules.get(n)
+    if r is None:
+        def ladder(x):
+            return L._polygamma(n, x)
+
+        def primal(x):
+            return polygamma_float(n, x)
+        r = Rule(f"polygamma_{n}", 1, primal, ladder, ((0.2, 8.0),))
+        _polygamma_rules[n] = r
+    return r
+
+
+E.polygamma.rule_of = polygamma_rule
+POLYGAMMA_RULE = Rule("polygamma", 1, polygamma_float, L._polygamma, ((0.2, 8.0),))
+
+# Names of the arithmetic the number types implement by hand (product and
+# quotient rules differ per type); used by the docs and the tests.
+OPERATORS = ("+", "-", "*", "/", "//", "%", "**", "unary -", "unary +", "abs",
+             "==", "!=", "<", "<=", ">", ">=")
