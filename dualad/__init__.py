@@ -57,9 +57,12 @@ def _no_numba_type(self):
     raise TypeError(
         "a DualArray (dualad's NumPy array of duals) cannot enter numba-compiled code. "
         "Differentiate the compiled function itself (da.jacobian(njit_f), "
-        "da.hessian(njit_f)); compositions of transforms of a numba function, such as "
-        "jacobian(jacobian(njit_f)), are not compiled yet: use da.hessian(njit_f) for "
-        "second derivatives of a scalar function, or a plain NumPy version of f.")
+        "da.hessian(njit_f)); to fix some of its arguments, select the others with "
+        "argnums (da.jacobian(rhs, argnums=1)(t, x)) or compile the wrapper too "
+        "(da.jacobian(numba.njit(lambda x: rhs(0.0, x)))). Compositions of transforms "
+        "of a numba function, such as jacobian(jacobian(njit_f)), are not compiled "
+        "yet: use da.hessian(njit_f) for second derivatives of a scalar function, or "
+        "a plain NumPy version of f.")
 
 
 Dual._numba_type_ = HyperDual._numba_type_ = property(_numba_type_)

@@ -59,6 +59,9 @@ def tour_accuracy():
             ref = f"{abs(d - exact):16.1e}"
         print(f"  {order:5d} {d:24.17g} {fd:24.17g} {ref}")
     print("  (finite differences lose half the digits or more; dualad's are exact to rounding)")
+    if mp is None:
+        print("  (the |dualad-mpmath| column, the error against 40-digit arithmetic, needs "
+              "mpmath: pip install mpmath)")
 
 
 def _central_fd(g, x, h):

@@ -15,14 +15,21 @@ the ``derivs`` must be njit-able (plain Python functions are compiled with
 ``numba.njit`` on first use; dispatchers are used as they are).
 """
 import functools
-import numbers
 
 import numpy as np
 
-from . import _rules
 from ._core.base import DualNumber, lead, next_tag
-from ._numbers import Dual, HyperDual, make_dual, partial_along
-from ._numbers.components import _scale
+from ._numbers import Dual, DualArray, HyperDual, make_dual, partial_along
+from ._rules import Rule
+
+
+def _seed(x, tag):
+    """x seeded along a fresh perturbation: a Dual, or a DualArray (one direction
+    per element, for elementwise derivative callables)."""
+    if isinstance(x, (np.ndarray, DualArray)):
+        dtype = x.dtype if x.dtype.kind == "f" else np.float64
+        return DualArray(x, np.ones(np.shape(x) + (1,), dtype), tag)
+    return make_dual(x, 1.0, tag)
 
 
 def register(func, derivs):
@@ -70,7 +77,18 @@ def custom_derivative(derivs):
 
 
 class CustomRule:
-    """A user's function and its partial derivatives."""
+    """A user's function and its partial derivatives, as a rule of the table.
+
+    ``rule`` is a ``dualad._rules.Rule`` (arity 1 or 2) whose ladders evaluate
+    ``func`` and ``derivs``; every number type applies it through its own chain
+    rules, exactly as it applies the table's rules (``x._apply1(rule)``,
+    ``top._apply2(rule, x, y)``). Second derivatives are the derivatives of the
+    derivative callables, taken with a dual of a fresh tag; the first-order
+    ladders (``Rule.first``) skip them for the first-order types. Functions of
+    more arguments go through ``_apply_n`` of the scalar types (Python only).
+    The numba layer overloads ``wrapper`` from ``func`` and ``derivs``
+    (``jitted``).
+    """
 
     def __init__(self, func, derivs):
         self.func = func
@@ -79,88 +97,73 @@ class CustomRule:
         self.name = getattr(func, "__name__", "custom")
         self.wrapper = None
         self._jitted = None
+        self.rule = self._as_rule() if self.arity <= 2 else None
 
     # ---- Python ----------------------------------------------------------
     def second(self, i, j, vals):
         """d/d(arg j) of derivs[i] at vals, by a dual seeded with a fresh tag."""
         tag = next_tag()
         seeded = list(vals)
-        seeded[j] = make_dual(vals[j], 1.0, tag)
+        seeded[j] = _seed(vals[j], tag)
         return partial_along(self.derivs[i](*seeded), tag)
 
     def apply(self, args):
         top = None
         for a in args:
-            if top is None:
-                top = a
-            else:
-                winner = lead(top, a)
-                if winner is not None:
-                    top = winner
-        if not isinstance(top, (Dual, HyperDual)):
-            if isinstance(top, DualNumber) and self.arity <= 2 and hasattr(top, "_apply1"):
-                return self._apply_generic(top, args)
-            raise TypeError(f"{self.name}(): cannot differentiate through a "
-                            f"{type(top).__name__} argument")
-        same = []
-        vals = []
-        for a in args:
-            kind, c = top._classify(a)
-            if kind == "same":
-                same.append(True)
-                vals.append(a._primal())
-            elif kind == "const":
-                same.append(False)
-                vals.append(c)
-            else:
-                raise TypeError(f"{self.name}(): cannot combine {type(top).__name__} "
-                                f"and {type(a).__name__}")
-        f0 = self.func(*vals)
-        idx = [i for i, s in enumerate(same) if s]
-        grads = {i: self.derivs[i](*vals) for i in idx}
-        if type(top) is Dual:
-            total = None
-            for i in idx:
-                term = _scale(args[i]._p, grads[i])
-                total = term if total is None else total + term
-            return top._build((f0, total))
-        e1 = e2 = e12 = None
-        for i in idx:
-            a = args[i]
-            g = grads[i]
-            t1, t2, t12 = g * a.eps1, g * a.eps2, g * a.eps1eps2
-            e1 = t1 if e1 is None else e1 + t1
-            e2 = t2 if e2 is None else e2 + t2
-            e12 = t12 if e12 is None else e12 + t12
-        for i in idx:
-            for j in idx:
-                h = self.second(i, j, vals)
-                e12 = e12 + h * args[i].eps1 * args[j].eps2
-        return top._build((f0, e1, e2, e12))
-
-    def _apply_generic(self, top, args):
-        # Other dual types (dual arrays) apply a ladder built from the rule.
+            if isinstance(a, DualNumber):
+                top = a if top is None else lead(top, a)
+        if self.rule is None:
+            if not isinstance(top, (Dual, HyperDual)):
+                raise TypeError(f"{self.name}(): functions of {self.arity} arguments "
+                                "differentiate on Dual and HyperDual numbers; got a "
+                                f"{type(top).__name__} (register a function of one or "
+                                "two arguments for arrays)")
+            return top._apply_n(args, self._ladder_n, self.name)
         if self.arity == 1:
-            return top._apply1(self.as_rule())
-        return top._apply2(self.as_rule(), *args)
+            return top._apply1(self.rule)
+        return top._apply2(self.rule, *args)
 
-    def ladder(self, *vals):
-        f0 = self.func(*vals)
+    def _ladder_n(self, vals, wrt, second):
+        grads = [self.derivs[i](*vals) for i in wrt]
+        hess = [[self.second(i, j, vals) for j in wrt] for i in wrt] if second else None
+        return self.func(*vals), grads, hess
+
+    def _as_rule(self):
+        func, derivs, second = self.func, self.derivs, self.second
         if self.arity == 1:
-            return f0, self.derivs[0](*vals), self.second(0, 0, vals)
-        return (f0, self.derivs[0](*vals), self.derivs[1](*vals), self.second(0, 0, vals),
-                self.second(0, 1, vals), self.second(1, 1, vals))
+            d0, = derivs
 
-    def as_rule(self):
-        key = f"custom:{id(self)}"
-        if key not in _rules.PARTIAL_LADDERS and self.arity == 2:
-            def ladder_x(x, c):
-                return (self.func(x, c), self.derivs[0](x, c), self.second(0, 0, (x, c)))
+            def ladder(x):
+                return func(x), d0(x), second(0, 0, (x,))
 
-            def ladder_y(c, y):
-                return (self.func(c, y), self.derivs[1](c, y), self.second(1, 1, (c, y)))
-            _rules.PARTIAL_LADDERS[key] = (ladder_x, ladder_y)
-        return _rules.Rule(key, self.arity, self.func, self.ladder, ((-1.0, 1.0),) * self.arity)
+            def first(x):
+                return func(x), d0(x), None
+            return Rule(f"custom:{self.name}", 1, func, ladder, ((-1.0, 1.0),),
+                        argnames=("x",), first=(first,))
+        d0, d1 = derivs
+
+        def ladder(x, y):
+            v = (x, y)
+            return (func(x, y), d0(x, y), d1(x, y), second(0, 0, v), second(0, 1, v),
+                    second(1, 1, v))
+
+        def ladder_x(x, c):
+            return func(x, c), d0(x, c), second(0, 0, (x, c))
+
+        def ladder_y(c, y):
+            return func(c, y), d1(c, y), second(1, 1, (c, y))
+
+        def first(x, y):
+            return func(x, y), d0(x, y), d1(x, y), None, None, None
+
+        def first_x(x, c):
+            return func(x, c), d0(x, c), None
+
+        def first_y(c, y):
+            return func(c, y), d1(c, y), None
+        return Rule(f"custom:{self.name}", 2, func, ladder, ((-1.0, 1.0),) * 2,
+                    ladder_x=ladder_x, ladder_y=ladder_y, argnames=("x", "y"),
+                    first=(first, first_x, first_y))
 
     # ---- numba -------------------------------------------------------------
     def jitted(self):
@@ -173,10 +176,6 @@ class CustomRule:
                 return f if is_dispatcher(f) else numba.njit(f)
             self._jitted = (jit(self.func), tuple(jit(d) for d in self.derivs))
         return self._jitted
-
-
-def _is_plain(x):
-    return isinstance(x, (numbers.Real, np.number)) and not isinstance(x, DualNumber)
 
 
 def _python_wrapper(rule):

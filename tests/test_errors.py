@@ -277,3 +277,37 @@ def test_derivative_of_a_function_returning_a_bad_type():
         da.derivative(lambda x: {"a": x})(1.0)
     with pytest.raises(TypeError, match=r"f must return a real number"):
         da.derivative(lambda x: [x, None])(1.0)
+
+
+# ------------------------------------------- messages a new user met (issue 15) --
+
+def test_a_scipy_ufunc_without_a_rule_is_named_as_the_user_wrote_it():
+    special = pytest.importorskip("scipy.special")
+    with pytest.raises(TypeError, match=r"no derivative rule for scipy\.special\.expit.*"
+                                         r"da\.register.*docs/rules\.md"):
+        special.expit(da.Dual(0.5, 1.0))
+
+
+def test_lists_of_numbers_are_arrays_and_tuples_are_structure():
+    # A list reaches f as an array (x ** 2 works), as ints become floats.
+    assert np.array_equal(da.grad(lambda x: np.sum(x ** 2))([1.0, 2.0]), [2.0, 4.0])
+    assert np.array_equal(da.jacobian(lambda x: x ** 2)([[1, 2]]), np.diag([2.0, 4.0])
+                          .reshape(1, 2, 1, 2))
+    assert da.grad(lambda t: t[0] * t[1])((1.0, 2.0)) == (2.0, 1.0)
+
+
+def test_fixing_an_argument_of_a_compiled_function_says_what_to_write():
+    import numba
+
+    @numba.njit
+    def rhs(t, x):
+        out = np.empty_like(x)
+        for i in range(x.shape[0]):
+            out[i] = x[i] * t
+        return out
+
+    with pytest.raises(TypeError, match=r"argnums=1.*numba\.njit\(lambda x: rhs\(0\.0, x\)\)"):
+        da.check_derivatives(lambda x: rhs(0.5, x), np.ones(3))
+    J = da.jacobian(numba.njit(lambda x: rhs(0.5, x)))(np.ones(3))
+    assert np.array_equal(J, 0.5 * np.eye(3))
+    assert np.array_equal(da.jacobian(rhs, argnums=1)(0.5, np.ones(3)), 0.5 * np.eye(3))

@@ -34,6 +34,17 @@ def check_not_compiled(tag, who):
             "da.grad(njit_f, argnums=...)), or compile all of f with @numba.njit.")
 
 
+# How operands meet: one vocabulary for the Python, NumPy and numba code.
+# Of one operand relative to a dual ``d`` (``d._classify(other)``):
+SAME = "same"    # it carries d's perturbation (and is of d's type)
+CONST = "const"  # a constant with respect to d's perturbation (a real, or an inner dual)
+OUTER = "outer"  # it leads: d is a constant with respect to it
+# Of a pair (x, y) meeting in a binary operation: SAME (both carry the leading
+# perturbation), or which one leads, the other being a constant for it:
+LEFT = "left"
+RIGHT = "right"
+
+
 def next_tag():
     """Return a fresh perturbation tag, larger than every tag issued before."""
     return next(_tag_counter)
@@ -102,6 +113,19 @@ _REAL_TYPES = (numbers.Real, np.number, np.bool_)
 def is_real_scalar(x):
     """True for Python/NumPy real scalars (ints and bools included)."""
     return isinstance(x, _REAL_TYPES) and not isinstance(x, (complex, np.complexfloating))
+
+
+def ufunc_name(ufunc):
+    """The name a user wrote for a NumPy ufunc: numpy.sin, scipy.special.expit, ..."""
+    import sys
+    name = ufunc.__name__
+    if getattr(np, name, None) is ufunc:
+        return f"numpy.{name}"
+    for module in ("scipy.special", "numpy.fft", "numpy.linalg"):
+        mod = sys.modules.get(module)
+        if mod is not None and getattr(mod, name, None) is ufunc:
+            return f"{module}.{name}"
+    return f"the ufunc {name}"
 
 
 def bad_argument(func, name, value, expected="a real number, a dual number or an array"):

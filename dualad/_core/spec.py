@@ -67,9 +67,12 @@ def chunk_size(n, chunk, default):
 
 
 def chunk_passes(n, chunk, default):
-    """The passes ``(start, count)`` over n directions (one empty pass for n == 0)."""
+    """The passes ``(start, count)`` over n directions (one empty pass for n == 0,
+    so that f still runs once and gives the value and the shape of the output)."""
+    if n == 0:
+        return [(0, 0)]
     size = chunk_size(n, chunk, default)
-    return [(start, min(size, n - start)) for start in range(0, n, size)] or [(0, 0)]
+    return [(start, min(size, n - start)) for start in range(0, n, size)]
 
 
 def compiled_chunk(n, chunk):

@@ -31,6 +31,22 @@ def _unflatten(treedef, leaves):
     return kind(_unflatten(d, leaves) for _, d in defs)
 
 
+def list_as_array(x):
+    """A list of real numbers (nested lists too) as an array, else x unchanged.
+
+    A differentiated argument written as a Python list is data, as NumPy reads
+    it (``[1.0, 2.0]`` is a vector); tuples are structure (one input per entry).
+    """
+    if isinstance(x, list):
+        try:
+            arr = np.asarray(x)
+        except ValueError:  # ragged: a list of differently shaped arrays stays a tree
+            return x
+        if arr.dtype.kind in "biuf":
+            return arr
+    return x
+
+
 def as_float_input(x, what):
     """A real input as a float array or scalar; ints promoted to float64, never refused.
 

@@ -44,8 +44,8 @@ def _value_of(x):
     return x
 
 
-def _constant(x):
-    """x as a constant operand, or None if x is not a scalar constant."""
+def scalar_constant(x):
+    """x as a scalar constant operand (ints promoted, a dual as it is), or None."""
     t = type(x)
     if t is float:
         return x
@@ -122,7 +122,7 @@ def _tag_around(*components):
 
 
 def _component(x, what):
-    c = _constant(x)
+    c = scalar_constant(x)
     if c is None:
         raise TypeError(f"{what} must be a real number or a dual number, got {type(x).__name__}")
     return c

@@ -85,6 +85,12 @@ class Dual(_TaggedScalar):
     def _chain2(self, other, f, fx, fy, fxx=None, fxy=None, fyy=None):
         return make_dual(f, _scale(self._p, fx) + _scale(other._p, fy), self.tag)
 
+    def _chain_n(self, operands, f, grads, hess=None):
+        total = _scale(operands[0]._p, grads[0])
+        for o, g in zip(operands[1:], grads[1:]):
+            total = total + _scale(o._p, g)
+        return make_dual(f, total, self.tag)
+
     def _mul_same(self, o):
         a = self.value
         b = o.value
@@ -180,7 +186,7 @@ class Dual(_TaggedScalar):
 
     def _apply1(self, rule):
         v = self.value
-        f0, f1, _ = (rule.float_ladder if type(v) is float else rule.ladder)(v)
+        f0, f1, _ = (rule.float_ladder if type(v) is float else rule.unary_ladder(True))(v)
         d = _new(Dual)
         d.value = f0
         d._p = _scale(self._p, f1)

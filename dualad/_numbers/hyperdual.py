@@ -21,6 +21,7 @@ class HyperDual(_TaggedScalar):
 
     __slots__ = ("re", "eps1", "eps2", "eps1eps2", "tag")
     _rank = 1
+    _first_order = False
 
     def __init__(self, re, eps1=0.0, eps2=0.0, eps1eps2=0.0, tag=0):
         self.re = _component(re, "HyperDual re")
@@ -60,6 +61,17 @@ class HyperDual(_TaggedScalar):
             fx * a2 + fy * b2,
             fx * a12 + fy * b12 + fxx * a1 * a2 + fxy * (a1 * b2 + a2 * b1) + fyy * b1 * b2,
         ))
+
+    def _chain_n(self, operands, f, grads, hess):
+        e1 = e2 = e12 = 0.0
+        for o, g in zip(operands, grads):
+            e1 = e1 + g * o.eps1
+            e2 = e2 + g * o.eps2
+            e12 = e12 + g * o.eps1eps2
+        for a, oa in enumerate(operands):
+            for b, ob in enumerate(operands):
+                e12 = e12 + hess[a][b] * oa.eps1 * ob.eps2
+        return self._build((f, e1, e2, e12))
 
     def _mul_same(self, o):
         a, a1, a2, a12 = self._components()

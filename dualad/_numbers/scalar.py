@@ -9,9 +9,9 @@ calculus: ``_chain`` (unary ladder), ``_chain2`` (binary ladder),
 """
 import numpy as np
 
-from .._core.base import DualNumber, lead
-from .._rules import FUNCTIONS, PARTIAL_LADDERS, RULES_BY_NAME
-from .components import _constant, _divide, _scale, _value_of
+from .._core.base import CONST, LEFT, OUTER, RIGHT, SAME, DualNumber, lead
+from .._rules import FUNCTIONS, RULES_BY_NAME
+from .components import scalar_constant, _divide, _scale, _value_of
 from .scalar_numpy import _not_scalar_operands, scalar_array_function, scalar_array_ufunc
 
 _REFLECTED = {"add": "add", "mul": "mul", "sub": "rsub", "rsub": "sub",
@@ -22,30 +22,33 @@ class _TaggedScalar(DualNumber):
     """Operator protocol shared by the scalar dual types.
 
     Subclasses implement ``_components``/``_build`` and the type's calculus:
-    ``_chain`` (unary ladder), ``_chain2`` (binary ladder), ``_mul_same``,
-    ``_div_same``.
+    ``_chain`` (unary ladder), ``_chain2`` (binary ladder), ``_chain_n``
+    (n-ary, for registered functions), ``_mul_same``, ``_div_same``, and say
+    whether that calculus is first order (``_first_order``: it uses no second
+    derivatives, so rules may skip computing them).
     """
 
     __slots__ = ()
+    _first_order = True
 
     # ---- classification of the other operand -------------------------------
     def _classify(self, other):
-        """('same', other) | ('const', c) | ('outer', None) | (None, None)."""
+        """(SAME, other) | (CONST, c) | (OUTER, None) | (None, None) (see _core.base)."""
         if type(other) is type(self) and other.tag == self.tag:
             self._check_compatible(other)
-            return "same", other
+            return SAME, other
         if isinstance(other, DualNumber):
             # An array of duals (higher _rank) always leads: a scalar dual never
             # holds arrays as components (the array type promotes the scalar).
             if other._rank > self._rank or lead(self, other) is not self:
-                return "outer", None
+                return OUTER, None
             if other.tag == self.tag:
                 return None, None
-            return "const", other
-        c = _constant(other)
+            return CONST, other
+        c = scalar_constant(other)
         if c is None:
             return None, None
-        return "const", c
+        return CONST, c
 
     def _primal(self):
         return self._components()[0]
@@ -67,7 +70,7 @@ class _TaggedScalar(DualNumber):
     # ---- arithmetic --------------------------------------------------------
     def _arith(self, other, op):
         kind, o = self._classify(other)
-        if kind == "outer":
+        if kind is OUTER:
             # Python tries the reflected method only for operands of different
             # types, so hand the operation to the outer number ourselves.
             if isinstance(other, _TaggedScalar):
@@ -75,7 +78,7 @@ class _TaggedScalar(DualNumber):
             return NotImplemented
         if kind is None:
             return NotImplemented
-        if kind == "same":
+        if kind is SAME:
             if op == "add":
                 return self._build(tuple(a + b for a, b in zip(self._components(), o._components())))
             if op == "sub":
@@ -138,7 +141,7 @@ class _TaggedScalar(DualNumber):
 
     def _binary_rule(self, name, other, reflected):
         kind, _ = self._classify(other)
-        if kind is None or (kind == "outer" and not isinstance(other, _TaggedScalar)):
+        if kind is None or (kind is OUTER and not isinstance(other, _TaggedScalar)):
             return NotImplemented
         f = FUNCTIONS[name]
         return f(other, self) if reflected else f(self, other)
@@ -213,21 +216,45 @@ class _TaggedScalar(DualNumber):
         return hash(_value_of(self))
 
     # ---- elementary functions ---------------------------------------------
+    # A rule (built-in or registered with da.register) is applied here, for
+    # every scalar type, through the type's own chain rules.
     def _apply1(self, rule):
-        f0, f1, f2 = rule.ladder(self._primal())
-        return self._chain(f0, f1, f2)
+        return self._chain(*rule.unary_ladder(self._first_order)(self._primal()))
 
     def _apply2(self, rule, x, y):
         kx, cx = self._classify(x)
         ky, cy = self._classify(y)
-        if kx is None or ky is None or "outer" in (kx, ky):
+        if kx is None or ky is None or OUTER in (kx, ky):
             return _not_scalar_operands(rule, x, y)
-        if kx == "same" and ky == "same":
-            return x._chain2(y, *rule.ladder(x._primal(), y._primal()))
-        ladder_x, ladder_y = PARTIAL_LADDERS[rule.name]
-        if kx == "same":
+        case = SAME if kx == ky else (LEFT if kx == SAME else RIGHT)
+        ladder, ladder_x, ladder_y = rule.binary_ladders(self._first_order)
+        if case is SAME:
+            return x._chain2(y, *ladder(x._primal(), y._primal()))
+        if case is LEFT:
             return x._chain(*ladder_x(x._primal(), cy))
         return y._chain(*ladder_y(cx, y._primal()))
+
+    def _apply_n(self, args, ladder_n, who):
+        """A function of n arguments at ``args`` (self the leading dual among them).
+
+        ``ladder_n(vals, wrt, second)`` gives (f, grads, hess): the value at the
+        primals ``vals``, the partials along the arguments ``wrt`` (those carrying
+        self's perturbation) and, if ``second``, their second partials
+        (``hess[a][b]``), else None.
+        """
+        vals, wrt = [], []
+        for i, a in enumerate(args):
+            kind, c = self._classify(a)
+            if kind == SAME:
+                wrt.append(i)
+                vals.append(a._primal())
+            elif kind == CONST:
+                vals.append(c)
+            else:
+                raise TypeError(f"{who}(): cannot combine {type(self).__name__} and "
+                                f"{type(a).__name__}")
+        f, grads, hess = ladder_n(vals, wrt, not self._first_order)
+        return self._chain_n([args[i] for i in wrt], f, grads, hess)
 
 
     # ---- NumPy ------------------------------------------------------------

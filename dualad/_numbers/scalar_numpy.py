@@ -10,7 +10,7 @@ import operator
 
 import numpy as np
 
-from .._core.base import DualNumber, is_real_scalar
+from .._core.base import DualNumber, is_real_scalar, ufunc_name
 from .._rules import FUNCTIONS, RULES_BY_UFUNC
 from .components import _numpy_semantics, _value_of, is_scalar_dual
 
@@ -104,9 +104,10 @@ def _scalar_ufunc(ufunc, rule, inputs):
         return 1.0 / inputs[0]
     if rule is None:
         raise TypeError(
-            f"dualad has no derivative rule for numpy.{ufunc.__name__}; "
+            f"dualad has no derivative rule for {ufunc_name(ufunc)}; "
             "register one with da.register(func, derivs) or write the "
-            "function with dualad's elementary functions")
+            "function with dualad's elementary functions (the functions with rules "
+            "are listed in docs/rules.md)")
     return FUNCTIONS[rule.name](*inputs)
 
 

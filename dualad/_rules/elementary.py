@@ -68,10 +68,12 @@ def is_plain_real(x):
     return isinstance(x, (int, float)) and not isinstance(x, np.generic)
 
 
-def _docstring(name, argnames, note):
-    return (f"Return {name}({', '.join(argnames)}) for floats, NumPy arrays and dual "
-            "numbers, with its derivatives carried exactly."
-            + (f"\n\nConvention: {note}." if note else ""))
+def _describe(fn, rule):
+    """Bind-time attributes of the function of ``rule``: the rule and a docstring."""
+    fn.rule = rule
+    fn.__doc__ = (f"Return {fn.__name__}({', '.join(rule.argnames)}) for floats, NumPy "
+                  "arrays and dual numbers, with its derivatives carried exactly."
+                  + (f"\n\nConvention: {rule.note}." if rule.note else ""))
 
 
 def _unary(name):
@@ -88,10 +90,8 @@ def _unary(name):
 
     def bind(r):
         nonlocal rule, primal
-        rule = r
-        primal = r.primal
-        fn.rule = r
-        fn.__doc__ = _docstring(name, r.argnames, r.note)
+        rule, primal = r, r.primal
+        _describe(fn, r)
 
     fn.__name__ = fn.__qualname__ = name
     fn.bind = bind
@@ -115,10 +115,8 @@ def _binary(name):
 
     def bind(r):
         nonlocal rule, primal
-        rule = r
-        primal = r.primal
-        fn.rule = r
-        fn.__doc__ = _docstring(name, r.argnames, r.note)
+        rule, primal = r, r.primal
+        _describe(fn, r)
 
     fn.__name__ = fn.__qualname__ = name
     fn.bind = bind

@@ -43,10 +43,47 @@ class Rule:
     argnames: Tuple[str, ...] = field(default=("x",))
     # the ladder on plain floats (``math`` primitives): filled in below
     float_ladder: Optional[Callable] = field(default=None, compare=False, repr=False)
+    # Ladders of the first derivatives only, for the number types whose calculus
+    # needs no second derivatives (Dual, DualArray): unary (ladder,), binary
+    # (ladder, ladder_x, ladder_y), the second-derivative entries None. Set where
+    # f'' costs (custom rules differentiate the user's derivative callables);
+    # None: the full ladders serve (the table's f'' is a few flops).
+    first: Optional[Tuple[Callable, ...]] = field(default=None, compare=False, repr=False)
+    # (ladder_x, ladder_y) of a binary rule: the given ones or derived from ``ladder``
+    partial_ladders: Optional[Tuple[Callable, Callable]] = field(
+        default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.float_ladder is None:  # the generic ladder serves floats too
             object.__setattr__(self, "float_ladder", self.ladder)
+        if self.arity == 2 and self.partial_ladders is None:
+            object.__setattr__(self, "partial_ladders", (
+                self.ladder_x or _derived_ladder_x(self.ladder),
+                self.ladder_y or _derived_ladder_y(self.ladder)))
+
+    def unary_ladder(self, first_order):
+        """The ladder a number type applies: first-order variant where it has one."""
+        return self.first[0] if first_order and self.first is not None else self.ladder
+
+    def binary_ladders(self, first_order):
+        """(ladder, ladder_x, ladder_y) a number type applies (first-order where it can)."""
+        if first_order and self.first is not None:
+            return self.first
+        return (self.ladder,) + self.partial_ladders
+
+
+def _derived_ladder_x(ladder):
+    def ladder_x(x, c):
+        f, fx, _, fxx, _, _ = ladder(x, c)
+        return f, fx, fxx
+    return ladder_x
+
+
+def _derived_ladder_y(ladder):
+    def ladder_y(c, y):
+        f, _, fy, _, _, fyy = ladder(c, y)
+        return f, fy, fyy
+    return ladder_y
 
 
 _U = ((-3.0, 3.0),)
@@ -132,27 +169,7 @@ RULES_BY_UFUNC = {getattr(np, u): r for r in RULES for u in r.ufuncs}
 
 
 
-def _ladder_x(rule):
-    if rule.ladder_x is not None:
-        return rule.ladder_x
-
-    def ladder_x(x, c):
-        f, fx, _, fxx, _, _ = rule.ladder(x, c)
-        return f, fx, fxx
-    return ladder_x
-
-
-def _ladder_y(rule):
-    if rule.ladder_y is not None:
-        return rule.ladder_y
-
-    def ladder_y(c, y):
-        f, _, fy, _, _, fyy = rule.ladder(c, y)
-        return f, fy, fyy
-    return ladder_y
-
-
-PARTIAL_LADDERS = {r.name: (_ladder_x(r), _ladder_y(r)) for r in RULES if r.arity == 2}
+PARTIAL_LADDERS = {r.name: r.partial_ladders for r in RULES if r.arity == 2}
 
 
 # ------------------------------------------------------- float ladders ---

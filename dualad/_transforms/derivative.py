@@ -1,11 +1,11 @@
 """``da.derivative``: derivatives of scalar functions of one variable."""
-import numbers
 
 import numpy as np
 
 from .._core.base import COMPILED_TAGS, DualNumber, bad_argument, check_not_compiled, next_tag
 from .._core.numba_support import is_dispatcher
 from .._numbers import Dual, DualArray, make_dual, partial_along
+from .._numbers.components import scalar_constant
 from .._numbers.array.core import _float_array
 
 
@@ -30,18 +30,10 @@ def _array_like(x):
 
 
 def _scalar_input(x):
-    t = type(x)
-    if t is float:
-        return x
-    if t is int or t is bool:
-        return float(x)
-    if isinstance(x, np.generic) and x.dtype.kind in "biuf":
-        return x if x.dtype.kind == "f" else float(x)
-    if isinstance(x, DualNumber) and not hasattr(x, "shape"):
-        return x
-    if isinstance(x, numbers.Real):
-        return float(x)
-    return None
+    """x as a scalar point (ints promoted, a scalar dual as it is), else None."""
+    if isinstance(x, DualNumber) and hasattr(x, "shape"):
+        return None
+    return scalar_constant(x)
 
 
 def derivative(f, order=1):

@@ -15,7 +15,7 @@ from .._core.base import COMPILED_TAGS, check_not_compiled, next_tag
 from .._core.numba_support import is_dispatcher
 from .._core.spec import (PYTHON_CHUNK, TransformSpec, chunk_passes, check_chunk,
                           normalize_argnums)
-from .._core.trees import as_float_input, flatten, unflatten
+from .._core.trees import as_float_input, flatten, list_as_array, unflatten
 from .._numbers import DualArray, make_dual, value_and_partials
 from .._numbers.extract import leaf_dtype
 
@@ -31,7 +31,8 @@ class _Inputs:
         self.offsets = []
         n = 0
         for pos, a in enumerate(argnums):
-            leaves, treedef = flatten(args[a])
+            self.args[a] = list_as_array(self.args[a])
+            leaves, treedef = flatten(self.args[a])
             self.trees.append(treedef)
             for k, leaf in enumerate(leaves):
                 value, scalar = as_float_input(leaf, f"{who}: argument {a}")
@@ -57,6 +58,10 @@ class _Inputs:
                     if 0 <= j < c:
                         p[j] = 1
                 per_arg[pos].append(make_dual(value, p, tag))
+            elif c == 0:
+                # nothing to differentiate (every selected input is empty): f runs
+                # once on the plain input, for the value and the output's shape
+                per_arg[pos].append(value)
             else:
                 size = value.size
                 p = np.zeros((size, c), dtype=self.dtype)

@@ -71,6 +71,8 @@ class VMap:
                 elif n != batch:
                     raise ValueError(f"vmap(): argument {i} has batch size {n}, "
                                      f"earlier arguments have {batch}")
+        if batch == 0 and self.target != "cuda":
+            return _empty_batch(self.g, args, mapped)
         if _compiled_transform(self.g):
             if self.target == "cuda":
                 from .._backends.cuda import cuda_vmap
@@ -100,8 +102,6 @@ def _loop(g, args, mapped, batch):
     for i in range(batch):
         call = [_slice(a, i) if m else a for a, m in zip(args, mapped)]
         results.append(flatten(g(*call)))
-    if not results:
-        raise ValueError("vmap(): cannot map over an empty batch")
     treedef = results[0][1]
     columns = []
     for k in range(len(results[0][0])):
@@ -112,6 +112,28 @@ def _loop(g, args, mapped, batch):
                                  f"at index {i} but {shape} at index 0")
         columns.append(np.stack([np.asarray(r[0][k]) for r in results]))
     return unflatten(treedef, columns)
+
+
+def _zero_point(a):
+    leaves, treedef = flatten(a)
+    return unflatten(treedef, [np.zeros(np.shape(leaf)[1:], np.asarray(leaf).dtype)
+                               for leaf in leaves])
+
+
+def _empty_batch(g, args, mapped):
+    """The results of an empty batch: g at a point of zeros tells the shapes per point
+    (its values are discarded), and every output gets a leading axis of length 0."""
+    call = [_zero_point(a) if m else a for a, m in zip(args, mapped)]
+    try:
+        with np.errstate(all="ignore"):
+            out = g(*call)
+    except Exception as err:
+        raise ValueError(f"vmap(): the batch is empty, and g failed at a point of "
+                         f"zeros, which is how vmap learns the shape of its output per "
+                         f"point: {err}") from err
+    leaves, treedef = flatten(out)
+    return unflatten(treedef, [np.zeros((0,) + np.shape(leaf), np.result_type(leaf))
+                               for leaf in leaves])
 
 
 def _dask_map(vm, args, mapped):
