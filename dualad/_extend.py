@@ -138,8 +138,9 @@ class CustomRule:
 
             def first(x):
                 return func(x), d0(x), None
+            # float_ladder: what a Dual with a float value applies (first order)
             return Rule(f"custom:{self.name}", 1, func, ladder, ((-1.0, 1.0),),
-                        argnames=("x",), first=(first,))
+                        argnames=("x",), first=(first,), float_ladder=first)
         d0, d1 = derivs
 
         def ladder(x, y):

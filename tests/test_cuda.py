@@ -4,8 +4,9 @@ Three layers, so that machines without a GPU (CI) still check most of it:
 
 * the errors: no numba-cuda / no GPU gives a RuntimeError that says what to
   install (always runs), and unsupported forms are refused before launching;
-* the per-point code of the kernel, run on the CPU against the CPU vmap
-  (always runs: it is the same ``numba.njit`` function the kernel calls);
+* the per-point code of the kernel, run on the CPU against the CPU vmap and
+  independent references (always runs: it is the same ``numba.njit``
+  function the kernel calls, over the per-point bodies of the CPU batch);
 * PTX compilation of the generated kernels and of dual arithmetic for
   ``sm_90`` (runs where numba-cuda and its NVVM are installed:
   ``pip install "dualad[cuda]"``);
@@ -18,9 +19,14 @@ import types as pytypes
 import numba
 import numpy as np
 import pytest
+from numba.core.errors import TypingError
+from numba.extending import overload
 
 import dualad as da
 from dualad._backends import cuda as _cuda
+from dualad._backends import plan as _plan_mod
+from dualad._jit.types import Dual2Type, DualType
+from models import rosen_hess
 
 
 # ------------------------------------------------------------ functions ---
@@ -39,6 +45,16 @@ def trig(x):
     for i in range(len(x)):
         s += math.sin(x[i]) * math.exp(-x[i] * x[i]) / (1.0 + x[i] ** 2)
     return s
+
+
+def trig_py(x):
+    return np.sum(np.sin(x) * np.exp(-x * x) / (1.0 + x ** 2))
+
+
+@numba.njit
+def constant(x, c):
+    # does not depend on x: every derivative entry must be written as 0
+    return 2.0 * c
 
 
 @numba.njit
@@ -170,6 +186,16 @@ CASES = [
     ("scalar points, mapped a", da.hessian(scalar_f), (_rng(9), _rng(9, 2))),
     ("float32", da.grad(trig), (_rng((4, 3)).astype(np.float32),)),
     ("int points", da.grad(rosen), (np.arange(12).reshape(4, 3),)),
+    ("hessian rosen n=16 (one Dual2 pass)", da.hessian(rosen), (_rng((3, 16)),)),
+    ("hessian trig n=20 (Dual2 pairs of blocks)", da.hessian(trig), (_rng((3, 20)),)),
+    ("hessian trig chunk 4 n=5 (partial last block)", da.hessian(trig, chunk=4),
+     (_rng((4, 5)),)),
+    ("hessian weighted, mapped w (Dual2)", da.hessian(weighted),
+     (_rng((4, 3)), _rng((4, 3), 1), 0.5)),
+    ("hessian float32 (Dual2)", da.hessian(trig), (_rng((4, 6)).astype(np.float32),)),
+    ("grad of a constant", da.grad(constant), (_rng((4, 3)), 1.5)),
+    ("hessian of a constant (Dual2)", da.hessian(constant), (_rng((4, 3)), 1.5)),
+    ("hessian of a constant, scalar points", da.hessian(constant), (_rng(4), 1.5)),
 ]
 
 
@@ -185,6 +211,42 @@ def test_point_code_matches_cpu_vmap(name, g, args):
     else:
         assert got.shape == want.shape and got.dtype == want.dtype
         np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+def test_hessians_use_the_cpu_plan_dual2_one_pass_and_blocks():
+    # The GPU plans its passes as the CPU does: Dual2 for array points.
+    one = _plan(da.hessian(rosen), _rng((3, 16)))
+    assert one.point.algorithm == "hessian2" and one.point.passes == ((0, 0),)
+    assert one.point.number_type(numba.float64) == Dual2Type(numba.float64, 16)
+    assert one.work_array().dtype.names == ("value", "grad", "hess")
+    blocks = _plan(da.hessian(trig), _rng((3, 20)))
+    assert blocks.point.algorithm == "hessian2" and blocks.point.C == 14
+    assert blocks.point.passes == ((0, 7), (0, 14), (7, 14))
+    scalar = _plan(da.hessian(scalar_f), _rng(4), 1.3)
+    assert scalar.point.algorithm == "hessian"
+    assert scalar.point.number_type(numba.float64) == DualType(DualType(numba.float64, 1), 1)
+
+
+def test_dual2_point_code_matches_independent_hessians():
+    X = _rng((3, 16), 4, -1.0, 1.5)
+    got = run_points_on_cpu(da.hessian(rosen), X)
+    for k in range(3):
+        np.testing.assert_allclose(got[k], rosen_hess(X[k]), rtol=1e-13, atol=1e-11)
+    X = _rng((3, 20), 5)
+    got = run_points_on_cpu(da.hessian(trig), X)
+    for k in range(3):
+        np.testing.assert_allclose(got[k], da.hessian(trig_py)(X[k]), rtol=1e-12, atol=1e-13)
+
+
+def test_nested_point_code_where_dual2_is_refused(monkeypatch):
+    # The fallback plan (nested duals), on the same per-point code path.
+    monkeypatch.setitem(_plan_mod._NO_DUAL2, trig, "test")
+    X = _rng((3, 7), 6)
+    plan = _plan(da.hessian(trig), X)
+    assert plan.point.algorithm == "hessian"
+    got = run_points_on_cpu(da.hessian(trig), X)
+    for k in range(3):
+        np.testing.assert_allclose(got[k], da.hessian(trig_py)(X[k]), rtol=1e-12, atol=1e-13)
 
 
 def test_tuple_output_gives_a_tuple_of_jacobians():
@@ -243,12 +305,55 @@ PTX_CASES = [
     ("jacobian polar (tuple output)", da.jacobian(polar), (_rng((4, 2)), 1.5)),
     ("hessian scalar points", da.hessian(scalar_f), (_rng(4), 1.3)),
     ("grad float32", da.grad(rosen), (_rng((4, 3)).astype(np.float32),)),
+    ("hessian rosen n=16 (one Dual2 pass)", da.hessian(rosen), (_rng((4, 16)),)),
+    ("hessian trig n=20 (Dual2 pairs of blocks)", da.hessian(trig), (_rng((4, 20)),)),
+    ("hessian float32 (Dual2)", da.hessian(weighted),
+     (_rng((4, 3)).astype(np.float32), _rng((4, 3)).astype(np.float32), 0.5)),
+    ("hessian of a constant (Dual2)", da.hessian(constant), (_rng((4, 3)), 1.5)),
 ]
 
 
 @pytest.mark.parametrize("name,g,args", PTX_CASES, ids=[c[0] for c in PTX_CASES])
 def test_kernel_compiles_to_ptx(nvvm, name, g, args):
     _check_ptx(_cuda.ptx(da.vmap(g, target="cuda"), *args, cc=(9, 0)))
+
+
+def test_dual2_kernel_is_not_the_nested_one(nvvm, monkeypatch):
+    vm, X = da.vmap(da.hessian(rosen), target="cuda"), _rng((4, 5))
+    dual2 = _cuda.ptx(vm, X, cc=(9, 0))
+    monkeypatch.setitem(_plan_mod._NO_DUAL2, rosen, "test")
+    nested = _cuda.ptx(vm, X, cc=(9, 0))
+    _check_ptx(nested)
+    assert dual2 != nested
+
+
+def refuse_dual2(x):
+    """x itself; typing fails for Dual2 numbers (a function with no Dual2 version)."""
+
+
+@overload(refuse_dual2, target="generic")
+def _refuse_dual2(x):
+    if isinstance(x, Dual2Type):
+        raise TypingError("refuse_dual2: no Dual2 implementation (test)")
+    return lambda x: x
+
+
+@numba.njit
+def nested_only(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += refuse_dual2(x[i]) ** 3 * x[i - 1]
+    return s
+
+
+def test_kernel_falls_back_to_nested_duals_where_dual2_fails(nvvm):
+    X = _rng((4, 5))
+    assert nested_only not in _plan_mod._NO_DUAL2
+    _check_ptx(_cuda.ptx(da.vmap(da.hessian(nested_only), target="cuda"), X, cc=(9, 0)))
+    assert "refuse_dual2" in _plan_mod._NO_DUAL2[nested_only]
+    got = run_points_on_cpu(da.hessian(nested_only), X)
+    ref = np.stack([da.hessian(lambda x: np.sum(x ** 3 * np.roll(x, 1)))(x) for x in X])
+    np.testing.assert_allclose(got, ref, rtol=1e-13, atol=1e-13)
 
 
 @numba.njit

@@ -9,9 +9,12 @@ import math
 import numpy as np
 import pytest
 from numba import njit
+from numba.core.errors import TypingError
+from numba.extending import overload
 
 import dualad as da
-from dualad._backends import kernels as _batch
+from dualad._backends import plan as _plan
+from dualad._jit.types import Dual2Type
 from models import rosen, rosen_hess as rosen_hessian
 
 
@@ -119,11 +122,82 @@ def test_blocks_equal_python_path(n, chunk):
 
 
 def test_plan():
-    assert _batch.dual2_plan(16, None) == (16, 16)
-    assert _batch.dual2_plan(20, None) == (14, 7)
-    assert _batch.dual2_plan(5, 4) == (4, 2)
-    assert _batch.dual2_plan(5, 1) == (2, 1)
-    assert _batch._dual2_passes(5, 4, 2) == [(0, 2), (0, 4), (2, 4)]
+    assert _plan.dual2_plan(16, None) == (16, 16)
+    assert _plan.dual2_plan(20, None) == (14, 7)
+    assert _plan.dual2_plan(5, 4) == (4, 2)
+    assert _plan.dual2_plan(5, 1) == (2, 1)
+    assert _plan.dual2_passes(5, 4) == [(0, 2), (0, 4), (2, 4)]
+    assert _plan.dual2_passes(16, 16) == [(0, 0)]
+    # slots [0, B) carry the block at p0, [B, C) the one at q0 (past n: none)
+    assert [_plan.dual2_slot.py_func(s, 2, 4, 2) for s in range(4)] == [2, 3, 4, 5]
+    assert _plan.dual2_block.py_func(16, 16) == 16 and _plan.dual2_block.py_func(20, 14) == 7
+    for n in range(1, 60):  # the compiled bodies derive B from n and C alone
+        for chunk in (None, 1, 2, 3, 4, 7, 16, 40):
+            C, B = _plan.dual2_plan(n, chunk)
+            assert B == _plan.dual2_block.py_func(n, C) and (B == C or C == 2 * B < n)
+            passes = _plan.dual2_passes(n, C)
+            covered = set()
+            for p0, q0 in passes:  # every Hessian entry is in some pass
+                idx = [_plan.dual2_slot.py_func(s, p0, q0, B) for s in range(C)]
+                covered |= {(i, j) for i in idx for j in idx if i < n and j < n}
+            assert covered == {(i, j) for i in range(n) for j in range(n)}, (n, chunk)
+    assert _plan.jacobian_passes(5, 2) == [(0, 2), (2, 2), (4, 1)]
+    # nested rows: chunks wholly left of the diagonal are skipped (mirrored)
+    assert _plan.hessian_passes(5, 2) == [(0, 0), (0, 2), (0, 4), (1, 0), (1, 2), (1, 4),
+                                          (2, 2), (2, 4), (3, 2), (3, 4), (4, 4)]
+
+
+def test_one_plan_for_every_driver():
+    # plan_point is what the single point, the CPU batch and the GPU run.
+    p = _plan.plan_point("hessian", 20, False, None, rosen)
+    assert (p.algorithm, p.C, p.passes) == ("hessian2", 14, ((0, 7), (0, 14), (7, 14)))
+    assert _plan.plan_point("hessian", 1, True, None, rosen).algorithm == "hessian"
+    j = _plan.plan_point("jacobian", 20, False, None, rosen)
+    assert (j.algorithm, j.C, j.passes) == ("jacobian", 10, ((0, 10), (10, 10)))
+    x = np.random.default_rng(2).uniform(-1.0, 1.0, 5)
+    _close(da.hessian(quot, chunk=3)(x), da.hessian(quot_py)(x), 1e-13)
+    _plan._NO_DUAL2[quot] = "test"
+    try:
+        n = _plan.plan_point("hessian", 5, False, 3, quot)
+        assert (n.algorithm, n.C) == ("hessian", 3)
+        assert n.passes == tuple(_plan.hessian_passes(5, 3))
+        _close(da.hessian(quot, chunk=3)(x), da.hessian(quot_py)(x), 1e-13)
+        _close(da.vmap(da.hessian(quot, chunk=3))(x[None])[0], da.hessian(quot_py)(x), 1e-13)
+    finally:
+        del _plan._NO_DUAL2[quot]
+
+
+def refuse_dual2(x):
+    """x itself; typing fails for Dual2 numbers (a function with no Dual2 version)."""
+
+
+@overload(refuse_dual2, target="generic")
+def _refuse_dual2(x):
+    if isinstance(x, Dual2Type):
+        raise TypingError("refuse_dual2: no Dual2 implementation (test)")
+    return lambda x: x
+
+
+@njit
+def cubic_chain(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += refuse_dual2(x[i]) ** 3 * x[i - 1]
+    return s
+
+
+def cubic_chain_py(x):
+    return np.sum(x ** 3 * np.roll(x, 1))
+
+
+def test_dual2_typing_failure_falls_back_to_nested_duals():
+    X = np.random.default_rng(7).uniform(-1.0, 1.0, (4, 5))
+    assert cubic_chain not in _plan._NO_DUAL2
+    H = da.vmap(da.hessian(cubic_chain))(X)
+    assert "refuse_dual2" in _plan._NO_DUAL2[cubic_chain]
+    for k in range(4):
+        _close(H[k], da.hessian(cubic_chain_py)(X[k]), 1e-13)
+    _close(da.hessian(cubic_chain)(X[0]), H[0], 1e-14)
 
 
 def test_nested_fallback_still_agrees():
@@ -131,11 +205,11 @@ def test_nested_fallback_still_agrees():
     x = np.random.default_rng(0).uniform(-1.0, 1.5, 6)
     X = np.random.default_rng(1).uniform(-1.0, 1.5, (50, 6))
     new, new_b = da.hessian(rosen)(x), da.vmap(da.hessian(rosen))(X)
-    _batch._NO_DUAL2[rosen] = "test"
+    _plan._NO_DUAL2[rosen] = "test"
     try:
         old, old_b = da.hessian(rosen)(x), da.vmap(da.hessian(rosen))(X)
     finally:
-        del _batch._NO_DUAL2[rosen]
+        del _plan._NO_DUAL2[rosen]
     _close(new, old, 1e-14)
     _close(new_b, old_b, 1e-14)
 
@@ -174,4 +248,4 @@ def test_registered_function():
     ref = np.array([[d2 * x[1] ** 2, s + d2 * x[0] * x[1]],
                     [s + d2 * x[0] * x[1], d2 * x[0] ** 2]])
     _close(da.hessian(uses_custom)(x), ref, 1e-14)
-    assert uses_custom not in _batch._NO_DUAL2
+    assert uses_custom not in _plan._NO_DUAL2

@@ -41,6 +41,43 @@ def test_compiled_batch_with_one_point_and_a_fixed_argument():
     np.testing.assert_allclose(out, [[15.0, 10.0]])
 
 
+def test_compiled_batch_writes_zeros_where_f_does_not_depend_on_x():
+    # The outputs are not cleared before the batch loop: the stores write the zeros.
+    @njit
+    def const(x, c):
+        return c * 2.0
+
+    @njit
+    def const_vec(x, c):
+        return np.full(3, c)
+
+    X = np.random.default_rng(2).uniform(0.5, 2.0, (50, 3))
+    for g, shape in ((da.grad(const), (50, 3)), (da.hessian(const), (50, 3, 3)),
+                     (da.jacobian(const_vec), (50, 3, 3))):
+        junk = np.full(int(np.prod(shape)), np.nan)  # freed memory np.empty may get back
+        del junk
+        out = da.vmap(g)(X, 1.5)
+        assert out.shape == shape
+        np.testing.assert_array_equal(out, np.zeros(shape))
+    v, gr = da.vmap(da.value_and_grad(const))(X[:, 0], 1.5)
+    np.testing.assert_array_equal(v, np.full(50, 3.0))
+    np.testing.assert_array_equal(gr, np.zeros(50))
+
+
+def test_seeding_is_compiled_once_not_again_for_the_first_pass(points):
+    # The first pass starts at an int64 zero, not the literal 0: a literal would
+    # compile every seeding helper a second time (first-call latency).
+    from numba.core import types
+    from dualad._backends import seed
+
+    da.vmap(da.jacobian(l96))(points[:5])
+    da.vmap(da.hessian(rosen))(points[:5])
+    for helper in (seed.seed_chunk, seed.seed_dual2):
+        assert helper.signatures
+        for sig in helper.signatures:
+            assert not any(isinstance(t, types.Literal) for t in sig[2:-1]), (helper, sig)
+
+
 def test_compiled_batch_float32_stays_float32(points):
     J = da.vmap(da.jacobian(l96))(points[:10].astype(np.float32))
     assert J.dtype == np.float32

@@ -6,12 +6,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numba
 import numpy as np
 from numba.core import types
-from numba.core.errors import TypingError
 
-from .._core.spec import compiled_chunk, normalize_argnums
+from .._core.spec import normalize_argnums
 from .._core.trees import as_float_input
-from .kernels import BATCH_KERNELS, _no_dual2, _use_dual2, dual2_plan
-from .point import _probe
+from .kernels import BATCH_KERNELS
+from .plan import plan_point, with_dual2_fallback
+from .read import probe
 
 _ENTRY_POINTS = {}
 
@@ -32,8 +32,10 @@ def _entry_point(kernel, f, args, K, C, mask, X, out, vals):
     return entry
 
 
-def _run_parallel(kernel, f, args, K, C, mask, X, out, vals):
-    """Run ``kernel`` over the batch, split into one block per core."""
+def _run_parallel(plan, f, args, K, mask, X, out, vals):
+    """Run the batch loop of ``plan`` (a PointPlan) over the rows of X, one block per core."""
+    kernel = BATCH_KERNELS[plan.algorithm]
+    C = plan.C
     n = X.shape[0]
     entry = _entry_point(kernel, f, args, K, C, mask, X, out, vals)
     workers = max(1, min(numba.config.NUMBA_NUM_THREADS, n // 64 or 1))
@@ -68,30 +70,21 @@ def compiled_vmap(g, args, mapped, batch):
     x0 = first_point[K]
     if X.ndim > 2:
         return NotImplemented  # points of several dimensions: a loop of compiled calls
-    y0 = _probe(g.f, first_point, who)
+    y0 = probe(g.f, first_point, who)
     n = 1 if scalar else x0.size
     m = y0.size
     kind = "hessian" if g.kind == "hessian" else "jacobian"
     if g.scalar_output:
         if m != 1:
             raise ValueError(f"{who}: f must return a scalar, got shape {y0.shape}")
-    C = compiled_chunk(n, g.chunk)
     mask = sum(1 << i for i, mm in enumerate(mapped) if mm)
-    run_batch = BATCH_KERNELS[kind, scalar]
     dtype = np.result_type(X.dtype, np.float32)
-    out = np.zeros((batch, n, n) if kind == "hessian" else (batch, m, n), dtype=dtype)
-    vals = np.zeros((batch, m), dtype=dtype)
-    done = False
-    if kind == "hessian" and not scalar and _use_dual2(g.f):
-        try:
-            C2, B2 = dual2_plan(n, g.chunk)
-            _run_parallel(BATCH_KERNELS["hessian2", B2 < C2], g.f, tuple(args), K, C2,
-                          mask, X, out, vals)
-            done = True
-        except TypingError as err:
-            _no_dual2(g.f, err)
-    if not done:
-        _run_parallel(run_batch, g.f, tuple(args), K, C, mask, X, out, vals)
+    # The point bodies write every entry (zeros where f does not depend on x).
+    out = np.empty((batch, n, n) if kind == "hessian" else (batch, m, n), dtype=dtype)
+    vals = np.empty((batch, m), dtype=dtype)
+    with_dual2_fallback(g.f, lambda: plan_point(kind, n, scalar, g.chunk, g.f),
+                        lambda plan: _run_parallel(plan, g.f, tuple(args), K, mask,
+                                                   X.reshape(batch, n), out, vals))
     in_shape = () if scalar else x0.shape
     if kind == "hessian":
         res = out.reshape((batch,) + in_shape + in_shape)

@@ -30,38 +30,34 @@ numbers at most are the intended size.
 Without numba-cuda or a GPU, ``target="cuda"`` raises RuntimeError: it never
 falls back to the CPU.
 
-The per-point code (``point`` in :func:`kernel_parts`) is an ordinary
-``numba.njit`` function of an explicit dual work array, so the same code also
-runs on the CPU (that is how its numerics are tested on machines with no GPU);
-the kernel adds only ``cuda.grid(1)`` and the ``cuda.local.array`` it passes.
+The passes are those of the CPU (``plan``): Hessians of array points by
+second-order duals (one Dual2 pass up to 16 inputs, pairs of blocks beyond),
+nested duals where f does not compile on Dual2 numbers and for scalar
+points. The per-point code (``point`` in :func:`kernel_parts`) calls the
+CPU batch loop's per-point body (``kernels``) with an explicit work array,
+so the same code also runs on the CPU (that is how its numerics are tested
+on machines with no GPU); the kernel adds only ``cuda.grid(1)`` and the
+``cuda.local.array`` it passes.
 """
 import importlib.util
 import math
 
 import numba
 import numpy as np
-from numba.core import cgutils, types
-from numba.core.errors import TypingError
-from numba.extending import intrinsic, overload
+from numba.core import types
 
 from .._core.numba_support import is_dispatcher
-from .._core.spec import KINDS, check_chunk, compiled_chunk, normalize_argnums
+from .._core.spec import KINDS, check_chunk, normalize_argnums
 from .._core.trees import as_float_input
-from .._jit.api import seed
 from .._jit.arrays import dual_buffer, point_args
-from .._jit.intrinsics import make_dual
-from .._jit.types import OVERLOAD, DualType, is_dual, is_real
-from .store import _seed_chunk, _seed_rows, store_partials, store_second, store_values
+from .kernels import BODIES
+from .plan import plan_point, with_dual2_fallback
+from .store import SCOPE
 
 THREADS_PER_BLOCK = 128
 
 INSTALL_HINT = ('pip install "dualad[cuda]" (numba-cuda with the CUDA 13 toolkit '
                 'wheels), on a machine with an NVIDIA GPU and its driver')
-
-SCOPE = ("on the GPU, f must take its point as a 1-D array (or a scalar) and return a real "
-         "scalar or, for jacobian, a tuple of real scalars; device code cannot allocate "
-         "arrays (np.empty_like, np.zeros, ...) nor return one")
-
 
 # ----------------------------------------------------------- availability ---
 
@@ -101,133 +97,36 @@ def require_gpu():
     return cuda
 
 
-# --------------------------------------------------------- nopython parts ---
+# ------------------------------------------------------------- the kernel ---
 
-@intrinsic(target="generic")
-def as_unituple(typingctx, tup):
-    """A tuple of reals and duals as a homogeneous tuple (reals become constant duals)."""
-    if not isinstance(tup, types.BaseTuple) or len(tup) == 0:
-        return None
-    items = list(tup.types) if isinstance(tup, types.Tuple) else [tup.dtype] * len(tup)
-    target = None
-    for t in items:
-        if not (is_real(t) or is_dual(t)):
-            raise TypingError(f"dualad: {SCOPE}; f returned a tuple holding {t}")
-        if is_dual(t):
-            target = t if target is None else typingctx.unify_pairs(target, t)
-            if target is None or isinstance(target, types.Optional):
-                raise TypingError(f"dualad: f returned a tuple of mixed dual types {tup}")
-    if target is None:
-        target = types.float64
-    out = types.UniTuple(target, len(items))
-
-    def codegen(context, builder, sig, cargs):
-        vals = cgutils.unpack_tuple(builder, cargs[0], len(items))
-        cast = [context.cast(builder, v, t, target) for v, t in zip(vals, items)]
-        return context.make_tuple(builder, out, cast)
-    return out(tup), codegen
-
-
-def store_jacobian(y, out, vals, start, n, first):
-    """Partials of y (a scalar or a tuple of scalars) into out[:, start:start+C]."""
-
-
-@overload(store_jacobian, **OVERLOAD)
-def _store_jacobian(y, out, vals, start, n, first):
-    if isinstance(y, types.BaseTuple):
-        def impl(y, out, vals, start, n, first):
-            u = as_unituple(y)
-            for i in range(len(u)):
-                if first:
-                    store_values(u[i], vals[i:])
-                store_partials(u[i], out[i:], start, n)
-        return impl
-    if is_dual(y) or is_real(y):
-        def impl(y, out, vals, start, n, first):
-            if first:
-                store_values(y, vals)
-            store_partials(y, out, start, n)
-        return impl
-    raise TypingError(f"dualad vmap(target='cuda'): {SCOPE}; f returned {y}")
-
-
-@numba.njit
-def zero(a):
-    for i in range(a.shape[0]):
-        for j in range(a.shape[1]):
-            a[i, j] = 0.0
-
-
-def kernel_parts(f, kind, K, C, n, scalar, mask, base, cuda=None):
-    """(point, kernel, T) for one user function and its constants.
+def kernel_parts(f, point, K, mask, base, cuda=None):
+    """(point, kernel, T) for one user function, its PointPlan ``point`` and constants.
 
     ``point(args, b, X, OUT, VALS, xd)`` (a ``numba.njit`` dispatcher, compiled
-    on first use for the CPU or, called from the kernel, for the GPU) computes
-    point b into OUT[b], VALS[b] with ``xd`` (n duals of type T) as work array.
-    ``kernel(args, X, OUT, VALS)`` is the Python body of its CUDA kernel (None
-    without ``cuda``, the numba.cuda module). Nothing is compiled here.
+    on first use for the CPU or, called from the kernel, for the GPU) runs the
+    plan's per-point body (``kernels.BODIES``, the CPU batch loop's too) for
+    point b (row b of X; scalar points: one column) into OUT[b], VALS[b] with
+    ``xd`` (n numbers of type T) as work array. ``kernel(args, X, OUT, VALS)``
+    is the Python body of its CUDA kernel (None without ``cuda``, the
+    numba.cuda module). Nothing is compiled here.
     """
-    if kind == "hessian":
-        T = DualType(DualType(base, C), 1)
-        if scalar:
-            def point(args, b, X, OUT, VALS, xd):
-                out = OUT[b]
-                zero(out)
-                xs = make_dual(seed(X[b], 0, C), 1.0)
-                y = f(*point_args(args, b, mask, K, xs))
-                store_values(y, VALS[b])
-                store_second(y, out, 0, 1, 0)
-        else:
-            def point(args, b, X, OUT, VALS, xd):
-                x = X[b]
-                out = OUT[b]
-                zero(out)
-                for row in range(n):
-                    for start in range(0, n, C):
-                        if start + C <= row:
-                            continue
-                        _seed_rows(x, xd, start, C, row)
-                        y = f(*point_args(args, b, mask, K, xd))
-                        if row == 0 and start == 0:
-                            store_values(y, VALS[b])
-                        store_second(y, out, start, n, row)
-                for i in range(n):
-                    for j in range(i):
-                        out[i, j] = out[j, i]
-    else:
-        T = DualType(base, C)
-        if scalar:
-            def point(args, b, X, OUT, VALS, xd):
-                out = OUT[b]
-                zero(out)
-                xs = seed(X[b], 0, C)
-                y = f(*point_args(args, b, mask, K, xs))
-                store_jacobian(y, out, VALS[b], 0, 1, True)
-        else:
-            def point(args, b, X, OUT, VALS, xd):
-                x = X[b]
-                out = OUT[b]
-                zero(out)
-                for start in range(0, n, C):
-                    _seed_chunk(x, xd, start, C)
-                    y = f(*point_args(args, b, mask, K, xd))
-                    store_jacobian(y, out, VALS[b], start, n, start == 0)
+    body = BODIES[point.algorithm]
+    C = point.C  # a constant of the closure: typed as a literal, as body needs
+    T = point.number_type(base)
 
-    point_jit = numba.njit(point)
+    def point_fn(args, b, X, OUT, VALS, xd):
+        body(f, point_args(args, b, mask, -1, 0), K, C, X[b], OUT[b], VALS[b], xd)
+
+    point_jit = numba.njit(inline="always")(point_fn)
     if cuda is None:
         return point_jit, None, T
-    size = max(n, 1)
-    if scalar:
-        def kernel(args, X, OUT, VALS):
-            b = cuda.grid(1)
-            if b < X.shape[0]:
-                point_jit(args, b, X, OUT, VALS, X)
-    else:
-        def kernel(args, X, OUT, VALS):
-            b = cuda.grid(1)
-            if b < X.shape[0]:
-                xd = cuda.local.array(size, T)
-                point_jit(args, b, X, OUT, VALS, xd)
+    size = max(point.n, 1)
+
+    def kernel(args, X, OUT, VALS):
+        b = cuda.grid(1)
+        if b < X.shape[0]:
+            xd = cuda.local.array(size, T)
+            point_jit(args, b, X, OUT, VALS, xd)
     return point_jit, kernel, T
 
 
@@ -292,24 +191,28 @@ class Plan:
             raise TypeError(f"{who}: f must return real numbers, got {type(y0).__name__}")
         self.scalar = X.ndim == 1
         self.n = 1 if self.scalar else X.shape[1]
-        self.C = compiled_chunk(self.n, g.chunk)
         self.K, self.kind, self.who, self.g, self.m = K, kind, who, g, m
         self.mask = sum(1 << i for i, mm in enumerate(mapped) if mm)
         self.base = types.float32 if X.dtype == np.float32 else types.float64
         self.dtype = np.result_type(X.dtype, np.float32)
-        self.X = X
+        self.X = X.reshape(batch, self.n)  # the points as rows (scalar points: one column)
         self.args = tuple(args)
         self.batch = batch
         rows = 1 if m is None else m
         self.out_shape = (batch, self.n, self.n) if kind == "hessian" else (batch, rows, self.n)
         self.vals_shape = (batch, rows)
+        self.point = self.choose()
+
+    def choose(self):
+        """The PointPlan of this batch, the same as the CPU's (``self.point`` is the
+        one the kernel is made for)."""
+        return plan_point(self.kind, self.n, self.scalar, self.g.chunk, self.g.f)
 
     def key(self):
-        return (self.g.f, self.kind, self.K, self.C, self.n, self.scalar, self.mask, self.base)
+        return (self.g.f, self.point, self.K, self.mask, self.base)
 
     def parts(self, cuda=None):
-        return kernel_parts(self.g.f, self.kind, self.K, self.C, self.n, self.scalar,
-                            self.mask, self.base, cuda)
+        return kernel_parts(self.g.f, self.point, self.K, self.mask, self.base, cuda)
 
     def signature(self):
         """numba argument types of the kernel (for compile_ptx)."""
@@ -320,8 +223,8 @@ class Plan:
 
     def work_array(self):
         """The CPU stand-in for the kernel's local dual array."""
-        _, _, T = self.parts()
-        return self.X if self.scalar else dual_buffer(T, (self.n,))
+        T = self.point.number_type(self.base)
+        return dual_buffer(T, (self.n,))
 
     def result(self, out, vals):
         """Shape out (batch, m, n) / (batch, n, n) and vals (batch, m) as the CPU path does."""
@@ -379,10 +282,13 @@ def ptx(vm, *args, cc=(9, 0)):
     mapped = vm._mapped(args)
     batch = next(len(a) for a, m in zip(args, mapped) if m)
     plan = Plan(getattr(vm.g, "spec", None), args, mapped, batch)
-    _, body, _ = plan.parts(cuda)
+
+    def compile_ptx(point):
+        plan.point = point
+        _, body, _ = plan.parts(cuda)
+        return cuda.compile_ptx(body, plan.signature(), cc=cc)[0]
     with _CompileErrors(plan):
-        code, _ = cuda.compile_ptx(body, plan.signature(), cc=cc)
-    return code
+        return with_dual2_fallback(plan.g.f, plan.choose, compile_ptx)
 
 
 def cuda_vmap(g, args, mapped, batch):
@@ -390,13 +296,17 @@ def cuda_vmap(g, args, mapped, batch):
     else) on the GPU, one thread per point (see the module docstring)."""
     cuda = require_gpu()
     plan = Plan(g, args, mapped, batch)
-    kern = compiled_kernel(plan, cuda)
     d_args = tuple(cuda.to_device(a) if isinstance(a, np.ndarray) else a for a in plan.args)
-    d_X = d_args[plan.K]
+    d_X = d_args[plan.K].reshape(plan.X.shape)  # the points as rows
+    # The point bodies write every entry: no clearing of the outputs.
     d_out = cuda.device_array(plan.out_shape, dtype=plan.dtype)
     d_vals = cuda.device_array(plan.vals_shape, dtype=plan.dtype)
     blocks = math.ceil(plan.batch / THREADS_PER_BLOCK)
+
+    def launch(point):
+        plan.point = point
+        compiled_kernel(plan, cuda)[blocks, THREADS_PER_BLOCK](d_args, d_X, d_out, d_vals)
     with _CompileErrors(plan):
-        kern[blocks, THREADS_PER_BLOCK](d_args, d_X, d_out, d_vals)
+        with_dual2_fallback(plan.g.f, plan.choose, launch)
     cuda.synchronize()
     return plan.result(d_out.copy_to_host(), d_vals.copy_to_host())

@@ -24,7 +24,8 @@ from .._jit.api import lift as _lift, partial_at
 from .._jit.intrinsics import make_hyperdual
 from .._jit.operators import jitable
 from .._jit.types import OVERLOAD, HyperDualType, is_real
-from .._numbers import Dual, HyperDual, make_dual
+from .._numbers import HyperDual, make_dual
+from .read import outer_partials
 
 # ------------------------------------------------------- seeds and readers --
 # lift(x) = Dual(x, 1): one more level of perturbation (x a real or a dual).
@@ -153,10 +154,7 @@ def _scalar_derivative(f, order, x):
     d = x
     for _ in range(order):
         d = make_dual(d, one, 0)
-    y = f(d)
-    for _ in range(order):
-        y = y._p if isinstance(y, Dual) else 0 * one
-    return y
+    return outer_partials(f(d), order, 0 * one)
 
 
 def compiled_derivative(f, order):

@@ -1,30 +1,102 @@
-"""Nopython reads and writes around one point: seeding inputs, storing partials.
+"""Nopython writes of one pass's output: values, Jacobian chunks, Hessian rows and blocks.
 
-``_seed_chunk``/``_seed_rows``/``_seed_dual2`` fill an array of duals with x
-and a chunk of directions; ``store_values``, ``store_partials``,
-``store_second`` and ``store_hessian2`` write the value, the Jacobian chunk,
-a Hessian row or the Dual2 Hessian blocks of an output into float arrays.
-Shared by the CPU batch kernels and the CUDA kernels.
+``store_values`` writes the value(s) of f's output, ``store_partials`` a
+chunk of its partials (a scalar, an array or, on the GPU, a tuple of
+scalars: one row each), ``store_second`` one row chunk of a nested
+Hessian, ``store_hessian2`` the Hessian blocks of a Dual2 pass. An output
+that carries no perturbation (a real number: f does not depend on x) writes
+zeros, so the drivers never clear their outputs first. Shared by the CPU
+batch loop and the CUDA kernel: no heap, on either target.
 """
-import numpy as np
 from llvmlite import ir
 from numba import njit
 from numba.core import cgutils, types
 from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
+from numba.np.arrayobj import populate_array
 
-from .._jit.api import partial, partials_zero, seed
-from .._jit.intrinsics import innermost, make_dual
+from .._jit.api import partial
+from .._jit.intrinsics import innermost
 from .._jit.types import (OVERLOAD, Dual2Type, DualType, PartialsType, dual2_triangle, is_dual,
                           is_real)
+from .plan import dual2_slot
+
+SCOPE = ("on the GPU, f must take its point as a 1-D array (or a scalar) and return a real "
+         "scalar or, for jacobian, a tuple of real scalars; device code cannot allocate "
+         "arrays (np.empty_like, np.zeros, ...) nor return one")
+
+
+@intrinsic(target="generic")
+def as_unituple(typingctx, tup):
+    """A tuple of reals and duals as a homogeneous tuple (reals become constant duals)."""
+    if not isinstance(tup, types.BaseTuple) or len(tup) == 0:
+        return None
+    items = list(tup.types) if isinstance(tup, types.Tuple) else [tup.dtype] * len(tup)
+    target = None
+    for t in items:
+        if not (is_real(t) or is_dual(t)):
+            raise TypingError(f"dualad: {SCOPE}; f returned a tuple holding {t}")
+        if is_dual(t):
+            target = t if target is None else typingctx.unify_pairs(target, t)
+            if target is None or isinstance(target, types.Optional):
+                raise TypingError(f"dualad: f returned a tuple of mixed dual types {tup}")
+    if target is None:
+        target = types.float64
+    out = types.UniTuple(target, len(items))
+
+    def codegen(context, builder, sig, cargs):
+        vals = cgutils.unpack_tuple(builder, cargs[0], len(items))
+        cast = [context.cast(builder, v, t, target) for v, t in zip(vals, items)]
+        return context.make_tuple(builder, out, cast)
+    return out(tup), codegen
+
+
+def store_values(y, vals):
+    """Write the real value(s) of y (a scalar, an array, or a tuple of scalars: one
+    each) into the 1-D float array vals."""
+
+
+@overload(store_values, **OVERLOAD)
+def _store_values(y, vals):
+    if isinstance(y, types.BaseTuple):
+        def impl(y, vals):
+            u = as_unituple(y)
+            for i in range(len(u)):
+                vals[i] = innermost(u[i])
+        return impl
+    if is_dual(y) or is_real(y):
+        def impl(y, vals):
+            vals[0] = innermost(y)
+        return impl
+    if isinstance(y, types.Array) and (is_dual(y.dtype) or is_real(y.dtype)):
+        def impl(y, vals):
+            yf = y if y.ndim == 1 else y.reshape(y.size)
+            for i in range(yf.shape[0]):
+                vals[i] = innermost(yf[i])
+        return impl
+
+
+@njit(cache=True)
+def _zero_block(out, r0, r1, c0, c1):
+    # out[r0:r1, c0:c1] = 0 as loops (a slice assignment is not sure to lower for CUDA).
+    for i in range(r0, r1):
+        for j in range(c0, c1):
+            out[i, j] = 0
 
 
 def store_partials(y, out, start, n):
-    """Write the partials of y (dual scalar or array, depth 1) into out[:, start:start+C]."""
+    """Write the partials of y (dual scalar or array, depth 1, or a tuple of scalars:
+    one row each) into out[:, start:start+C]."""
 
 
 @overload(store_partials, **OVERLOAD)
 def _store_partials(y, out, start, n):
+    if isinstance(y, types.BaseTuple):
+        def impl(y, out, start, n):
+            u = as_unituple(y)
+            for i in range(len(u)):
+                store_partials(u[i], out[i:], start, n)
+        return impl
     if isinstance(y, DualType) and y.depth == 1:
         C = y.n
 
@@ -50,10 +122,12 @@ def _store_partials(y, out, start, n):
                     for k in range(n - start):
                         out[i, start + k] = partial(d, k)
         return impl
-    if is_real(y) or (isinstance(y, types.Array) and is_real(y.dtype)):
-        return lambda y, out, start, n: None
+    if is_real(y):
+        return lambda y, out, start, n: _zero_block(out, 0, 1, start, n)
+    if isinstance(y, types.Array) and is_real(y.dtype):
+        return lambda y, out, start, n: _zero_block(out, 0, y.size, start, n)
     raise TypingError(f"dualad: a compiled transform needs f to return a real number or "
-                      f"an array of them, got {y}")
+                      f"an array of them, got {y}; {SCOPE}")
 
 
 def store_second(y, out, start, n, row):
@@ -72,39 +146,46 @@ def _store_second(y, out, start, n, row):
                     out[row, start + k] = partial(g, k)
         return impl
     if is_real(y) or (is_dual(y) and y.depth < 2):
-        return lambda y, out, start, n, row: None
+        return lambda y, out, start, n, row: _zero_block(out, row, row + 1, start, n)
     raise TypingError(f"dualad.hessian: f must return a real scalar, got {y}")
 
 
-def store_hessian2(y, out, p0, q0, B, n):
-    """The Hessian blocks of one Dual2 pass into out (n, n).
+# ----------------------------------------------------------- Dual2 blocks --
 
-    Direction slot s of a pass over blocks [p0, p0+B) and [q0, q0+B) is input
-    index s + p0 for s < B, else s - B + q0.
-    """
+def _packed(h):
+    """(float type, length) of a packed Hessian h: a vector of floats, or one float."""
+    if isinstance(h, PartialsType):
+        return h.dtype, h.n
+    if is_real(h):
+        return h, 1
+    return None
 
 
 @intrinsic(target="generic")
-def _write_floats(typingctx, h, buf):
-    """Store the packed Hessian h (a vector or a float) into buf[0:len] in one go.
+def _stack_floats(typingctx, h):
+    """The packed Hessian h (a vector or a float) as a 1-D array in the caller's
+    stack frame: element access by run-time index, without a heap (CUDA has none).
 
     (Reading a wide vector element by element with a run-time index makes LLVM
-    spill the whole vector for every read.)
+    spill the whole vector for every read.) The array must not outlive the
+    function that calls this.
     """
-    if not (isinstance(buf, types.Array) and buf.ndim == 1 and buf.layout == "C"):
+    if _packed(h) is None:
         return None
-    if not (isinstance(h, PartialsType) or is_real(h)):
-        return None
-    dt = h.dtype if isinstance(h, PartialsType) else h
-    if dt != buf.dtype:
-        return None
+    dt, T = _packed(h)
+    arrty = types.Array(dt, 1, "C")
 
     def codegen(context, builder, sig, args):
-        ary = context.make_array(buf)(context, builder, args[1])
-        ptr = builder.bitcast(ary.data, args[0].type.as_pointer())
-        builder.store(args[0], ptr, align=dt.bitwidth // 8)
-        return context.get_dummy_value()
-    return types.none(h, buf), codegen
+        slot = cgutils.alloca_once(builder, args[0].type)
+        builder.store(args[0], slot)
+        itemsize = context.get_abi_sizeof(context.get_data_type(dt))
+        ary = context.make_array(arrty)(context, builder)
+        intp = context.get_value_type(types.intp)
+        populate_array(ary, data=builder.bitcast(slot, ary.data.type),
+                       shape=[ir.Constant(intp, T)], strides=[ir.Constant(intp, itemsize)],
+                       itemsize=ir.Constant(intp, itemsize), meminfo=None)
+        return ary._getvalue()
+    return arrty(h), codegen
 
 
 @intrinsic(target="generic")
@@ -115,14 +196,9 @@ def _store_triangle(typingctx, h, out):
     """
     if not (isinstance(out, types.Array) and out.ndim == 2 and out.layout == "C"):
         return None
-    if isinstance(h, PartialsType):
-        dt, T = h.dtype, h.n
-    elif is_real(h):
-        dt, T = h, 1
-    else:
+    if _packed(h) is None or _packed(h)[0] != out.dtype:
         return None
-    if dt != out.dtype:
-        return None
+    dt, T = _packed(h)
     C = int(round(((8 * T + 1) ** 0.5 - 1) / 2))
 
     def codegen(context, builder, sig, args):
@@ -146,11 +222,12 @@ def _store_triangle(typingctx, h, out):
 
 @njit(cache=True)
 def _store_blocks(h, out, p0, q0, B, n, C):
+    # Packed entry k of the pass is (slot s, slot t >= s), row by row.
     k = 0
     for s in range(C):
-        i = s + p0 if s < B else s - B + q0
+        i = dual2_slot(s, p0, q0, B)
         for t in range(s, C):
-            j = t + p0 if t < B else t - B + q0
+            j = dual2_slot(t, p0, q0, B)
             if i < n and j < n:
                 v = h[k]
                 out[i, j] = v
@@ -158,127 +235,22 @@ def _store_blocks(h, out, p0, q0, B, n, C):
             k += 1
 
 
+def store_hessian2(y, out, p0, q0, B, n):
+    """The Hessian blocks of the Dual2 pass (p0, q0) into out (n, n)."""
+
+
 @overload(store_hessian2, **OVERLOAD)
 def _store_hessian2(y, out, p0, q0, B, n):
     if isinstance(y, Dual2Type):
         C = y.n
-        T = y.size
-        dt = y.dtype
-        direct = isinstance(out, types.Array) and out.layout == "C" and out.dtype == dt
+        direct = isinstance(out, types.Array) and out.layout == "C" and out.dtype == y.dtype
 
         def impl(y, out, p0, q0, B, n):
             if direct and B == C and n == C and out.shape[0] == C and out.shape[1] == C:
                 _store_triangle(y.hess, out)
             else:
-                h = np.empty(T, dt)
-                _write_floats(y.hess, h)
-                _store_blocks(h, out, p0, q0, B, n, C)
+                _store_blocks(_stack_floats(y.hess), out, p0, q0, B, n, C)
         return impl
     if is_real(y):
-        return lambda y, out, p0, q0, B, n: None
+        return lambda y, out, p0, q0, B, n: _zero_block(out, 0, n, 0, n)
     raise TypingError(f"dualad.hessian: f must return a real scalar, got {y}")
-
-
-def store_values(y, vals):
-    """Write the real value(s) of y into the 1-D float array vals."""
-
-
-@overload(store_values, **OVERLOAD)
-def _store_values(y, vals):
-    if is_dual(y) or is_real(y):
-        def impl(y, vals):
-            vals[0] = innermost(y)
-        return impl
-    if isinstance(y, types.Array) and (is_dual(y.dtype) or is_real(y.dtype)):
-        def impl(y, vals):
-            yf = y if y.ndim == 1 else y.reshape(y.size)
-            for i in range(yf.shape[0]):
-                vals[i] = innermost(yf[i])
-        return impl
-
-
-# ------------------------------------------------------------------ seeding --
-
-# Module-level kernels: the user's function is an argument (numba dispatchers
-# are first-class), and the argument index K, the chunk C and the batch mask
-# are compile-time constants (numba.literally). Kernels that take the user's
-# function are not disk-cached: its type differs in every process, so numba's
-# cache could never hit and would only grow by one entry per process. The
-# helpers that do not take it (seeding, workspaces) are cached.
-
-@njit(cache=True)
-def _seed_chunk(xf, xd, start, C):
-    for i in range(xf.shape[0]):
-        j = i - start
-        if j >= 0 and j < C:
-            xd[i] = seed(xf[i], j, C)
-        else:
-            xd[i] = make_dual(xf[i], partials_zero(xf.dtype, C))
-
-
-@njit(cache=True)
-def _seed_rows(xf, xd, start, C, row):
-    # Outer level: direction e_row (one partial); inner: the chunk [start, start + C).
-    for i in range(xf.shape[0]):
-        j = i - start
-        if j >= 0 and j < C:
-            inner = seed(xf[i], j, C)
-        else:
-            inner = make_dual(xf[i], partials_zero(xf.dtype, C))
-        xd[i] = make_dual(inner, 1.0 if i == row else 0.0)
-
-
-
-@intrinsic(target="generic")
-def _zero_duals(typingctx, xd):
-    """Set every byte of the 1-D C-contiguous array of duals xd to zero."""
-    if not (isinstance(xd, types.Array) and xd.ndim == 1 and xd.layout == "C"
-            and isinstance(xd.dtype, Dual2Type)):
-        return None
-
-    def codegen(context, builder, sig, args):
-        ary = context.make_array(xd)(context, builder, args[0])
-        size = builder.mul(ary.nitems, ary.itemsize)
-        cgutils.memset(builder, ary.data, size, 0)
-        return context.get_dummy_value()
-    return types.none(xd), codegen
-
-
-@intrinsic(target="generic")
-def _seed2_at(typingctx, xd, i, x, slot):
-    """xd[i].value = x and, for slot >= 0, xd[i].grad[slot] = 1 (xd zeroed before)."""
-    if not (isinstance(xd, types.Array) and isinstance(xd.dtype, Dual2Type)
-            and isinstance(i, types.Integer) and is_real(x) and isinstance(slot, types.Integer)):
-        return None
-    d2 = xd.dtype
-
-    def codegen(context, builder, sig, args):
-        ary = context.make_array(xd)(context, builder, args[0])
-        ptr = cgutils.get_item_pointer(context, builder, xd, ary, [args[1]])
-        zero = ir.Constant(ir.IntType(32), 0)
-        value = context.cast(builder, args[2], x, d2.base)
-        builder.store(value, builder.gep(ptr, [zero, zero], inbounds=True))
-        k = context.cast(builder, args[3], slot, types.intp)
-        with builder.if_then(builder.icmp_signed(">=", k, ir.Constant(k.type, 0))):
-            one = context.get_constant(d2.base, 1.0)
-            field = builder.gep(ptr, [zero, ir.Constant(ir.IntType(32), 1)], inbounds=True)
-            if d2.n > 1:
-                field = builder.gep(field, [zero, builder.trunc(k, ir.IntType(32))])
-            builder.store(one, field)
-        return context.get_dummy_value()
-    return types.none(xd, i, x, slot), codegen
-
-
-@njit(cache=True)
-def _seed_dual2(xf, xd, p0, q0, B, C):
-    # Slots [0, B) carry the directions of x[p0:p0+B], slots [B, C) those of x[q0:...].
-    # Zeroing all, then writing values and ones, is faster than storing whole duals.
-    _zero_duals(xd)
-    for i in range(xf.shape[0]):
-        if i >= p0 and i < p0 + B:
-            slot = i - p0
-        elif B < C and i >= q0 and i < q0 + C - B:
-            slot = B + i - q0
-        else:
-            slot = -1
-        _seed2_at(xd, i, xf[i], slot)

@@ -15,14 +15,28 @@ Inside nopython code::
     d.value, d.eps, d.partial(i), d.partials[i], len(g.partials), d.n
     h = HyperDual(x, 1.0, 1.0, 0.0); h.re, h.eps1, h.eps2, h.eps1eps2
     lift(x), partial_at(y, level), partial(d, i), value_of(d), partials_zero(float64, n)
+
+The modules, bottom up (an import-linter contract in pyproject.toml):
+``registry`` (overload options, ``jitable``), ``types``, ``models`` /
+``boxing`` / ``casts``, ``intrinsics`` / ``partials`` / ``floats`` (LLVM
+building blocks), ``operands`` (``classify``: 'same' | 'left' | 'right'),
+``calculus`` (each type's chain, product and quotient rules, once),
+``operators`` / ``attributes`` / ``api`` / ``arrays`` / ``compiled_ladders``,
+``functions`` (the rule table), ``builtins`` / ``ufuncs`` / ``custom``.
 """
 import os as _os
 
 import llvmlite.binding as _llvm
 
-from . import types as _types  # noqa: F401  (registers the types)
+from . import types as _types  # noqa: F401  (the types)
+from . import models as _models  # noqa: F401  (their layout)
+from . import boxing as _boxing  # noqa: F401  (typeof, boxing, unboxing)
+from . import casts as _casts  # noqa: F401
 from . import operators as _operators  # noqa: F401
-from . import functions as _functions  # noqa: F401
+from . import attributes as _attributes  # noqa: F401  (constructors, attributes)
+from . import functions as _functions  # noqa: F401  (the rule table)
+from . import builtins as _builtins  # noqa: F401  (**, //, %, abs, round, min, max)
+from . import ufuncs as _ufuncs  # noqa: F401  (other NumPy ufuncs)
 from . import arrays as _arrays  # noqa: F401  (arrays of duals)
 from .types import DualType, HyperDualType, PartialsType, STAMP
 from .api import lift, partial, partial_at, partials_zero, seed, value_of

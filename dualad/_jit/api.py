@@ -7,9 +7,11 @@ from numba.core import cgutils, types
 from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
-from .intrinsics import innermost, make_dual, vget
-from .types import (OVERLOAD, Dual2Type, DualType, PartialsType, cast_value, is_dual,
-                    is_real)
+from .casts import cast_value
+from .intrinsics import innermost, make_dual
+from .partials import vget
+from .registry import OVERLOAD
+from .types import Dual2Type, DualType, PartialsType, is_dual, is_real
 
 _I32 = ir.IntType(32)
 

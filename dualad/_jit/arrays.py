@@ -9,12 +9,13 @@ through the float-to-dual cast), ``.copy()``. Storing a dual into a float
 array has no cast, so it stays a compile-time error (with dualad's message,
 operators._store_dual_in_real_array).
 
-What numba lacks is a NumPy dtype for such arrays (it wants one to build the
-Python wrapper of a function that takes or returns them): ``as_dtype`` is
-taught a structured dtype with the struct's exact layout, and a ``DualBuffer``
-(an ndarray subclass of that dtype) is typed as an array of duals, so that
-dualad can seed inputs and read partials in NumPy around a plain call of the
-user's compiled function.
+What numba lacks is a NumPy dtype for such arrays (it wants one to box an
+array of duals returned to Python, and checks the itemsize with it when it
+unboxes one): ``as_dtype`` is taught a structured dtype with the struct's
+exact layout (the one patch of numba in dualad, see below), and a
+``DualBuffer`` (an ndarray subclass of that dtype) is typed as an array of
+duals, so that dualad can seed inputs and read partials in NumPy around a
+plain call of the user's compiled function.
 """
 import operator
 
@@ -25,9 +26,10 @@ from numba.extending import intrinsic, typeof_impl
 from numba.np import numpy_support
 from numba.np.arrayobj import _empty_nd_impl
 
-from .types import DualNumberType, is_dual
+from .types import DualNumberType, PartialsType, is_dual
 
-_original_as_dtype = numpy_support.as_dtype
+# (unwrapped: a re-import of this module must not wrap its own wrapper)
+_original_as_dtype = getattr(numpy_support.as_dtype, "__wrapped__", numpy_support.as_dtype)
 _DTYPES = {}        # numba dual type -> NumPy structured dtype
 _TYPES_BY_DTYPE = {}  # and back
 
@@ -51,7 +53,7 @@ def numpy_dtype(nbtype):
         names.append(name)
         if isinstance(member, DualNumberType):
             formats.append(numpy_dtype(member))
-        elif hasattr(member, "n") and not isinstance(member, DualNumberType):  # vector partials
+        elif isinstance(member, PartialsType):  # a subarray of N floats
             formats.append((_original_as_dtype(member.dtype), (member.n,)))
         else:
             formats.append(_original_as_dtype(member))
@@ -69,6 +71,35 @@ def _as_dtype(nbtype):
     return _original_as_dtype(nbtype)
 
 
+_as_dtype.__wrapped__ = _original_as_dtype
+
+# Why numba's as_dtype is replaced (numba 0.68; every other type is delegated
+# to the original, unchanged). Boxing an array (what numba does when the user's
+# function returns an array of duals to dualad, _backends.point) runs
+# ``box_array`` (numba/core/boxing.py), which calls
+# ``numpy_support.as_dtype(typ.dtype)`` for the dtype of the new ndarray, and
+# ``as_dtype`` (numba/np/numpy_support.py) knows a closed list of type classes
+# with no extension hook. The alternatives read in numba's sources:
+# * boxers are looked up by the class of the type (pythonapi._Registry.lookup
+#   over ``type(typ).__mro__``), and an array of duals is a plain
+#   ``types.Array``: a boxer for it would replace numba's for every array.
+#   A subclass of Array for arrays of duals does not survive numba's own
+#   array functions: ``Array.copy`` and ``Array.unify`` build ``Array(...)``
+#   (np.empty_like, slicing, branches), whose boxing then fails.
+# * the only user-definable types ``as_dtype`` turns into a structured dtype
+#   are ``types.Record`` instances. A Dual that is a Record inherits numba's
+#   record semantics, which contradict its by-value struct: ``RecordModel`` and
+#   the record getattr/setattr lowering (np/arrayobj.py record_getattr,
+#   record_setattr) treat the value as a pointer into memory, so ``d.value = v``
+#   (typed through the attribute templates, typing/context.py resolve_setattr)
+#   and ``d['value']`` would lower to GEPs on a struct value;
+#   ``RecordAttribute.generic_resolve`` (typing/arraydecl.py) turns an unknown
+#   attribute into a KeyError/AssertionError instead of numba's typing error;
+#   ``Record.dtype`` (the NumPy dtype) clashes with ``DualNumberType.dtype``
+#   (the innermost float, used throughout dualad); and arrays of duals would
+#   gain record-field views (``x.value``) as a side effect.
+# So the module attribute is wrapped once; modules that imported ``as_dtype``
+# by name keep numba's (none of them is on the boxing path).
 if numpy_support.as_dtype is not _as_dtype:
     numpy_support.as_dtype = _as_dtype
 

@@ -1,21 +1,22 @@
-"""LLVM-level building blocks: constructors, casts, vector partials and the
-float functions numba-cuda lacks.
+"""LLVM-level building blocks of the number types: constructors, casts,
+component access and the Dual2 outer products.
 
 Intrinsics are lowered inline into their caller (no call, no separate
-compilation), which keeps compile time low; the arithmetic of the number
-types (operators.py) is written on top of them as plain jitted code.
+compilation), which keeps compile time low; the calculus of the number
+types (``calculus``) is written on top of them as plain jitted code. Vector
+partials are in ``partials``, the float functions numba-cuda lacks in
+``floats``.
 """
-import numpy as np
 from llvmlite import ir
 from numba.core import cgutils, types
 from numba.core.errors import NumbaTypeError
-from numba.extending import intrinsic
 
-from .types import (Dual2Type, DualType, HyperDualType, PartialsType, cast_value,
-                    dual2_triangle, is_dual, is_real, unify_types)
+from .casts import cast_value
+from .registry import generic_intrinsic
+from .types import (Dual2Type, DualType, HyperDualType, PartialsType, dual2_triangle, is_dual,
+                    is_real, unify_types)
 
 _I32 = ir.IntType(32)
-generic_intrinsic = intrinsic(target="generic")
 
 
 def _struct(context, builder, typ, **fields):
@@ -251,168 +252,3 @@ def innermost(typingctx, x):
             v = st.re if isinstance(t, HyperDualType) else st.value
         return v
     return sig, codegen
-
-
-# --------------------------------------------------------- vector partials --
-
-def _splat(builder, s, vecty):
-    undef = ir.Constant(vecty, ir.Undefined)
-    one = builder.insert_element(undef, s, ir.Constant(_I32, 0))
-    mask = ir.Constant(ir.VectorType(_I32, vecty.count), [0] * vecty.count)
-    return builder.shuffle_vector(one, undef, mask)
-
-
-def _vec_binop(name):
-    def typer(typingctx, a, b):
-        if isinstance(a, PartialsType) and a == b:
-            def codegen(context, builder, sig, args):
-                return getattr(builder, name)(*args)
-            return a(a, b), codegen
-        return None
-    typer.__name__ = "v" + name
-    return generic_intrinsic(typer)
-
-
-vadd = _vec_binop("fadd")
-vsub = _vec_binop("fsub")
-
-
-@generic_intrinsic
-def vneg(typingctx, a):
-    if not isinstance(a, PartialsType):
-        return None
-
-    def codegen(context, builder, sig, args):
-        # -0.0 - x, not fneg: NVVM (numba-cuda) parses LLVM 7 IR, which has no fneg.
-        vt = args[0].type
-        minus_zero = ir.Constant(vt, [ir.Constant(vt.element, -0.0)] * vt.count)
-        return builder.fsub(minus_zero, args[0])
-    return a(a), codegen
-
-
-def _vec_scalar(name):
-    def typer(typingctx, v, s):
-        if isinstance(v, PartialsType) and is_real(s):
-            def codegen(context, builder, sig, args):
-                x = context.cast(builder, args[1], s, v.dtype)
-                vt = context.get_value_type(v)
-                return getattr(builder, name)(args[0], _splat(builder, x, vt))
-            return v(v, s), codegen
-        return None
-    typer.__name__ = "v" + name + "_scalar"
-    return generic_intrinsic(typer)
-
-
-vscale = _vec_scalar("fmul")
-vdivide = _vec_scalar("fdiv")
-
-
-@generic_intrinsic
-def vget(typingctx, v, i):
-    """Partial i of a vector of partials."""
-    if not (isinstance(v, PartialsType) and isinstance(i, types.Integer)):
-        return None
-
-    def codegen(context, builder, sig, args):
-        idx = builder.trunc(args[1], _I32) if args[1].type.width > 32 else \
-            builder.sext(args[1], _I32) if args[1].type.width < 32 else args[1]
-        return builder.extract_element(args[0], idx)
-    return v.dtype(v, i), codegen
-
-
-# --------------------------------------------------------- float functions --
-# Float implementations of the rules whose NumPy scalar ufuncs numba-cuda
-# cannot lower (np.floor, np.sign, np.cbrt, ...): the same LLVM code numba
-# emits for those ufuncs on the CPU (so CPU results and speed are unchanged).
-# Where NVVM takes the same LLVM code (llvm.floor, llvm.ceil, llvm.trunc,
-# comparisons) both targets share it; elsewhere CUDA calls libdevice, which
-# numba-cuda links into every module: rint (NVVM rejects llvm.rint), cbrt (no
-# LLVM intrinsic) and fmod (NVPTX expands frem as x - y*trunc(x/y), inexact).
-
-_FLOATS = (types.float32, types.float64)
-
-
-def _on_cuda(context):
-    return getattr(context, "target_name", None) == "cuda"
-
-
-def _libdevice(builder, name, args):
-    """Call libdevice's __nv_<name> (double) or __nv_<name>f (float)."""
-    ty = args[0].type
-    suffix = "f" if isinstance(ty, ir.FloatType) else ""
-    fnty = ir.FunctionType(ty, [a.type for a in args])
-    fn = cgutils.get_or_insert_function(builder.module, fnty, f"__nv_{name}{suffix}")
-    return builder.call(fn, args)
-
-
-def _llvm_intrinsic(builder, name, args):
-    fn = builder.module.declare_intrinsic(name, [args[0].type])
-    return builder.call(fn, args)
-
-
-def _float_unary(name, lower):
-    """A generic intrinsic of one float32/float64, lowered by lower(context, builder, sig, x)."""
-    def typer(typingctx, x):
-        if x not in _FLOATS:
-            return None
-
-        def codegen(context, builder, sig, args):
-            return lower(context, builder, sig, args[0])
-        return x(x), codegen
-    typer.__name__ = "float_" + name
-    return generic_intrinsic(typer)
-
-
-def _llvm_unary(intrinsic_name):
-    return lambda context, builder, sig, x: _llvm_intrinsic(builder, intrinsic_name, [x])
-
-
-float_floor = _float_unary("floor", _llvm_unary("llvm.floor"))
-float_ceil = _float_unary("ceil", _llvm_unary("llvm.ceil"))
-float_trunc = _float_unary("trunc", _llvm_unary("llvm.trunc"))
-
-
-def _rint(context, builder, sig, x):
-    # Round half to even. NVVM rejects llvm.rint (and llvm.nearbyint, llvm.round).
-    if _on_cuda(context):
-        return _libdevice(builder, "rint", [x])
-    return _llvm_intrinsic(builder, "llvm.rint", [x])
-
-
-float_rint = _float_unary("rint", _rint)
-
-
-def _sign(context, builder, sig, x):
-    # 1, -1, else x itself: sign(0.0) is 0.0, sign(-0.0) is -0.0, sign(nan) is nan.
-    # Straight-line selects: the IR LLVM makes of numba's np.sign for floats.
-    zero = ir.Constant(x.type, 0.0)
-    one = builder.select(builder.fcmp_ordered(">", x, zero),
-                         ir.Constant(x.type, 1.0), ir.Constant(x.type, -1.0))
-    return builder.select(builder.fcmp_ordered("!=", x, zero), one, x)
-
-
-float_sign = _float_unary("sign", _sign)
-
-
-def _cbrt(context, builder, sig, x):
-    if _on_cuda(context):
-        return _libdevice(builder, "cbrt", [x])
-    return context.get_function(np.cbrt, sig)(builder, [x])
-
-
-float_cbrt = _float_unary("cbrt", _cbrt)
-
-
-@generic_intrinsic
-def float_fmod(typingctx, x, y):
-    """C fmod of two floats (the wider type): frem on the CPU, as np.fmod; libdevice on CUDA."""
-    if x not in _FLOATS or y not in _FLOATS:
-        return None
-    res = max(x, y, key=lambda t: t.bitwidth)
-
-    def codegen(context, builder, sig, args):
-        a, b = (context.cast(builder, v, t, res) for v, t in zip(args, sig.args))
-        if _on_cuda(context):
-            return _libdevice(builder, "fmod", [a, b])
-        return builder.frem(a, b)
-    return res(x, y), codegen

@@ -1,6 +1,7 @@
 """``Dual``: a value and N partial derivatives (the classic dual for N == 1)."""
 import numpy as np
 
+from .._rules.elementary import register_fast_dual
 from .components import _as_partials, _component, _divide, _scale, _tag_around
 from .scalar import _TaggedScalar
 
@@ -8,7 +9,8 @@ _new = object.__new__
 
 
 def make_dual(value, partials, tag):
-    """A Dual from components already checked (this module alone sets its slots).
+    """A Dual from components already checked (only this module, and the float fast
+    path of the elementary functions, set its slots).
 
     ``partials``: a float, a NumPy scalar, a dual, or a 1-D ndarray of N > 1.
     """
@@ -186,9 +188,15 @@ class Dual(_TaggedScalar):
 
     def _apply1(self, rule):
         v = self.value
-        f0, f1, _ = (rule.float_ladder if type(v) is float else rule.unary_ladder(True))(v)
-        d = _new(Dual)
-        d.value = f0
-        d._p = _scale(self._p, f1)
-        d.tag = self.tag
-        return d
+        if type(v) is float:  # f1 a float too: no _scale needed
+            f0, f1, _ = rule.float_ladder(v)
+            d = _new(Dual)
+            d.value = f0
+            d._p = f1 * self._p
+            d.tag = self.tag
+            return d
+        f0, f1, _ = rule.unary_ladder(True)(v)
+        return make_dual(f0, _scale(self._p, f1), self.tag)
+
+
+register_fast_dual(Dual)

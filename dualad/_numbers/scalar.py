@@ -219,7 +219,10 @@ class _TaggedScalar(DualNumber):
     # A rule (built-in or registered with da.register) is applied here, for
     # every scalar type, through the type's own chain rules.
     def _apply1(self, rule):
-        return self._chain(*rule.unary_ladder(self._first_order)(self._primal()))
+        # (Rule.unary_ladder, inlined: this is every elementary call of a HyperDual)
+        first = rule.first if self._first_order else None
+        ladder = rule.ladder if first is None else first[0]
+        return self._chain(*ladder(self._primal()))
 
     def _apply2(self, rule, x, y):
         kx, cx = self._classify(x)
@@ -257,9 +260,6 @@ class _TaggedScalar(DualNumber):
         return self._chain_n([args[i] for i in wrt], f, grads, hess)
 
 
-    # ---- NumPy ------------------------------------------------------------
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        return scalar_array_ufunc(self, ufunc, method, inputs, kwargs)
-
-    def __array_function__(self, func, types, args, kwargs):
-        return scalar_array_function(self, func, types, args, kwargs)
+    # ---- NumPy (the handlers themselves: no extra call per ufunc) ---------
+    __array_ufunc__ = scalar_array_ufunc
+    __array_function__ = scalar_array_function

@@ -30,7 +30,7 @@ _COMPARE_UFUNCS = {
 _VALUE_UFUNCS = (np.isnan, np.isfinite, np.isinf, np.signbit)
 
 
-def scalar_array_ufunc(self, ufunc, method, inputs, kwargs):
+def scalar_array_ufunc(self, ufunc, method, *inputs, **kwargs):
     """``__array_ufunc__`` of the scalar dual types."""
     if method != "__call__" or kwargs:
         return NotImplemented
@@ -46,7 +46,7 @@ def scalar_array_ufunc(self, ufunc, method, inputs, kwargs):
             isinstance(i, DualNumber) and i._rank > 1 for i in inputs):
         scalars = _zero_d_as_scalars(inputs)
         if scalars is not None:
-            return scalar_array_ufunc(self, ufunc, method, scalars, kwargs)
+            return scalar_array_ufunc(self, ufunc, method, *scalars)
         return ARRAY_HOOKS["ufunc"](ufunc, inputs)
     if ufunc in _VALUE_UFUNCS:
         return ufunc(*(_value_of(i) for i in inputs))

@@ -76,12 +76,38 @@ def _describe(fn, rule):
                   + (f"\n\nConvention: {rule.note}." if rule.note else ""))
 
 
+# The plain-Python fast path: a Dual whose value is a float is built here
+# directly, skipping the call of its chain rule (measured: da.sin of a Dual in
+# 230 ns with it, 290 ns without; three such calls are a fifth of a scalar
+# derivative). The Dual type hands over its class (``dualad._numbers.dual``
+# calls ``register_fast_dual``); this is the one place outside that module
+# that knows its slots (value, _p, tag).
+_fast_dual = None
+_new = object.__new__
+
+
+def register_fast_dual(cls):
+    """Let the elementary functions build ``cls`` (Dual) directly for float values."""
+    global _fast_dual
+    _fast_dual = cls
+
+
 def _unary(name):
-    rule = primal = None
+    rule = primal = float_ladder = None
 
     def fn(x):
-        if type(x) is float:
+        t = type(x)
+        if t is float:
             return primal(x)
+        if t is _fast_dual:
+            v = x.value
+            if type(v) is float:
+                f0, f1, _ = float_ladder(v)
+                d = _new(t)
+                d.value = f0
+                d._p = f1 * x._p
+                d.tag = x.tag
+                return d
         if isinstance(x, DualNumber):
             return x._apply1(rule)
         if is_plain_real(x):
@@ -89,8 +115,8 @@ def _unary(name):
         return _array_ufunc(rule)(as_array_input(name, rule.argnames[0], x))
 
     def bind(r):
-        nonlocal rule, primal
-        rule, primal = r, r.primal
+        nonlocal rule, primal, float_ladder
+        rule, primal, float_ladder = r, r.primal, r.float_ladder
         _describe(fn, r)
 
     fn.__name__ = fn.__qualname__ = name

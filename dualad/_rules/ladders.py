@@ -255,28 +255,30 @@ def _mod(x, y):
     return mod(x, y), 1.0, -floor(x / y), 0.0, 0.0, 0.0
 
 
-# The derivative follows the argument whose value is returned: a nan first
-# argument is returned (nan propagates), so its derivative is taken too.
+def _selected(f, first):
+    """Ladder of a function that returns one of its two arguments (``first``: the
+    first one): the derivative follows the argument returned."""
+    return f, where(first, 1.0, 0.0), where(first, 0.0, 1.0), 0.0, 0.0, 0.0
+
+
+# maximum/minimum: a nan first argument is returned (nan propagates), so its
+# derivative is taken too.
 def _maximum(x, y):
-    first = (x >= y) | (x != x)
-    return maximum(x, y), where(first, 1.0, 0.0), where(first, 0.0, 1.0), 0.0, 0.0, 0.0
+    return _selected(maximum(x, y), (x >= y) | (x != x))
 
 
 def _minimum(x, y):
-    first = (x <= y) | (x != x)
-    return minimum(x, y), where(first, 1.0, 0.0), where(first, 0.0, 1.0), 0.0, 0.0, 0.0
+    return _selected(minimum(x, y), (x <= y) | (x != x))
 
 
 # fmax/fmin ignore a nan argument (C's and NumPy's fmax): the other one is
 # returned, and its derivative taken.
 def _fmax(x, y):
-    first = (x >= y) | (y != y)
-    return fmax(x, y), where(first, 1.0, 0.0), where(first, 0.0, 1.0), 0.0, 0.0, 0.0
+    return _selected(fmax(x, y), (x >= y) | (y != y))
 
 
 def _fmin(x, y):
-    first = (x <= y) | (y != y)
-    return fmin(x, y), where(first, 1.0, 0.0), where(first, 0.0, 1.0), 0.0, 0.0, 0.0
+    return _selected(fmin(x, y), (x <= y) | (y != y))
 
 
 # ------------------------------------------------------------ special cases --
@@ -338,7 +340,7 @@ def _polygamma(n, x):
 
 # ------------------------------------------------------------- rebinding ---
 # Helpers that the ladders call by name: rebound together with them.
-_HELPERS = ("_pow_nonzero_base", "_pow_x")
+HELPERS = ("_pow_nonzero_base", "_pow_x", "_selected")
 
 
 def _rebind(fn, g):
@@ -358,7 +360,7 @@ def rebinder(primitives, wrap=_identity):
     """
     g = dict(globals())
     g.update(primitives)
-    for helper in _HELPERS:
+    for helper in HELPERS:
         g[helper] = wrap(_rebind(globals()[helper], g))
 
     def rebind(ladder):

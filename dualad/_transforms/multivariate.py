@@ -144,16 +144,24 @@ class _Transform:
     def _compiled(self):
         return is_dispatcher(self.f)
 
+    def _run_compiled(self, args):
+        """The whole transform in compiled code (a numba dispatcher f)."""
+        from .._backends.point import compiled_transform
+        return compiled_transform(self.spec, args)
+
+    def _evaluate(self, args):
+        """(single, inputs, treedef, values, jacobians) of f at args, on the Python types."""
+        single, nums = normalize_argnums(self.argnums, len(args), self.kind)
+        return (single,) + _evaluate(self.f, args, nums, self.chunk, self.kind)
+
 
 class Jacobian(_Transform):
     kind = "jacobian"
 
     def __call__(self, *args):
         if self._compiled():
-            from .._backends.point import compiled_transform
-            return compiled_transform(self.spec, args)
-        single, nums = normalize_argnums(self.argnums, len(args), self.kind)
-        inputs, treedef, values, jac = _evaluate(self.f, args, nums, self.chunk, self.kind)
+            return self._run_compiled(args)
+        single, inputs, treedef, values, jac = self._evaluate(args)
         return _assemble(inputs, treedef, values, jac, single)
 
 
@@ -162,10 +170,8 @@ class ValueAndGrad(_Transform):
 
     def __call__(self, *args):
         if self._compiled():
-            from .._backends.point import compiled_transform
-            return compiled_transform(self.spec, args)
-        single, nums = normalize_argnums(self.argnums, len(args), self.kind)
-        inputs, treedef, values, jac = _evaluate(self.f, args, nums, self.chunk, self.kind)
+            return self._run_compiled(args)
+        single, inputs, treedef, values, jac = self._evaluate(args)
         if treedef is not None or np.shape(values[0]) != ():
             shape = "a tuple" if treedef is not None else f"shape {np.shape(values[0])}"
             raise ValueError(f"{self.kind}: f must return a scalar, got {shape}; "
@@ -185,8 +191,7 @@ class Hessian(_Transform):
 
     def __call__(self, *args):
         if self._compiled():
-            from .._backends.point import compiled_transform
-            return compiled_transform(self.spec, args)
+            return self._run_compiled(args)
         inner = Grad(self.f, self.argnums, self.chunk)
         return Jacobian(inner, self.argnums, self.chunk)(*args)
 

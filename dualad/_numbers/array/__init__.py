@@ -1,13 +1,30 @@
 """``DualArray``: arrays of dual numbers for NumPy code (see ``core``).
 
-``core`` holds the class and its arithmetic; ``ufuncs`` its ``__array_ufunc__``;
-``functions`` and ``linalg`` the handlers of ``__array_function__``. Importing
-this package registers the handlers and hands the scalar types their array
+The modules, bottom up (each imports only those below it; the contract in
+pyproject.toml checks it):
+
+* ``registry``: the NumPy functions with a rule (``implements``) and how a
+  handler is called; ``no_rule``, the error for the others.
+* ``core``: the class, its constructors and components, the conversion of
+  operands, and ``method``, by which the modules above add its behaviour.
+* ``arith`` (operators, comparisons), ``chain`` (the chain rule of the
+  elementary functions), ``indexing``, ``methods`` (ndarray's methods) and
+  ``arguments`` (what the handlers share: axes, shapes, checks).
+* the handlers of ``__array_function__``: ``creation``, ``reductions``,
+  ``shape``, ``selection``, ``elementwise``, ``by_value``, then ``linalg``
+  (products, ``@`` and np.linalg).
+* ``ufuncs``: ``__array_ufunc__`` and the fallbacks of scalar duals.
+
+Importing this package imports them all, which registers the handlers and
+adds the methods to the class, and hands the scalar types their array
 fallbacks (``scalar_numpy.ARRAY_HOOKS``): ``np.stack([d1, d2])`` on scalar
 duals builds a DualArray, never an object array.
 """
 from ..scalar_numpy import ARRAY_HOOKS
 from .core import DualArray
+from . import arith, chain, indexing, methods  # noqa: F401  (add DualArray's methods)
+from . import by_value, creation, elementwise, reductions, selection, shape  # noqa: F401
+from . import linalg  # noqa: F401  (registers its handlers, adds ``@``)
 from .ufuncs import array_function_scalar_fallback, array_ufunc_scalar_fallback
 
 ARRAY_HOOKS.update(ufunc=array_ufunc_scalar_fallback, function=array_function_scalar_fallback,

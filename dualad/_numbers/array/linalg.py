@@ -1,4 +1,4 @@
-"""Linear algebra on DualArray: products (matmul, dot, tensordot, einsum) and np.linalg.
+"""Linear algebra on DualArray: products (``@``, dot, tensordot, einsum) and np.linalg.
 
 Products follow the product rule with the N partials handled as one more
 matrix dimension (a reshape, never a Python loop over N): for ``A @ B`` the
@@ -17,9 +17,10 @@ import string
 
 import numpy as np
 
-from .core import (DualArray, _col, _lead_of, _new, _operand, _operands, _split, implements,
-                     no_rule)
-from .functions import max_, min_, normalize_axes, normalize_axis, sum_
+from .arguments import _as_dual, _reject, normalize_axes, normalize_axis
+from .core import DualArray, _col, _lead_of, _new, _operand, _operands, _split, method
+from .reductions import max_, min_, sum_
+from .registry import implements, no_rule
 
 
 # ------------------------------------------------------------- products ---
@@ -64,6 +65,22 @@ def matmul(a, b):
         q = _mm_right(av, pb, shape)
         p = q if p is None else p + q
     return _new(v, p, top.tag)
+
+
+@method
+def __matmul__(self, other):
+    other = _operand(other)
+    if other is None:
+        return NotImplemented
+    return matmul(self, other)
+
+
+@method
+def __rmatmul__(self, other):
+    other = _operand(other)
+    if other is None:
+        return NotImplemented
+    return matmul(other, self)
 
 
 @implements(np.dot)
@@ -141,8 +158,7 @@ def _implicit_output(inputs):
 @implements(np.einsum)
 def einsum(*operands, out=None, optimize=False, **kwargs):
     """einsum by the product rule: one einsum per dual operand, the partials index appended."""
-    if out is not None:
-        raise TypeError("dualad: numpy.einsum with out= is not supported on a DualArray")
+    _reject("einsum", out=out)
     if not operands or not isinstance(operands[0], str):
         raise TypeError("dualad supports numpy.einsum with a subscripts string "
                         "('ij,jk->ik'), not the sublist form")
@@ -175,12 +191,21 @@ def einsum(*operands, out=None, optimize=False, **kwargs):
 # ---------------------------------------------------------------- linalg ---
 
 def _as_matrix_dual(a, name):
-    a = _operand(a)
-    if not isinstance(a, DualArray):
-        raise TypeError(f"numpy.linalg.{name}: expected a DualArray, got {type(a).__name__}")
+    a = _as_dual(a, f"linalg.{name}")
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
     return a
+
+
+def _solve_partials(av, p):
+    """A^-1 P_k for every partial k of p (shape batch + (rows, cols, N)), in one solve.
+
+    The N partials stand side by side as N * cols right-hand sides; the batch
+    shape of the result is that of A and p broadcast together, as in NumPy.
+    """
+    shape = p.shape
+    y = np.linalg.solve(av, p.reshape(shape[:-2] + (shape[-2] * shape[-1],)))
+    return y.reshape(y.shape[:-1] + shape[-2:])
 
 
 def _solve_matrix_partials(av, x, pa, pb):
@@ -189,10 +214,7 @@ def _solve_matrix_partials(av, x, pa, pb):
     if pa is not None:
         t = _mm_left(pa, x, x.shape)
         rhs = -t if rhs is None else rhs - t
-    n = rhs.shape[-1]
-    shape = rhs.shape
-    y = np.linalg.solve(av, rhs.reshape(shape[:-2] + (shape[-2] * n,)))
-    return y.reshape(y.shape[:-1] + (shape[-2], n))
+    return _solve_partials(av, rhs)
 
 
 @implements(np.linalg.solve)
@@ -218,10 +240,7 @@ def inv(a):
 
 def _trace_solve(av, pa):
     """tr(A^-1 dA_k) for each partial k: shape batch + (N,)."""
-    shape = pa.shape
-    n = shape[-1]
-    y = np.linalg.solve(av, pa.reshape(shape[:-2] + (shape[-2] * n,)))
-    return np.trace(y.reshape(shape), axis1=-3, axis2=-2)
+    return np.trace(_solve_partials(av, pa), axis1=-3, axis2=-2)
 
 
 def _adjugate(av):

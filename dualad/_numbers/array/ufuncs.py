@@ -1,21 +1,60 @@
-"""NumPy's protocols for DualArray: ufunc calls, ``out=`` and scalar duals among arrays.
+"""NumPy's ufunc protocol for DualArray, and scalar duals that meet arrays.
 
-``DualArray.__array_ufunc__`` and ``__array_function__`` land here, and so do
-NumPy calls on scalar ``Dual`` numbers that meet arrays (``_scalar`` delegates
+``DualArray.__array_ufunc__`` (added to the class with ``@method`` when this
+module is imported) lands here: the arithmetic ufuncs go to ``arith``'s
+kernel, the ufuncs of the rule table to the chain rule, ``matmul`` & co. to
+``linalg``, comparisons and tests to the values; ``reduce``, ``accumulate``
+and ``outer`` are written with the array functions. NumPy calls on scalar
+``Dual`` numbers that meet arrays land here too (``scalar_numpy`` delegates
 to ``array_ufunc_scalar_fallback`` and ``array_function_scalar_fallback``).
 """
 import numpy as np
 
 from ... import _rules
-from .core import (_ADD, _DIV, _HANDLED, _LIKE, _MUL, _SUB, DualArray, _arith, _as_float64,
-                     _matmul, _operands, _pow_const, _power, _primal, no_rule)
 from ..._core.base import DualNumber, lead
+from .arith import _ADD, _DIV, _MUL, _SUB, _arith, _pow_const, _power
+from .core import DualArray, _holds, _operand, _operands, _primal, method
+from .linalg import matmul
+from .registry import _HANDLED, _LIKE, _call_handler, _foreign, _store, no_rule
 
 _ARITH_UFUNCS = {np.add: _ADD, np.subtract: _SUB, np.multiply: _MUL, np.divide: _DIV}
 _BY_VALUE_UFUNCS = {
     np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
     np.isnan, np.isfinite, np.isinf, np.signbit, np.logical_not,
 }
+
+
+@method
+def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+    out = kwargs.pop("out", None)
+    if kwargs and method != "reduce" and method != "accumulate":
+        raise TypeError(f"dualad: numpy.{ufunc.__name__} on a DualArray does not support "
+                        f"the keyword(s) {', '.join(sorted(kwargs))}")
+    for i in inputs:
+        if _operand(i) is None:
+            return NotImplemented
+    if out is not None and not any(isinstance(i, DualNumber) for i in inputs):
+        # Only out= is dual: a plain computation stored into it.
+        return _store(out, getattr(ufunc, method)(*inputs, **kwargs))
+    if method == "__call__":
+        result = _ufunc_call(ufunc, inputs)
+    elif method == "reduce":
+        result = _ufunc_reduce(ufunc, *inputs, **kwargs)
+    elif method == "accumulate" and ufunc is np.add:
+        result = np.cumsum(inputs[0], axis=kwargs.pop("axis", 0), **kwargs)
+    elif method == "outer":
+        a, b = _operands(ufunc.__name__, inputs)
+        a = np.reshape(a, np.shape(a) + (1,) * np.ndim(b))
+        result = _ufunc_call(ufunc, (a, b))
+    else:
+        raise no_rule(f"numpy.{ufunc.__name__}.{method}")
+    return result if out is None else _store(out, result)
+
+
+def _as_float64(x):
+    if isinstance(x, (DualArray, np.ndarray, np.generic)):
+        return x.astype(np.float64)
+    return x
 
 
 def _ufunc_call(ufunc, inputs):
@@ -37,7 +76,7 @@ def _ufunc_call(ufunc, inputs):
             return ops[0]._apply1(rule)
         return lead(*ops)._apply2(rule, *ops)
     if ufunc is np.matmul:
-        return _matmul(*_operands("matmul", inputs))
+        return matmul(*_operands("matmul", inputs))
     if ufunc is np.negative:
         return -inputs[0]
     if ufunc is np.positive:
@@ -56,45 +95,26 @@ def _ufunc_call(ufunc, inputs):
         return np.sum(x * y, axis=-1)
     if ufunc is getattr(np, "matvec", None):
         a, v = _operands("matvec", inputs)
-        return _matmul(a, v[..., None])[..., 0]
+        return matmul(a, v[..., None])[..., 0]
     if ufunc is getattr(np, "vecmat", None):
         v, a = _operands("vecmat", inputs)
-        return _matmul(v[..., None, :], a)[..., 0, :]
+        return matmul(v[..., None, :], a)[..., 0, :]
     raise no_rule(f"numpy.{ufunc.__name__}")
 
 
-def _store(out, result):
-    """Write ``result`` into the ``out=`` argument of a ufunc or array function."""
-    if isinstance(out, tuple):
-        if len(out) != 1:
-            if not isinstance(result, tuple) or len(result) != len(out):
-                raise TypeError("out= has the wrong number of arrays")
-            return tuple(_store(o, r) for o, r in zip(out, result))
-        out = out[0]
-    if out is None:
-        return result
-    out[...] = result
-    return out
-
-
-def _call_handler(handler, like, func, args, kwargs):
-    if func in _LIKE:
-        return handler(like, *args, **kwargs)
-    out = kwargs.get("out")
-    if out is not None:
-        kwargs = dict(kwargs)
-        del kwargs["out"]
-        return _store(out, func(*args, **kwargs))
-    return handler(*args, **kwargs)
-
-
-def _holds_array(args):
-    for a in args:
-        if isinstance(a, (np.ndarray, DualArray)):
-            return True
-        if isinstance(a, (list, tuple)) and _holds_array(a):
-            return True
-    return False
+def _ufunc_reduce(ufunc, a, axis=0, dtype=None, keepdims=False, **kwargs):
+    """``ufunc.reduce`` by the reduction it is (``out=`` is stored by the caller)."""
+    if kwargs:
+        raise TypeError(f"dualad: numpy.{ufunc.__name__}.reduce does not support "
+                        f"{', '.join(sorted(kwargs))} on a DualArray")
+    reductions = {np.add: np.sum, np.multiply: np.prod, np.maximum: np.max,
+                  np.minimum: np.min}
+    f = reductions.get(ufunc)
+    if f is None:
+        raise no_rule(f"numpy.{ufunc.__name__}.reduce")
+    if dtype is not None:
+        a = a.astype(dtype)
+    return f(a, axis=axis, keepdims=keepdims)
 
 
 def array_function_scalar_fallback(scalar, func, types, args, kwargs):
@@ -111,14 +131,14 @@ def array_function_scalar_fallback(scalar, func, types, args, kwargs):
         x for a in args if isinstance(a, (list, tuple)) for x in a if isinstance(x, DualNumber)]
     if handler is None or any(not hasattr(d, "_p") for d in duals + [scalar]):
         return func._implementation(*args, **kwargs)
-    for t in types:
-        if not issubclass(t, (DualNumber, np.ndarray)):
-            return NotImplemented
+    if _foreign(types):
+        return NotImplemented
     if func in _LIKE:
         scalar = DualArray.from_any(scalar)
     result = _call_handler(handler, scalar, func, args, kwargs)
+    arrays = (np.ndarray, DualArray)
     if (type(result) is DualArray and not result.shape
-            and not _holds_array(args) and not _holds_array(kwargs.values())):
+            and not _holds(args, arrays) and not _holds(kwargs.values(), arrays)):
         return result[()]
     return result
 
@@ -130,18 +150,3 @@ def array_ufunc_scalar_fallback(ufunc, inputs):
     arrays as NumPy scalars do.
     """
     return _ufunc_call(ufunc, tuple(_operands(ufunc.__name__, inputs)))
-
-
-def _ufunc_reduce(ufunc, a, axis=0, dtype=None, out=None, keepdims=False, **kwargs):
-    if kwargs:
-        raise TypeError(f"dualad: numpy.{ufunc.__name__}.reduce does not support "
-                        f"{', '.join(sorted(kwargs))} on a DualArray")
-    reductions = {np.add: np.sum, np.multiply: np.prod, np.maximum: np.max,
-                  np.minimum: np.min}
-    f = reductions.get(ufunc)
-    if f is None:
-        raise no_rule(f"numpy.{ufunc.__name__}.reduce")
-    if dtype is not None:
-        a = a.astype(dtype)
-    result = f(a, axis=axis, keepdims=keepdims)
-    return result if out is None else _store(out, result)

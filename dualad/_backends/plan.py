@@ -1,0 +1,234 @@
+"""The passes of every compiled transform: one planner for all the backends.
+
+A *pass* is one evaluation of the user's f on inputs seeded with some
+directions. Which algorithm a point uses, how many directions each pass
+carries and which ones, is decided here once, and read by the three drivers:
+the single point driven from Python (``point``, which iterates
+``PointPlan.passes``), the CPU batch loop and the CUDA kernel (both run
+``kernels``' per-point bodies, which walk the same passes with the same
+step functions, compiled).
+
+* ``jacobian``: chunks ``(start, count)`` of C directions (the Jacobian, and
+  the gradient, of f);
+* ``hessian``: nested duals ``Dual[Dual[float, C], 1]``, one pass
+  ``(row, start)`` per row r of the Hessian (outer direction e_r) and inner
+  chunk of C columns that reaches the diagonal or right of it; the lower
+  triangle is mirrored;
+* ``hessian2``: second-order duals ``Dual2[float, C]`` carrying the packed
+  Hessian triangle; one pass ``(0, 0)`` for n <= ``DUAL2_MAX`` (or the
+  chunk), else x is cut into blocks of B = C / 2 and each pair of blocks
+  p < q is one pass ``(p0, q0)`` giving the blocks (p, p), (p, q), (q, q).
+
+Functions that Dual2 cannot compile keep the nested passes (``no_dual2``).
+"""
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from numba import njit
+
+from .._core.spec import compiled_chunk
+from .._jit.types import Dual2Type, DualType
+
+DUAL2_MAX = 16
+"""Most directions of one second-order (Dual2) pass: n(n+1)/2 = 136 Hessian lanes."""
+
+_NO_DUAL2 = {}
+"""Dispatchers whose Dual2 Hessian did not compile (a function without a Dual2
+implementation): they keep the nested Dual[Dual] passes."""
+
+
+# --------------------------------------------------------------- passes ---
+# Each algorithm's passes are a first pass and a step to the next one (a
+# negative first field: none left), plain functions that the compiled bodies
+# call too. (A table of passes read from memory instead cost up to 2x on
+# one-pass gradients: LLVM can no longer see that the first pass starts at 0.)
+# The first passes are int64 zeros, not the literal 0: numba would otherwise
+# compile each seeding helper twice, for Literal[int](0) and for int64 (+0.1-0.2 s
+# on a first call, measured); LLVM still sees the constant. They are numba
+# dispatchers, disk-cached (as jitable overloads they were compiled again in
+# every process, 0.03-0.08 s each); Python calls their ``py_func``.
+
+
+@njit(cache=True)
+def first_chunk(n, C):
+    """The start of the first Jacobian pass."""
+    return np.int64(0)
+
+
+@njit(cache=True)
+def next_chunk(start, n, C):
+    """The Jacobian pass after the chunk of C directions at ``start`` (-1: none)."""
+    start += C
+    return start if start < n else -1
+
+
+@njit(cache=True)
+def first_row(n, C):
+    """(row, start) of the first nested Hessian pass."""
+    return np.int64(0), np.int64(0)
+
+
+@njit(cache=True)
+def next_row(row, start, n, C):
+    """The nested Hessian pass after (row, start): the row's next chunk of C, else the
+    next row from its chunk holding the diagonal (the chunks wholly left of it are
+    mirrored); (-1, -1): none."""
+    start += C
+    if start >= n:
+        row += 1
+        start = (row // C) * C
+    return (row, start) if row < n else (-1, -1)
+
+
+@njit(cache=True)
+def dual2_block(n, C):
+    """B, the directions of each block of a Dual2 pass of C over n inputs: all C when
+    they cover x (one pass), else C / 2 per block (``dual2_plan`` makes C = 2B < n)."""
+    return C if n <= C else C // 2
+
+
+@njit(cache=True)
+def first_dual2(n, C):
+    """(p0, q0) of the first Dual2 pass: the one pass, or the first pair of blocks."""
+    zero = np.int64(0)
+    return (zero, zero) if n <= C else (zero, np.int64(C // 2))
+
+
+@njit(cache=True)
+def next_dual2(p0, q0, n, B):
+    """The Dual2 pass after (p0, q0) with blocks of B; (-1, -1): none. The one pass
+    (0, 0) has no next; pairs of blocks p0 < q0 go row by row."""
+    if p0 == q0:
+        return -1, -1
+    q0 += B
+    if q0 >= n:
+        p0 += B
+        q0 = p0 + B
+    return (p0, q0) if q0 < n else (-1, -1)
+
+
+@njit(cache=True)
+def dual2_slot(s, p0, q0, B):
+    """The input index that direction slot s of the Dual2 pass (p0, q0) carries:
+    slots [0, B) are x[p0:p0+B], slots [B, C) are x[q0:...]."""
+    return s + p0 if s < B else s - B + q0
+
+
+def jacobian_passes(n, C):
+    """(start, count) of each Jacobian pass (one empty pass for n == 0: the value)."""
+    passes, start = [], first_chunk.py_func(n, C)
+    while start >= 0:
+        passes.append((start, min(C, n - start)))
+        start = next_chunk.py_func(start, n, C)
+    return passes
+
+
+def hessian_passes(n, C):
+    """(row, start) of each nested Hessian pass."""
+    passes, (row, start) = [], first_row.py_func(n, C)
+    while row >= 0:
+        passes.append((row, start))
+        row, start = next_row.py_func(row, start, n, C)
+    return passes
+
+
+def dual2_plan(n, chunk):
+    """(C, B) of the Dual2 Hessian: C directions per pass, blocks of B (B == C: one pass)."""
+    most = max(2, min(chunk or DUAL2_MAX, DUAL2_MAX))
+    if n <= most:
+        return n, n
+    half = most // 2
+    B = math.ceil(n / math.ceil(n / half))
+    return 2 * B, B
+
+
+def dual2_passes(n, C):
+    """(p0, q0) of each Dual2 pass: one pass over all n, or each pair of blocks p < q."""
+    B = dual2_block.py_func(n, C)
+    passes, (p0, q0) = [], first_dual2.py_func(n, C)
+    while p0 >= 0:
+        passes.append((p0, q0))
+        p0, q0 = next_dual2.py_func(p0, q0, n, B)
+    return passes
+
+
+# ---------------------------------------------------------------- plans ---
+
+@dataclass(frozen=True)
+class PointPlan:
+    """How one point is computed: the algorithm, its C directions per pass, the passes.
+
+    ``passes`` lists them for the drivers in Python; the compiled bodies walk
+    the same passes with the step functions above.
+    """
+    algorithm: str
+    n: int
+    C: int
+    passes: tuple
+
+    def number_type(self, base):
+        """The numba type of one seeded input number (base: float32 or float64)."""
+        if self.algorithm == "jacobian":
+            return DualType(base, self.C)
+        if self.algorithm == "hessian":
+            return DualType(DualType(base, self.C), 1)
+        return Dual2Type(base, self.C)
+
+
+@lru_cache(maxsize=None)
+def _plan(algorithm, n, chunk):
+    if algorithm == "hessian2":
+        C, _ = dual2_plan(n, chunk)
+        return PointPlan(algorithm, n, C, tuple(dual2_passes(n, C)))
+    C = compiled_chunk(n, chunk)
+    passes = jacobian_passes(n, C) if algorithm == "jacobian" else hessian_passes(n, C)
+    return PointPlan(algorithm, n, C, tuple(passes))
+
+
+def plan_point(kind, n, scalar, chunk, f):
+    """The PointPlan of a ``kind`` ("jacobian" or "hessian") point of n inputs.
+
+    Hessians of array points use Dual2 unless f failed to compile with it;
+    scalar points (n == 1) use the nested passes (one pass either way).
+    """
+    if kind == "hessian":
+        algorithm = "hessian2" if not scalar and use_dual2(f) else "hessian"
+    else:
+        algorithm = "jacobian"
+    return _plan(algorithm, n, chunk)
+
+
+def with_dual2_fallback(f, make_plan, run):
+    """``run(make_plan())``; if that is a Dual2 plan and f fails to type on Dual2
+    numbers, remember f and run the plan made again (the nested passes).
+
+    Typing errors are matched by name: numba-cuda raises its own copies of
+    numba's error classes.
+    """
+    plan = make_plan()
+    if plan.algorithm != "hessian2":
+        return run(plan)
+    try:
+        return run(plan)
+    except Exception as err:  # noqa: BLE001 - re-raised unless a typing error
+        if type(err).__name__ != "TypingError":
+            raise
+        no_dual2(f, err)
+    return run(make_plan())
+
+
+def use_dual2(f):
+    try:
+        return f not in _NO_DUAL2
+    except TypeError:
+        return True
+
+
+def no_dual2(f, err):
+    try:
+        _NO_DUAL2[f] = str(err)
+    except TypeError:
+        pass
+

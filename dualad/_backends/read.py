@@ -1,0 +1,78 @@
+"""Reading the user's compiled f's output in Python: one pass's value and derivatives.
+
+When f is called from Python on seeded numbers (``point``, ``derivative``,
+the batch probe), its output comes back boxed: a structured array of duals,
+a ``Dual`` (nested for Hessians), a ``HyperDual``, a ``Dual2Value``, or a
+plain real when f does not depend on the seeded input. ``read_pass`` turns
+it into (value, block) for each algorithm of ``plan``; ``outer_partials``
+strips perturbation levels off a nested Dual, for the Hessian rows and for
+``da.derivative``. Every reader says the same thing for the same misuse.
+"""
+import numpy as np
+
+from .._jit.types import Dual2Value
+from .._numbers import Dual
+
+
+def _jacobian_output(y, who):
+    """(values, partials with a trailing chunk axis, or None) of a first-order output."""
+    if isinstance(y, np.ndarray) and y.dtype.names == ("value", "partials"):
+        p = y["partials"]
+        return y["value"], p if p.ndim > y.ndim else p[..., None]
+    if isinstance(y, Dual):
+        return np.asarray(y.value), np.atleast_1d(np.asarray(y._p))
+    if isinstance(y, tuple):
+        raise TypeError(f"{who} of a numba function returning a tuple is not compiled yet; "
+                        "return one array (np.concatenate the parts) or use a plain "
+                        "Python function")
+    y = np.asarray(y)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: f must return real numbers or an array of them, "
+                        f"got {y.dtype}")
+    return y, None
+
+
+def _real_scalar(y, who):
+    """The value of a Hessian output that carries no perturbation (zero Hessian)."""
+    if np.ndim(y) == 0 and np.asarray(y).dtype.kind in "biuf":
+        return y
+    raise ValueError(f"{who}: f must return a scalar, got {type(y).__name__} "
+                     f"{np.shape(y)}; use jacobian(jacobian(f)) for vector-valued functions")
+
+
+def outer_partials(y, depth, zero):
+    """y's partial along its ``depth`` outermost perturbation levels, outermost first
+    (``zero`` where y does not carry one: f did not depend on that level)."""
+    for _ in range(depth):
+        y = y._p if isinstance(y, Dual) else zero
+    return y
+
+
+def innermost_value(y):
+    while isinstance(y, Dual):
+        y = y.value
+    return y
+
+
+def read_pass(y, algorithm, who):
+    """(value, block) of one pass's output y; block None when y carries no perturbation.
+
+    * ``jacobian``: values (the output's shape), partials (shape + (C,));
+    * ``hessian`` (nested duals): the value, the row chunk (C,) of second partials;
+    * ``hessian2``: the value, the packed Hessian triangle (C(C+1)/2,) of the pass.
+
+    The Hessian algorithms need a scalar output (ValueError otherwise).
+    """
+    if algorithm == "jacobian":
+        return _jacobian_output(y, who)
+    if algorithm == "hessian" and isinstance(y, Dual):
+        row = outer_partials(y, 2, 0.0)
+        return innermost_value(y), np.atleast_1d(np.asarray(row))
+    if algorithm == "hessian2" and isinstance(y, Dual2Value):
+        return y.value, y.hess
+    return _real_scalar(y, who), None
+
+
+def probe(f, args, who):
+    """f(*args) on plain floats: the shape of the output per point (and a type check)."""
+    return np.asarray(_jacobian_output(f(*args), who)[0])

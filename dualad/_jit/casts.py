@@ -1,0 +1,80 @@
+"""Casts between the compiled number types and from reals to them.
+
+A real, or a dual of lower nesting depth, embeds as a constant (zero
+partials); two numbers of the same shape convert component by component
+(float32 <-> float64). ``cast_value`` is the one implementation, used by
+numba's implicit casts (``lower_cast``) and by dualad's intrinsics.
+"""
+from numba.core import cgutils, types
+from numba.core.errors import NumbaTypeError
+from numba.core.imputils import lower_cast
+
+from .types import Dual2Type, DualType, HyperDualType, PartialsType, is_dual, is_real, \
+    same_shape
+
+
+def cast_value(context, builder, fromty, toty, val):
+    """Cast val: reals and lower duals embed as constants, same shapes convert."""
+    if fromty == toty:
+        return val
+    if not is_dual(toty):
+        return context.cast(builder, val, fromty, toty)
+    if is_real(fromty) or (is_dual(fromty) and fromty.depth < toty.depth):
+        inner = cast_value(context, builder, fromty, toty.base, val)
+        st = cgutils.create_struct_proxy(toty)(context, builder)
+        if isinstance(toty, DualType):
+            st.value = inner
+            st.partials = context.get_constant_null(toty.partials_type)
+        elif isinstance(toty, Dual2Type):
+            st.value = inner
+            st.grad = context.get_constant_null(toty.grad_type)
+            st.hess = context.get_constant_null(toty.hess_type)
+        else:
+            st.re = inner
+            zero = context.get_constant_null(toty.base)
+            st.eps1 = st.eps2 = st.eps1eps2 = zero
+        return st._getvalue()
+    if same_shape(fromty, toty):
+        src = cgutils.create_struct_proxy(fromty)(context, builder, value=val)
+        dst = cgutils.create_struct_proxy(toty)(context, builder)
+        if isinstance(toty, DualType):
+            dst.value = cast_value(context, builder, fromty.base, toty.base, src.value)
+            dst.partials = cast_value(context, builder, fromty.partials_type,
+                                      toty.partials_type, src.partials)
+        elif isinstance(toty, Dual2Type):
+            dst.value = cast_value(context, builder, fromty.base, toty.base, src.value)
+            dst.grad = cast_value(context, builder, fromty.grad_type, toty.grad_type,
+                                  src.grad)
+            dst.hess = cast_value(context, builder, fromty.hess_type, toty.hess_type,
+                                  src.hess)
+        else:
+            for f in HyperDualType.fields:
+                setattr(dst, f, cast_value(context, builder, fromty.base, toty.base,
+                                           getattr(src, f)))
+        return dst._getvalue()
+    raise NumbaTypeError(f"cannot convert {fromty} to {toty}")
+
+
+@lower_cast(PartialsType, PartialsType)
+def _cast_partials(context, builder, fromty, toty, val):
+    lt = context.get_value_type(toty)
+    if fromty.dtype.bitwidth < toty.dtype.bitwidth:
+        return builder.fpext(val, lt)
+    if fromty.dtype.bitwidth > toty.dtype.bitwidth:
+        return builder.fptrunc(val, lt)
+    return val
+
+
+@lower_cast(types.Number, DualType)
+@lower_cast(types.Number, HyperDualType)
+@lower_cast(types.Boolean, DualType)
+@lower_cast(types.Boolean, HyperDualType)
+@lower_cast(DualType, DualType)
+@lower_cast(HyperDualType, HyperDualType)
+@lower_cast(DualType, HyperDualType)
+@lower_cast(HyperDualType, DualType)
+@lower_cast(types.Number, Dual2Type)
+@lower_cast(types.Boolean, Dual2Type)
+@lower_cast(Dual2Type, Dual2Type)
+def _cast_dual(context, builder, fromty, toty, val):
+    return cast_value(context, builder, fromty, toty, val)

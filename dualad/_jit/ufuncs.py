@@ -1,0 +1,101 @@
+"""NumPy ufuncs and math functions on scalar duals beyond the rule table's.
+
+The arithmetic ufuncs (``np.add``, ``np.square``, ``np.reciprocal``, the
+comparisons, ...) map to the operators; ``np.isnan``/``isfinite``/``isinf``/
+``signbit`` and their ``math`` twins test the value. Every other ufunc and
+``math`` function refuses a dual at compile time with a message saying how
+to register a rule (the rules' own ufuncs are in ``functions``).
+"""
+import math
+import operator
+
+import numpy as np
+from numba.core.errors import TypingError
+from numba.extending import overload
+
+from .. import _rules
+from .intrinsics import innermost
+from .operands import classify
+from .registry import OVERLOAD, jitable
+from .types import is_dual
+
+
+def no_rule_message(what):
+    return (f"dualad has no derivative rule for {what}. Register one with "
+            "da.register(func, derivs) (or decorate your own function with "
+            "@da.custom_derivative(derivs)), or write it with dualad's elementary "
+            "functions")
+
+
+# ------------------------------------------------ NumPy ufunc arithmetic ---
+
+def _ufunc_as(fn, arity):
+    if arity == 1:
+        def typer(x):
+            if is_dual(x):
+                return lambda x: fn(x)
+    else:
+        def typer(x, y):
+            if (is_dual(x) or is_dual(y)) and classify(x, y) is not None:
+                return lambda x, y: fn(x, y)
+    return typer
+
+
+def _square(x):
+    return x * x
+
+
+def _reciprocal(x):
+    return 1.0 / x
+
+
+jitable(_square)
+jitable(_reciprocal)
+
+_UFUNC_ALIASES = {
+    np.add: (operator.add, 2), np.subtract: (operator.sub, 2),
+    np.multiply: (operator.mul, 2), np.divide: (operator.truediv, 2),
+    np.negative: (operator.neg, 1), np.positive: (operator.pos, 1),
+    np.square: (_square, 1), np.reciprocal: (_reciprocal, 1),
+    np.less: (operator.lt, 2), np.less_equal: (operator.le, 2),
+    np.greater: (operator.gt, 2), np.greater_equal: (operator.ge, 2),
+    np.equal: (operator.eq, 2), np.not_equal: (operator.ne, 2),
+}
+for _uf, (_fn, _ar) in _UFUNC_ALIASES.items():
+    overload(_uf, strict=False, **OVERLOAD)(_ufunc_as(_fn, _ar))
+
+
+def _value_test(test):
+    def typer(x):
+        if is_dual(x):
+            return lambda x: test(innermost(x))
+    return typer
+
+
+_VALUE_TESTS = (np.isnan, np.isfinite, np.isinf, np.signbit)
+for _t in _VALUE_TESTS + (math.isnan, math.isfinite, math.isinf):
+    overload(_t, strict=False, **OVERLOAD)(_value_test(_t))
+
+
+# ----------------------------------------------------- functions with no rule --
+
+def _refuse_typer(what):
+    def typer(*args):
+        if any(is_dual(a) for a in args):
+            raise TypingError(no_rule_message(what))
+    return typer
+
+
+_HANDLED_UFUNCS = {getattr(np, u) for r in _rules.RULES for u in r.ufuncs} | \
+    set(_UFUNC_ALIASES) | set(_VALUE_TESTS)
+for _name in sorted(dir(np)):
+    _uf = getattr(np, _name)
+    if isinstance(_uf, np.ufunc) and _uf not in _HANDLED_UFUNCS and _uf.__name__ == _name:
+        overload(_uf, strict=False, **OVERLOAD)(_refuse_typer(f"numpy.{_name}"))
+        _HANDLED_UFUNCS.add(_uf)
+
+_HANDLED_MATH = {r.name for r in _rules.RULES} | {"log", "isnan", "isfinite", "isinf"}
+for _name in sorted(dir(math)):
+    _fn = getattr(math, _name)
+    if callable(_fn) and not _name.startswith("_") and _name not in _HANDLED_MATH:
+        overload(_fn, strict=False, **OVERLOAD)(_refuse_typer(f"math.{_name}"))
