@@ -8,6 +8,10 @@ import math
 
 import numpy as np
 from numba import njit
+from numba.core.errors import TypingError
+from numba.extending import overload
+
+from dualad._jit.types import Dual2Type
 
 
 @njit
@@ -59,3 +63,14 @@ def l96_numpy(x):
     xp = np.roll(x, -1)
     return (xp - np.roll(x, 2)) * np.roll(x, 1) - x + 8.0 + 0.1 * np.exp(-1.0 / x) * np.log(
         1.0 + xp * xp)
+
+
+def refuse_dual2(x):
+    """x itself; typing fails for Dual2 numbers (a function with no Dual2 version)."""
+
+
+@overload(refuse_dual2, target="generic")
+def _refuse_dual2(x):
+    if isinstance(x, Dual2Type):
+        raise TypingError("refuse_dual2: no Dual2 implementation (test)")
+    return lambda x: x

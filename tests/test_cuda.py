@@ -19,14 +19,12 @@ import types as pytypes
 import numba
 import numpy as np
 import pytest
-from numba.core.errors import TypingError
-from numba.extending import overload
 
 import dualad as da
 from dualad._backends import cuda as _cuda
 from dualad._backends import plan as _plan_mod
 from dualad._jit.types import Dual2Type, DualType
-from models import rosen_hess
+from models import refuse_dual2, rosen_hess
 
 
 # ------------------------------------------------------------ functions ---
@@ -325,17 +323,6 @@ def test_dual2_kernel_is_not_the_nested_one(nvvm, monkeypatch):
     nested = _cuda.ptx(vm, X, cc=(9, 0))
     _check_ptx(nested)
     assert dual2 != nested
-
-
-def refuse_dual2(x):
-    """x itself; typing fails for Dual2 numbers (a function with no Dual2 version)."""
-
-
-@overload(refuse_dual2, target="generic")
-def _refuse_dual2(x):
-    if isinstance(x, Dual2Type):
-        raise TypingError("refuse_dual2: no Dual2 implementation (test)")
-    return lambda x: x
 
 
 @numba.njit

@@ -44,3 +44,24 @@ def test_an_empty_batch_whose_function_fails_at_zero_says_so():
         return np.sum(x)
     with pytest.raises(ValueError, match="batch is empty.*point of zeros.*no zeros here"):
         da.vmap(da.grad(f))(np.zeros((0, 2)))
+
+
+def _sumsq_loop(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += x[i] * x[i]
+    return s
+
+
+def test_compiled_transforms_of_an_empty_array():
+    import numba
+    f = numba.njit(_sumsq_loop)
+    x = np.zeros(0)
+    assert da.grad(f)(x).shape == (0,)
+    v, g = da.value_and_grad(f)(x)
+    assert v == 0.0 and g.shape == (0,)
+    assert da.jacobian(f)(x).shape == (0,)
+    assert da.hessian(f)(x).shape == (0, 0)
+    assert da.derivative(numba.njit(lambda t: t * t))(x).shape == (0,)
+    out = da.vmap(da.hessian(f))(np.zeros((0, 3)))
+    assert out.shape == (0, 3, 3)

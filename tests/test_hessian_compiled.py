@@ -9,13 +9,10 @@ import math
 import numpy as np
 import pytest
 from numba import njit
-from numba.core.errors import TypingError
-from numba.extending import overload
 
 import dualad as da
 from dualad._backends import plan as _plan
-from dualad._jit.types import Dual2Type
-from models import rosen, rosen_hess as rosen_hessian
+from models import refuse_dual2, rosen, rosen_hess as rosen_hessian
 
 
 @njit
@@ -165,17 +162,6 @@ def test_one_plan_for_every_driver():
         _close(da.vmap(da.hessian(quot, chunk=3))(x[None])[0], da.hessian(quot_py)(x), 1e-13)
     finally:
         del _plan._NO_DUAL2[quot]
-
-
-def refuse_dual2(x):
-    """x itself; typing fails for Dual2 numbers (a function with no Dual2 version)."""
-
-
-@overload(refuse_dual2, target="generic")
-def _refuse_dual2(x):
-    if isinstance(x, Dual2Type):
-        raise TypingError("refuse_dual2: no Dual2 implementation (test)")
-    return lambda x: x
 
 
 @njit

@@ -23,8 +23,6 @@ def _prepare_arg(x, who, i):
     v, scalar = as_float_input(x, f"{who}: argument {i}")
     if scalar:
         return (float(v) if not isinstance(v, np.floating) else v), True
-    if v.size == 0:
-        raise ValueError(f"{who}: argument {i} is empty")
     return np.ascontiguousarray(v), False
 
 
@@ -144,6 +142,13 @@ def _run_one(transform, args, K, kind):
     in_shape = () if scalar else x.shape
     dtype = np.asarray(x).dtype
     base = _numba_float(dtype)
+    if n == 0:
+        # nothing to differentiate: f runs once on the plain (empty) input, for
+        # the value and the shape of the output, as the Python path does
+        args[K] = x
+        value = np.asarray(read_pass(f(*args), kind, who)[0])
+        out_shape = in_shape if kind == "hessian" else value.shape
+        return value.astype(dtype, copy=False), np.zeros(out_shape + in_shape, dtype)
 
     def call(seeded):
         args[K] = seeded
