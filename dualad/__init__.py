@@ -21,6 +21,7 @@ from ._rules.elementary import (  # the elementary functions, named as in math
     radians, floor, ceil, trunc, round, sign, atan2, hypot, pow, copysign, fmod,
     floordiv, mod, maximum, minimum, fmax, fmin)
 from ._rules.elementary import digamma, polygamma, where
+from ._rules.table import RULES as _RULES
 from ._numbers import Dual, DualArray, HyperDual
 from ._extend import custom_derivative, register
 from ._transforms.derivative import derivative
@@ -31,7 +32,7 @@ from ._transforms.check import check_derivatives
 
 abs = fabs  # noqa: A001  (da.abs mirrors np.abs)
 
-ELEMENTARY = ("acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cbrt", "ceil", "copysign", "cos", "cosh", "degrees", "erf", "erfc", "exp", "exp2", "expm1", "fabs", "floor", "floordiv", "fmax", "fmin", "fmod", "gamma", "hypot", "lgamma", "log", "log10", "log1p", "log2", "maximum", "minimum", "mod", "pow", "radians", "round", "sign", "sin", "sinh", "sqrt", "tan", "tanh", "trunc")
+ELEMENTARY = tuple(sorted(r.name for r in _RULES if r.name != "log_base"))
 """The names of the elementary functions (one per rule of the table, ``log`` with a base)."""
 
 __all__ = [

@@ -74,3 +74,12 @@ def _refuse_dual2(x):
     if isinstance(x, Dual2Type):
         raise TypingError("refuse_dual2: no Dual2 implementation (test)")
     return lambda x: x
+
+
+@njit
+def cubic_chain(x):
+    """sum x_i**3 x_{i-1}, through refuse_dual2: it compiles on nested duals only."""
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += refuse_dual2(x[i]) ** 3 * x[i - 1]
+    return s

@@ -7,8 +7,6 @@ operators and the application of ladders once. Each type supplies only its
 calculus: ``_chain`` (unary ladder), ``_chain2`` (binary ladder),
 ``_mul_same``, ``_div_same``, and ``_components``/``_build``.
 """
-import numpy as np
-
 from .._core.base import CONST, LEFT, OUTER, RIGHT, SAME, DualNumber, lead
 from .._rules import FUNCTIONS, RULES_BY_NAME
 from .components import scalar_constant, _divide, _scale, _value_of

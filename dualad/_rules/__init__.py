@@ -6,10 +6,10 @@ f, f', f'' as code on any number type), ``elementary`` (the public
 and ``special`` (float implementations), ``docs`` (docs/rules.md from the
 table). The rules know no number type: a number type applies a ladder.
 """
-from .table import (FUNCTIONS, KINK, OPERATORS, PARTIAL_LADDERS, POLYGAMMA_RULE, RULES,
-                    RULES_BY_NAME, RULES_BY_UFUNC, SMOOTH, STEP, Rule, polygamma_rule)
+from .table import (FUNCTIONS, KINK, OPERATORS, RULES, RULES_BY_NAME, RULES_BY_UFUNC, SMOOTH,
+                    STEP, Rule, polygamma_rule)
 from .elementary import digamma, polygamma, where
 
-__all__ = ["FUNCTIONS", "KINK", "OPERATORS", "PARTIAL_LADDERS", "POLYGAMMA_RULE", "RULES",
+__all__ = ["FUNCTIONS", "KINK", "OPERATORS", "RULES",
            "RULES_BY_NAME", "RULES_BY_UFUNC", "SMOOTH", "STEP", "Rule", "polygamma_rule",
            "digamma", "polygamma", "where"]

@@ -169,7 +169,6 @@ RULES_BY_UFUNC = {getattr(np, u): r for r in RULES for u in r.ufuncs}
 
 
 
-PARTIAL_LADDERS = {r.name: r.partial_ladders for r in RULES if r.arity == 2}
 
 
 # ------------------------------------------------------- float ladders ---
@@ -220,7 +219,6 @@ def polygamma_rule(n):
 
 
 E.polygamma.rule_of = polygamma_rule
-POLYGAMMA_RULE = Rule("polygamma", 1, polygamma_float, L._polygamma, ((0.2, 8.0),))
 
 # Names of the arithmetic the number types implement by hand (product and
 # quotient rules differ per type); used by the docs and the tests.
