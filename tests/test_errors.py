@@ -50,6 +50,23 @@ def test_bool_refuses_and_says_compare(d):
     assert bool(d > 0) is True  # what the message suggests works
 
 
+def test_branching_on_an_array_comparison_says_use_where():
+    def f(x):
+        return x if x > 0 else -x   # an `if` on a whole array
+
+    x = np.array([1.0, -2.0])
+    with pytest.raises(ValueError, match=r"comparison of 2 elements .* np\.where\(cond, a, b\)"):
+        da.grad(lambda x: (f(x) ** 2).sum())(x)
+    with pytest.raises(ValueError, match="da.where"):
+        da.jacobian(lambda x: x if np.greater(x, 0) else x)(x)
+    # what the message suggests works, with the derivative of each element's branch
+    g = da.grad(lambda x: (da.where(x > 0, x, -x) ** 3).sum())(x)
+    np.testing.assert_array_equal(g, [3.0, -12.0])
+    # a comparison of one element still decides an `if`; masks stay masks
+    assert da.grad(lambda x: (x if x[0] > 0 else -x).sum())(np.array([2.0])) == [1.0]
+    assert isinstance(da.DualArray(x, np.eye(2)) > 0, np.ndarray)
+
+
 @pytest.mark.parametrize("fn", [math.sin, math.exp, math.sqrt, math.log, math.erf, math.gamma,
                                 math.isfinite])
 @pytest.mark.parametrize("d", DUALS)

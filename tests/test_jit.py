@@ -261,12 +261,12 @@ def test_storing_a_dual_into_a_float_array_is_refused():
     def store(x, out):
         out[0] = x * 2.0
 
-    with pytest.raises(TypingError, match="would drop its derivative"):
+    with pytest.raises(TypeError, match="would drop its derivative"):
         store(Dual(1.0, 1.0), np.zeros(1))
 
 
 def test_float_of_dual_is_refused():
-    with pytest.raises(TypingError, match=r"float\(\) of a Dual"):
+    with pytest.raises(TypeError, match=r"float\(\) of a Dual"):
         numba.njit(lambda d: float(d))(Dual(1.0, 1.0))
 
 
@@ -499,3 +499,11 @@ def seeded_helpers(x):
 
 def test_seed_and_partials_helpers():
     assert seeded_helpers(1.5) == (9.0, 1.0, 0.0, 3.0)
+
+
+def test_refusals_in_compiled_code_come_first_in_the_message():
+    # dualad's message is the error itself, not one of numba's candidate notes
+    with pytest.raises(TypeError) as e:
+        da.derivative(numba.njit(lambda x: float(x) * x))(1.0)
+    assert str(e.value).startswith("dualad: float() of a Dual[float64, 1] would drop")
+    assert "d.value" in str(e.value)

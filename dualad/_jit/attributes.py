@@ -71,10 +71,15 @@ def _partials_len(v):
 
 # ----------------------------------------- conversions that lose information --
 
+# These refusals raise TypeError, not numba's TypingError: numba collects a
+# TypingError of an overload among the messages of every candidate it tried
+# (float() has six), burying dualad's; an exception that is not numba's own
+# stops the typing and reaches the user as it is, as float(dual) does in Python
+# (numba/core/types/functions.py, BaseFunction.get_call_type).
 def _refuse(what):
     def typer(x, *args):
         if is_dual(x):
-            raise TypingError(
+            raise TypeError(
                 f"dualad: {what}() of a {x.short} would drop its derivative. Read the value "
                 "explicitly (d.value, h.re) or keep computing with the dual")
     return typer
@@ -90,7 +95,7 @@ def _store_dual_in_real_array(arr, idx, val):
     if isinstance(val, types.Array):
         val = val.dtype
     if isinstance(arr, types.Array) and is_dual(val) and not is_dual(arr.dtype):
-        raise TypingError(
+        raise TypeError(
             f"dualad: storing a {val.short} into an array of {arr.dtype} would drop its "
             "derivative. Store d.value explicitly, or allocate the output from the "
             "input (np.empty_like(x)) so that it holds duals")

@@ -11,7 +11,8 @@ import numpy as np
 
 from ... import _rules
 from ..._core.base import lead
-from .core import DualArray, _check_n, _col, _finish, _new, _operand, _primal, _split, method
+from .core import (DualArray, _check_n, _col, _finish, _new, _operand, _primal, _split,
+                   by_value, method)
 
 # Arithmetic operation codes of ``_arith``.
 _ADD, _SUB, _MUL, _DIV = 0, 1, 2, 3
@@ -302,30 +303,30 @@ def __ipow__(self, other):
 
 @method
 def __eq__(self, other):
-    return _primal(self) == _primal(other)
+    return by_value(_primal(self) == _primal(other))
 
 
 @method
 def __ne__(self, other):
-    return _primal(self) != _primal(other)
+    return by_value(_primal(self) != _primal(other))
 
 
 @method
 def __lt__(self, other):
-    return _primal(self) < _primal(other)
+    return by_value(_primal(self) < _primal(other))
 
 
 @method
 def __le__(self, other):
-    return _primal(self) <= _primal(other)
+    return by_value(_primal(self) <= _primal(other))
 
 
 @method
 def __gt__(self, other):
-    return _primal(self) > _primal(other)
+    return by_value(_primal(self) > _primal(other))
 
 
 @method
 def __ge__(self, other):
-    return _primal(self) >= _primal(other)
+    return by_value(_primal(self) >= _primal(other))
 

@@ -67,6 +67,28 @@ def _primal(x):
     return x
 
 
+class ComparisonMask(np.ndarray):
+    """The bool array of a comparison of DualArrays (by value): an ndarray whose
+    truth value, when ambiguous, says how to branch on duals elementwise."""
+
+    def __bool__(self):
+        if self.size > 1:
+            raise ValueError(
+                f"dualad: the truth value of a comparison of {self.size} elements of a "
+                "DualArray is ambiguous (an `if` on it chooses one branch for every "
+                "element). Choose per element with np.where(cond, a, b) or "
+                "da.where(cond, a, b), which keep the derivatives of the branch each "
+                "element takes, or reduce the condition with .any() / .all()")
+        return super().__bool__()
+
+
+def by_value(result):
+    """A comparison's result: bool arrays become ComparisonMasks, scalars stay."""
+    if isinstance(result, np.ndarray) and result.dtype == np.bool_:
+        return result.view(ComparisonMask)
+    return result
+
+
 def _split(top, x):
     """(values, partials) of operand x relative to the leading dual ``top``.
 

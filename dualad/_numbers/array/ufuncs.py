@@ -13,7 +13,7 @@ import numpy as np
 from ... import _rules
 from ..._core.base import DualNumber, lead
 from .arith import _ADD, _DIV, _MUL, _SUB, _arith, _pow_const, _power
-from .core import DualArray, _holds, _operand, _operands, _primal, method
+from .core import DualArray, by_value, _holds, _operand, _operands, _primal, method
 from .linalg import matmul
 from .registry import _HANDLED, _LIKE, _call_handler, _foreign, _store, no_rule
 
@@ -64,7 +64,7 @@ def _ufunc_call(ufunc, inputs):
         x, y = _operands(ufunc.__name__, inputs)
         return _arith(op, x, y)
     if ufunc in _BY_VALUE_UFUNCS:
-        return ufunc(*(_primal(i) for i in inputs))
+        return by_value(ufunc(*(_primal(i) for i in inputs)))
     rule = _rules.RULES_BY_UFUNC.get(ufunc)
     if rule is not None:
         ops = _operands(ufunc.__name__, inputs)
