@@ -60,9 +60,9 @@ def _no_numba_type(self):
         "Differentiate the compiled function itself (da.jacobian(njit_f), "
         "da.hessian(njit_f)); to fix some of its arguments, select the others with "
         "argnums (da.jacobian(rhs, argnums=1)(t, x)) or compile the wrapper too "
-        "(da.jacobian(numba.njit(lambda x: rhs(0.0, x)))). Compositions of transforms "
-        "of a numba function, such as jacobian(jacobian(njit_f)), are not compiled "
-        "yet: use da.hessian(njit_f) for second derivatives of a scalar function, or "
+        "(da.jacobian(numba.njit(lambda x: rhs(0.0, x)))). Of the compositions of "
+        "transforms of a numba function, jacobian(jacobian(njit_f)), "
+        "jacobian(grad(njit_f)) and da.hessian(njit_f) are compiled; for others, use "
         "a plain NumPy version of f.")
 
 

@@ -93,8 +93,10 @@ def test_errors():
     def pair(x):
         return x[0], x[1]
 
-    with pytest.raises(TypeError, match="tuple"):
-        da.jacobian(pair)(X)
+    j0, j1 = da.jacobian(pair)(X)   # tuple outputs: one Jacobian per entry
+    np.testing.assert_array_equal(np.stack([j0, j1]), np.eye(X.size)[:2])
+    with pytest.raises(ValueError, match="got a tuple"):
+        da.grad(pair)(X)
     with pytest.raises(ValueError, match="scalar"):
         da.grad(field)(X, 0.7)
     with pytest.raises(ValueError, match="scalar"):

@@ -70,7 +70,10 @@ def compiled_vmap(g, args, mapped, batch):
     x0 = first_point[K]
     if X.ndim > 2:
         return NotImplemented  # points of several dimensions: a loop of compiled calls
-    y0 = probe(g.f, first_point, who)
+    y0 = g.f(*first_point)
+    if isinstance(y0, tuple) and g.kind == "jacobian":
+        return NotImplemented  # tuple outputs: a loop of compiled point calls
+    y0 = probe(y0, who)
     n = 1 if scalar else x0.size
     m = y0.size
     kind = "hessian" if g.kind == "hessian" else "jacobian"

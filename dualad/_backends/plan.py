@@ -200,6 +200,12 @@ def plan_point(kind, n, scalar, chunk, f):
     return _plan(algorithm, n, chunk)
 
 
+def nested_plan(n, chunk):
+    """The nested-dual Hessian passes (row, chunk start), for outputs of any shape:
+    the second derivatives of a vector function (jacobian of a jacobian)."""
+    return _plan("hessian", n, chunk)
+
+
 def with_dual2_fallback(f, make_plan, run):
     """``run(make_plan())``; if that is a Dual2 plan and f fails to type on Dual2
     numbers, remember f and run the plan made again (the nested passes).

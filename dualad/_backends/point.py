@@ -10,12 +10,12 @@ carries, are those of ``plan``, the planner of the compiled kernels.
 import numpy as np
 from numba.core import types
 
-from .._core.spec import check_chunk, normalize_argnums
-from .._core.trees import as_float_input
+from .._core.spec import TransformSpec, check_chunk, normalize_argnums
+from .._core.trees import as_float_input, flatten, unflatten
 from .._jit.arrays import dual_buffer
 from .._jit.types import DualType
 from .._numbers import Dual, make_dual
-from .plan import dual2_block, dual2_slot, plan_point, with_dual2_fallback
+from .plan import dual2_block, dual2_slot, nested_plan, plan_point, with_dual2_fallback
 from .read import read_pass
 
 
@@ -82,15 +82,19 @@ def _seeded_dual2(x, nbtype, slots):
 
 
 def _jacobian(plan, call, x, scalar, nbtype, dtype, who):
-    values, blocks = None, []
+    """(values, Jacobian blocks) of every output leaf (f may return nested tuples),
+    and the output's tree."""
+    values, blocks, treedef = None, None, None
     for start, c in plan.passes:
-        v, p = read_pass(call(_seeded_chunk(x, scalar, nbtype, start, c, plan.C)),
-                         "jacobian", who)
+        leaves, treedef = flatten(call(_seeded_chunk(x, scalar, nbtype, start, c, plan.C)))
+        read = [read_pass(y, "jacobian", who) for y in leaves]
         if values is None:
-            values = np.asarray(v)
-        blocks.append(np.zeros(np.shape(v) + (c,), dtype) if p is None else p[..., :c])
-    J = blocks[0] if len(blocks) == 1 else np.concatenate(blocks, axis=-1)
-    return values, J
+            values = [np.asarray(v) for v, _ in read]
+            blocks = [[] for _ in read]
+        for b, (v, p) in zip(blocks, read):
+            b.append(np.zeros(np.shape(v) + (c,), dtype) if p is None else p[..., :c])
+    J = [b[0] if len(b) == 1 else np.concatenate(b, axis=-1) for b in blocks]
+    return (values, treedef), J
 
 
 def _hessian(plan, call, x, scalar, nbtype, dtype, who):
@@ -146,9 +150,14 @@ def _run_one(transform, args, K, kind):
         # nothing to differentiate: f runs once on the plain (empty) input, for
         # the value and the shape of the output, as the Python path does
         args[K] = x
-        value = np.asarray(read_pass(f(*args), kind, who)[0])
-        out_shape = in_shape if kind == "hessian" else value.shape
-        return value.astype(dtype, copy=False), np.zeros(out_shape + in_shape, dtype)
+        if kind == "hessian":
+            value = np.asarray(read_pass(f(*args), kind, who)[0])
+            return value.astype(dtype, copy=False), np.zeros(in_shape + in_shape, dtype)
+        leaves, treedef = flatten(f(*args))
+        values = [np.asarray(read_pass(y, kind, who)[0]).astype(dtype, copy=False)
+                  for y in leaves]
+        return (unflatten(treedef, values),
+                [np.zeros(v.shape + in_shape, dtype) for v in values], treedef)
 
     def call(seeded):
         args[K] = seeded
@@ -160,10 +169,13 @@ def _run_one(transform, args, K, kind):
 
     value, D = with_dual2_fallback(f, lambda: plan_point(kind, n, scalar, transform.chunk, f),
                                    run)
-    value = np.asarray(value)
-    out_shape = in_shape if kind == "hessian" else value.shape
-    return value.astype(dtype, copy=False), D.astype(dtype, copy=False).reshape(
-        out_shape + in_shape)
+    if kind == "hessian":
+        return np.asarray(value).astype(dtype, copy=False), \
+            D.astype(dtype, copy=False).reshape(in_shape + in_shape)
+    values, treedef = value
+    return (unflatten(treedef, [v.astype(dtype, copy=False) for v in values]),
+            [d.astype(dtype, copy=False).reshape(v.shape + in_shape)
+             for v, d in zip(values, D)], treedef)
 
 
 def _scalar_out(a):
@@ -184,10 +196,16 @@ def compiled_transform(transform, args):
         value, H = _run_one(transform, args, nums[0], "hessian")
         return _scalar_out(H) if single else ((_scalar_out(H),),)
     results = [_run_one(transform, args, K, "jacobian") for K in nums]
-    value = results[0][0]
-    jacs = [_scalar_out(r[1]) for r in results]
-    if who == "jacobian":
-        return jacs[0] if single else tuple(jacs)
+    value, _, treedef = results[0]
+    if who == "jacobian":   # per output leaf: its block of each argument
+        outs = [_scalar_out(results[0][1][i]) if single else
+                tuple(_scalar_out(r[1][i]) for r in results)
+                for i in range(len(results[0][1]))]
+        return unflatten(treedef, outs)
+    if treedef is not None:
+        raise ValueError(f"{who}: f must return a scalar, got a tuple; use da.jacobian "
+                         "for functions with several outputs")
+    jacs = [_scalar_out(r[1][0]) for r in results]
     if value.shape != ():
         raise ValueError(f"{who}: f must return a scalar, got shape {value.shape}; "
                          "use da.jacobian for vector-valued functions")
@@ -216,3 +234,69 @@ def compiled_jvp(f, primals, tangents):
     value, partials = read_pass(f(*args), "jacobian", "jvp")
     tangent = np.zeros_like(value) if partials is None else partials[..., 0]
     return _scalar_out(np.asarray(value)), _scalar_out(np.asarray(tangent))
+
+
+# ------------------------------------------- compositions of two transforms ---
+
+def _second_leaf(y, who):
+    """(value, d/d row, d2/d row d chunk) of one output leaf on nested Dual[Dual[., C], 1]."""
+    if isinstance(y, np.ndarray) and y.dtype.names == ("value", "partials"):
+        inner_p = y["partials"]["partials"]
+        C_axis = inner_p if inner_p.ndim > y.ndim else inner_p[..., None]
+        return y["value"]["value"], C_axis
+    if isinstance(y, Dual):
+        p = y._p
+        second = p._p if isinstance(p, Dual) else np.zeros(1)
+        value = y.value.value if isinstance(y.value, Dual) else y.value
+        return np.asarray(value), np.atleast_1d(np.asarray(second))
+    v = np.asarray(_real_scalar_or_array(y, who))
+    return v, None
+
+
+def _real_scalar_or_array(y, who):
+    y = np.asarray(y)
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"{who}: f must return real numbers or an array of them, "
+                        f"got {y.dtype}")
+    return y
+
+
+def compiled_second(outer, inner, args):
+    """jacobian(jacobian(f)) / jacobian(grad(f)) of a dispatcher f, compiled: the
+    second derivatives d2 f / dx_j dx_k of every output, by nested duals (outer
+    direction e_j, inner chunk of k), the upper triangle only (they are symmetric)."""
+    who = f"{outer.kind}({inner.kind})"
+    single_o, nums_o = normalize_argnums(outer.argnums, len(args), outer.kind)
+    single_i, nums_i = normalize_argnums(inner.argnums, len(args), inner.kind)
+    if not (single_o and single_i and nums_o == nums_i):
+        raise NotImplementedError(
+            f"{who} of a numba function is compiled for one argument differentiated twice "
+            "(the same single argnums in both); pack the arguments into one array, or "
+            "use a plain NumPy version of f")
+    if inner.kind == "grad":
+        return compiled_transform(TransformSpec("hessian", inner.f, inner.argnums,
+                                                inner.chunk or outer.chunk), args)
+    K = nums_o[0]
+    f = inner.f
+    args = list(args)
+    x, scalar = _prepare_arg(args[K], who, K)
+    n = 1 if scalar else x.size
+    in_shape = () if scalar else x.shape
+    dtype = np.asarray(x).dtype
+    plan = nested_plan(n, inner.chunk or outer.chunk)
+    nbtype = plan.number_type(_numba_float(dtype))
+    T, treedef = None, None
+    for row, start in plan.passes:
+        c = min(plan.C, n - start)
+        args[K] = _seeded_row(x, scalar, nbtype, row, start, c, plan.C)
+        leaves, treedef = flatten(f(*args))
+        read = [_second_leaf(y, who) for y in leaves]
+        if T is None:
+            T = [np.zeros(np.shape(v) + (n, n), dtype) for v, _ in read]
+        for t, (v, block) in zip(T, read):
+            if block is not None:
+                b = np.broadcast_to(block, np.shape(v) + (plan.C,))[..., :c]
+                t[..., row, start:start + c] = b
+                t[..., start:start + c, row] = b
+    outs = [_scalar_out(t.reshape(t.shape[:-2] + in_shape + in_shape)) for t in T]
+    return unflatten(treedef, outs)

@@ -73,6 +73,7 @@ def read_pass(y, algorithm, who):
     return _real_scalar(y, who), None
 
 
-def probe(f, args, who):
-    """f(*args) on plain floats: the shape of the output per point (and a type check)."""
-    return np.asarray(_jacobian_output(f(*args), who)[0])
+def probe(y, who):
+    """f's output y at one point on plain floats, as an array: its shape per point
+    (and a type check)."""
+    return np.asarray(_jacobian_output(y, who)[0])

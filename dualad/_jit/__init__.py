@@ -38,6 +38,10 @@ from . import functions as _functions  # noqa: F401  (the rule table)
 from . import builtins as _builtins  # noqa: F401  (**, //, %, abs, round, min, max)
 from . import ufuncs as _ufuncs  # noqa: F401  (other NumPy ufuncs)
 from . import arrays as _arrays  # noqa: F401  (arrays of duals)
+from . import elementwise as _elementwise  # noqa: F401  (array expressions)
+from . import reductions as _reductions  # noqa: F401  (sums, scans, norm)
+from . import linalg as _linalg  # noqa: F401  (products, solve, inv, det)
+from . import construction as _construction  # noqa: F401  (np.array of duals)
 from .types import DualType, HyperDualType, PartialsType, STAMP
 from .api import lift, partial, partial_at, partials_zero, seed, value_of
 from .custom import register_custom

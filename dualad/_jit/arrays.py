@@ -21,9 +21,9 @@ import operator
 
 import numpy as np
 from numba.core import cgutils, types
-from numba.core.errors import TypingError
+from numba.core.errors import NumbaTypeError, TypingError
 from numba.extending import intrinsic, typeof_impl
-from numba.np import numpy_support
+from numba.np import arraymath as _arraymath, numpy_support
 from numba.np.arrayobj import _empty_nd_impl
 
 from .types import DualNumberType, PartialsType, is_dual
@@ -104,6 +104,28 @@ if numpy_support.as_dtype is not _as_dtype:
     numpy_support.as_dtype = _as_dtype
 
 
+# The second consequence of that dtype, and the second patch: numba's own
+# np.mean/x.mean() (numba/np/arraymath.py, array_mean), registered for the CPU
+# and so tried before dualad's generic overloads, calls ``as_dtype`` on the
+# element type and then ``get_accumulator(dtype, nan)``, whose ``dtype.type``
+# is np.void for a dual: a bare TypeError that numba does not capture, so no
+# later overload is tried. ``get_accumulator`` (looked up as a module global at
+# each call) is made to decline duals with numba's own typing error instead.
+_original_get_accumulator = getattr(_arraymath.get_accumulator, "__wrapped__",
+                                    _arraymath.get_accumulator)
+
+
+def _get_accumulator(dtype, value):
+    if dtype in _TYPES_BY_DTYPE:
+        raise NumbaTypeError("dualad: numba's accumulators take no duals; "
+                             "dualad's overload serves this call")
+    return _original_get_accumulator(dtype, value)
+
+
+_get_accumulator.__wrapped__ = _original_get_accumulator
+_arraymath.get_accumulator = _get_accumulator
+
+
 class DualBuffer(np.ndarray):
     """A NumPy array of dual structs that numba types as an array of duals.
 
@@ -139,6 +161,31 @@ def empty_dual_array(typingctx, n, template):
         ary = _empty_nd_impl(context, builder, arrty, [size])
         return ary._getvalue()
     return arrty(n, template), codegen
+
+
+@intrinsic(target="generic")
+def empty_array_of(typingctx, shape, tref):
+    """A new C-contiguous array of ``shape`` (an int or a tuple of ints) holding
+    the numbers of the type that ``tref`` (a TypeRef) holds."""
+    if isinstance(shape, types.Integer):
+        ndim = 1
+    elif isinstance(shape, types.BaseTuple) and all(
+            isinstance(t, types.Integer) for t in shape):
+        ndim = len(shape)
+    else:
+        return None
+    if not isinstance(tref, types.TypeRef):
+        return None
+    arrty = types.Array(tref.instance_type, ndim, "C")
+
+    def codegen(context, builder, sig, args):
+        if isinstance(shape, types.Integer):
+            dims = [context.cast(builder, args[0], shape, types.intp)]
+        else:
+            dims = [context.cast(builder, v, t, types.intp) for v, t in
+                    zip(cgutils.unpack_tuple(builder, args[0], ndim), shape)]
+        return _empty_nd_impl(context, builder, arrty, dims)._getvalue()
+    return arrty(shape, tref), codegen
 
 
 @intrinsic(prefer_literal=True, target="generic")

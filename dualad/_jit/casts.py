@@ -5,9 +5,10 @@ partials); two numbers of the same shape convert component by component
 (float32 <-> float64). ``cast_value`` is the one implementation, used by
 numba's implicit casts (``lower_cast``) and by dualad's intrinsics.
 """
+from llvmlite import ir
 from numba.core import cgutils, types
 from numba.core.errors import NumbaTypeError
-from numba.core.imputils import lower_cast
+from numba.core.imputils import lower_cast, lower_constant
 
 from .types import Dual2Type, DualType, HyperDualType, PartialsType, is_dual, is_real, \
     same_shape
@@ -78,3 +79,31 @@ def _cast_partials(context, builder, fromty, toty, val):
 @lower_cast(Dual2Type, Dual2Type)
 def _cast_dual(context, builder, fromty, toty, val):
     return cast_value(context, builder, fromty, toty, val)
+
+
+# A real constant as a dual (zero partials): numba's own array code asks for
+# ``context.get_constant(dtype, 0)`` of the element type (np.sum, x.sum(),
+# np.sum(x, axis=k), whose accumulators start at 0), so that code runs on
+# arrays of duals with dualad's ``+=``.
+@lower_constant(DualType)
+@lower_constant(HyperDualType)
+@lower_constant(Dual2Type)
+def _dual_constant(context, builder, ty, pyval):
+    if isinstance(pyval, bool) or not isinstance(pyval, (int, float)):
+        raise NumbaTypeError(f"dualad: no constant of {ty} from {pyval!r}")
+    return _constant(context, ty, float(pyval))
+
+
+def _constant(context, ty, value):
+    """The LLVM constant of a dual of type ty with this value, every partial 0."""
+    if not is_dual(ty):
+        return context.get_constant(ty, value)
+    inner = _constant(context, ty.base, value)
+    zero = context.get_constant_null
+    if isinstance(ty, DualType):
+        members = [inner, zero(ty.partials_type)]
+    elif isinstance(ty, Dual2Type):
+        members = [inner, zero(ty.grad_type), zero(ty.hess_type)]
+    else:
+        members = [inner] + [zero(ty.base)] * 3
+    return ir.Constant(context.get_value_type(ty), [m for m in members])

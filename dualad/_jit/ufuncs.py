@@ -10,6 +10,7 @@ import math
 import operator
 
 import numpy as np
+from numba.core import types
 from numba.core.errors import TypingError
 from numba.extending import overload
 
@@ -52,7 +53,7 @@ def _reciprocal(x):
 jitable(_square)
 jitable(_reciprocal)
 
-_UFUNC_ALIASES = {
+UFUNC_ALIASES = {
     np.add: (operator.add, 2), np.subtract: (operator.sub, 2),
     np.multiply: (operator.mul, 2), np.divide: (operator.truediv, 2),
     np.negative: (operator.neg, 1), np.positive: (operator.pos, 1),
@@ -61,7 +62,7 @@ _UFUNC_ALIASES = {
     np.greater: (operator.gt, 2), np.greater_equal: (operator.ge, 2),
     np.equal: (operator.eq, 2), np.not_equal: (operator.ne, 2),
 }
-for _uf, (_fn, _ar) in _UFUNC_ALIASES.items():
+for _uf, (_fn, _ar) in UFUNC_ALIASES.items():
     overload(_uf, strict=False, **OVERLOAD)(_ufunc_as(_fn, _ar))
 
 
@@ -72,22 +73,26 @@ def _value_test(test):
     return typer
 
 
-_VALUE_TESTS = (np.isnan, np.isfinite, np.isinf, np.signbit)
-for _t in _VALUE_TESTS + (math.isnan, math.isfinite, math.isinf):
+VALUE_TESTS = (np.isnan, np.isfinite, np.isinf, np.signbit)
+for _t in VALUE_TESTS + (math.isnan, math.isfinite, math.isinf):
     overload(_t, strict=False, **OVERLOAD)(_value_test(_t))
 
 
 # ----------------------------------------------------- functions with no rule --
 
+def _holds_duals(t):
+    return is_dual(t) or (isinstance(t, types.Array) and is_dual(t.dtype))
+
+
 def _refuse_typer(what):
     def typer(*args):
-        if any(is_dual(a) for a in args):
+        if any(_holds_duals(a) for a in args):
             raise TypingError(no_rule_message(what))
     return typer
 
 
 _HANDLED_UFUNCS = {getattr(np, u) for r in _rules.RULES for u in r.ufuncs} | \
-    set(_UFUNC_ALIASES) | set(_VALUE_TESTS)
+    set(UFUNC_ALIASES) | set(VALUE_TESTS)
 for _name in sorted(dir(np)):
     _uf = getattr(np, _name)
     if isinstance(_uf, np.ufunc) and _uf not in _HANDLED_UFUNCS and _uf.__name__ == _name:

@@ -161,6 +161,11 @@ class Jacobian(_Transform):
     def __call__(self, *args):
         if self._compiled():
             return self._run_compiled(args)
+        inner = self.f
+        if isinstance(inner, (Jacobian, Grad)) and inner._compiled():
+            # jacobian(jacobian(njit_f)), jacobian(grad(njit_f)): compiled together
+            from .._backends.point import compiled_second
+            return compiled_second(self.spec, inner.spec, args)
         single, inputs, treedef, values, jac = self._evaluate(args)
         return _assemble(inputs, treedef, values, jac, single)
 

@@ -1,0 +1,157 @@
+"""Numba code written with array expressions vs the same code as scalar loops.
+
+    python bench/bench_jit_arrays.py [--quick]
+
+Issue 8's workloads: the Jacobian of a 32-species kinetics right-hand side
+and the gradient of an n=64 energy, at 1e4 points, each written three ways:
+with NumPy array expressions (np.sum, slices, broadcasting), with scalar
+loops, and as hand-written derivative code. dualad runs the first two under
+da.vmap(da.jacobian / da.grad); methods are interleaved in rounds and the
+minimum kept (bench/_common.best_time). Prints ratios, and the first-call
+(compile) time of each dualad form in a fresh process.
+"""
+import sys
+import tempfile
+
+import numpy as np
+from numba import njit, prange
+
+import dualad as da
+from _common import best_time, run_python, table
+
+QUICK = "--quick" in sys.argv
+NPTS = 2000 if QUICK else 10_000
+NS = 32
+NE = 64
+K = np.linspace(0.5, 2.0, NS - 1)
+
+
+# ------------------------------------------------------------ kinetics ---
+@njit(cache=True)
+def kinetics_arrays(y):
+    r = K * y[:-1] * y[1:]
+    dy = -0.1 * y ** 2
+    dy[:-1] -= r
+    dy[1:] += r
+    return dy
+
+
+@njit(cache=True)
+def kinetics_loops(y):
+    n = y.shape[0]
+    dy = np.empty_like(y)
+    for i in range(n):
+        dy[i] = -0.1 * y[i] * y[i]
+    for i in range(n - 1):
+        r = K[i] * y[i] * y[i + 1]
+        dy[i] -= r
+        dy[i + 1] += r
+    return dy
+
+
+@njit(parallel=True, cache=True)
+def kinetics_jacobian_by_hand(Y, J):
+    for p in prange(Y.shape[0]):
+        y = Y[p]
+        Jp = J[p]
+        Jp[:, :] = 0.0
+        for i in range(NS):
+            Jp[i, i] = -0.2 * y[i]
+        for i in range(NS - 1):
+            a = K[i] * y[i + 1]
+            b = K[i] * y[i]
+            Jp[i, i] -= a
+            Jp[i, i + 1] -= b
+            Jp[i + 1, i] += a
+            Jp[i + 1, i + 1] += b
+    return J
+
+
+# -------------------------------------------------------------- energy ---
+@njit(cache=True)
+def energy_arrays(x):
+    d = x[1:] - x[:-1]
+    return np.sum(x * x) + np.sum(np.exp(-d * d))
+
+
+@njit(cache=True)
+def energy_loops(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s += x[i] * x[i]
+    for i in range(x.shape[0] - 1):
+        d = x[i + 1] - x[i]
+        s += np.exp(-d * d)
+    return s
+
+
+@njit(parallel=True, cache=True)
+def energy_grad_by_hand(X, G):
+    for p in prange(X.shape[0]):
+        x = X[p]
+        g = G[p]
+        for i in range(NE):
+            g[i] = 2.0 * x[i]
+        for i in range(NE - 1):
+            d = x[i + 1] - x[i]
+            w = -2.0 * d * np.exp(-d * d)
+            g[i + 1] += w
+            g[i] -= w
+    return G
+
+
+def _compile_time(name, kind, n):
+    code = f"""
+import time, numpy as np, sys
+sys.path.insert(0, {repr(__file__.rsplit('/', 1)[0])})
+import dualad as da
+import bench_jit_arrays as b
+X = np.random.default_rng(0).uniform(0.5, 1.5, (4, {n}))
+t = time.perf_counter()
+da.vmap(da.{kind}(b.{name}))(X)
+print(time.perf_counter() - t)
+"""
+    with tempfile.TemporaryDirectory() as cache:   # a cold cache
+        return float(run_python(code, env={"NUMBA_CACHE_DIR": cache}).strip())
+
+
+def main():
+    rng = np.random.default_rng(1)
+    Y = rng.uniform(0.5, 1.5, (NPTS, NS))
+    X = rng.uniform(-1.0, 1.0, (NPTS, NE))
+    J = np.empty((NPTS, NS, NS))
+    G = np.empty((NPTS, NE))
+    jac_a = da.vmap(da.jacobian(kinetics_arrays))
+    jac_l = da.vmap(da.jacobian(kinetics_loops))
+    grad_a = da.vmap(da.grad(energy_arrays))
+    grad_l = da.vmap(da.grad(energy_loops))
+    ref = kinetics_jacobian_by_hand(Y, J).copy()
+    assert np.allclose(jac_a(Y), ref, rtol=1e-13) and np.allclose(jac_l(Y), ref, rtol=1e-13)
+    gref = energy_grad_by_hand(X, G).copy()
+    assert np.allclose(grad_a(X), gref, rtol=1e-12) and np.allclose(grad_l(X), gref, rtol=1e-12)
+
+    rows_k = {"hand-written Jacobian": [], "dualad, array expressions": [],
+              "dualad, scalar loops": []}
+    rows_e = {"hand-written gradient": [], "dualad, array expressions": [],
+              "dualad, scalar loops": []}
+    for _ in range(3 if QUICK else 5):   # rounds, methods interleaved
+        rows_k["hand-written Jacobian"].append(best_time(lambda: kinetics_jacobian_by_hand(Y, J), 3))
+        rows_k["dualad, array expressions"].append(best_time(lambda: jac_a(Y), 3))
+        rows_k["dualad, scalar loops"].append(best_time(lambda: jac_l(Y), 3))
+        rows_e["hand-written gradient"].append(best_time(lambda: energy_grad_by_hand(X, G), 3))
+        rows_e["dualad, array expressions"].append(best_time(lambda: grad_a(X), 3))
+        rows_e["dualad, scalar loops"].append(best_time(lambda: grad_l(X), 3))
+    table(f"Jacobian of a {NS}-species kinetics RHS, {NPTS} points",
+          [(k, min(v)) for k, v in rows_k.items()], "hand-written Jacobian")
+    table(f"gradient of an n={NE} energy, {NPTS} points",
+          [(k, min(v)) for k, v in rows_e.items()], "hand-written gradient")
+    if "--no-compile" not in sys.argv:
+        print("\nfirst call in a fresh process, cold cache (compile):")
+        for name, kind, n in (("kinetics_arrays", "jacobian", NS),
+                              ("kinetics_loops", "jacobian", NS),
+                              ("energy_arrays", "grad", NE), ("energy_loops", "grad", NE)):
+            print(f"  vmap({kind}({name})): {_compile_time(name, kind, n):.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+"""Array expressions on arrays of duals inside nopython code, with NumPy broadcasting.
+
+``x * y``, ``x + 1.0``, ``A * d`` (a float array times a dual), ``-x``,
+``abs(x)``, ``x ** 2``, the comparisons (by value, giving bool arrays), the
+in-place forms (``x += y``, ``out[i:j] *= 2``) and every NumPy ufunc of the
+rule table (``np.exp(x)``, ``np.arctan2(y, x)``, ``np.maximum``), plus
+``np.where`` and ``np.clip``, for operands that are arrays of duals, arrays of
+reals, duals or reals, at least one of them holding duals.
+
+Each is one *map*: the scalar function the user's scalar code already
+compiles to (``operator.mul`` on two duals, dualad's ``sin`` on a dual, ...)
+applied per element, the result allocated with the element type that the
+scalar operands give (``operands.classify``). The maps are generated from the
+same tables as the scalar overloads (the rule table, ``ufuncs``' aliases), so a
+rule added to the table works on arrays too.
+
+A map over operands of one shape runs a flat loop; different shapes broadcast
+as NumPy does (``np.broadcast_shapes``; incompatible shapes raise NumPy's
+ValueError at run time) and run over ``np.ndindex``.
+"""
+import operator
+
+import numpy as np
+from numba.core import types
+from numba.core.typing import npydecl as _npydecl
+from numba.extending import overload
+
+from .. import _rules
+from .._rules import elementary as _elementary
+from .arrays import empty_array_of
+from .intrinsics import convert
+from .operands import classify
+from .registry import OVERLOAD
+from .types import is_dual, is_real
+from .ufuncs import UFUNC_ALIASES, VALUE_TESTS
+
+
+def dual_array(t):
+    """An array type whose elements are duals."""
+    return isinstance(t, types.Array) and is_dual(t.dtype)
+
+
+def element(t):
+    """The element type of an operand: an array's dtype, else the type itself."""
+    return t.dtype if isinstance(t, types.Array) else t
+
+
+def _number(t):
+    return is_dual(t) or is_real(t)
+
+
+def _operands(*ts):
+    """True if every operand is a number or an array of numbers and one holds duals
+    (a caller checks that one is an array)."""
+    return (all(_number(element(t)) for t in ts)
+            and any(dual_array(t) or is_dual(t) for t in ts)
+            and all(isinstance(t, types.Array) or _number(t) for t in ts))
+
+
+def result_type(a, b):
+    """The element type of a binary map of a and b (a dual type)."""
+    k = classify(element(a), element(b))
+    return k[1]
+
+
+# --------------------------------------------------------------- the maps ---
+
+def unary_map(fn, T):
+    """impl(a): fn on every element of the array a, results of type T."""
+    tref = types.TypeRef(T)
+
+    def impl(a):
+        out = empty_array_of(a.shape, tref)
+        o = out.reshape(out.size)
+        af = a.ravel()
+        for i in range(o.size):
+            o[i] = fn(af[i])
+        return out
+    return impl
+
+
+def binary_map(fn, T, a, b):
+    """impl(a, b): fn elementwise, broadcast as NumPy does, results of type T."""
+    tref = types.TypeRef(T)
+    if isinstance(a, types.Array) and isinstance(b, types.Array):
+        same_ndim = a.ndim == b.ndim
+
+        def impl(a, b):
+            shape = np.broadcast_shapes(a.shape, b.shape)
+            out = empty_array_of(shape, tref)
+            if same_ndim and a.shape == b.shape:
+                o = out.reshape(out.size)
+                af = a.ravel()
+                bf = b.ravel()
+                for i in range(o.size):
+                    o[i] = fn(af[i], bf[i])
+            else:
+                A = np.broadcast_to(a, shape)
+                B = np.broadcast_to(b, shape)
+                for idx in np.ndindex(shape):
+                    out[idx] = fn(A[idx], B[idx])
+            return out
+        return impl
+    if isinstance(a, types.Array):
+        def impl(a, b):
+            out = empty_array_of(a.shape, tref)
+            o = out.reshape(out.size)
+            af = a.ravel()
+            for i in range(o.size):
+                o[i] = fn(af[i], b)
+            return out
+        return impl
+
+    def impl(a, b):
+        out = empty_array_of(b.shape, tref)
+        o = out.reshape(out.size)
+        bf = b.ravel()
+        for i in range(o.size):
+            o[i] = fn(a, bf[i])
+        return out
+    return impl
+
+
+def inplace_map(fn, a, b):
+    """impl(a, b) for ``a op= b``: a's elements replaced by fn(a, b), b broadcast to a."""
+    if not dual_array(a):
+        if isinstance(a, types.Array):
+            raise TypeError(
+                f"dualad: an in-place operation on an array of {a.dtype} with duals would "
+                "store duals into it and drop their derivatives. Allocate the array from "
+                "the input (np.empty_like(x), np.zeros(n, dtype=x.dtype)) so that it holds "
+                "duals, or write y = y op x")
+        return None
+    if isinstance(b, types.Array):
+        def impl(a, b):
+            B = np.broadcast_to(b, a.shape)
+            for idx in np.ndindex(a.shape):
+                a[idx] = fn(a[idx], B[idx])
+            return a
+        return impl
+
+    def impl(a, b):
+        for idx in np.ndindex(a.shape):
+            a[idx] = fn(a[idx], b)
+        return a
+    return impl
+
+
+def _binary_typer(fn):
+    def typer(a, b):
+        if _operands(a, b) and (isinstance(a, types.Array) or isinstance(b, types.Array)):
+            return binary_map(fn, result_type(a, b), a, b)
+    return typer
+
+
+def _compare_typer(fn):
+    def typer(a, b):
+        if _operands(a, b):
+            return binary_map(fn, types.boolean, a, b)
+    return typer
+
+
+def _unary_typer(fn):
+    def typer(a):
+        if dual_array(a):
+            return unary_map(fn, a.dtype)
+    return typer
+
+
+def _test_typer(fn):
+    def typer(a):
+        if dual_array(a):
+            return unary_map(fn, types.boolean)
+    return typer
+
+
+def _inplace_typer(fn):
+    def typer(a, b):
+        if isinstance(a, types.Array) and _operands(a, b):
+            return inplace_map(fn, a, b)
+    return typer
+
+
+# --------------------------------------------------------- registrations ---
+
+# numba types ``a op= b`` on arrays first with its own in-place template
+# (numba/core/typing/npydecl.py, NumpyRulesInplaceArrayOperator.generic,
+# numba 0.68): for a dtype with no ufunc loop its base template returns None
+# and the in-place one then fails on ``assert len(sig.args) == 3`` with an
+# AttributeError, which numba does not capture, so no later overload (this
+# module's) is ever tried. The template is told to decline where duals are
+# involved; every other case reaches numba's code unchanged.
+_inplace_generic = getattr(_npydecl.NumpyRulesInplaceArrayOperator.generic, "__wrapped__",
+                           _npydecl.NumpyRulesInplaceArrayOperator.generic)
+
+
+def _inplace_declining_duals(self, args, kws):
+    if any(dual_array(t) or is_dual(t) for t in args):
+        return None
+    return _inplace_generic(self, args, kws)
+
+
+_inplace_declining_duals.__wrapped__ = _inplace_generic
+_npydecl.NumpyRulesInplaceArrayOperator.generic = _inplace_declining_duals
+
+_OPERATORS = {
+    operator.add: operator.iadd, operator.sub: operator.isub,
+    operator.mul: operator.imul, operator.truediv: operator.itruediv,
+    operator.pow: operator.ipow, operator.floordiv: operator.ifloordiv,
+    operator.mod: operator.imod,
+}
+for _op, _iop in _OPERATORS.items():
+    overload(_op, **OVERLOAD)(_binary_typer(_op))
+    overload(_iop, **OVERLOAD)(_inplace_typer(_op))
+for _op in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge):
+    overload(_op, **OVERLOAD)(_compare_typer(_op))
+for _op in (operator.neg, operator.pos, abs):
+    overload(_op, **OVERLOAD)(_unary_typer(_op))
+
+_log_e = _elementary.log_e
+_MAPPED = {}  # ufunc -> the scalar function each element goes through
+for _rule in _rules.RULES:
+    _fn = _log_e if _rule.name == "log" else _rules.FUNCTIONS[_rule.name]
+    for _u in _rule.ufuncs:
+        _MAPPED[getattr(np, _u)] = (_fn, _rule.arity)
+_MAPPED[np.power] = (operator.pow, 2)   # integer powers keep their exact ladder
+_MAPPED.update(UFUNC_ALIASES)
+
+for _uf, (_fn, _arity) in _MAPPED.items():
+    if _fn in (operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne):
+        overload(_uf, strict=False, **OVERLOAD)(_compare_typer(_fn))
+    elif _arity == 1:
+        overload(_uf, strict=False, **OVERLOAD)(_unary_typer(_fn))
+    else:
+        overload(_uf, strict=False, **OVERLOAD)(_binary_typer(_fn))
+for _t in VALUE_TESTS:
+    overload(_t, strict=False, **OVERLOAD)(_test_typer(_t))
+
+
+# ------------------------------------------------------- where, clip ---
+
+def _where_typer(cond, a, b):
+    if not (isinstance(cond, types.Array) and isinstance(cond.dtype, (types.Boolean,
+                                                                       types.Integer))):
+        return None
+    if not _operands(cond, a, b) and not (dual_array(a) or dual_array(b) or is_dual(a)
+                                          or is_dual(b)):
+        return None
+    if not all(_number(element(t)) for t in (a, b)):
+        return None
+    T = result_type(a, b)
+    if T is None or not is_dual(T):
+        return None
+    tref = types.TypeRef(T)
+    A_arr, B_arr = isinstance(a, types.Array), isinstance(b, types.Array)
+
+    def impl(cond, a, b):
+        shape = np.broadcast_shapes(cond.shape, np.shape(a), np.shape(b))
+        out = empty_array_of(shape, tref)
+        C = np.broadcast_to(cond, shape)
+        A = np.broadcast_to(a, shape)
+        B = np.broadcast_to(b, shape)
+        for idx in np.ndindex(shape):
+            out[idx] = convert(A[idx], tref) if C[idx] else convert(B[idx], tref)
+        return out
+    if not (A_arr or B_arr):
+        def impl(cond, a, b):  # noqa: F811  (scalar branches: no broadcast_to)
+            out = empty_array_of(cond.shape, tref)
+            o = out.reshape(out.size)
+            cf = cond.ravel()
+            for i in range(o.size):
+                o[i] = convert(a, tref) if cf[i] else convert(b, tref)
+            return out
+    return impl
+
+
+overload(np.where, strict=False, **OVERLOAD)(_where_typer)
+overload(_rules.where, strict=False, **OVERLOAD)(_where_typer)
+
+_maximum = _rules.FUNCTIONS["maximum"]
+_minimum = _rules.FUNCTIONS["minimum"]
+
+
+@overload(np.clip, strict=False, **OVERLOAD)
+def _clip(a, a_min, a_max):
+    if _operands(a, a_min, a_max) and dual_array(a):
+        def impl(a, a_min, a_max):
+            return np.minimum(np.maximum(a, a_min), a_max)
+        return impl

@@ -1,0 +1,163 @@
+"""Reductions and scans of arrays of duals inside nopython code.
+
+``np.sum``, ``np.prod``, ``np.mean`` (and the methods ``x.sum()``,
+``x.prod()``, ``x.mean()``) over the whole array or, for 1-D and 2-D arrays,
+along ``axis``; ``np.cumsum``, ``np.cumprod`` (of the flattened array, as
+NumPy without ``axis``); ``np.linalg.norm`` of a vector or the Frobenius norm
+of a matrix, folded with the ``hypot`` rule, so that it never overflows and
+its derivative at the origin follows hypot's convention (0). ``min``,
+``max``, ``argmin``, ``argmax`` and ``sort`` need nothing here: numba's own
+implementations compare the elements, which duals do by value.
+
+Sums accumulate in the order NumPy's naive loop does (not its pairwise
+summation): values may differ from NumPy's in the last bits for long arrays.
+"""
+import numpy as np
+from numba.core import types
+from numba.core.errors import TypingError
+from numba.extending import overload, overload_method
+
+from .. import _rules
+from .arrays import empty_array_of
+from .elementwise import dual_array
+from .functions import no_argument
+from .intrinsics import convert
+from .registry import OVERLOAD, jitable
+
+_hypot = _rules.FUNCTIONS["hypot"]
+
+
+def _axis_impls(T, ndim, combine, start, finish):
+    """(whole, along_axis) impls of a reduction: ``combine(acc, x)`` from
+    ``start`` (a real), then ``finish(acc, count)``."""
+    tref = types.TypeRef(T)
+
+    def whole(a, axis=None):
+        acc = convert(start, tref)
+        af = a.ravel()
+        for i in range(af.size):
+            acc = combine(acc, af[i])
+        return finish(acc, af.size)
+
+    if ndim == 1:
+        def along(a, axis=None):
+            if axis != 0 and axis != -1:
+                raise ValueError("axis out of bounds for a 1-D array")
+            return whole(a)
+        return whole, along
+
+    if ndim != 2:
+        return whole, None
+
+    def along(a, axis=None):
+        ax = axis + 2 if axis < 0 else axis
+        if ax != 0 and ax != 1:
+            raise ValueError("axis out of bounds for a 2-D array")
+        m, n = a.shape
+        if ax == 0:
+            out = empty_array_of(n, tref)
+            for j in range(n):
+                acc = convert(start, tref)
+                for i in range(m):
+                    acc = combine(acc, a[i, j])
+                out[j] = finish(acc, m)
+        else:
+            out = empty_array_of(m, tref)
+            for i in range(m):
+                acc = convert(start, tref)
+                for j in range(n):
+                    acc = combine(acc, a[i, j])
+                out[i] = finish(acc, n)
+        return out
+    return whole, along
+
+
+def _reduction(name, combine, start, finish):
+    def typer(a, axis=None):
+        if not dual_array(a):
+            return None
+        whole, along = _axis_impls(a.dtype, a.ndim, combine, start, finish)
+        if no_argument(axis):
+            return whole
+        if not isinstance(axis, types.Integer):
+            raise TypingError(f"dualad: np.{name} of an array of duals takes axis=None or "
+                              "an int")
+        if along is None:
+            raise TypingError(f"dualad: np.{name}(..., axis=k) of an array of duals is "
+                              f"compiled for 1-D and 2-D arrays; this one has {a.ndim} "
+                              "dimensions (reshape it, or loop)")
+        return along
+    return typer
+
+
+def _add(acc, x):
+    return acc + x
+
+
+def _mul(acc, x):
+    return acc * x
+
+
+def _same(acc, n):
+    return acc
+
+
+def _divide(acc, n):
+    return acc / n
+
+
+_REDUCTIONS = {"prod": (np.prod, _mul, 1.0, _same),
+               "mean": (np.mean, _add, 0.0, _divide)}
+for _name, (_fn, _combine, _start, _finish) in _REDUCTIONS.items():
+    jitable(_combine)
+    jitable(_finish)
+    _typer = _reduction(_name, _combine, _start, _finish)
+    overload(_fn, strict=False, **OVERLOAD)(_typer)
+    overload_method(types.Array, _name, **OVERLOAD)(_typer)
+
+
+# ------------------------------------------------------------------ scans ---
+
+def _scan(combine):
+    def typer(a):
+        if not dual_array(a):
+            return None
+
+        def impl(a):
+            af = a.ravel()
+            out = np.empty_like(af)
+            if af.size:
+                acc = af[0]
+                out[0] = acc
+                for i in range(1, af.size):
+                    acc = combine(acc, af[i])
+                    out[i] = acc
+            return out
+        return impl
+    return typer
+
+
+for _fn, _combine in ((np.cumsum, _add), (np.cumprod, _mul)):
+    overload(_fn, strict=False, **OVERLOAD)(_scan(_combine))
+    overload_method(types.Array, _fn.__name__, **OVERLOAD)(_scan(_combine))
+
+
+# ------------------------------------------------------------------- norm ---
+
+@overload(np.linalg.norm, strict=False, **OVERLOAD)
+def _norm(x, ord=None, axis=None):
+    if not dual_array(x):
+        return None
+    if not (no_argument(ord) and no_argument(axis)):
+        raise TypingError("dualad: np.linalg.norm of an array of duals is compiled for the "
+                          "2-norm of a vector and the Frobenius norm of a matrix (no ord, "
+                          "no axis); write other norms with np.sum/np.max of np.abs(x)")
+    tref = types.TypeRef(x.dtype)
+
+    def impl(x, ord=None, axis=None):
+        xf = x.ravel()
+        r = convert(0.0, tref)
+        for i in range(xf.size):
+            r = _hypot(r, xf[i])
+        return r
+    return impl

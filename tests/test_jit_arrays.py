@@ -1,0 +1,242 @@
+"""Numba code written with array expressions, unchanged, under dualad's transforms.
+
+Realistic scientific functions (a stiff kinetics right-hand side assembled
+with np.array, an energy with np.sum/np.dot, a quadratic form with a float
+matrix, a shifted log-sum-exp, a Lennard-Jones chain using slices, a small
+linear solve), each checked against its closed-form derivatives (or central
+differences of the float function), first and second order, float64 and
+float32, at one point and under vmap. The signatures compiled here are
+deliberate: one Dual width per function and dtype, one Hessian path each.
+"""
+import numpy as np
+import pytest
+from numba import njit
+
+import dualad as da
+
+A = np.array([[2.0, 1.0, 0.0, 0.5],
+              [0.5, 3.0, 1.0, 0.0],
+              [0.0, 1.0, 4.0, 1.0],
+              [0.3, 0.0, 1.0, 5.0]])
+X4 = np.array([0.3, -0.7, 1.1, 0.4])
+
+
+def tol(dtype):
+    return dict(rtol=1e-13, atol=1e-13) if dtype == np.float64 else dict(rtol=2e-5, atol=2e-5)
+
+
+# ------------------------------------------------------------- the models ---
+
+@njit
+def robertson(t, y):
+    k1, k2, k3 = 0.04, 3e7, 1e4
+    return np.array([-k1 * y[0] + k3 * y[1] * y[2],
+                     k1 * y[0] - k3 * y[1] * y[2] - k2 * y[1] ** 2,
+                     k2 * y[1] ** 2])
+
+
+def robertson_jacobian(y):
+    return np.array([[-0.04, 1e4 * y[2], 1e4 * y[1]],
+                     [0.04, -1e4 * y[2] - 6e7 * y[1], -1e4 * y[1]],
+                     [0.0, 6e7 * y[1], 0.0]])
+
+
+@njit
+def energy(x):
+    return np.sum(x * x) + 0.5 * np.dot(x, x) + np.sum(np.exp(x)) / x.size
+
+
+def energy_grad(x):
+    return 3.0 * x + np.exp(x) / x.size
+
+
+def energy_hess(x):
+    return np.diag(3.0 + np.exp(x) / x.size)
+
+
+@njit
+def quadratic(x):
+    return x @ (A @ x)
+
+
+@njit
+def logsumexp(x):
+    m = np.max(x)
+    return m + np.log(np.sum(np.exp(x - m)))
+
+
+def softmax(x):
+    e = np.exp(x - x.max())
+    return e / e.sum()
+
+
+@njit
+def lennard_jones(x):
+    r = x[1:] - x[:-1]
+    return np.sum(4.0 * (r ** -12 - r ** -6))
+
+
+def lj_grad(x):
+    r = x[1:] - x[:-1]
+    dr = 4.0 * (-12.0 * r ** -13 + 6.0 * r ** -7)
+    g = np.zeros_like(x)
+    g[1:] += dr
+    g[:-1] -= dr
+    return g
+
+
+def lj_hess(x):
+    r = x[1:] - x[:-1]
+    d2 = 4.0 * (156.0 * r ** -14 - 42.0 * r ** -8)
+    n = x.size
+    H = np.zeros((n, n))
+    for i in range(n - 1):
+        H[i, i] += d2[i]
+        H[i + 1, i + 1] += d2[i]
+        H[i, i + 1] -= d2[i]
+        H[i + 1, i] -= d2[i]
+    return H
+
+
+@njit
+def solve_diag(x):
+    M = A + np.eye(4) * x   # a float matrix plus duals on its columns
+    return np.linalg.solve(M, np.ones(4))
+
+
+def solve_float(x):
+    return np.linalg.solve(A + np.eye(4) * x, np.ones(4))
+
+
+def central(f, x, h=1e-6):
+    cols = []
+    for i in range(x.size):
+        e = np.zeros_like(x)
+        e[i] = h
+        cols.append((f(x + e) - f(x - e)) / (2 * h))
+    return np.stack(cols, axis=-1)
+
+
+# ------------------------------------------------------------------ tests ---
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_kinetics_assembled_with_np_array(dtype):
+    y = np.array([0.9, 2e-5, 0.1], dtype)
+    J = da.jacobian(robertson, argnums=1)(0.0, y)
+    assert J.dtype == dtype
+    np.testing.assert_allclose(J, robertson_jacobian(y.astype(np.float64)), **tol(dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("f, grad", [
+    (energy, energy_grad),
+    (quadratic, lambda x: (A + A.T) @ x),
+    (logsumexp, softmax),
+    (lennard_jones, lj_grad),
+], ids=["energy", "quadratic", "logsumexp", "lennard_jones"])
+def test_gradients_of_array_expressions(f, grad, dtype):
+    x = (X4 if f is not lennard_jones else np.array([0.0, 1.1, 2.3, 3.2])).astype(dtype)
+    g = da.grad(f)(x)
+    assert g.dtype == dtype
+    np.testing.assert_allclose(g, grad(x.astype(np.float64)), **tol(dtype))
+
+
+@pytest.mark.parametrize("f, hess", [
+    (energy, energy_hess),
+    (quadratic, lambda x: A + A.T),
+    (logsumexp, lambda x: np.diag(softmax(x)) - np.outer(softmax(x), softmax(x))),
+    (lennard_jones, lj_hess),
+], ids=["energy", "quadratic", "logsumexp", "lennard_jones"])
+def test_hessians_of_array_expressions(f, hess):
+    x = X4 if f is not lennard_jones else np.array([0.0, 1.1, 2.3, 3.2])
+    np.testing.assert_allclose(da.hessian(f)(x), hess(x), rtol=1e-12, atol=1e-12)
+
+
+def test_small_linear_solve_against_central_differences():
+    x = np.array([0.5, 0.2, 0.9, 0.1])
+    J = da.jacobian(solve_diag)(x)
+    np.testing.assert_allclose(J, central(solve_float, x), rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(solve_diag(x), solve_float(x), rtol=1e-14)
+
+
+def test_vmap_of_array_expression_code():
+    X = np.random.default_rng(0).uniform(-1.0, 1.0, (7, 4))
+    G = da.vmap(da.grad(energy))(X)
+    np.testing.assert_allclose(G, np.stack([energy_grad(x) for x in X]), rtol=1e-13)
+    Y = np.abs(X[:, :3]) * np.array([1.0, 1e-5, 0.1])
+    J = da.vmap(da.jacobian(robertson, argnums=1), in_axes=(None, 0))(0.0, Y)
+    np.testing.assert_allclose(J, np.stack([robertson_jacobian(y) for y in Y]), rtol=1e-13)
+
+
+def test_robertson_with_bdf_and_dualad_jacobian():
+    scipy_integrate = pytest.importorskip("scipy.integrate")
+    jac = da.jacobian(robertson, argnums=1)
+    sol = scipy_integrate.solve_ivp(robertson, (0.0, 40.0), [1.0, 0.0, 0.0], method="BDF",
+                                    jac=jac, rtol=1e-8, atol=1e-10)
+    assert sol.success
+    assert sol.y[0, -1] == pytest.approx(0.7158, abs=1e-4)
+
+
+@njit
+def elementwise_zoo(x):
+    y = x.copy()
+    y += x
+    y[1:] *= 2.0
+    z = -y + abs(x - 0.5) + x ** 2 + 2.0 ** x + np.arctan2(x, 2.0) + np.maximum(x, 0.2)
+    z = z + np.where(x > 0.0, np.sqrt(np.abs(x)), np.exp(x)) + np.clip(x, -0.5, 0.5)
+    return z + np.outer(x, x).sum(axis=0) + np.cumsum(x) + np.mean(x) + np.prod(x) \
+        + np.linalg.norm(x) + np.linalg.det(A + np.eye(4) * x[0]) + np.trace(np.outer(x, x))
+
+
+def elementwise_zoo_float(x):
+    return elementwise_zoo.py_func(x)
+
+
+def test_operators_ufuncs_reductions_and_products_together():
+    x = np.array([0.3, -0.7, 1.1, 0.4])
+    J = da.jacobian(elementwise_zoo)(x)
+    np.testing.assert_allclose(J, central(elementwise_zoo_float, x), rtol=1e-7, atol=1e-7)
+
+
+def test_tuple_outputs_of_a_dispatcher():
+    @njit
+    def f(x, k):
+        return x[0] * x[1] * k, (np.sin(x) * k, x[2] ** 2)
+
+    x = np.array([0.3, 0.7, 1.1])
+    (a, b), ((c, d), (e, g)) = da.jacobian(f, argnums=(0, 1))(x, 2.0)
+    np.testing.assert_allclose(a, [1.4, 0.6, 0.0], rtol=1e-15)
+    assert b == pytest.approx(0.21, rel=1e-15)
+    np.testing.assert_allclose(c, np.diag(2.0 * np.cos(x)), rtol=1e-15)
+    np.testing.assert_allclose(d, np.sin(x), rtol=1e-15)
+    np.testing.assert_allclose(e, [0.0, 0.0, 2.2], rtol=1e-15)
+    assert g == 0.0
+    with pytest.raises(ValueError, match="got a tuple; use da.jacobian"):
+        da.grad(f)(x, 2.0)
+
+
+def test_compile_errors_name_the_fix():
+    @njit
+    def into_float_array(x):
+        out = np.zeros(3)
+        out += x      # an in-place op storing duals into floats
+        return out
+
+    with pytest.raises(TypeError, match=r"in-place operation on an array of float64.*"
+                                         r"np\.empty_like\(x\)"):
+        da.jacobian(into_float_array)(np.ones(3))
+
+    @njit
+    def no_rule(x):
+        return np.logaddexp(x, 1.0)
+
+    with pytest.raises(Exception, match=r"no derivative rule for numpy\.logaddexp.*"
+                                        r"da\.register"):
+        da.jacobian(no_rule)(np.ones(3))
+
+    @njit
+    def singular(x):
+        return np.linalg.det(np.outer(x, x))
+
+    with pytest.raises(np.linalg.LinAlgError, match="adjugate"):
+        da.grad(singular)(np.ones(3))
