@@ -50,6 +50,12 @@ def trig_py(x):
 
 
 @numba.njit
+def reductions(x):
+    # array reductions and products of the point, none of which allocates
+    return np.dot(x, x) + np.prod(x) + np.linalg.norm(x) + np.mean(x) + np.sum(x)
+
+
+@numba.njit
 def constant(x, c):
     # does not depend on x: every derivative entry must be written as 0
     return 2.0 * c
@@ -192,6 +198,8 @@ CASES = [
      (_rng((4, 3)), _rng((4, 3), 1), 0.5)),
     ("hessian float32 (Dual2)", da.hessian(trig), (_rng((4, 6)).astype(np.float32),)),
     ("grad of a constant", da.grad(constant), (_rng((4, 3)), 1.5)),
+    ("grad of array reductions", da.grad(reductions), (_rng((4, 5)),)),
+    ("hessian of array reductions (Dual2)", da.hessian(reductions), (_rng((4, 5)),)),
     ("hessian of a constant (Dual2)", da.hessian(constant), (_rng((4, 3)), 1.5)),
     ("hessian of a constant, scalar points", da.hessian(constant), (_rng(4), 1.5)),
 ]
@@ -308,6 +316,8 @@ PTX_CASES = [
     ("hessian float32 (Dual2)", da.hessian(weighted),
      (_rng((4, 3)).astype(np.float32), _rng((4, 3)).astype(np.float32), 0.5)),
     ("hessian of a constant (Dual2)", da.hessian(constant), (_rng((4, 3)), 1.5)),
+    ("grad of array reductions", da.grad(reductions), (_rng((4, 5)),)),
+    ("hessian of array reductions (Dual2)", da.hessian(reductions), (_rng((4, 5)),)),
 ]
 
 

@@ -10,7 +10,7 @@ carries, are those of ``plan``, the planner of the compiled kernels.
 import numpy as np
 from numba.core import types
 
-from .._core.spec import TransformSpec, check_chunk, normalize_argnums
+from .._core.spec import TransformSpec, check_chunk, compiled_chunk, normalize_argnums
 from .._core.trees import as_float_input, flatten, unflatten
 from .._jit.arrays import dual_buffer
 from .._jit.types import DualType
@@ -261,42 +261,78 @@ def _real_scalar_or_array(y, who):
     return y
 
 
+def _seeded_outer(x, scalar, nbtype, row, C):
+    """x as nested duals carrying only the outer direction e_row (inner partials 0)."""
+    if scalar:
+        z = 0.0 if C == 1 else np.zeros(C)
+        return Dual(Dual(x, z), Dual(1.0, z))
+    buf = dual_buffer(nbtype, x.shape)
+    flat = buf.reshape(-1)
+    flat["value"]["value"] = x.reshape(-1)
+    flat["partials"]["value"][row] = 1
+    return buf
+
+
+def _seeded_inner(x, scalar, nbtype, start, c, C):
+    """x as nested duals carrying only the inner directions [start, start + c)."""
+    if scalar:
+        return Dual(Dual(x, _scalar_seed(x, C)), Dual(0.0, 0.0 if C == 1 else np.zeros(C)))
+    buf = dual_buffer(nbtype, x.shape)
+    _seed_fields(buf.reshape(-1)["value"], x, start, c, C)
+    return buf
+
+
 def compiled_second(outer, inner, args):
     """jacobian(jacobian(f)) / jacobian(grad(f)) of a dispatcher f, compiled: the
-    second derivatives d2 f / dx_j dx_k of every output, by nested duals (outer
-    direction e_j, inner chunk of k), the upper triangle only (they are symmetric)."""
+    second derivatives of every output, ``[..., k, j] = d/dx_j (d f / dy_k)`` for x
+    the outer transform's argument and y the inner one's, by nested duals (outer
+    direction e_j, inner chunk of k). One argument differentiated twice takes the
+    upper triangle only (the block is symmetric)."""
     who = f"{outer.kind}({inner.kind})"
     single_o, nums_o = normalize_argnums(outer.argnums, len(args), outer.kind)
     single_i, nums_i = normalize_argnums(inner.argnums, len(args), inner.kind)
-    if not (single_o and single_i and nums_o == nums_i):
+    if not (single_o and single_i):
         raise NotImplementedError(
-            f"{who} of a numba function is compiled for one argument differentiated twice "
-            "(the same single argnums in both); pack the arguments into one array, or "
-            "use a plain NumPy version of f")
-    if inner.kind == "grad":
+            f"{who} of a numba function is compiled for one argnum in each transform; "
+            "pack the arguments into one array, or use a plain NumPy version of f")
+    Ko, Ki = nums_o[0], nums_i[0]
+    if inner.kind == "grad" and Ko == Ki:
         return compiled_transform(TransformSpec("hessian", inner.f, inner.argnums,
                                                 inner.chunk or outer.chunk), args)
-    K = nums_o[0]
     f = inner.f
     args = list(args)
-    x, scalar = _prepare_arg(args[K], who, K)
-    n = 1 if scalar else x.size
-    in_shape = () if scalar else x.shape
-    dtype = np.asarray(x).dtype
-    plan = nested_plan(n, inner.chunk or outer.chunk)
-    nbtype = plan.number_type(_numba_float(dtype))
+    xo, so = _prepare_arg(args[Ko], who, Ko)
+    xi, si = _prepare_arg(args[Ki], who, Ki)
+    no, ni = (1 if so else xo.size), (1 if si else xi.size)
+    shape_o, shape_i = (() if so else xo.shape), (() if si else xi.shape)
+    dtype = np.result_type(np.asarray(xo).dtype, np.asarray(xi).dtype)
+    chunk = inner.chunk or outer.chunk
+    if Ko == Ki:
+        plan = nested_plan(ni, chunk)
+        C, passes = plan.C, plan.passes
+    else:
+        C = compiled_chunk(ni, chunk)
+        passes = [(row, start) for row in range(no) for start in range(0, ni, C)]
+    nbtype = DualType(DualType(_numba_float(dtype), C), 1)
     T, treedef = None, None
-    for row, start in plan.passes:
-        c = min(plan.C, n - start)
-        args[K] = _seeded_row(x, scalar, nbtype, row, start, c, plan.C)
+    for row, start in passes:
+        c = min(C, ni - start)
+        if Ko == Ki:
+            args[Ki] = _seeded_row(xi, si, nbtype, row, start, c, C)
+        else:
+            args[Ki] = _seeded_inner(xi, si, nbtype, start, c, C)
+            args[Ko] = _seeded_outer(xo, so, nbtype, row, C)
         leaves, treedef = flatten(f(*args))
         read = [_second_leaf(y, who) for y in leaves]
         if T is None:
-            T = [np.zeros(np.shape(v) + (n, n), dtype) for v, _ in read]
+            T = [np.zeros(np.shape(v) + (ni, no), dtype) for v, _ in read]
         for t, (v, block) in zip(T, read):
             if block is not None:
-                b = np.broadcast_to(block, np.shape(v) + (plan.C,))[..., :c]
-                t[..., row, start:start + c] = b
+                b = np.broadcast_to(block, np.shape(v) + (C,))[..., :c]
                 t[..., start:start + c, row] = b
-    outs = [_scalar_out(t.reshape(t.shape[:-2] + in_shape + in_shape)) for t in T]
+                if Ko == Ki:
+                    t[..., row, start:start + c] = b
+    if inner.kind == "grad" and any(t.ndim != 2 for t in T):
+        raise ValueError(f"{who}: f must return a scalar")
+    outs = [_scalar_out(t.reshape(t.shape[:-2] + shape_i + shape_o)) for t in T]
     return unflatten(treedef, outs)

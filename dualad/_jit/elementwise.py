@@ -16,7 +16,8 @@ rule added to the table works on arrays too.
 
 A map over operands of one shape runs a flat loop; different shapes broadcast
 as NumPy does (``np.broadcast_shapes``; incompatible shapes raise NumPy's
-ValueError at run time) and run over ``np.ndindex``.
+ValueError at run time), each flat index of the result mapped to the
+operands' (``source_index``).
 """
 import operator
 
@@ -30,7 +31,7 @@ from .._rules import elementary as _elementary
 from .arrays import empty_array_of
 from .intrinsics import convert
 from .operands import classify
-from .registry import OVERLOAD
+from .registry import OVERLOAD, jitable
 from .types import is_dual, is_real
 from .ufuncs import UFUNC_ALIASES, VALUE_TESTS
 
@@ -65,6 +66,41 @@ def result_type(a, b):
 
 # --------------------------------------------------------------- the maps ---
 
+def flat(a):
+    """a as a 1-D array: itself if it is one (no copy: device code cannot allocate),
+    else a.ravel()."""
+
+
+@overload(flat, strict=False, **OVERLOAD)
+def _flat(a):
+    if isinstance(a, types.Array):
+        if a.ndim == 1:
+            return lambda a: a
+        return lambda a: a.ravel()
+
+
+def source_index(i, shape, src_shape):
+    """The flat (C-order) index into an operand of ``src_shape`` of the element that
+    NumPy's broadcasting pairs with the flat index i of the result of ``shape``."""
+    nd, ns = len(shape), len(src_shape)
+    j = 0
+    stride = 1
+    rem = i
+    for d in range(nd - 1, -1, -1):
+        k = rem % shape[d]
+        rem //= shape[d]
+        s = d - (nd - ns)
+        if s >= 0:
+            n = src_shape[s]
+            if n != 1:
+                j += k * stride
+            stride *= n
+    return j
+
+
+jitable(source_index)
+
+
 def unary_map(fn, T):
     """impl(a): fn on every element of the array a, results of type T."""
     tref = types.TypeRef(T)
@@ -80,25 +116,26 @@ def unary_map(fn, T):
 
 
 def binary_map(fn, T, a, b):
-    """impl(a, b): fn elementwise, broadcast as NumPy does, results of type T."""
+    """impl(a, b): fn elementwise, broadcast as NumPy does, results of type T.
+
+    Operands of one shape take a flat loop; others map each flat index of the
+    result to theirs (``source_index``), integer arithmetic only: cheap to
+    compile, where np.broadcast_to and np.ndindex cost a second per operator."""
     tref = types.TypeRef(T)
     if isinstance(a, types.Array) and isinstance(b, types.Array):
-        same_ndim = a.ndim == b.ndim
-
         def impl(a, b):
             shape = np.broadcast_shapes(a.shape, b.shape)
             out = empty_array_of(shape, tref)
-            if same_ndim and a.shape == b.shape:
-                o = out.reshape(out.size)
-                af = a.ravel()
-                bf = b.ravel()
+            o = out.reshape(out.size)
+            af = a.ravel()
+            bf = b.ravel()
+            if af.size == o.size and bf.size == o.size:
                 for i in range(o.size):
                     o[i] = fn(af[i], bf[i])
             else:
-                A = np.broadcast_to(a, shape)
-                B = np.broadcast_to(b, shape)
-                for idx in np.ndindex(shape):
-                    out[idx] = fn(A[idx], B[idx])
+                for i in range(o.size):
+                    o[i] = fn(af[source_index(i, shape, a.shape)],
+                              bf[source_index(i, shape, b.shape)])
             return out
         return impl
     if isinstance(a, types.Array):
@@ -121,8 +158,26 @@ def binary_map(fn, T, a, b):
     return impl
 
 
+def broadcasts_to(src_shape, shape):
+    """True if an operand of ``src_shape`` broadcasts to ``shape`` (NumPy's rule)."""
+    nd, ns = len(shape), len(src_shape)
+    for s in range(ns):
+        d = s + nd - ns
+        n = src_shape[s]
+        if n != 1 and (d < 0 or n != shape[d]):
+            return False
+    return True
+
+
+jitable(broadcasts_to)
+
+
 def inplace_map(fn, a, b):
-    """impl(a, b) for ``a op= b``: a's elements replaced by fn(a, b), b broadcast to a."""
+    """impl(a, b) for ``a op= b``: a's elements replaced by fn(a, b), b broadcast to a.
+
+    A C-contiguous a is updated in a flat loop, a 1-D slice (``out[i:j] *= 2``)
+    element by element; other layouts get the result of the map, element by
+    element. (``a[...] = r`` would cost seconds of compile time per operator.)"""
     if not dual_array(a):
         if isinstance(a, types.Array):
             raise TypeError(
@@ -131,17 +186,49 @@ def inplace_map(fn, a, b):
                 "the input (np.empty_like(x), np.zeros(n, dtype=x.dtype)) so that it holds "
                 "duals, or write y = y op x")
         return None
-    if isinstance(b, types.Array):
+    b_array = isinstance(b, types.Array)
+    if a.layout != "C" and a.ndim == 1:   # a strided slice: x[i:j] *= 2
         def impl(a, b):
-            B = np.broadcast_to(b, a.shape)
+            if b_array:
+                if not broadcasts_to(np.shape(b), a.shape):
+                    raise ValueError("non-broadcastable output operand")
+                bf = np.asarray(b).ravel()
+                step = 0 if bf.size == 1 else 1
+                for i in range(a.shape[0]):
+                    a[i] = fn(a[i], bf[i * step])
+            else:
+                for i in range(a.shape[0]):
+                    a[i] = fn(a[i], b)
+            return a
+        return impl
+    if a.layout != "C":                   # (rare: slower to compile)
+        def impl(a, b):
+            if b_array and not broadcasts_to(np.shape(b), a.shape):
+                raise ValueError("non-broadcastable output operand")
+            r = fn(a, b)
             for idx in np.ndindex(a.shape):
-                a[idx] = fn(a[idx], B[idx])
+                a[idx] = r[idx]
+            return a
+        return impl
+    if b_array:
+        def impl(a, b):
+            if not broadcasts_to(b.shape, a.shape):
+                raise ValueError("non-broadcastable output operand")
+            af = a.reshape(a.size)
+            bf = b.ravel()
+            if bf.size == af.size:
+                for i in range(af.size):
+                    af[i] = fn(af[i], bf[i])
+            else:
+                for i in range(af.size):
+                    af[i] = fn(af[i], bf[source_index(i, a.shape, b.shape)])
             return a
         return impl
 
     def impl(a, b):
-        for idx in np.ndindex(a.shape):
-            a[idx] = fn(a[idx], b)
+        af = a.reshape(a.size)
+        for i in range(af.size):
+            af[i] = fn(af[i], b)
         return a
     return impl
 
@@ -257,14 +344,18 @@ def _where_typer(cond, a, b):
     def impl(cond, a, b):
         shape = np.broadcast_shapes(cond.shape, np.shape(a), np.shape(b))
         out = empty_array_of(shape, tref)
-        C = np.broadcast_to(cond, shape)
-        A = np.broadcast_to(a, shape)
-        B = np.broadcast_to(b, shape)
-        for idx in np.ndindex(shape):
-            out[idx] = convert(A[idx], tref) if C[idx] else convert(B[idx], tref)
+        o = out.reshape(out.size)
+        cf = cond.ravel()
+        af = np.asarray(a).ravel()
+        bf = np.asarray(b).ravel()
+        for i in range(o.size):
+            if cf[source_index(i, shape, cond.shape)]:
+                o[i] = convert(af[source_index(i, shape, np.shape(a))], tref)
+            else:
+                o[i] = convert(bf[source_index(i, shape, np.shape(b))], tref)
         return out
     if not (A_arr or B_arr):
-        def impl(cond, a, b):  # noqa: F811  (scalar branches: no broadcast_to)
+        def impl(cond, a, b):  # noqa: F811  (scalar branches)
             out = empty_array_of(cond.shape, tref)
             o = out.reshape(out.size)
             cf = cond.ravel()

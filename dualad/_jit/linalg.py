@@ -19,7 +19,7 @@ from numba.core.errors import TypingError
 from numba.extending import overload
 
 from .arrays import empty_array_of
-from .elementwise import dual_array, element, result_type
+from .elementwise import dual_array, element, flat, result_type
 from .intrinsics import convert, innermost
 from .registry import OVERLOAD, jitable
 from .types import is_dual, is_real
@@ -103,7 +103,7 @@ overload(operator.matmul, **OVERLOAD)(_product_typer("a @ b"))
 def _vdot(a, b):
     if _arrays(a, b):
         def impl(a, b):
-            return np.dot(a.ravel(), b.ravel())
+            return np.dot(flat(a), flat(b))
         return impl
 
 

@@ -19,7 +19,7 @@ from numba.extending import overload, overload_method
 
 from .. import _rules
 from .arrays import empty_array_of
-from .elementwise import dual_array
+from .elementwise import dual_array, flat
 from .functions import no_argument
 from .intrinsics import convert
 from .registry import OVERLOAD, jitable
@@ -34,7 +34,7 @@ def _axis_impls(T, ndim, combine, start, finish):
 
     def whole(a, axis=None):
         acc = convert(start, tref)
-        af = a.ravel()
+        af = flat(a)
         for i in range(af.size):
             acc = combine(acc, af[i])
         return finish(acc, af.size)
@@ -155,7 +155,7 @@ def _norm(x, ord=None, axis=None):
     tref = types.TypeRef(x.dtype)
 
     def impl(x, ord=None, axis=None):
-        xf = x.ravel()
+        xf = flat(x)
         r = convert(0.0, tref)
         for i in range(xf.size):
             r = _hypot(r, xf[i])

@@ -84,6 +84,13 @@ class DualNumberType(types.Type):
     def unify(self, typingctx, other):
         return unify_types(self, other)
 
+    def cast_python_value(self, value):
+        """``T(0)`` of a dual type T, as numba's own array code writes the start of a
+        sum (numba-cuda's np.sum): the real value, which casts to a constant dual."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise NotImplementedError(f"{self} from {value!r}")
+
     def can_convert_from(self, typingctx, other):
         if isinstance(other, (types.Integer, types.Float)):
             return Conversion.safe
