@@ -186,3 +186,12 @@ def test_jvp_is_one_compiled_pass_matching_the_jacobian():
     np.testing.assert_allclose(jt, da.jacobian(field)(X, 0.7) @ t, rtol=1e-14, atol=1e-15)
     with pytest.raises(ValueError, match="shape"):
         da.jvp(field, (X, 0.7), (t[:2], 0.0))
+
+
+def test_hessian_with_several_argnums_gives_every_block():
+    H = da.hessian(spring, argnums=(0, 1))(X, 3.0)
+    ref = da.hessian(spring_py, argnums=(0, 1))(X, 3.0)
+    for i in range(2):
+        for j in range(2):
+            assert np.shape(H[i][j]) == np.shape(ref[i][j])
+            np.testing.assert_allclose(H[i][j], ref[i][j], rtol=1e-14, atol=1e-14)

@@ -189,12 +189,15 @@ def compiled_transform(transform, args):
     single, nums = normalize_argnums(transform.argnums, len(args), who)
     check_chunk(transform.chunk, who)
     if who == "hessian":
-        if len(set(nums)) > 1:
-            raise NotImplementedError(
-                "hessian of a numba function with several argnums (mixed blocks) is not "
-                "compiled yet; pack the arguments into one array")
-        value, H = _run_one(transform, args, nums[0], "hessian")
-        return _scalar_out(H) if single else ((_scalar_out(H),),)
+        if single:
+            return _scalar_out(_run_one(transform, args, nums[0], "hessian")[1])
+        # blocks H[i][j] = d2 f / dx_i dx_j: the diagonal ones by the Hessian
+        # algorithm, the mixed ones as jacobian(grad(f, argnums=i), argnums=j)
+        f, chunk = transform.f, transform.chunk
+        return tuple(tuple(
+            compiled_second(TransformSpec("jacobian", f, j, chunk),
+                            TransformSpec("grad", f, i, chunk), args)
+            for j in nums) for i in nums)
     results = [_run_one(transform, args, K, "jacobian") for K in nums]
     value, _, treedef = results[0]
     if who == "jacobian":   # per output leaf: its block of each argument
