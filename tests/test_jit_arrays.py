@@ -184,6 +184,7 @@ def elementwise_zoo(x):
     y[1:] *= 2.0
     z = -y + abs(x - 0.5) + x ** 2 + 2.0 ** x + np.arctan2(x, 2.0) + np.maximum(x, 0.2)
     z = z + np.where(x > 0.0, np.sqrt(np.abs(x)), np.exp(x)) + np.clip(x, -0.5, 0.5)
+    z = z + x.mean() * x.prod() + x.cumsum() + x.cumprod() + x.sum()
     return z + np.outer(x, x).sum(axis=0) + np.cumsum(x) + np.mean(x) + np.prod(x) \
         + np.linalg.norm(x) + np.linalg.det(A + np.eye(4) * x[0]) + np.trace(np.outer(x, x))
 

@@ -1,9 +1,11 @@
 """Reductions and scans of arrays of duals inside nopython code.
 
-``np.sum``, ``np.prod``, ``np.mean`` (and the methods ``x.sum()``,
-``x.prod()``, ``x.mean()``) over the whole array or, for 1-D and 2-D arrays,
-along ``axis``; ``np.cumsum``, ``np.cumprod`` (of the flattened array, as
-NumPy without ``axis``); ``np.linalg.norm`` of a vector or the Frobenius norm
+``np.prod``, ``np.mean`` over the whole array or, for 1-D and 2-D arrays,
+along ``axis``, and the methods ``x.prod()``, ``x.mean()`` (whole array);
+``np.cumsum``, ``np.cumprod`` and their methods (of the flattened array, as
+NumPy without ``axis``); ``np.sum`` and ``x.sum()`` (with ``axis``) are
+numba's own, which run on duals once a dual has a constant ``0``
+(``casts``); ``np.linalg.norm`` of a vector or the Frobenius norm
 of a matrix, folded with the ``hypot`` rule, so that it never overflows and
 its derivative at the origin follows hypot's convention (0). ``min``,
 ``max``, ``argmin``, ``argmax`` and ``sort`` need nothing here: numba's own
@@ -15,7 +17,7 @@ summation): values may differ from NumPy's in the last bits for long arrays.
 import numpy as np
 from numba.core import types
 from numba.core.errors import TypingError
-from numba.extending import overload, overload_method
+from numba.extending import overload
 
 from .. import _rules
 from .arrays import empty_array_of
@@ -32,13 +34,14 @@ def _axis_impls(T, ndim, combine, start, finish):
     ``start`` (a real), then ``finish(acc, count)``."""
     tref = types.TypeRef(T)
 
-    def whole(a, axis=None):
+    def whole(a):
         acc = convert(start, tref)
         af = flat(a)
         for i in range(af.size):
             acc = combine(acc, af[i])
         return finish(acc, af.size)
 
+    jitable(whole)
     if ndim == 1:
         def along(a, axis=None):
             if axis != 0 and axis != -1:
@@ -78,7 +81,9 @@ def _reduction(name, combine, start, finish):
             return None
         whole, along = _axis_impls(a.dtype, a.ndim, combine, start, finish)
         if no_argument(axis):
-            return whole
+            def impl(a, axis=None):
+                return whole(a)
+            return impl
         if not isinstance(axis, types.Integer):
             raise TypingError(f"dualad: np.{name} of an array of duals takes axis=None or "
                               "an int")
@@ -113,7 +118,6 @@ for _name, (_fn, _combine, _start, _finish) in _REDUCTIONS.items():
     jitable(_finish)
     _typer = _reduction(_name, _combine, _start, _finish)
     overload(_fn, strict=False, **OVERLOAD)(_typer)
-    overload_method(types.Array, _name, **OVERLOAD)(_typer)
 
 
 # ------------------------------------------------------------------ scans ---
@@ -139,7 +143,6 @@ def _scan(combine):
 
 for _fn, _combine in ((np.cumsum, _add), (np.cumprod, _mul)):
     overload(_fn, strict=False, **OVERLOAD)(_scan(_combine))
-    overload_method(types.Array, _fn.__name__, **OVERLOAD)(_scan(_combine))
 
 
 # ------------------------------------------------------------------- norm ---
@@ -161,3 +164,43 @@ def _norm(x, ord=None, axis=None):
             r = _hypot(r, xf[i])
         return r
     return impl
+
+
+# ---------------------------------------------------------------- methods ---
+# ``x.mean()`` resolves to numba's own method template, the only one numba
+# tries for an attribute; that template calls the function object behind
+# numba's method (numba/np/arraymath.py, array_mean & co.), as a function
+# whose overloads are all tried. dualad's reductions are registered as
+# overloads of those function objects too, so the methods reach them.
+def _numba_methods():
+    from numba.np import arraymath
+    return {name: getattr(arraymath, f"array_{name}", None)
+            for name in ("mean", "prod", "cumsum", "cumprod")}
+
+
+def _method_typer(name):
+    """A typer with the exact parameters of numba's function behind the method (its
+    lowering calls the implementation with them): the whole-array forms."""
+    if name in _REDUCTIONS:
+        _, combine, start, finish = _REDUCTIONS[name]
+
+        def typer(a):
+            if dual_array(a):
+                return _axis_impls(a.dtype, a.ndim, combine, start, finish)[0]
+        return typer
+    scan = _scan(_add if name == "cumsum" else _mul)
+    if name == "cumsum":       # numba's: (a, axis=None, dtype=None)
+        def typer(a, axis=None, dtype=None):
+            if dual_array(a) and no_argument(axis) and no_argument(dtype):
+                whole = scan(a)
+
+                def impl(a, axis=None, dtype=None):
+                    return whole(a)
+                return impl
+        return typer
+    return scan
+
+
+for _name, _numba_fn in _numba_methods().items():
+    if _numba_fn is not None:
+        overload(_numba_fn, strict=False, **OVERLOAD)(_method_typer(_name))
