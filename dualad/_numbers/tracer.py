@@ -48,6 +48,9 @@ def read_dependencies(y, tag, n, who):
         size = y.values.size if isinstance(y, DualArray) else 1
         return np.zeros((size, n), bool)
     a = np.asarray(y)
+    if a.dtype == object:   # an array of scalar duals (np.array([d1, d2]))
+        rows = [read_dependencies(e, tag, n, who) for e in a.flat]
+        return np.concatenate(rows) if rows else np.zeros((0, n), bool)
     if a.dtype.kind not in "biuf":
         raise TypeError(f"{who}: f must return real numbers or arrays, got {type(y).__name__}")
     return np.zeros((a.size, n), bool)

@@ -42,7 +42,7 @@ def _scalar_dual(value, partials, tag):
 def _assign(owner, attr, idx, val):
     """owner.<attr>[idx] = val, promoting a plain component when val carries derivatives."""
     target = getattr(owner, attr)
-    if type(target) is not np.ndarray and not isinstance(target, DualArray):
+    if not isinstance(target, (np.ndarray, DualArray)):
         target = np.array(target)  # a NumPy scalar (0-d result of a reduction)
         setattr(owner, attr, target)
     if isinstance(val, DualArray) and not isinstance(target, DualArray):
