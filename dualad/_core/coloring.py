@@ -7,11 +7,12 @@
 * ``star_coloring(P)``: for a symmetric pattern, a distance-1 coloring in
   which every path on four vertices uses at least three colors (Gebremedhin,
   Manne and Pothen, SIAM Review 47, 2005): H @ S determines H through its
-  symmetry with fewer colors than a column coloring (``decompress_symmetric``).
+  symmetry with fewer colors than a column coloring.
   The coloring is verified before use; should the check fail, the column
   coloring serves instead.
 
-Both are greedy, vertices taken in order of decreasing degree (largest first).
+``Compression`` precomputes, once per pattern, where each nonzero is read
+from the compressed product, into csr or dense. Both colorings are greedy, vertices taken in order of decreasing degree (largest first).
 Patterns are ``scipy.sparse`` matrices (SciPy is imported when used).
 """
 import numpy as np
@@ -135,22 +136,51 @@ def seed_matrix(color, dtype):
     return S
 
 
-def decompress_columns(compressed, pattern, color):
-    """The csr Jacobian from ``compressed`` = J @ S (m x colors)."""
-    import scipy.sparse as sp
-    P = _csr(pattern)
-    rows = np.repeat(np.arange(P.shape[0]), np.diff(P.indptr))
-    data = compressed[rows, color[P.indices]]
-    return sp.csr_array((data, P.indices.copy(), P.indptr.copy()), shape=P.shape)
+class Compression:
+    """A pattern, its coloring and where each nonzero is read from J @ S, precomputed.
 
+    ``symmetric``: H @ S of a star coloring (an entry is read from its row or,
+    when another entry of its row shares the color, from its mirror).
 
-def decompress_symmetric(compressed, pattern, color):
-    """The csr Hessian from ``compressed`` = H @ S (n x colors), S from a star coloring."""
-    import scipy.sparse as sp
-    P = symmetric_pattern(pattern)
-    counts = _unique_counts(P, color)
-    rows = np.repeat(np.arange(P.shape[0]), np.diff(P.indptr))
-    cols = P.indices
-    direct = counts[rows, color[cols]] == 1
-    data = np.where(direct, compressed[rows, color[cols]], compressed[cols, color[rows]])
-    return sp.csr_array((data, cols.copy(), P.indptr.copy()), shape=P.shape)
+    >>> import numpy as np
+    >>> J = np.array([[1.0, 2.0, 0.0], [0.0, 3.0, 4.0]])
+    >>> c = Compression(J != 0, column_coloring(J != 0))
+    >>> c.dense(J @ c.seed(np.float64)).tolist() == J.tolist()
+    True
+    """
+
+    def __init__(self, pattern, color, symmetric=False):
+        P = symmetric_pattern(pattern) if symmetric else _csr(pattern)
+        self.pattern = P
+        self.color = np.asarray(color, np.int64)
+        self.shape = P.shape
+        self.ncolors = int(self.color.max()) + 1 if self.color.size else 0
+        rows = np.repeat(np.arange(P.shape[0]), np.diff(P.indptr))
+        cols = P.indices
+        src_r, src_c = rows, self.color[cols]
+        if symmetric and rows.size:
+            counts = _unique_counts(P, self.color)
+            mirror = counts[rows, self.color[cols]] != 1
+            src_r = np.where(mirror, cols, rows)
+            src_c = np.where(mirror, self.color[rows], self.color[cols])
+        self.rows, self.cols = rows, cols
+        self.source = np.ravel_multi_index((src_r, src_c), (P.shape[0], max(self.ncolors, 1)))
+
+    def seed(self, dtype):
+        """The n x colors seed matrix."""
+        return seed_matrix(self.color, dtype)
+
+    def values(self, compressed):
+        """The nonzeros, in the pattern's csr order, from J @ S (m x colors)."""
+        return compressed.reshape(-1)[self.source] if self.source.size else \
+            np.zeros(0, compressed.dtype)
+
+    def csr(self, compressed):
+        import scipy.sparse as sp
+        P = self.pattern
+        return sp.csr_array((self.values(compressed), P.indices, P.indptr), shape=self.shape)
+
+    def dense(self, compressed):
+        out = np.zeros(self.shape, compressed.dtype)
+        out[self.rows, self.cols] = self.values(compressed)
+        return out

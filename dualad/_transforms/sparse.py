@@ -36,7 +36,7 @@ from .multivariate import jacobian as _dense_jacobian
 
 FORMATS = ("dense", "csr", "csc")
 
-# Per function: {(kind, argnums, shapes and dtypes): (pattern, colors)}.
+# Per function: {(kind, argnums, shapes and dtypes): coloring.Compression}.
 _CACHE = weakref.WeakKeyDictionary()
 _CACHE_FALLBACK = {}   # for callables that take no weak reference
 
@@ -209,7 +209,7 @@ class SparseTransform(_Transform):
                 f"format={self.format!r}>")
 
     def plan(self, args):
-        """(pattern (m x n csr), colors) for a call with ``args`` (cached)."""
+        """The ``coloring.Compression`` (pattern, colors, read-back) for ``args`` (cached)."""
         _, nums = normalize_argnums(self.argnums, len(args), self.kind)
         hessian = self.kind == "hessian"
 
@@ -224,7 +224,7 @@ class SparseTransform(_Transform):
                 if hessian:
                     pattern = col.symmetric_pattern(pattern)
             colors = col.star_coloring(pattern) if hessian else col.column_coloring(pattern)
-            return pattern, colors
+            return col.Compression(pattern, colors, symmetric=hessian)
         owner = self.f if isinstance(self.sparsity, str) else self
         return _cached(owner, _key(self.kind, nums, args), build)
 
@@ -239,8 +239,8 @@ class SparseTransform(_Transform):
             blocks = [np.reshape(d, (-1, np.size(args[i]))) for d, i in zip(parts, nums)]
             matrix = sp.csr_array(np.concatenate(blocks, axis=1))
             return matrix if self.format == "csr" else matrix.tocsc()
-        pattern, colors = self.plan(args)
-        seed = col.seed_matrix(colors, inputs.dtype)
+        plan = self.plan(args)
+        seed = plan.seed(inputs.dtype)
         if self.kind == "hessian":
             if is_dispatcher(self.f):
                 raise NotImplementedError(
@@ -249,7 +249,6 @@ class SparseTransform(_Transform):
                     "sparsity=")
             g = Grad(self.f, nums if len(nums) > 1 else nums[0], self.chunk)
             compressed, _ = _compressed(g, args, nums, seed, inputs, self.kind)
-            matrix = col.decompress_symmetric(compressed, pattern, colors)
             shape = ((() if inputs.leaves[0][3] else np.shape(inputs.leaves[0][2]))
                      if len(nums) == 1 else (inputs.n,))
         else:
@@ -257,12 +256,13 @@ class SparseTransform(_Transform):
             if len(shapes) != 1:
                 raise ValueError(f"{self.kind}: a sparse Jacobian needs f to return one array")
             shape = shapes[0]
-            matrix = col.decompress_columns(compressed, pattern, colors)
-        if self.format == "csr":
-            return matrix
-        if self.format == "csc":
-            return matrix.tocsc()
-        dense = matrix.toarray()
+            if compressed.shape[0] != plan.shape[0]:
+                raise ValueError(f"{self.kind}: f returns {compressed.shape[0]} numbers at "
+                                 f"these arguments; its pattern has {plan.shape[0]} rows")
+        if self.format != "dense":
+            matrix = plan.csr(compressed)
+            return matrix if self.format == "csr" else matrix.tocsc()
+        dense = plan.dense(compressed)
         if self.kind == "hessian" and len(nums) > 1:
             return dense   # the full (n, n) matrix over the inputs argnums names, in order
         per_arg = inputs.split(dense.reshape(shape + (inputs.n,)), shape)
