@@ -4,7 +4,7 @@ Run ``python bench/bench_sparse.py`` (``--quick``: fewer rounds and sizes). It
 prints, in one run, each method once per round, rounds interleaved, the
 minimum kept, ratios to the sparse path:
 
-1. the coloring of a Jacobian pattern: dualad's NumPy greedy against
+1. the coloring of a Jacobian pattern: dualad's greedy (coloring.py) against
    networkx's ``greedy_color`` (largest first) on the column intersection
    graph, time and colors (when networkx is installed);
 2. the Jacobian of Lorenz-96 with the Arrhenius term (NumPy code), n = 64 ..

@@ -246,3 +246,15 @@ def test_numba_dispatchers():
         da.jacobian(l96, sparsity="auto")(x)
     with pytest.raises(NotImplementedError, match="compressed Hessians of numba"):
         da.hessian(rosen, sparsity="auto")(x)
+
+
+def test_vmap_reuses_one_coloring():
+    X = np.random.default_rng(6).uniform(0.5, 2.0, (4, 10))
+    g = da.jacobian(l96_numpy, sparsity="auto")
+    J = da.vmap(g)(X)
+    np.testing.assert_allclose(J, da.vmap(da.jacobian(l96_numpy))(X), rtol=1e-15)
+    assert g.plan((X[0],)) is g.plan((X[1],))   # one pattern and coloring per shapes
+    Jc = da.vmap(da.jacobian(l96_np, sparsity="auto"))(X)
+    np.testing.assert_allclose(Jc, J, rtol=1e-14)
+    with pytest.raises(TypeError, match="format='dense'"):
+        da.vmap(da.jacobian(l96_numpy, sparsity="auto", format="csr"))(X)
