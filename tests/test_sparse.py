@@ -258,3 +258,14 @@ def test_vmap_reuses_one_coloring():
     np.testing.assert_allclose(Jc, J, rtol=1e-14)
     with pytest.raises(TypeError, match="format='dense'"):
         da.vmap(da.jacobian(l96_numpy, sparsity="auto", format="csr"))(X)
+
+
+def test_hessian_detection_in_row_blocks(monkeypatch):
+    import dualad._transforms.sparse as sparse_module
+    f = HESS_CASES[2][1]
+    x = np.random.default_rng(7).uniform(-1, 1, 9)
+    whole = da.hessian_sparsity(f)(x).toarray()
+    monkeypatch.setattr(sparse_module, "HESSIAN_SETS", 9 * 9 * 2)   # rows in blocks of 2
+    np.testing.assert_array_equal(da.hessian_sparsity(f)(x).toarray(), whole)
+    P = da.hessian_sparsity(lambda a, b: a * b + da.sin(b), argnums=(0, 1))(1.0, 2.0)
+    np.testing.assert_array_equal(P.toarray(), [[0, 1], [1, 1]])

@@ -56,32 +56,40 @@ def read_dependencies(y, tag, n, who):
     return np.zeros((a.size, n), bool)
 
 
-def hessian_leaf(value, scalar, offset, n, tag1, tag2):
+def hessian_leaf(value, scalar, offset, n, tag1, tag2, start=0, k=None):
     """The input ``value`` seeded twice with its sets: along ``tag1`` (the inner
-    differentiation) and ``tag2`` (the outer), whose partials are tag1 numbers of
-    sets, so that a product of two tag2 partials' sets is their intersection and the
-    tag1 sets of the tag2 partials are the second-order dependencies."""
+    differentiation, all n inputs) and ``tag2`` (the outer, the k inputs from
+    ``start``), whose partials are tag1 numbers of sets, so that a product of two
+    tag2 partials' sets is their intersection and the tag1 sets of the tag2
+    partials are the second-order dependencies (rows start .. start + k)."""
+    k = n if k is None else k
     inner = dependency_leaf(value, scalar, offset, n, tag1)
+    size = 1 if scalar else np.size(value)
+    seeds = np.zeros((size, k), bool)
+    idx = np.arange(size)
+    hit = (idx + offset >= start) & (idx + offset < start + k)
+    seeds[idx[hit], idx[hit] + offset - start] = True
+    seeds = seeds.view(Dependencies)
     if scalar:
-        seeds = Dependencies.seed(n, offset, 1)[0]
-        parts = np.empty(n, dtype=object)
-        for j in range(n):
-            parts[j] = make_dual(seeds[j], np.zeros(n, bool).view(Dependencies), tag1)
+        parts = np.empty(k, dtype=object)
+        for j in range(k):
+            parts[j] = make_dual(seeds[0, j], np.zeros(n, bool).view(Dependencies), tag1)
         return make_dual(inner, parts, tag2)
     shape = np.shape(value)
-    seeds = Dependencies.seed(n, offset, value.size).reshape(shape + (n,))
-    empty = np.zeros(shape + (n, n), bool).view(Dependencies)
-    return _new(inner, _new(seeds, empty, tag1), tag2)
+    empty = np.zeros(shape + (k, n), bool).view(Dependencies)
+    return _new(inner, _new(seeds.reshape(shape + (k,)), empty, tag1), tag2)
 
 
-def read_hessian_dependencies(y, tag1, tag2, n, who):
-    """The (n, n) bool pattern of the scalar output y: the tag1 sets of its tag2 sets."""
+def read_hessian_dependencies(y, tag1, tag2, n, who, k=None):
+    """The (k, n) bool rows of the Hessian pattern of the scalar output y: the tag1 sets
+    of its k tag2 sets."""
+    k = n if k is None else k
     if isinstance(y, DualNumber) and y.tag == tag2:
         p = y.partials if isinstance(y, DualArray) else y._p
         if isinstance(p, DualArray):
-            if np.size(p.values) != n:
+            if np.size(p.values) != k:
                 raise ValueError(f"{who}: f must return a scalar")
-            return read_dependencies(p, tag1, n, who).reshape(n, n)
+            return read_dependencies(p, tag1, n, who).reshape(k, n)
         if isinstance(p, np.ndarray) and p.dtype == object:
             return np.stack([read_dependencies(q, tag1, n, who)[0] for q in p])
         raise TypeError(f"{who}: the dependency sets were lost on the way through f; "
@@ -91,4 +99,4 @@ def read_hessian_dependencies(y, tag1, tag2, n, who):
                          "differentiation that has already ended")
     if np.size(y._primal() if isinstance(y, DualNumber) else y) != 1:
         raise ValueError(f"{who}: f must return a scalar")
-    return np.zeros((n, n), bool)
+    return np.zeros((k, n), bool)

@@ -36,6 +36,10 @@ from .multivariate import jacobian as _dense_jacobian
 
 FORMATS = ("dense", "csr", "csc")
 
+HESSIAN_SETS = 2 ** 24
+"""Hessian detection carries k x n sets per input element, k chosen so that the
+n x (k x n) sets of one array stay under this many bools (16 MiB)."""
+
 # Per function: {(kind, argnums, shapes and dtypes): coloring.Compression}.
 _CACHE = weakref.WeakKeyDictionary()
 _CACHE_FALLBACK = {}   # for callables that take no weak reference
@@ -78,19 +82,24 @@ def _pattern(f, args, nums, who):
 
 def _hessian_pattern(f, args, nums, who):
     """The symmetric pattern of f's Hessian: f run once on numbers seeded twice with
-    dependency sets (``tracer.hessian_leaf``); memory: n x n sets per element of each
-    intermediate array."""
+    dependency sets (``tracer.hessian_leaf``), k rows of the pattern per run, k such
+    that an intermediate array holds at most ``HESSIAN_SETS`` sets per element block."""
     g = _python_f(f, who)
     inputs = _Inputs(args, nums, who)
     n = inputs.n
     sets = max(n, MIN_SETS)
-    t1 = next_tag()
-    t2 = next_tag()
-    seeded = inputs.seeded_with(lambda v, s, off: hessian_leaf(v, s, off, sets, t1, t2))
-    leaves, _ = flatten(_traced(g, f, seeded, who))
-    if len(leaves) != 1:
-        raise ValueError(f"{who}: f must return a scalar")
-    P = read_hessian_dependencies(leaves[0], t1, t2, sets, who)[:n, :n]
+    k = max(MIN_SETS, min(sets, HESSIAN_SETS // (sets * max(1, n))))
+    blocks = []
+    for start in range(0, n, k):
+        t1 = next_tag()
+        t2 = next_tag()
+        seeded = inputs.seeded_with(
+            lambda v, s, off: hessian_leaf(v, s, off, sets, t1, t2, start, k))
+        leaves, _ = flatten(_traced(g, f, seeded, who))
+        if len(leaves) != 1:
+            raise ValueError(f"{who}: f must return a scalar")
+        blocks.append(read_hessian_dependencies(leaves[0], t1, t2, sets, who, k))
+    P = np.concatenate(blocks)[:n, :n] if blocks else np.zeros((0, 0), bool)
     return col.symmetric_pattern(P)
 
 
