@@ -45,7 +45,7 @@ _CACHE = weakref.WeakKeyDictionary()
 _CACHE_FALLBACK = {}   # for callables that take no weak reference
 
 
-def _python_f(f, who):
+def _python_f(f):
     """The function to trace: a dispatcher's Python function."""
     if is_dispatcher(f):
         return f.py_func
@@ -69,7 +69,7 @@ def _pattern(f, args, nums, who):
     """The (m, n) bool csr pattern of f's Jacobian at args (one output array, or a
     tuple whose leaves' rows are stacked)."""
     import scipy.sparse as sp
-    g = _python_f(f, who)
+    g = _python_f(f)
     inputs = _Inputs(args, nums, who)
     n = inputs.n
     sets = max(n, MIN_SETS)
@@ -84,7 +84,7 @@ def _hessian_pattern(f, args, nums, who):
     """The symmetric pattern of f's Hessian: f run once on numbers seeded twice with
     dependency sets (``tracer.hessian_leaf``), k rows of the pattern per run, k such
     that an intermediate array holds at most ``HESSIAN_SETS`` sets per element block."""
-    g = _python_f(f, who)
+    g = _python_f(f)
     inputs = _Inputs(args, nums, who)
     n = inputs.n
     sets = max(n, MIN_SETS)
@@ -212,6 +212,11 @@ class SparseTransform(_Transform):
         super().__init__(f, argnums, chunk)
         self.sparsity = _check_options(sparsity, format, kind)
         self.format = format
+        if kind == "hessian" and self.sparsity is not None and is_dispatcher(f):
+            raise NotImplementedError(
+                "hessian: compressed Hessians of numba functions are not compiled yet; use "
+                "da.hessian(f) (dense, compiled; format='csr' converts it) or a plain NumPy "
+                "version of f with sparsity=")
 
     def __repr__(self):
         return (f"<dualad sparse {self.__name__}, argnums={self.argnums!r}, "
@@ -251,11 +256,6 @@ class SparseTransform(_Transform):
         plan = self.plan(args)
         seed = plan.seed(inputs.dtype)
         if self.kind == "hessian":
-            if is_dispatcher(self.f):
-                raise NotImplementedError(
-                    "hessian: compressed Hessians of numba functions are not compiled yet; "
-                    "use da.hessian(f) (dense, compiled) or a plain NumPy version of f with "
-                    "sparsity=")
             g = Grad(self.f, nums if len(nums) > 1 else nums[0], self.chunk)
             compressed, _ = _compressed(g, args, nums, seed, inputs, self.kind)
             shape = ((() if inputs.leaves[0][3] else np.shape(inputs.leaves[0][2]))
