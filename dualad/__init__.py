@@ -25,8 +25,8 @@ from ._rules.table import RULES as _RULES
 from ._numbers import Dual, DualArray, HyperDual
 from ._extend import custom_derivative, register
 from ._transforms.derivative import derivative
-from ._transforms.multivariate import (grad, hessian, jacfwd, jacobian, jvp,
-                                       value_and_grad)
+from ._transforms.multivariate import grad, jvp, value_and_grad
+from ._transforms.sparse import hessian, hessian_sparsity, jacfwd, jacobian, sparsity
 from ._transforms.vmap import vmap
 from ._transforms.check import check_derivatives
 
@@ -38,6 +38,7 @@ ELEMENTARY = tuple(sorted(r.name for r in _RULES if r.name != "log_base"))
 __all__ = [
     "Dual", "HyperDual", "DualArray",
     "derivative", "grad", "jacobian", "jacfwd", "hessian", "jvp", "value_and_grad",
+    "sparsity", "hessian_sparsity",
     "vmap", "check_derivatives", "register", "custom_derivative",
     "where", "polygamma", "digamma", "abs",
     *ELEMENTARY,

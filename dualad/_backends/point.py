@@ -239,6 +239,37 @@ def compiled_jvp(f, primals, tangents):
     return _scalar_out(np.asarray(value)), _scalar_out(np.asarray(tangent))
 
 
+def compiled_compressed(f, args, nums, seed, who):
+    """One compiled call of f with the inputs ``nums`` seeded by the rows of ``seed``
+    (n x p, the inputs numbered in argnums order): (value, partials (size, p)) of f's
+    one output. The compressed pass of a sparse Jacobian (``seed`` from a coloring)."""
+    p = seed.shape[1]
+    call = [None] * len(args)
+    for i, x in enumerate(args):
+        if i not in nums:
+            call[i] = _prepare_arg(x, who, i)[0]
+    off = 0
+    for i in nums:
+        xv, scalar = _prepare_arg(args[i], who, i)
+        dtype = np.asarray(xv).dtype
+        size = 1 if scalar else xv.size
+        rows = seed[off:off + size].astype(dtype)
+        off += size
+        if scalar:
+            part = rows[0] if p > 1 else (rows[0, 0] if dtype == np.float32 else float(rows[0, 0]))
+            call[i] = make_dual(xv, part, 0)
+        else:
+            buf = dual_buffer(DualType(_numba_float(dtype), p), xv.shape)
+            buf["value"] = xv
+            buf["partials"] = rows.reshape(xv.shape + (p,))
+            call[i] = buf
+    value, partials = read_pass(f(*call), "jacobian", who)
+    value = np.asarray(value)
+    if partials is None:
+        partials = np.zeros(value.shape + (p,), value.dtype)
+    return value, np.asarray(partials).reshape(value.size, p)
+
+
 # ------------------------------------------- compositions of two transforms ---
 
 def _second_leaf(y, who):

@@ -8,12 +8,22 @@ calculus: ``_chain`` (unary ladder), ``_chain2`` (binary ladder),
 ``_mul_same``, ``_div_same``, and ``_components``/``_build``.
 """
 from .._core.base import CONST, LEFT, OUTER, RIGHT, SAME, DualNumber, lead
-from .._rules import FUNCTIONS, RULES_BY_NAME
+from .._rules import FUNCTIONS, RULES_BY_NAME, STEP
 from .components import scalar_constant, _divide, _scale, _value_of
+from .depset import is_dependencies
 from .scalar_numpy import _not_scalar_operands, scalar_array_function, scalar_array_ufunc
 
 _REFLECTED = {"add": "add", "mul": "mul", "sub": "rsub", "rsub": "sub",
               "div": "rdiv", "rdiv": "div"}
+
+
+def _step(d):
+    """The result of a rule whose derivative is identically zero (kind STEP): for
+    sparsity detection, it depends on nothing (float partials are already zero)."""
+    p = getattr(d, "_p", None)
+    if is_dependencies(p):
+        d._p = p.cleared()
+    return d
 
 
 class _TaggedScalar(DualNumber):
@@ -220,7 +230,8 @@ class _TaggedScalar(DualNumber):
         # (Rule.unary_ladder, inlined: this is every elementary call of a HyperDual)
         first = rule.first if self._first_order else None
         ladder = rule.ladder if first is None else first[0]
-        return self._chain(*ladder(self._primal()))
+        out = self._chain(*ladder(self._primal()))
+        return _step(out) if rule.kind == STEP else out
 
     def _apply2(self, rule, x, y):
         kx, cx = self._classify(x)
@@ -230,10 +241,12 @@ class _TaggedScalar(DualNumber):
         case = SAME if kx == ky else (LEFT if kx == SAME else RIGHT)
         ladder, ladder_x, ladder_y = rule.binary_ladders(self._first_order)
         if case is SAME:
-            return x._chain2(y, *ladder(x._primal(), y._primal()))
-        if case is LEFT:
-            return x._chain(*ladder_x(x._primal(), cy))
-        return y._chain(*ladder_y(cx, y._primal()))
+            out = x._chain2(y, *ladder(x._primal(), y._primal()))
+        elif case is LEFT:
+            out = x._chain(*ladder_x(x._primal(), cy))
+        else:
+            out = y._chain(*ladder_y(cx, y._primal()))
+        return _step(out) if rule.kind == STEP else out
 
     def _apply_n(self, args, ladder_n, who):
         """A function of n arguments at ``args`` (self the leading dual among them).

@@ -45,8 +45,9 @@ class _Inputs:
 
     def seeded_args(self, start, c, tag):
         """The call's arguments with the selected leaves seeded along [start, start+c)."""
-        per_arg = [[] for _ in self.argnums]
-        for (pos, k, value, scalar), off in zip(self.leaves, self.offsets):
+        dtype = self.dtype
+
+        def seed(value, scalar, off):
             if scalar:
                 j = off - start
                 if c == 1:
@@ -54,23 +55,30 @@ class _Inputs:
                     if isinstance(value, np.generic):
                         p = value.dtype.type(p)
                 else:
-                    p = np.zeros(c, dtype=self.dtype)
+                    p = np.zeros(c, dtype=dtype)
                     if 0 <= j < c:
                         p[j] = 1
-                per_arg[pos].append(make_dual(value, p, tag))
-            elif c == 0:
+                return make_dual(value, p, tag)
+            if c == 0:
                 # nothing to differentiate (every selected input is empty): f runs
                 # once on the plain input, for the value and the output's shape
-                per_arg[pos].append(value)
-            else:
-                size = value.size
-                p = np.zeros((size, c), dtype=self.dtype)
-                lo = max(start, off)
-                hi = min(start + c, off + size)
-                if lo < hi:
-                    idx = np.arange(lo, hi)
-                    p[idx - off, idx - start] = 1
-                per_arg[pos].append(DualArray(value, p.reshape(value.shape + (c,)), tag))
+                return value
+            size = value.size
+            p = np.zeros((size, c), dtype=dtype)
+            lo = max(start, off)
+            hi = min(start + c, off + size)
+            if lo < hi:
+                idx = np.arange(lo, hi)
+                p[idx - off, idx - start] = 1
+            return DualArray(value, p.reshape(value.shape + (c,)), tag)
+        return self.seeded_with(seed)
+
+    def seeded_with(self, seed):
+        """The call's arguments, each selected leaf replaced by ``seed(value, scalar, offset)``
+        (offset: the leaf's first input among the n)."""
+        per_arg = [[] for _ in self.argnums]
+        for (pos, k, value, scalar), off in zip(self.leaves, self.offsets):
+            per_arg[pos].append(seed(value, scalar, off))
         args = list(self.args)
         for pos, a in enumerate(self.argnums):
             args[a] = unflatten(self.trees[pos], per_arg[pos])

@@ -12,6 +12,7 @@ import numpy as np
 from .._core.numba_support import is_dispatcher
 from .._core.trees import flatten, unflatten
 from .multivariate import _Transform
+from .sparse import SparseTransform
 
 _TARGETS = (None, "cpu", "cuda")  # None and "cpu": all cores
 
@@ -71,6 +72,11 @@ class VMap:
                 elif n != batch:
                     raise ValueError(f"vmap(): argument {i} has batch size {n}, "
                                      f"earlier arguments have {batch}")
+        if isinstance(self.g, SparseTransform) and (self.g.format != "dense"
+                                                    or self.target == "cuda"):
+            raise TypeError("vmap() of a sparse transform stacks dense results on the CPU: "
+                            "use format='dense' (and no target), or loop over the points "
+                            "for scipy.sparse matrices")
         if batch == 0 and self.target != "cuda":
             return _empty_batch(self.g, args, mapped)
         if _compiled_transform(self.g):
@@ -88,8 +94,13 @@ class VMap:
 
 
 def _compiled_transform(g):
-    """True for a dualad transform of a numba dispatcher (run as one compiled loop)."""
-    return isinstance(g, _Transform) and is_dispatcher(g.f)
+    """True for a dualad transform of a numba dispatcher (run as one compiled loop).
+
+    A sparse transform runs point by point (its compressed pass compiled for a
+    dispatcher), reusing one pattern and coloring, cached, for the whole batch.
+    """
+    return isinstance(g, _Transform) and not isinstance(g, SparseTransform) and \
+        is_dispatcher(g.f)
 
 
 def _slice(a, i):

@@ -10,6 +10,8 @@ added to it with ``@method`` when this module is imported.
 import numpy as np
 
 from ..._core.base import bad_argument, lead
+from ..._rules import STEP
+from ..depset import through_step
 from .core import _check_n, _col, _finish, _new, _operand, _split, method
 
 # DualArray's calculus uses f and f' only (Rule.unary_ladder / binary_ladders).
@@ -43,7 +45,8 @@ def _constant(a, c):
 def _apply1(self, rule):
     with np.errstate(all="ignore"):
         f0, f1, _ = rule.unary_ladder(_FIRST_ORDER)(self.values)
-        return _new(f0, self.partials * _col(_coef(f1, f0)), self.tag)
+        p = self.partials * _col(_coef(f1, f0))
+        return _new(f0, through_step(p) if rule.kind == STEP else p, self.tag)
 
 
 @method
@@ -70,4 +73,6 @@ def _apply2(self, rule, x, y):
         else:
             f, fy, _ = ladder_y(_constant(self, xv), yv)
             p = py * _col(_coef(fy, f))
+        if rule.kind == STEP:  # derivative identically zero: no dependency either
+            p = through_step(p)
         return _finish(f, p, self.tag)

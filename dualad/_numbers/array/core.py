@@ -388,7 +388,7 @@ def _from_scalar_dual(d):
     p = d._p
     if isinstance(p, DualNumber):
         partials = DualArray.from_any(p)[None]
-    elif type(p) is np.ndarray:
+    elif isinstance(p, np.ndarray):  # floats, or dependency sets
         if p.dtype == object:
             partials = _operand(list(p))
             if not isinstance(partials, DualArray):

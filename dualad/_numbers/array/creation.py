@@ -8,6 +8,7 @@ holding duals into a DualArray.
 """
 import numpy as np
 
+from ..depset import zeros_partials
 from .arguments import _as_dual, _shape_tuple
 from .core import DualArray, _new, _operand
 from .registry import implements
@@ -24,7 +25,8 @@ def _zeros(template, shape, dtype=None):
         template.partials if isinstance(template.partials, DualArray) else None)
     if inner is None:
         dtype = template.dtype if dtype is None else dtype
-        return _new(np.zeros(shape, dtype), np.zeros(shape + (n,), dtype), template.tag)
+        return _new(np.zeros(shape, dtype), zeros_partials(template.partials, shape + (n,), dtype),
+                    template.tag)
     return _new(_zeros(inner, shape, dtype), _zeros(inner, shape + (n,), dtype), template.tag)
 
 

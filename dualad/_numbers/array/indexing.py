@@ -9,6 +9,7 @@ added to it with ``@method`` when this module is imported.
 """
 import numpy as np
 
+from ..depset import is_dependencies, zeros_partials
 from ..dual import make_dual
 from .core import DualArray, _check_n, _new, _operand, method
 
@@ -28,7 +29,7 @@ def _partials_index(idx):
 def _scalar_dual(value, partials, tag):
     """The scalar ``Dual`` of one element (partials: shape (N,), ndarray or DualArray)."""
     n = partials.shape[-1]
-    if type(partials) is np.ndarray:
+    if isinstance(partials, np.ndarray):  # floats, or dependency sets
         return make_dual(value, partials[0] if n == 1 else partials.copy(), tag)
     items = [partials[i] for i in range(n)]
     if n == 1:
@@ -41,22 +42,41 @@ def _scalar_dual(value, partials, tag):
 def _assign(owner, attr, idx, val):
     """owner.<attr>[idx] = val, promoting a plain component when val carries derivatives."""
     target = getattr(owner, attr)
-    if type(target) is not np.ndarray and not isinstance(target, DualArray):
+    if not isinstance(target, (np.ndarray, DualArray)):
         target = np.array(target)  # a NumPy scalar (0-d result of a reduction)
         setattr(owner, attr, target)
     if isinstance(val, DualArray) and not isinstance(target, DualArray):
         # The stored value depends on a lower perturbation than owner's: the
         # component becomes a DualArray of that perturbation (zero elsewhere).
-        target = _new(target, np.zeros(target.shape + (val.n,), target.dtype), val.tag)
+        target = _new(target, zeros_partials(val.partials, target.shape + (val.n,),
+                                             target.dtype), val.tag)
         setattr(owner, attr, target)
     target[idx] = val
+
+
+def spread_selection(r, t, axis):
+    """Make a selection by value global for sparsity detection.
+
+    ``r`` was taken from ``t`` along ``axis`` by the order of the values (max,
+    min, sort): where the partials are dependency sets, each chosen element
+    depends on every element it was chosen from, so that the pattern holds at
+    every point, not only where the choice was made. Float partials are kept.
+    """
+    for attr in ("values", "partials"):
+        cr, ct = getattr(r, attr), getattr(t, attr)
+        if isinstance(cr, DualArray):
+            spread_selection(cr, ct, axis)
+        elif is_dependencies(cr):
+            union = np.any(ct.view(np.ndarray), axis=axis, keepdims=True)
+            setattr(r, attr, np.broadcast_to(union, cr.shape).copy().view(type(cr)))
+    return r
 
 
 @method
 def __getitem__(self, idx):
     v = self.values[idx]
     p = self.partials[_partials_index(idx)]
-    if type(v) is np.ndarray or type(v) is DualArray:
+    if type(v) is np.ndarray or type(v) is DualArray or (isinstance(v, np.ndarray) and v.ndim):
         return _new(v, p, self.tag)
     return _scalar_dual(v, p, self.tag)
 

@@ -13,6 +13,7 @@ from .arguments import (_NoValue, _as_dual, _cast, _count, _flattened, _keepdims
                         _reject, _to_front, normalize_axes, normalize_axis)
 from .core import _map_both, _new, _operand, _primal
 from .creation import _zeros
+from .indexing import spread_selection
 from .registry import implements
 
 
@@ -95,11 +96,11 @@ def _select(a, axis, keepdims, arg):
     if axis is None:
         flat = a.reshape(-1)
         i = arg(_primal(flat))
-        r = flat[i:i + 1].reshape(())
+        r = spread_selection(flat[i:i + 1], flat, 0).reshape(())
         return r.reshape((1,) * a.ndim) if keepdims else r
     t, axes, kept_shape = _to_front(a, axis)
     idx = arg(_primal(t), axis=0, keepdims=True)
-    r = np.take_along_axis(t, idx, axis=0).reshape(kept_shape)
+    r = spread_selection(np.take_along_axis(t, idx, axis=0), t, 0).reshape(kept_shape)
     return r.reshape(_keepdims_shape(a.shape, axes)) if keepdims else r
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from .arguments import _as_dual, _flattened, _reject, normalize_axis
 from .core import _map, _map_both, _primal
 from .creation import _zeros
+from .indexing import spread_selection
 from .registry import implements
 
 
@@ -18,7 +19,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     a, axis = _flattened(_as_dual(a, "sort"), axis)
     kw = {} if stable is None else {"stable": stable}
     idx = np.argsort(_primal(a), axis=axis, kind=kind, **kw)
-    return np.take_along_axis(a, idx, axis=axis)
+    return spread_selection(np.take_along_axis(a, idx, axis=axis), a, axis)
 
 
 @implements(np.take)

@@ -1,0 +1,135 @@
+"""Sparse Jacobians and Hessians (issue 12): dense forward mode against compressed.
+
+Run ``python bench/bench_sparse.py`` (``--quick``: fewer rounds and sizes). It
+prints, in one run, each method once per round, rounds interleaved, the
+minimum kept, ratios to the sparse path:
+
+1. the coloring of a Jacobian pattern: dualad's greedy (coloring.py) against
+   networkx's ``greedy_color`` (largest first) on the column intersection
+   graph, time and colors (when networkx is installed);
+2. the Jacobian of Lorenz-96 with the Arrhenius term (NumPy code), n = 64 ..
+   1000: ``da.jacobian`` dense, ``da.jacobian(sparsity="auto")`` (pattern and
+   coloring cached after the first call; the first call, detection included,
+   is printed too), JAX ``jit(jacfwd)`` when installed;
+3. the Jacobian of the same function as a numba dispatcher, dense compiled
+   against compressed compiled (pattern given);
+4. the Hessian of Rosenbrock (NumPy code), n = 16, 64: dense against sparse.
+"""
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+
+import dualad as da  # noqa: E402
+from dualad._core import coloring as col  # noqa: E402
+from bench_numpy import interleaved  # noqa: E402
+from _common import fmt_time, optional  # noqa: E402
+from models import l96, l96_numpy, rosen_numpy  # noqa: E402
+
+jax = optional("jax")
+if jax is not None:
+    import jax.numpy as jnp
+    jax.config.update("jax_enable_x64", True)
+
+
+def rows(title, names, times, base):
+    print(f"\n{title}")
+    t0 = times[names.index(base)]
+    for name, t in zip(names, times):
+        print(f"  {name:40s} {fmt_time(t)}   {t / t0:8.2f}x {base}")
+
+
+def coloring(sizes, repeat):
+    nx = optional("networkx")
+    for n in sizes:
+        x = np.linspace(0.5, 1.5, n)
+        P = da.sparsity(l96_numpy)(x)
+        G = col.column_intersection(P)
+        fs = [lambda: col.greedy_coloring(G)]
+        names = ["dualad greedy (largest first)"]
+        if nx is not None:
+            graph = nx.from_scipy_sparse_array(G)
+            fs.append(lambda: nx.greedy_color(graph, strategy="largest_first"))
+            names.append("networkx greedy_color (largest first; graph built outside the timing)")
+        times = interleaved(fs, repeat)
+        ncolors = [int(col.greedy_coloring(G).max()) + 1]
+        if nx is not None:
+            ncolors.append(max(nx.greedy_color(graph, strategy="largest_first").values()) + 1)
+        rows(f"coloring the Lorenz-96 pattern, n={n} (colors: {ncolors})", names, times,
+             names[0])
+
+
+def jacobians(sizes, repeat):
+    for n in sizes:
+        x = np.linspace(0.5, 1.5, n)
+        dense = da.jacobian(l96_numpy)
+        sparse = da.jacobian(l96_numpy, sparsity="auto")
+        sparse_csr = da.jacobian(l96_numpy, sparsity="auto", format="csr")
+        t0 = time.perf_counter()
+        sparse(x)
+        first = time.perf_counter() - t0
+        fs = [lambda: sparse(x), lambda: sparse_csr(x), lambda: dense(x)]
+        names = ["dualad sparse (dense output)", "dualad sparse (csr output)", "dualad dense"]
+        if jax is not None:
+            jf = jax.jit(jax.jacfwd(lambda x: l96_jax(x)))
+            xj = jnp.asarray(x)
+            fs.append(lambda: jf(xj).block_until_ready())
+            names.append("JAX jit(jacfwd)")
+        times = interleaved(fs, repeat)
+        rows(f"Jacobian of Lorenz-96+Arrhenius (NumPy), n={n}; sparse first call "
+             f"(detection + coloring) {fmt_time(first)}", names, times, names[0])
+
+
+def l96_jax(x):
+    xp = jnp.roll(x, -1)
+    return (xp - jnp.roll(x, 2)) * jnp.roll(x, 1) - x + 8.0 + 0.1 * jnp.exp(-1.0 / x) * jnp.log(
+        1.0 + xp * xp)
+
+
+def compiled(sizes, repeat):
+    for n in sizes:
+        x = np.linspace(0.5, 1.5, n)
+        pattern = da.sparsity(l96_numpy)(x)
+        dense = da.jacobian(l96)
+        sparse = da.jacobian(l96, sparsity=pattern)
+        fs = [lambda: sparse(x), lambda: dense(x)]
+        names = ["dualad sparse, numba f", "dualad dense, numba f"]
+        times = interleaved(fs, repeat)
+        rows(f"Jacobian of Lorenz-96+Arrhenius (@njit), n={n}", names, times, names[0])
+
+
+def hessians(sizes, repeat):
+    for n in sizes:
+        x = np.linspace(-0.5, 1.5, n)
+        sparse = da.hessian(rosen_numpy, sparsity="auto")
+        dense = da.hessian(rosen_numpy)
+        fs = [lambda: sparse(x), lambda: dense(x)]
+        names = ["dualad sparse Hessian", "dualad dense Hessian"]
+        if jax is not None:
+            jh = jax.jit(jax.hessian(lambda x: jnp.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2
+                                                       + (1.0 - x[:-1]) ** 2)))
+            xj = jnp.asarray(x)
+            fs.append(lambda: jh(xj).block_until_ready())
+            names.append("JAX jit(hessian)")
+        times = interleaved(fs, repeat)
+        rows(f"Hessian of Rosenbrock (NumPy), n={n}", names, times, names[0])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    quick = ap.parse_args().quick
+    repeat = 3 if quick else 7
+    coloring([1000] if quick else [100, 1000, 10000], repeat)
+    jacobians([64, 1000] if quick else [64, 256, 1000], repeat)
+    compiled([64, 1000] if quick else [64, 256, 1000], repeat)
+    hessians([16, 64], repeat)
+
+
+if __name__ == "__main__":
+    main()

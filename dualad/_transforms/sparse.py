@@ -1,0 +1,366 @@
+"""Sparse Jacobians and Hessians: sparsity detection, coloring, compressed passes.
+
+``da.sparsity(f)(*args)`` runs f once on numbers whose partials are
+dependency sets (``_numbers.depset``) and returns the Jacobian's pattern;
+``da.hessian_sparsity`` does the same for the gradient (the nonlinear
+interactions). ``da.jacobian(f, sparsity=...)`` colors the pattern's columns
+(columns that share no row share a color), evaluates f once with the
+n x colors seed matrix as its partials (instead of n directions) and reads
+every nonzero back; ``da.hessian(f, sparsity=...)`` star-colors the
+symmetric pattern and differentiates the gradient along the colors.
+
+The pattern and the coloring are cached per function, argnums and the
+shapes and dtypes of the arguments. Detection is global over the input
+domain for NumPy code without Python-level branches on the values (a
+dependency is recorded whatever the value of f'; ``np.where``, ``max`` and
+``sort`` record every element they might choose); a Python ``if`` on a value
+is traced for the branch the point takes, so the cached pattern assumes f's
+control flow does not change between calls: pass ``sparsity=pattern``
+otherwise.
+"""
+import weakref
+
+import numpy as np
+
+from .._core import coloring as col
+from .._core.base import next_tag
+from .._core.numba_support import is_dispatcher
+from .._core.spec import check_chunk, normalize_argnums
+from .._core.trees import flatten
+from .._numbers import DualArray, make_dual, value_and_partials
+from .._numbers.tracer import (MIN_SETS, dependency_leaf, hessian_leaf, read_dependencies,
+                               read_hessian_dependencies)
+from .multivariate import Grad, _Inputs, _Transform
+from .multivariate import hessian as _dense_hessian
+from .multivariate import jacobian as _dense_jacobian
+
+FORMATS = ("dense", "csr", "csc")
+
+HESSIAN_SETS = 2 ** 24
+"""Hessian detection carries k x n sets per input element, k chosen so that the
+n x (k x n) sets of one array stay under this many bools (16 MiB)."""
+
+# Per function: {(kind, argnums, shapes and dtypes): coloring.Compression}.
+_CACHE = weakref.WeakKeyDictionary()
+_CACHE_FALLBACK = {}   # for callables that take no weak reference
+
+
+def _python_f(f):
+    """The function to trace: a dispatcher's Python function."""
+    if is_dispatcher(f):
+        return f.py_func
+    return f
+
+
+def _traced(g, f, seeded, who):
+    """g(*seeded), a failure of a numba function's Python code explained."""
+    try:
+        return g(*seeded)
+    except TypeError as e:
+        if g is f:
+            raise
+        raise TypeError(f"{who}: sparsity='auto' traces a numba function by running its "
+                        f"Python code (f.py_func) on dependency sets, which failed: {e}. "
+                        "Pass the pattern with sparsity=<scipy.sparse matrix or bool "
+                        "array>") from e
+
+
+def _pattern(f, args, nums, who):
+    """The (m, n) bool csr pattern of f's Jacobian at args (one output array, or a
+    tuple whose leaves' rows are stacked)."""
+    import scipy.sparse as sp
+    g = _python_f(f)
+    inputs = _Inputs(args, nums, who)
+    n = inputs.n
+    sets = max(n, MIN_SETS)
+    tag = next_tag()
+    seeded = inputs.seeded_with(lambda v, s, off: dependency_leaf(v, s, off, sets, tag))
+    leaves, _ = flatten(_traced(g, f, seeded, who))
+    rows = [read_dependencies(y, tag, sets, who)[:, :n] for y in leaves]
+    return sp.csr_array(np.concatenate(rows) if rows else np.zeros((0, n), bool))
+
+
+def _hessian_pattern(f, args, nums, who):
+    """The symmetric pattern of f's Hessian: f run once on numbers seeded twice with
+    dependency sets (``tracer.hessian_leaf``), k rows of the pattern per run, k such
+    that an intermediate array holds at most ``HESSIAN_SETS`` sets per element block."""
+    g = _python_f(f)
+    inputs = _Inputs(args, nums, who)
+    n = inputs.n
+    sets = max(n, MIN_SETS)
+    k = max(MIN_SETS, min(sets, HESSIAN_SETS // (sets * max(1, n))))
+    blocks = []
+    for start in range(0, n, k):
+        t1 = next_tag()
+        t2 = next_tag()
+        seeded = inputs.seeded_with(
+            lambda v, s, off: hessian_leaf(v, s, off, sets, t1, t2, start, k))
+        leaves, _ = flatten(_traced(g, f, seeded, who))
+        if len(leaves) != 1:
+            raise ValueError(f"{who}: f must return a scalar")
+        blocks.append(read_hessian_dependencies(leaves[0], t1, t2, sets, who, k))
+    P = np.concatenate(blocks)[:n, :n] if blocks else np.zeros((0, 0), bool)
+    return col.symmetric_pattern(P)
+
+
+def sparsity(f, argnums=0):
+    """Return a function giving the sparsity pattern of ``f``'s Jacobian at its arguments.
+
+    A ``scipy.sparse.csr_array`` of bools, rows the flattened output, columns
+    the flattened inputs selected by ``argnums`` (in order): SciPy's
+    ``jac_sparsity=`` takes it as it is. Found by one run of f on dependency
+    sets, conservative (it never misses a nonzero; see ``dualad._transforms.sparse``).
+
+    >>> import numpy as np, dualad as da
+    >>> da.sparsity(lambda x: x[1:] * np.sin(x[:-1]))(np.ones(4)).toarray().astype(int)
+    array([[1, 1, 0, 0],
+           [0, 1, 1, 0],
+           [0, 0, 1, 1]])
+    """
+    _check_callable(f, "sparsity")
+
+    def pattern(*args):
+        _, nums = normalize_argnums(argnums, len(args), "sparsity")
+        return _pattern(f, args, nums, "sparsity")
+    return pattern
+
+
+def hessian_sparsity(f, argnums=0):
+    """Return a function giving the (symmetric) sparsity pattern of ``f``'s Hessian.
+
+    Entry (i, j) is True when the gradient's component i may depend on input
+    j: the nonlinear interactions of f (a linear term contributes nothing).
+
+    >>> import numpy as np, dualad as da
+    >>> rosen = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+    >>> da.hessian_sparsity(rosen)(np.zeros(4)).toarray().astype(int)
+    array([[1, 1, 0, 0],
+           [1, 1, 1, 0],
+           [0, 1, 1, 1],
+           [0, 0, 1, 1]])
+    """
+    _check_callable(f, "hessian_sparsity")
+
+    def pattern(*args):
+        _, nums = normalize_argnums(argnums, len(args), "hessian_sparsity")
+        return _hessian_pattern(f, args, nums, "hessian_sparsity")
+    return pattern
+
+
+def _check_callable(f, who):
+    if not callable(f):
+        raise TypeError(f"{who}() needs a callable f, got {type(f).__name__}")
+
+
+def _check_options(sparsity, format, who):
+    if format not in FORMATS:
+        raise ValueError(f"{who}: format must be one of {', '.join(map(repr, FORMATS))}, "
+                         f"got {format!r}")
+    if sparsity is None or (isinstance(sparsity, str) and sparsity == "auto"):
+        return sparsity
+    if isinstance(sparsity, str):
+        raise ValueError(f"{who}: sparsity must be 'auto', None or a pattern (a scipy.sparse "
+                         f"matrix or a bool array), got {sparsity!r}")
+    import scipy.sparse as sp
+    if sp.issparse(sparsity):
+        return sp.csr_array(sparsity, dtype=bool)
+    a = np.asarray(sparsity)
+    if a.dtype.kind not in "biuf" or a.ndim < 2:
+        raise ValueError(f"{who}: a sparsity pattern must be a scipy.sparse matrix or an "
+                         f"array of bools with at least 2 dimensions, got {a.dtype} of shape "
+                         f"{a.shape}")
+    return a
+
+
+def _as_matrix(pattern, m, n, who):
+    """A given pattern as an (m, n) csr_array, checked against f."""
+    import scipy.sparse as sp
+    if not sp.issparse(pattern):
+        if pattern.size != m * n:
+            raise ValueError(f"{who}: the sparsity pattern has shape {pattern.shape}; f's "
+                             f"Jacobian at these arguments has {m} x {n} entries")
+        pattern = sp.csr_array(pattern.reshape(m, n) != 0)
+    if pattern.shape != (m, n):
+        raise ValueError(f"{who}: the sparsity pattern has shape {pattern.shape}; f's "
+                         f"Jacobian at these arguments is {m} x {n}")
+    return pattern
+
+
+def _key(kind, nums, args):
+    shapes = tuple((np.shape(a), np.asarray(a).dtype.str) if not isinstance(a, tuple)
+                   else tuple((np.shape(x), np.asarray(x).dtype.str) for x in flatten(a)[0])
+                   for a in args)
+    return (kind, nums, shapes)
+
+
+def _cached(f, key, build):
+    try:
+        table = _CACHE.setdefault(f, {})
+    except TypeError:
+        table = _CACHE_FALLBACK.setdefault(id(f), {})
+    hit = table.get(key)
+    if hit is None:
+        hit = table[key] = build()
+    return hit
+
+
+class SparseTransform(_Transform):
+    """A Jacobian or Hessian computed by compressed forward passes over a sparsity pattern."""
+
+    def __init__(self, kind, f, argnums, chunk, sparsity, format):
+        self.kind = kind
+        super().__init__(f, argnums, chunk)
+        self.sparsity = _check_options(sparsity, format, kind)
+        self.format = format
+        if kind == "hessian" and self.sparsity is not None and is_dispatcher(f):
+            raise NotImplementedError(
+                "hessian: compressed Hessians of numba functions are not compiled yet; use "
+                "da.hessian(f) (dense, compiled; format='csr' converts it) or a plain NumPy "
+                "version of f with sparsity=")
+
+    def __repr__(self):
+        return (f"<dualad sparse {self.__name__}, argnums={self.argnums!r}, "
+                f"format={self.format!r}>")
+
+    def plan(self, args):
+        """The ``coloring.Compression`` (pattern, colors, read-back) for ``args`` (cached)."""
+        _, nums = normalize_argnums(self.argnums, len(args), self.kind)
+        hessian = self.kind == "hessian"
+
+        def build():
+            n = _Inputs(args, nums, self.kind).n
+            if isinstance(self.sparsity, str):
+                pattern = (_hessian_pattern if hessian else _pattern)(self.f, args, nums,
+                                                                     self.kind)
+            else:
+                m = n if hessian else _output_size(self.f, args)
+                pattern = _as_matrix(self.sparsity, m, n, self.kind)
+                if hessian:
+                    pattern = col.symmetric_pattern(pattern)
+            colors = col.star_coloring(pattern) if hessian else col.column_coloring(pattern)
+            return col.Compression(pattern, colors, symmetric=hessian)
+        owner = self.f if isinstance(self.sparsity, str) else self
+        return _cached(owner, _key(self.kind, nums, args), build)
+
+    def __call__(self, *args):
+        single, nums = normalize_argnums(self.argnums, len(args), self.kind)
+        inputs = _Inputs(args, nums, self.kind)
+        if self.sparsity is None:   # dense forward mode, the result in a sparse format
+            import scipy.sparse as sp
+            dense = (_dense_hessian if self.kind == "hessian" else _dense_jacobian)(
+                self.f, self.argnums, chunk=self.chunk)(*args)
+            parts = dense if isinstance(dense, tuple) else (dense,)
+            blocks = [np.reshape(d, (-1, np.size(args[i]))) for d, i in zip(parts, nums)]
+            matrix = sp.csr_array(np.concatenate(blocks, axis=1))
+            return matrix if self.format == "csr" else matrix.tocsc()
+        plan = self.plan(args)
+        seed = plan.seed(inputs.dtype)
+        if self.kind == "hessian":
+            g = Grad(self.f, nums if len(nums) > 1 else nums[0], self.chunk)
+            compressed, _ = _compressed(g, args, nums, seed, inputs, self.kind)
+            shape = ((() if inputs.leaves[0][3] else np.shape(inputs.leaves[0][2]))
+                     if len(nums) == 1 else (inputs.n,))
+        else:
+            compressed, shapes = _compressed(self.f, args, nums, seed, inputs, self.kind)
+            if len(shapes) != 1:
+                raise ValueError(f"{self.kind}: a sparse Jacobian needs f to return one array")
+            shape = shapes[0]
+            if compressed.shape[0] != plan.shape[0]:
+                raise ValueError(f"{self.kind}: f returns {compressed.shape[0]} numbers at "
+                                 f"these arguments; its pattern has {plan.shape[0]} rows")
+        if self.format != "dense":
+            matrix = plan.csr(compressed)
+            return matrix if self.format == "csr" else matrix.tocsc()
+        dense = plan.dense(compressed)
+        if self.kind == "hessian" and len(nums) > 1:
+            return dense   # the full (n, n) matrix over the inputs argnums names, in order
+        per_arg = inputs.split(dense.reshape(shape + (inputs.n,)), shape)
+        return per_arg[0] if single else tuple(per_arg)
+
+
+def _output_size(f, args):
+    """How many numbers f returns at args (a plain evaluation)."""
+    return sum(np.size(y) for y in flatten(f(*args))[0])
+
+
+def _compressed(f, args, nums, seed, inputs, who):
+    """(the Jacobian of f times ``seed``, (m, p) with the output leaves' rows stacked,
+    the shapes of the output leaves): one evaluation of f with p partials."""
+    p = seed.shape[1]
+    if is_dispatcher(f):
+        from .._backends.point import compiled_compressed
+        if any(s for _, _, _, s in inputs.leaves):
+            raise ValueError(f"{who}: a sparse Jacobian of a numba function takes array "
+                             "arguments (make scalars 1-element arrays)")
+        value, part = compiled_compressed(f, args, nums, seed, who)
+        return part, (np.shape(value),)
+    tag = next_tag()
+
+    def seed_leaf(value, scalar, off):
+        rows = seed[off:off + (1 if scalar else value.size)]
+        if not scalar:
+            return DualArray(value, rows.reshape(value.shape + (p,)), tag)
+        if p > 1:
+            return make_dual(value, rows[0], tag)
+        one = rows[0, 0]
+        return make_dual(value, one if isinstance(value, np.generic) else float(one), tag)
+    leaves, _ = flatten(f(*inputs.seeded_with(seed_leaf)))
+    parts, shapes = [], []
+    for y in leaves:
+        value, part = value_and_partials(y, tag, p, inputs.dtype, who)
+        parts.append(np.asarray(part).reshape(np.size(value), p))
+        shapes.append(np.shape(value))
+    return (np.concatenate(parts) if parts else np.zeros((0, p))), tuple(shapes)
+
+
+def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense"):
+    """Return a function computing the Jacobian of ``f`` by forward mode.
+
+    ``out.shape == f(*args).shape + arg.shape``; ``argnums`` a tuple gives a
+    tuple; an ``f`` returning a tuple gives a tuple of Jacobians (outputs
+    outer, argnums inner, as JAX). ``chunk`` sets how many partials are
+    carried per pass.
+
+    ``sparsity="auto"`` detects the pattern (``da.sparsity``) and colors it,
+    once per argument shapes, and runs f once with one partial per color
+    instead of one per input; ``sparsity=pattern`` (a scipy.sparse matrix or
+    a bool array, rows the flattened output, columns the flattened inputs)
+    uses the pattern given. ``format="csr"`` or ``"csc"`` then returns a
+    ``scipy.sparse`` array (m x n), ``"dense"`` the usual shapes.
+
+    >>> import numpy as np, dualad as da
+    >>> J = da.jacobian(lambda x: np.sin(x) * x[0])(np.array([1.0, 2.0]))
+    >>> J.shape
+    (2, 2)
+    >>> da.jacobian(np.sin, sparsity="auto", format="csr")(np.zeros(3)).nnz
+    3
+    """
+    if sparsity is None and format == "dense":
+        return _dense_jacobian(f, argnums, chunk=chunk)
+    check_chunk(chunk, "jacobian")
+    return SparseTransform("jacobian", f, argnums, chunk, sparsity, format)
+
+
+jacfwd = jacobian
+
+
+def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense"):
+    """Return a function computing the Hessian of a scalar-valued ``f``.
+
+    Shape ``arg.shape + arg.shape``; mixed blocks when ``argnums`` is a tuple.
+    ``sparsity="auto"`` or a pattern, and ``format``, as for ``da.jacobian``:
+    the symmetric pattern is star-colored and the gradient differentiated
+    along the colors only.
+
+    >>> import numpy as np, dualad as da
+    >>> da.hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0]))
+    array([[4., 2.],
+           [2., 0.]])
+    >>> rosen = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+    >>> da.hessian(rosen, sparsity="auto", format="csr")(np.zeros(50)).nnz
+    148
+    """
+    if sparsity is None and format == "dense":
+        return _dense_hessian(f, argnums, chunk=chunk)
+    check_chunk(chunk, "hessian")
+    return SparseTransform("hessian", f, argnums, chunk, sparsity, format)

@@ -1,0 +1,271 @@
+"""Sparsity detection, coloring and sparse Jacobians/Hessians (issue 12).
+
+Patterns are checked against the nonzeros of dense Jacobians/Hessians at random
+points (never a missed nonzero), colorings for validity, sparse results against
+dense ones (float32 and float64), SciPy's solvers taking the results as they are.
+"""
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numba import njit
+
+import dualad as da
+from dualad._core import coloring as col
+from models import l96, l96_numpy, rosen, rosen_numpy
+
+
+def l96_loop(x):
+    """Lorenz-96 with the Arrhenius term, written with element loops (as for numba)."""
+    n = x.shape[0]
+    out = np.empty_like(x)
+    for i in range(n):
+        xp = x[(i + 1) % n]
+        out[i] = ((xp - x[i - 2]) * x[i - 1] - x[i] + 8.0
+                  + 0.1 * da.exp(-1.0 / x[i]) * da.log(1.0 + xp * xp))
+    return out
+
+
+def mixed(x):
+    """Selections by value, steps, reductions and data movement together."""
+    a = np.where(x[:3] > 0.5, x[:3] ** 2, np.cos(x[3:6]))
+    b = np.maximum(x[6:8], x[8:10]) + np.floor(x[0:2] * 3.0) * x[10:12]
+    c = np.concatenate([np.cumsum(x[12:15]), [np.max(x[15:18]), np.sum(x[18:20] ** 2)]])
+    d = np.sort(x[20:23]) * x[23] + np.abs(x[24]) * np.clip(x[25], 0.2, 0.8)
+    return np.concatenate([a, b, c, d])
+
+
+JAC_CASES = [
+    ("l96_numpy", l96_numpy, 12, (0.5, 2.0)),
+    ("l96_loop", l96_loop, 9, (0.5, 2.0)),
+    ("mixed", mixed, 26, (0.0, 1.0)),
+    ("matmul", lambda x: np.tanh(np.arange(12.0).reshape(3, 4) @ x[:4]) * x[4:7], 8,
+     (-1.0, 1.0)),
+]
+
+
+@pytest.mark.parametrize("name, f, n, box", JAC_CASES, ids=[c[0] for c in JAC_CASES])
+def test_jacobian_pattern_never_misses_a_nonzero(name, f, n, box):
+    rng = np.random.default_rng(0)
+    P = da.sparsity(f)(rng.uniform(*box, n))
+    assert sp.issparse(P) and P.dtype == bool
+    dense = P.toarray()
+    for _ in range(8):
+        J = da.jacobian(f)(rng.uniform(*box, n))
+        nz = J.reshape(J.shape[0], -1) != 0
+        assert not np.any(nz & ~dense), f"{name}: pattern misses {np.argwhere(nz & ~dense)}"
+
+
+def test_patterns_are_exact_where_they_can_be():
+    x = np.linspace(0.5, 1.5, 8)
+    band = da.sparsity(l96_numpy)(x).toarray()
+    expected = np.zeros((8, 8), bool)
+    for i in range(8):
+        expected[i, [(i - 2) % 8, (i - 1) % 8, i, (i + 1) % 8]] = True
+    np.testing.assert_array_equal(band, expected)
+    np.testing.assert_array_equal(da.sparsity(l96_loop)(x).toarray(), expected)
+    # a step records nothing, a linear term nothing second order
+    P = da.sparsity(lambda x: np.floor(x) + x[::-1] // 2.0)(x).toarray()
+    assert not P.any()
+    H = da.hessian_sparsity(lambda x: x[0] * x[1] + 3.0 * x[2] + np.sin(x[3]))(x[:4])
+    np.testing.assert_array_equal(H.toarray(), [[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0],
+                                                [0, 0, 0, 1]])
+
+
+def test_where_and_max_record_every_branch():
+    # at this point the max is x[0] and the branch x > 0 is taken, yet the pattern
+    # holds for every point
+    x = np.array([3.0, 1.0, 2.0])
+    P = da.sparsity(lambda x: np.max(x) * np.where(x > 0, x, x[::-1] ** 2))(x).toarray()
+    assert P.all()
+
+
+def test_scalar_arguments_and_argnums():
+    P = da.sparsity(lambda a, b, c: np.array([a * b, np.sin(c)]), argnums=(0, 2))(
+        1.0, 2.0, 3.0)
+    np.testing.assert_array_equal(P.toarray(), [[1, 0], [0, 1]])
+
+
+HESS_CASES = [
+    ("rosen_numpy", rosen_numpy, 7),
+    ("rosen_loop", rosen.py_func, 6),
+    ("coupled", lambda x: np.sum(np.exp(x[:-2] * x[2:])) + x[0] * np.sum(x ** 2) + x[3], 6),
+]
+
+
+@pytest.mark.parametrize("name, f, n", HESS_CASES, ids=[c[0] for c in HESS_CASES])
+def test_hessian_pattern_never_misses_a_nonzero(name, f, n):
+    rng = np.random.default_rng(1)
+    P = da.hessian_sparsity(f)(rng.uniform(-1, 1, n)).toarray()
+    np.testing.assert_array_equal(P, P.T)
+    for _ in range(5):
+        H = da.hessian(f)(rng.uniform(-1, 1, n))
+        assert not np.any((H != 0) & ~P), name
+
+
+def _random_pattern(rng, m, n, density):
+    return sp.random(m, n, density=density, random_state=rng, format="csr") != 0
+
+
+def test_column_coloring_is_valid():
+    rng = np.random.default_rng(2)
+    for m, n, d in [(30, 20, 0.1), (50, 50, 0.05), (10, 40, 0.3), (5, 5, 0.0)]:
+        P = _random_pattern(rng, m, n, d)
+        colors = col.column_coloring(P)
+        A = P.toarray()
+        for c in set(colors.tolist()):
+            assert A[:, colors == c].sum(axis=1).max(initial=0) <= 1
+
+
+def test_star_coloring_recovers_symmetric_matrices():
+    rng = np.random.default_rng(3)
+    arrow = np.eye(30, dtype=bool)
+    arrow[0] = arrow[:, 0] = True
+    assert col.star_coloring(arrow).max() + 1 == 2
+    assert col.column_coloring(arrow).max() + 1 == 30
+    for n, d in [(40, 0.05), (25, 0.2), (60, 0.02)]:
+        A = sp.random(n, n, density=d, random_state=rng).toarray()
+        H = A + A.T + np.diag(rng.uniform(1, 2, n))
+        colors = col.star_coloring(H != 0)
+        c = col.Compression(H != 0, colors, symmetric=True)
+        np.testing.assert_array_equal(c.csr(H @ c.seed(np.float64)).toarray(), H)
+        np.testing.assert_array_equal(c.dense(H @ c.seed(np.float64)), H)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_jacobian_equals_dense(dtype):
+    rng = np.random.default_rng(4)
+    for f, n in [(l96_numpy, 40), (l96_loop, 11), (mixed, 26)]:
+        x = rng.uniform(0.5, 2.0, n).astype(dtype)
+        J = da.jacobian(f)(x)
+        for fmt in ("dense", "csr", "csc"):
+            S = da.jacobian(f, sparsity="auto", format=fmt)(x)
+            S = S if fmt == "dense" else S.toarray()
+            assert S.dtype == dtype
+            np.testing.assert_allclose(S, J, rtol=4 * np.finfo(dtype).eps, atol=0)
+    # the coloring is far smaller than n
+    plan = da.jacobian(l96_numpy, sparsity="auto").plan((np.ones(40),))
+    assert plan.ncolors <= 5 and plan.pattern.nnz == 160
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sparse_hessian_equals_dense(dtype):
+    rng = np.random.default_rng(5)
+    for f, n in HESS_CASES_N(dtype):
+        x = rng.uniform(-1, 1, n).astype(dtype)
+        H = da.hessian(f)(x)
+        S = da.hessian(f, sparsity="auto")(x)
+        assert S.dtype == dtype
+        np.testing.assert_allclose(S, H, rtol=8 * np.finfo(dtype).eps,
+                                   atol=8 * np.finfo(dtype).eps * np.abs(H).max())
+        C = da.hessian(f, sparsity="auto", format="csr")(x)
+        np.testing.assert_array_equal(C.toarray(), S)
+
+
+def HESS_CASES_N(dtype):
+    return [(rosen_numpy, 30), (HESS_CASES[2][1], 9)]
+
+
+def test_given_patterns():
+    x = np.linspace(0.5, 1.5, 10)
+    J = da.jacobian(l96_numpy)(x)
+    P = da.sparsity(l96_numpy)(x)
+    for pattern in (P, P.toarray(), P.toarray().reshape(10, 10).astype(int), J != 0):
+        np.testing.assert_allclose(da.jacobian(l96_numpy, sparsity=pattern)(x), J,
+                                   rtol=1e-15)
+    # a dense format of a dense computation, for SciPy
+    D = da.jacobian(l96_numpy, format="csr")(x)
+    assert sp.issparse(D)
+    np.testing.assert_array_equal(D.toarray(), J)
+    Hp = da.hessian_sparsity(rosen_numpy)(x)
+    np.testing.assert_allclose(da.hessian(rosen_numpy, sparsity=Hp)(x),
+                               da.hessian(rosen_numpy)(x), rtol=1e-14)
+
+
+def test_bad_arguments():
+    x = np.ones(5)
+    with pytest.raises(ValueError, match="format must be one of"):
+        da.jacobian(np.sin, sparsity="auto", format="coo")
+    with pytest.raises(ValueError, match="sparsity must be 'auto'"):
+        da.jacobian(np.sin, sparsity="yes")
+    with pytest.raises(ValueError, match="pattern must be"):
+        da.hessian(np.sin, sparsity=np.ones(3))
+    with pytest.raises(ValueError, match="has shape"):
+        da.jacobian(np.sin, sparsity=np.eye(4, dtype=bool))(x)
+    with pytest.raises(ValueError, match="one array"):
+        da.jacobian(lambda x: (x, x), sparsity="auto")(x)
+    with pytest.raises(ValueError, match="scalar"):
+        da.hessian_sparsity(np.sin)(x)
+    with pytest.raises(TypeError, match="callable"):
+        da.sparsity(3)
+    with pytest.raises(TypeError, match="no rule for numpy.fft"):
+        da.sparsity(lambda x: np.fft.fft(x).real)(x)
+
+
+def test_scipy_takes_the_results():
+    from scipy.integrate import solve_ivp
+    from scipy.optimize import minimize
+    x0 = np.linspace(0.8, 1.2, 20)
+    rhs = lambda t, x: l96_numpy(x)  # noqa: E731
+    jac = da.jacobian(l96_numpy, sparsity="auto", format="csc")
+    sol = solve_ivp(rhs, (0, 0.2), x0, method="BDF", jac=lambda t, x: jac(x),
+                    jac_sparsity=da.sparsity(l96_numpy)(x0), rtol=1e-8, atol=1e-10)
+    ref = solve_ivp(rhs, (0, 0.2), x0, method="RK45", rtol=1e-10, atol=1e-12)
+    assert sol.success
+    np.testing.assert_allclose(sol.y[:, -1], ref.y[:, -1], rtol=1e-5)
+    hess = da.hessian(rosen_numpy, sparsity="auto", format="csr")
+    res = minimize(rosen_numpy, np.full(10, 0.5), jac=da.grad(rosen_numpy), hess=hess,
+                   method="trust-constr", options={"gtol": 1e-10, "xtol": 1e-12})
+    np.testing.assert_allclose(res.x, np.ones(10), atol=1e-6)
+    res = minimize(rosen_numpy, np.full(10, 0.5), jac=da.grad(rosen_numpy),
+                   hess=da.hessian(rosen_numpy, sparsity="auto"), method="Newton-CG")
+    np.testing.assert_allclose(res.x, np.ones(10), atol=1e-4)
+
+
+@njit
+def l96_np(x):
+    """models.l96 with np.exp/np.log, which dualad's Python duals run too."""
+    n = x.shape[0]
+    out = np.empty_like(x)
+    for i in range(n):
+        xp = x[(i + 1) % n]
+        out[i] = ((xp - x[i - 2]) * x[i - 1] - x[i] + 8.0
+                  + 0.1 * np.exp(-1.0 / x[i]) * np.log(1.0 + xp * xp))
+    return out
+
+
+def test_numba_dispatchers():
+    x = np.linspace(0.6, 1.4, 12)
+    J = da.jacobian(l96_numpy)(x)
+    # auto: traced on f.py_func, then one compiled pass with 4 partials (4 colors)
+    Ja = da.jacobian(l96_np, sparsity="auto")(x)
+    np.testing.assert_allclose(Ja, J, rtol=1e-14)
+    Jp = da.jacobian(l96, sparsity=da.sparsity(l96_numpy)(x), format="csr")(x)
+    np.testing.assert_allclose(Jp.toarray(), J, rtol=1e-14)
+    # math.exp cannot run on Python duals: the error says to pass the pattern
+    with pytest.raises(TypeError, match="f.py_func.*Pass the pattern"):
+        da.jacobian(l96, sparsity="auto")(x)
+    with pytest.raises(NotImplementedError, match="compressed Hessians of numba"):
+        da.hessian(rosen, sparsity="auto")(x)
+
+
+def test_vmap_reuses_one_coloring():
+    X = np.random.default_rng(6).uniform(0.5, 2.0, (4, 10))
+    g = da.jacobian(l96_numpy, sparsity="auto")
+    J = da.vmap(g)(X)
+    np.testing.assert_allclose(J, da.vmap(da.jacobian(l96_numpy))(X), rtol=1e-15)
+    assert g.plan((X[0],)) is g.plan((X[1],))   # one pattern and coloring per shapes
+    Jc = da.vmap(da.jacobian(l96_np, sparsity="auto"))(X)
+    np.testing.assert_allclose(Jc, J, rtol=1e-14)
+    with pytest.raises(TypeError, match="format='dense'"):
+        da.vmap(da.jacobian(l96_numpy, sparsity="auto", format="csr"))(X)
+
+
+def test_hessian_detection_in_row_blocks(monkeypatch):
+    import dualad._transforms.sparse as sparse_module
+    f = HESS_CASES[2][1]
+    x = np.random.default_rng(7).uniform(-1, 1, 9)
+    whole = da.hessian_sparsity(f)(x).toarray()
+    monkeypatch.setattr(sparse_module, "HESSIAN_SETS", 9 * 9 * 2)   # rows in blocks of 2
+    np.testing.assert_array_equal(da.hessian_sparsity(f)(x).toarray(), whole)
+    P = da.hessian_sparsity(lambda a, b: a * b + da.sin(b), argnums=(0, 1))(1.0, 2.0)
+    np.testing.assert_array_equal(P.toarray(), [[0, 1], [1, 1]])
