@@ -35,7 +35,7 @@ def _exp2(c, x0):
 
 def _expm1(c, x0):
     y = series.exp(c, _fn("exp")(x0))
-    y[..., 0] = _fn("expm1")(x0)
+    y[0] = _fn("expm1")(x0)
     return y
 
 
@@ -54,7 +54,7 @@ def _log10(c, x0):
 def _log1p(c, x0):
     y0 = _fn("log1p")(x0)  # first: its domain error, not a division by zero below
     b = c.copy()
-    b[..., 0] += 1.0
+    b[0] += 1.0
     return series.log(b, y0)
 
 
@@ -104,7 +104,7 @@ def apply1(rule, x):
     """rule(x) for a Taylor number x."""
     rec = _UNARY.get(rule.name)
     if rec is not None and RULES_BY_NAME.get(rule.name) is rule:
-        return x._new(rec(x.coefficients, x.value))
+        return x._new(rec(x._c, x.value))
     return generic.unary(rule, x)
 
 
@@ -119,20 +119,20 @@ def apply2(rule, x, y):
 
 def _pow(x, y):
     """x**y by a recurrence, or None where none applies (a zero or negative base)."""
-    tx, ty = hasattr(x, "coefficients"), hasattr(y, "coefficients")
+    tx, ty = hasattr(x, "_c"), hasattr(y, "_c")
     pow_ = _fn("pow")
     if tx and not ty:
         x0 = x.value
         if np.all(np.asarray(x0) != 0.0):
-            return x._new(series.power(x.coefficients, pow_(x0, y), y))
+            return x._new(series.power(x._c, pow_(x0, y), y))
         return None
     if ty and not tx:
         if np.all(np.asarray(x) > 0.0):
-            return y._new(series.exp(y.coefficients, pow_(x, y.value), _log_of(x)))
+            return y._new(series.exp(y._c, pow_(x, y.value), _log_of(x)))
         return None
     x0 = x.value
     if np.all(np.asarray(x0) > 0.0):
-        z = series.mul(y.coefficients, series.log(x.coefficients, _fn("log")(x0)))
+        z = series.mul(y._c, series.log(x._c, _fn("log")(x0)))
         return x._new(series.exp(z, pow_(x0, y.value)))
     return None
 

@@ -34,8 +34,8 @@ _memo = None  # dict while an outermost generic evaluation runs
 
 def _operand_key(a, keep):
     """A key identifying an operand's contents for the memo (its object kept alive)."""
-    if hasattr(a, "coefficients"):
-        c = a.coefficients
+    if _is_taylor(a):
+        c = a._c
         root = c.base if c.base is not None else c
         keep.append(root)
         return ("t", id(root), c.__array_interface__["data"][0], c.shape, c.strides)
@@ -73,7 +73,7 @@ def _memoised(fn, rule, args):
 
 
 def _is_taylor(a):
-    return hasattr(a, "coefficients")
+    return hasattr(a, "_c")
 
 
 def _float_value(a):
@@ -84,26 +84,22 @@ def _float_value(a):
 def _series_of(g, like):
     """g (a ladder output: a Taylor number or a constant) as coefficients of like's degree."""
     if _is_taylor(g):
-        return g.coefficients
-    return series.constant(g, like.coefficients)
+        return g._c
+    return series.constant(g, like._c)
 
 
 def _last(x, g):
     """The top coefficient of the integral of g x': (1/K) sum_{j=1..K} j x_j g_{K-j}."""
-    c = x.coefficients
-    k = c.shape[-1] - 1
-    j = np.arange(1, k + 1, dtype=c.dtype)
-    return ((j * c[..., 1:]) * g[..., ::-1]).sum(-1) / k
+    return series.integrate_top(x._c, g)
 
 
 def _assemble(template, low, top):
     """Series of degree K from coefficients 0..K-1 (``low``) and the top one."""
-    low = np.asarray(low)
     top = np.asarray(top)
-    shape = np.broadcast_shapes(low.shape[:-1], top.shape)
-    out = np.empty(shape + (low.shape[-1] + 1,), np.result_type(low, top))
-    out[..., :-1] = low
-    out[..., -1] = top
+    shape = np.broadcast_shapes(low.shape[1:], top.shape)
+    out = np.empty((low.shape[0] + 1,) + shape, np.result_type(low, top))
+    out[:-1] = series.lift(low, len(shape))
+    out[-1] = top
     return template._new(out)
 
 
@@ -120,9 +116,9 @@ def _unary(rule, x):
     k = x.order
     y0 = _value(rule, (x.value,))
     if k == 0:
-        return x._new(series.constant(y0, x.coefficients))
+        return x._new(series.constant(y0, x._c))
     xt = x._truncated(k - 1)
-    low = unary(rule, xt).coefficients
+    low = unary(rule, xt)._c
     g = _series_of(rule.unary_ladder(True)(xt)[1], xt)
     return _assemble(x, low, _last(x, g))
 
@@ -132,10 +128,10 @@ def _binary(rule, x, y):
     k = template.order
     y0 = _value(rule, (_float_value(x), _float_value(y)))
     if k == 0:
-        return template._new(series.constant(y0, template.coefficients))
+        return template._new(series.constant(y0, template._c))
     xt = x._truncated(k - 1) if _is_taylor(x) else x
     yt = y._truncated(k - 1) if _is_taylor(y) else y
-    low = binary(rule, xt, yt).coefficients
+    low = binary(rule, xt, yt)._c
     ladder, ladder_x, ladder_y = rule.binary_ladders(True)
     like = xt if _is_taylor(x) else yt
     if _is_taylor(x) and _is_taylor(y):

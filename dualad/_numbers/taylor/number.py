@@ -5,9 +5,10 @@ k = 0..K, of a quantity y along one perturbation; seeded as ``[x, 1, 0, ...]``
 it carries f(x) and every derivative up to order K through f in one pass,
 at O(K²) per operation (``series``), where nested duals cost 2^K.
 
-The coefficients live on the trailing axis of one ndarray, so a Taylor
-number of leading shape ``(n,)`` is n series at once (the NumPy path,
-vectorised across the leading axes).
+Users see the coefficients on the trailing axis (``coefficients``, shape
+``(..., K + 1)``), so a Taylor number of shape ``(n,)`` is n series at once
+(the NumPy path, vectorised across the elements); inside, they are stored
+coefficient-major (``_c``, shape ``(K + 1, ...)``, see ``series``).
 """
 import operator
 
@@ -49,61 +50,66 @@ class Taylor(DualNumber):
     [0.0, 1.0, 2.0, 3.0]
     """
 
-    __slots__ = ("coefficients", "tag")
+    __slots__ = ("_c", "tag")
     _rank = 3
 
     def __init__(self, coefficients, tag=0):
-        self.coefficients = _coefficients(coefficients)
+        self._c = np.ascontiguousarray(np.moveaxis(_coefficients(coefficients), -1, 0))
         self.tag = tag
 
-    def _new(self, coefficients):
+    def _new(self, c):
+        """A Taylor number of this perturbation with the coefficient-major series c."""
         t = _new(Taylor)
-        t.coefficients = coefficients
+        t._c = c
         t.tag = self.tag
         return t
 
     def _truncated(self, order):
-        return self._new(self.coefficients[..., :order + 1])
+        return self._new(self._c[:order + 1])
 
     # ---- what it holds ------------------------------------------------------
     @property
     def order(self):
         """K, the highest power of the perturbation carried."""
-        return self.coefficients.shape[-1] - 1
+        return self._c.shape[0] - 1
 
     @property
     def value(self):
         """t0 (a Python float for a float64 scalar series)."""
-        v = self.coefficients[..., 0]
+        v = self._c[0]
         return float(v) if v.ndim == 0 and v.dtype == np.float64 else v
 
     def derivatives(self):
         """The derivatives ``k! * t_k``, k = 0..K, on the trailing axis."""
         k = np.arange(self.order + 1)
-        fact = np.cumprod(np.maximum(k, 1)).astype(self.coefficients.dtype)
+        fact = np.cumprod(np.maximum(k, 1)).astype(self.dtype)
         return self.coefficients * fact
 
     @property
+    def coefficients(self):
+        """t0..tK on the trailing axis: shape ``self.shape + (K + 1,)``."""
+        return np.moveaxis(self._c, 0, -1)
+
+    @property
     def shape(self):
-        return self.coefficients.shape[:-1]
+        return self._c.shape[1:]
 
     @property
     def ndim(self):
-        return self.coefficients.ndim - 1
+        return self._c.ndim - 1
 
     @property
     def dtype(self):
-        return self.coefficients.dtype
+        return self._c.dtype
 
     def __len__(self):
         if self.ndim == 0:
             raise TypeError("len() of a scalar Taylor number")
-        return self.coefficients.shape[0]
+        return self._c.shape[1]
 
     def __getitem__(self, index):
-        moved = np.moveaxis(self.coefficients, -1, 0)
         index = index if isinstance(index, tuple) else (index,)
-        return self._new(np.moveaxis(moved[(slice(None),) + index], 0, -1))
+        return self._new(self._c[(slice(None),) + index])
 
     def __repr__(self):
         tag = f", tag={self.tag}" if self.tag else ""
@@ -138,15 +144,15 @@ class Taylor(DualNumber):
         return None, None
 
     def _const_series(self, c):
-        return series.constant(c, self.coefficients)
+        return series.constant(c, self._c)
 
     def _arith(self, other, op):
         kind, o = self._classify(other)
         if kind is None or kind == "outer":
             return NotImplemented
-        a = self.coefficients
+        a = self._c
         if kind == "same":
-            b = o.coefficients
+            a, b = series.align(a, o._c)
             if op == "add":
                 return self._new(a + b)
             if op == "sub":
@@ -159,6 +165,7 @@ class Taylor(DualNumber):
                 return self._new(series.div(a, b))
             return self._new(series.div(b, a))
         c = np.asarray(o)
+        a = series.lift(a, c.ndim)
         if op == "add":
             return self._new(a + self._const_series(c))
         if op == "sub":
@@ -166,9 +173,9 @@ class Taylor(DualNumber):
         if op == "rsub":
             return self._new(self._const_series(c) - a)
         if op == "mul":
-            return self._new(a * c[..., None])
+            return self._new(a * c)
         if op == "div":
-            return self._new(a / c[..., None])
+            return self._new(a / c)
         return self._new(series.div(self._const_series(c), a))
 
     def __add__(self, other):
@@ -194,7 +201,7 @@ class Taylor(DualNumber):
         return self._arith(other, "rdiv")
 
     def __neg__(self):
-        return self._new(-self.coefficients)
+        return self._new(-self._c)
 
     def __pos__(self):
         return self
@@ -333,7 +340,7 @@ def _series_and_template(*args):
     for a in args:
         if isinstance(a, Taylor):
             template._classify(a)  # same perturbation and order, or raise
-            out.append(a.coefficients)
+            out.append(a._c)
         else:
             kind, c = template._classify(a)
             if kind != "const":
@@ -344,16 +351,17 @@ def _series_and_template(*args):
 
 def _where(cond, a, b):
     template, (ca, cb) = _series_and_template(a, b)
-    return template._new(np.where(np.asarray(cond)[..., None], ca, cb))
+    ca, cb = series.align(ca, cb)
+    cond = np.asarray(cond)
+    ca, cb = series.align(series.lift(ca, cond.ndim), cb)
+    return template._new(np.where(cond, ca, cb))
 
 
 def _sum(a, axis=None):
-    c = a.coefficients
     if axis is None:
         axis = tuple(range(a.ndim))
     axes = axis if isinstance(axis, tuple) else (axis,)
-    axes = tuple(ax % a.ndim if a.ndim else ax for ax in axes)
-    return a._new(c.sum(axis=axes))
+    return a._new(a._c.sum(axis=tuple(1 + ax % a.ndim for ax in axes)))
 
 
 _ARRAY_FUNCTIONS = {np.where: _where, np.sum: _sum}
