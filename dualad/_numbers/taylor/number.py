@@ -164,8 +164,8 @@ class Taylor(DualNumber):
             if op == "div":
                 return self._new(series.div(a, b))
             return self._new(series.div(b, a))
-        c = np.asarray(o)
-        a = series.lift(a, c.ndim)
+        c = o if isinstance(o, float) else np.asarray(o)
+        a = series.lift(a, np.ndim(c))
         if op == "add":
             return self._new(a + self._const_series(c))
         if op == "sub":

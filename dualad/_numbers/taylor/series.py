@@ -44,9 +44,11 @@ def element_shape(*arrays):
 
 def constant(c, like):
     """The series of the constant c (a scalar or an array of element shape) of like's degree."""
+    # a Python scalar is weak (NumPy's promotion): float32 series stay float32
+    dtype = np.result_type(like.dtype, c if isinstance(c, (int, float)) else np.asarray(c))
     c = np.asarray(c)
     shape = np.broadcast_shapes(c.shape, like.shape[1:])
-    out = np.zeros(like.shape[:1] + shape, np.result_type(c.dtype, like.dtype))
+    out = np.zeros(like.shape[:1] + shape, dtype)
     out[0] = c
     return out
 
@@ -91,9 +93,10 @@ def _derivative_weights(x):
 
 
 def _empty_like(x, y0, *others):
+    dtype = np.result_type(x.dtype, y0 if isinstance(y0, (int, float)) else np.asarray(y0))
     y0 = np.asarray(y0)
     shape = np.broadcast_shapes(element_shape(x, *others), y0.shape)
-    out = np.empty(x.shape[:1] + shape, np.result_type(x.dtype, y0.dtype))
+    out = np.empty(x.shape[:1] + shape, dtype)
     out[0] = y0
     return out
 
