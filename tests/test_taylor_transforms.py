@@ -101,9 +101,6 @@ def test_errors():
         da.taylor(lambda x: math.sin(x), 3)(1.0)
     with pytest.raises(TypeError, match="do not nest"):
         da.taylor(lambda x: x * da.taylor(lambda y: x * y, 2)(1.0)[1], 3)(1.0)
-    numba = pytest.importorskip("numba")
-    with pytest.raises(TypeError, match="not compiled yet"):
-        da.taylor(numba.njit(lambda x: x), 3)
 
 
 def test_numpy_protocols_on_taylor_arrays():

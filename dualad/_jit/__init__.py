@@ -38,6 +38,7 @@ from . import functions as _functions  # noqa: F401  (the rule table)
 from . import builtins as _builtins  # noqa: F401  (**, //, %, abs, round, min, max)
 from . import ufuncs as _ufuncs  # noqa: F401  (other NumPy ufuncs)
 from . import arrays as _arrays  # noqa: F401  (arrays of duals)
+from . import taylor_functions as _taylor  # noqa: F401  (Taylor numbers, issue 11)
 from .types import DualType, HyperDualType, PartialsType, STAMP
 from .api import lift, partial, partial_at, partials_zero, seed, value_of
 from .custom import register_custom

@@ -64,6 +64,9 @@ def derivative(f, order=1, direction=None):
     if direction is not None:
         return taylor_derivative(f, order, direction)
     if is_dispatcher(f):
+        if order >= TAYLOR_MIN_ORDER:
+            from .._backends.taylor import taylor_or_nested
+            return taylor_or_nested(f, order)
         from .._backends.derivative import compiled_derivative
         return compiled_derivative(f, order)
     if order == 0:

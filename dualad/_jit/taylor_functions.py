@@ -1,0 +1,257 @@
+"""The rule table on compiled Taylor numbers: ``math.*``, ``np.*`` and ``da.*``.
+
+Each rule with a compiled recurrence (``taylor_ops``) gets an overload of
+dualad's function, of ``math.<name>`` and of its NumPy ufuncs, for Taylor
+arguments only (the dual types' overloads decline them, and these decline
+duals). A rule without one raises a typing error that names it.
+"""
+import math
+import operator
+
+import numpy as np
+from numba.core.errors import NumbaTypeError
+from numba.extending import overload
+
+from .. import _rules
+from .._rules import elementary as _elementary
+from .functions import no_argument
+from .registry import OVERLOAD, jitable
+from .taylor_ops import (LN2, LN10, _exp_p, _log_p, _power_p, _sincos_p, _sqrt_p, _tanlike_p,
+                         _same_or_const, t_constant, t_mul, t_scale)
+from .taylor_types import buffer_of, from_buffer, is_taylor
+
+
+def _exp(x):
+    out = buffer_of(x)
+    _exp_p(buffer_of(x), math.exp(x.c[0]), 1.0, out, len(x.c))
+    return from_buffer(out, x)
+
+
+def _exp2(x):
+    out = buffer_of(x)
+    _exp_p(buffer_of(x), 2.0 ** x.c[0], LN2, out, len(x.c))
+    return from_buffer(out, x)
+
+
+def _expm1(x):
+    out = buffer_of(x)
+    _exp_p(buffer_of(x), math.exp(x.c[0]), 1.0, out, len(x.c))
+    out[0] = math.expm1(x.c[0])
+    return from_buffer(out, x)
+
+
+def _log_scaled(x, y0, scale):
+    out = buffer_of(x)
+    _log_p(buffer_of(x), y0, scale, out, len(x.c))
+    return from_buffer(out, x)
+
+
+def _log(x):
+    return _log_scaled(x, math.log(x.c[0]), 1.0)
+
+
+def _log2(x):
+    return _log_scaled(x, math.log(x.c[0]) / LN2, 1.0 / LN2)
+
+
+def _log10(x):
+    return _log_scaled(x, math.log10(x.c[0]), 1.0 / LN10)
+
+
+def _log1p(x):
+    b = buffer_of(x)
+    b[0] += 1.0
+    out = buffer_of(x)
+    _log_p(b, math.log1p(x.c[0]), 1.0, out, len(x.c))
+    return from_buffer(out, x)
+
+
+def _sqrt(x):
+    out = buffer_of(x)
+    _sqrt_p(buffer_of(x), math.sqrt(x.c[0]), out, len(x.c))
+    return from_buffer(out, x)
+
+
+def _power(x, r):
+    # x**r, r a constant: the recurrence of x y' = r y x' where x0 != 0; at
+    # x0 == 0 a non-negative integer r by products (exact), others as the
+    # recurrence gives them (the infinite derivatives of 0**r).
+    x0 = x.c[0]
+    n = len(x.c)
+    if x0 == 0.0 and r >= 0.0 and r == math.floor(r):
+        m = int(r)
+        y = t_constant(x, 1.0)
+        for _ in range(min(m, n)):
+            y = t_mul(y, x)
+        if m >= n:
+            y = t_scale(y, 0.0)
+        return y
+    out = buffer_of(x)
+    _power_p(buffer_of(x), x0 ** r, r, out, n)
+    return from_buffer(out, x)
+
+
+def _cbrt(x):
+    x0 = x.c[0]
+    c = math.copysign(abs(x0) ** (1.0 / 3.0), x0)
+    out = buffer_of(x)
+    _power_p(buffer_of(x), c, 1.0 / 3.0, out, len(x.c))
+    return from_buffer(out, x)
+
+
+def _sin_cos(x, sign, which):
+    ps = buffer_of(x)
+    pc = buffer_of(x)
+    x0 = x.c[0]
+    if sign < 0.0:
+        _sincos_p(buffer_of(x), math.sin(x0), math.cos(x0), sign, ps, pc, len(x.c))
+    else:
+        _sincos_p(buffer_of(x), math.sinh(x0), math.cosh(x0), sign, ps, pc, len(x.c))
+    return from_buffer(ps, x) if which == 0 else from_buffer(pc, x)
+
+
+def _sin(x):
+    return _sin_cos(x, -1.0, 0)
+
+
+def _cos(x):
+    return _sin_cos(x, -1.0, 1)
+
+
+def _sinh(x):
+    return _sin_cos(x, 1.0, 0)
+
+
+def _cosh(x):
+    return _sin_cos(x, 1.0, 1)
+
+
+def _tan(x):
+    t = math.tan(x.c[0])
+    out = buffer_of(x)
+    _tanlike_p(buffer_of(x), t, 1.0 + t * t, 1.0, out, buffer_of(x), len(x.c))
+    return from_buffer(out, x)
+
+
+def _tanh(x):
+    # sech² from exp(-2|x|), as the table's ladder (1 - tanh² loses every digit)
+    x0 = x.c[0]
+    e = math.exp(-2.0 * abs(x0))
+    s = 1.0 + e
+    out = buffer_of(x)
+    _tanlike_p(buffer_of(x), math.tanh(x0), 4.0 * e / (s * s), -1.0, out, buffer_of(x),
+               len(x.c))
+    return from_buffer(out, x)
+
+
+def _fabs(x):
+    # derivative sign(x): 0 at x == 0 (the table's convention), at every order
+    x0 = x.c[0]
+    s = 1.0 if x0 > 0.0 else (-1.0 if x0 < 0.0 else 0.0)
+    y = t_scale(x, s)
+    out = buffer_of(y)
+    out[0] = abs(x0)
+    return from_buffer(out, y)
+
+
+def _step(fn):
+    def step(x):
+        return t_constant(x, fn(x.c[0]))
+    return step
+
+
+def _sign_float(v):
+    return 1.0 if v > 0.0 else (-1.0 if v < 0.0 else (0.0 if v == 0.0 else v))
+
+
+def _degrees(x):
+    return t_scale(x, 180.0 / math.pi)
+
+
+def _radians(x):
+    return t_scale(x, math.pi / 180.0)
+
+
+jitable(_sign_float)
+UNARY = {"exp": _exp, "exp2": _exp2, "expm1": _expm1, "log": _log, "log2": _log2,
+         "log10": _log10, "log1p": _log1p, "sqrt": _sqrt, "cbrt": _cbrt, "sin": _sin,
+         "cos": _cos, "sinh": _sinh, "cosh": _cosh, "tan": _tan, "tanh": _tanh,
+         "fabs": _fabs, "degrees": _degrees, "radians": _radians,
+         "floor": _step(math.floor), "ceil": _step(math.ceil), "trunc": _step(math.trunc),
+         "round": _step(np.rint), "sign": _step(_sign_float)}
+for _f in UNARY.values():
+    jitable(_f)
+for _f in (_log_scaled, _sin_cos, _power):
+    jitable(_f)
+
+
+def _pow_any(x, y):
+    """x**y with one or both a Taylor number."""
+
+
+@overload(_pow_any, strict=False, **OVERLOAD)
+def _pow_ov(x, y):
+    kind = _same_or_const(x, y)
+    if kind == "left":
+        return lambda x, y: _power(x, float(y))
+    if kind == "right":
+        def impl(x, y):  # c**y = exp(y log c); d/dy at c == 0 is 0 (the table's)
+            c = float(x)
+            out = buffer_of(y)
+            if c == 0.0:
+                return t_constant(y, c ** y.c[0])
+            _exp_p(buffer_of(y), c ** y.c[0], math.log(c), out, len(y.c))
+            return from_buffer(out, y)
+        return impl
+    if kind == "same":
+        def impl(x, y):  # exp(y log x), x0 > 0
+            z = t_mul(y, _log(x))
+            out = buffer_of(z)
+            _exp_p(buffer_of(z), x.c[0] ** y.c[0], 1.0, out, len(z.c))
+            return from_buffer(out, z)
+        return impl
+
+
+def _unary_typer(name):
+    impl = UNARY.get(name)
+
+    def typer(x, *rest):
+        if not is_taylor(x) or rest:
+            return None
+        if impl is None:
+            raise NumbaTypeError(
+                f"{name}() has no compiled Taylor rule yet (compiled Taylor numbers have "
+                f"{', '.join(sorted(UNARY))}, +, -, *, /, **); da.derivative(njit_f, order=k) "
+                "falls back to nested duals, and da.taylor of a NumPy version of f runs every "
+                "rule")
+        return lambda x: impl(x)
+    return typer
+
+
+def _register():
+    for rule in _rules.RULES:
+        if rule.arity != 1:
+            continue
+        typer = _unary_typer(rule.name)
+        public = _elementary.log_e if rule.name == "log" else _rules.FUNCTIONS[rule.name]
+        overload(public, strict=False, **OVERLOAD)(typer)
+        if hasattr(math, rule.name) and rule.name != "log":
+            overload(getattr(math, rule.name), strict=False, **OVERLOAD)(typer)
+        for u in rule.ufuncs:
+            overload(getattr(np, u), strict=False, **OVERLOAD)(typer)
+
+    def log_typer(x, base=None):
+        if is_taylor(x) and no_argument(base):
+            return lambda x, base=None: _log(x)
+    overload(math.log, strict=False, **OVERLOAD)(log_typer)
+    overload(_rules.FUNCTIONS["log"], strict=False, **OVERLOAD)(log_typer)
+    overload(abs, strict=False, **OVERLOAD)(_unary_typer("fabs"))
+
+    def pow_typer(x, y):
+        if _same_or_const(x, y) is not None:
+            return lambda x, y: _pow_any(x, y)
+    for fn in (operator.pow, operator.ipow, math.pow, _rules.FUNCTIONS["pow"], np.power):
+        overload(fn, strict=False, **OVERLOAD)(pow_typer)
+
+
+_register()
