@@ -36,11 +36,13 @@ def _mul_p(pa, pb, out, n):
 
 def _div_p(pa, pb, out, n):
     b0 = pb[0]
-    for k in range(n):
+    out[0] = pa[0] / b0
+    inv = 1.0 / b0  # one division: a product per coefficient after the first
+    for k in range(1, n):
         s = pa[k]
         for j in range(k):
             s -= out[j] * pb[k - j]
-        out[k] = s / b0
+        out[k] = s * inv
 
 
 def _exp_p(px, y0, scale, out, n):
@@ -49,7 +51,7 @@ def _exp_p(px, y0, scale, out, n):
         s = 0.0
         for j in range(1, k + 1):
             s += j * px[j] * out[k - j]
-        out[k] = scale * s / k
+        out[k] = s * (scale / k)
 
 
 def _log_p(px, y0, scale, out, n):
@@ -88,8 +90,9 @@ def _sincos_p(px, s0, c0, sign, ps, pc, n):
         for j in range(1, k + 1):
             a += j * px[j] * pc[k - j]
             b += j * px[j] * ps[k - j]
-        ps[k] = a / k
-        pc[k] = sign * b / k
+        inv = 1.0 / k
+        ps[k] = a * inv
+        pc[k] = sign * b * inv
 
 
 def _tanlike_p(px, y0, w0, sign, out, pw, n):
@@ -99,7 +102,7 @@ def _tanlike_p(px, y0, w0, sign, out, pw, n):
         s = 0.0
         for j in range(1, k + 1):
             s += j * px[j] * pw[k - j]
-        out[k] = s / k
+        out[k] = s * (1.0 / k)
         q = 0.0
         for j in range(k + 1):
             q += out[j] * out[k - j]
