@@ -3,7 +3,11 @@
 Each rule with a compiled recurrence (``taylor_ops``) gets an overload of
 dualad's function, of ``math.<name>`` and of its NumPy ufuncs, for Taylor
 arguments only (the dual types' overloads decline them, and these decline
-duals). A rule without one raises a typing error that names it.
+duals). Rules whose derivative does not involve f itself (atan, asin, acos, asinh,
+acosh, atanh, erf, erfc) integrate y' = f'(x) x' from f' built of
+recurrences; the binary rules follow their ladders' conventions (selections,
+constant quotients, hypot at the origin). gamma, lgamma and polygamma have
+no compiled Taylor rule yet: they raise a typing error that names them.
 """
 import math
 import operator
@@ -172,8 +176,68 @@ def _radians(x):
     return t_scale(x, math.pi / 180.0)
 
 
+# ---- rules whose derivative is free of f: y = y0 + integral of g(x) dx ---
+
+def _integrate(x, g, y0):
+    """y with y' = g x' and y(0) = y0 (g to degree K - 1 is used)."""
+    px = buffer_of(x)
+    pg = buffer_of(g)
+    out = buffer_of(x)
+    out[0] = y0
+    for k in range(1, len(x.c)):
+        s = 0.0
+        for j in range(1, k + 1):
+            s += j * px[j] * pg[k - j]
+        out[k] = s / k
+    return from_buffer(out, x)
+
+
+def _one_minus_x2(x):
+    return t_mul(1.0 - x, 1.0 + x)
+
+
+def _atan(x):
+    return _integrate(x, 1.0 / (1.0 + t_mul(x, x)), math.atan(x.c[0]))
+
+
+def _asin(x):
+    return _integrate(x, 1.0 / _sqrt(_one_minus_x2(x)), math.asin(x.c[0]))
+
+
+def _acos(x):
+    return _integrate(x, -1.0 / _sqrt(_one_minus_x2(x)), math.acos(x.c[0]))
+
+
+def _asinh(x):
+    return _integrate(x, 1.0 / _sqrt(1.0 + t_mul(x, x)), math.asinh(x.c[0]))
+
+
+def _acosh(x):
+    return _integrate(x, 1.0 / _sqrt(t_mul(x - 1.0, x + 1.0)), math.acosh(x.c[0]))
+
+
+def _atanh(x):
+    y0 = math.atanh(x.c[0])
+    return _integrate(x, 1.0 / _one_minus_x2(x), y0)
+
+
+TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _erf(x):
+    return _integrate(x, TWO_OVER_SQRT_PI * _exp(-t_mul(x, x)), math.erf(x.c[0]))
+
+
+def _erfc(x):
+    return _integrate(x, -TWO_OVER_SQRT_PI * _exp(-t_mul(x, x)), math.erfc(x.c[0]))
+
+
+jitable(_integrate)
+jitable(_one_minus_x2)
 jitable(_sign_float)
-UNARY = {"exp": _exp, "exp2": _exp2, "expm1": _expm1, "log": _log, "log2": _log2,
+UNARY = {"atan": _atan, "asin": _asin, "acos": _acos, "asinh": _asinh, "acosh": _acosh,
+         "atanh": _atanh, "erf": _erf, "erfc": _erfc,
+         "exp": _exp, "exp2": _exp2, "expm1": _expm1, "log": _log, "log2": _log2,
          "log10": _log10, "log1p": _log1p, "sqrt": _sqrt, "cbrt": _cbrt, "sin": _sin,
          "cos": _cos, "sinh": _sinh, "cosh": _cosh, "tan": _tan, "tanh": _tanh,
          "fabs": _fabs, "degrees": _degrees, "radians": _radians,
@@ -212,6 +276,102 @@ def _pow_ov(x, y):
         return impl
 
 
+# ---- binary rules, on two Taylor numbers of one type (constants promoted) ---
+
+def _with_value(t, v):
+    out = buffer_of(t)
+    out[0] = v
+    return from_buffer(out, t)
+
+
+def _atan2(y, x):
+    # the higher coefficients of atan(y/x) (or of -atan(x/y)): atan2 differs
+    # from it by a constant near the point
+    y0, x0 = y.c[0], x.c[0]
+    if abs(x0) >= abs(y0):
+        t = _atan(y / x)
+    else:
+        t = -_atan(x / y)
+    return _with_value(t, math.atan2(y0, x0))
+
+
+def _hypot(x, y):
+    h0 = math.hypot(x.c[0], y.c[0])
+    if h0 == 0.0:  # the table's convention: derivative 0 at the origin, every direction
+        return t_constant(x, 0.0)
+    return _with_value(_sqrt(t_mul(x, x) + t_mul(y, y)), h0)
+
+
+def _log_base(x, b):
+    return _with_value(_log(x) / _log(b), math.log(x.c[0]) / math.log(b.c[0]))
+
+
+def _copysign(x, y):
+    d = math.copysign(1.0, x.c[0]) * math.copysign(1.0, y.c[0])
+    return _with_value(t_scale(x, d), math.copysign(x.c[0], y.c[0]))
+
+
+def _fmod(x, y):
+    x0, y0 = x.c[0], y.c[0]
+    return _with_value(x - t_scale(y, math.trunc(x0 / y0)), math.fmod(x0, y0))
+
+
+def _mod(x, y):
+    x0, y0 = x.c[0], y.c[0]
+    return _with_value(x - t_scale(y, math.floor(x0 / y0)), x0 % y0)
+
+
+def _floordiv(x, y):
+    return t_constant(x, x.c[0] // y.c[0])
+
+
+def _maximum(x, y):
+    x0, y0 = x.c[0], y.c[0]
+    return x if (x0 >= y0 or x0 != x0) else y
+
+
+def _minimum(x, y):
+    x0, y0 = x.c[0], y.c[0]
+    return x if (x0 <= y0 or x0 != x0) else y
+
+
+def _fmax(x, y):
+    x0, y0 = x.c[0], y.c[0]
+    return x if (x0 >= y0 or y0 != y0) else y
+
+
+def _fmin(x, y):
+    x0, y0 = x.c[0], y.c[0]
+    return x if (x0 <= y0 or y0 != y0) else y
+
+
+BINARY = {"atan2": _atan2, "hypot": _hypot, "log_base": _log_base, "copysign": _copysign,
+          "fmod": _fmod, "mod": _mod, "floordiv": _floordiv, "maximum": _maximum,
+          "minimum": _minimum, "fmax": _fmax, "fmin": _fmin}
+for _f in list(BINARY.values()) + [_with_value]:
+    jitable(_f)
+
+
+_log_base_fn = _rules.FUNCTIONS["log_base"]
+
+
+def _binary_typer(name):
+    impl = BINARY.get(name)
+
+    def typer(x, y):
+        kind = _same_or_const(x, y)
+        if kind is not None and impl is None:
+            raise NumbaTypeError(f"{name}() has no compiled Taylor rule yet; "
+                                 "da.derivative(njit_f, order=k) falls back to nested duals")
+        if kind == "same":
+            return lambda x, y: impl(x, y)
+        if kind == "left":
+            return lambda x, y: impl(x, t_constant(x, float(y)))
+        if kind == "right":
+            return lambda x, y: impl(t_constant(y, float(x)), y)
+    return typer
+
+
 def _unary_typer(name):
     impl = UNARY.get(name)
 
@@ -240,9 +400,23 @@ def _register():
         for u in rule.ufuncs:
             overload(getattr(np, u), strict=False, **OVERLOAD)(typer)
 
+    for rule in _rules.RULES:
+        if rule.arity != 2 or rule.name == "pow":
+            continue
+        typer = _binary_typer(rule.name)
+        overload(_rules.FUNCTIONS[rule.name], strict=False, **OVERLOAD)(typer)
+        if hasattr(math, rule.name):
+            overload(getattr(math, rule.name), strict=False, **OVERLOAD)(typer)
+        for u in rule.ufuncs:
+            overload(getattr(np, u), strict=False, **OVERLOAD)(typer)
+    overload(operator.floordiv, strict=False, **OVERLOAD)(_binary_typer("floordiv"))
+    overload(operator.mod, strict=False, **OVERLOAD)(_binary_typer("mod"))
+
     def log_typer(x, base=None):
         if is_taylor(x) and no_argument(base):
             return lambda x, base=None: _log(x)
+        if not no_argument(base) and _same_or_const(x, base) is not None:
+            return lambda x, base=None: _log_base_fn(x, base)
     overload(math.log, strict=False, **OVERLOAD)(log_typer)
     overload(_rules.FUNCTIONS["log"], strict=False, **OVERLOAD)(log_typer)
     overload(abs, strict=False, **OVERLOAD)(_unary_typer("fabs"))

@@ -5,9 +5,7 @@ written as loops over stack buffers (``taylor_types``): Cauchy products,
 quotients, exp, log, pow, sqrt, sin/cos, sinh/cosh, tan, tanh, and the
 rules that follow from them (exp2, expm1, log2, log10, log1p, cbrt, degrees,
 radians), fabs and the step functions (their conventions: sign(0) = 0, every
-derivative of a step 0). The other rules of the table have no compiled
-Taylor rule yet: they raise a typing error naming the function, and
-``da.derivative`` of a numba function then falls back to nested duals.
+derivative of a step 0); the rule table's functions are in ``taylor_functions``.
 """
 import math
 import operator
