@@ -22,9 +22,10 @@ from ._rules.elementary import (  # the elementary functions, named as in math
     floordiv, mod, maximum, minimum, fmax, fmin)
 from ._rules.elementary import digamma, polygamma, where
 from ._rules.table import RULES as _RULES
-from ._numbers import Dual, DualArray, HyperDual
+from ._numbers import Dual, DualArray, HyperDual, Taylor
 from ._extend import custom_derivative, register
 from ._transforms.derivative import derivative
+from ._transforms.taylor import jet, taylor
 from ._transforms.multivariate import grad, jvp, value_and_grad
 from ._transforms.sparse import hessian, hessian_sparsity, jacfwd, jacobian, sparsity
 from ._transforms.vmap import vmap
@@ -36,8 +37,9 @@ ELEMENTARY = tuple(sorted(r.name for r in _RULES if r.name != "log_base"))
 """The names of the elementary functions (one per rule of the table, ``log`` with a base)."""
 
 __all__ = [
-    "Dual", "HyperDual", "DualArray",
-    "derivative", "grad", "jacobian", "jacfwd", "hessian", "jvp", "value_and_grad",
+    "Dual", "HyperDual", "DualArray", "Taylor",
+    "derivative", "taylor", "jet",
+    "grad", "jacobian", "jacfwd", "hessian", "jvp", "value_and_grad",
     "sparsity", "hessian_sparsity",
     "vmap", "check_derivatives", "register", "custom_derivative",
     "where", "polygamma", "digamma", "abs",

@@ -42,6 +42,7 @@ from . import elementwise as _elementwise  # noqa: F401  (array expressions)
 from . import reductions as _reductions  # noqa: F401  (sums, scans, norm)
 from . import linalg as _linalg  # noqa: F401  (products, solve, inv, det)
 from . import construction as _construction  # noqa: F401  (np.array of duals)
+from . import taylor_functions as _taylor  # noqa: F401  (Taylor numbers, issue 11)
 from .types import DualType, HyperDualType, PartialsType, STAMP
 from .api import lift, partial, partial_at, partials_zero, seed, value_of
 from .custom import register_custom

@@ -7,6 +7,7 @@ from .._core.numba_support import is_dispatcher
 from .._numbers import Dual, DualArray, make_dual, partial_along
 from .._numbers.components import scalar_constant
 from .._numbers.array.core import _float_array
+from .taylor import TAYLOR_MIN_ORDER, taylor_derivative
 
 
 def _check_order(order):
@@ -36,7 +37,7 @@ def _scalar_input(x):
     return scalar_constant(x)
 
 
-def derivative(f, order=1):
+def derivative(f, order=1, direction=None):
     """Return a function computing the ``order``-th derivative of ``f``.
 
     ``f`` takes one real argument; it may be a plain Python function (using
@@ -44,6 +45,12 @@ def derivative(f, order=1):
     runs compiled on dual numbers. For an ndarray ``x`` the function is treated
     as elementwise: the result has ``x``'s shape and holds the derivative at
     each element.
+
+    Orders from ``TAYLOR_MIN_ORDER`` (3) on take one pass on Taylor numbers
+    (O(order²) per operation) instead of nested duals (2^order). With
+    ``direction`` (an array shaped like ``x``), f is a function of the vector
+    ``x`` and the result is its ``order``-th derivative along ``direction``,
+    d^k/dt^k f(x + t*direction) at t = 0 (a Taylor pass at every order).
 
     >>> import dualad as da
     >>> da.derivative(lambda x: x ** 3)(2.0)
@@ -54,11 +61,18 @@ def derivative(f, order=1):
     if not callable(f):
         raise TypeError(f"derivative() needs a callable f, got {type(f).__name__}")
     order = _check_order(order)
+    if direction is not None:
+        return taylor_derivative(f, order, direction)
     if is_dispatcher(f):
+        if order >= TAYLOR_MIN_ORDER:
+            from .._backends.taylor import taylor_or_nested
+            return taylor_or_nested(f, order)
         from .._backends.derivative import compiled_derivative
         return compiled_derivative(f, order)
     if order == 0:
         return f
+    if order >= TAYLOR_MIN_ORDER:
+        return _taylor_or_nested(f, order)
     if order > 1:
         inner = derivative(f, order - 1)
         outer = derivative(inner, 1)
@@ -84,6 +98,30 @@ def derivative(f, order=1):
 
     df.__name__ = f"derivative({getattr(f, '__name__', 'f')})"
     df.__doc__ = f"First derivative of {getattr(f, '__name__', f)!r}."
+    return df
+
+
+def _nested(f, order):
+    """f^(order) by nested duals: derivative(derivative(..., order - 1))."""
+    inner = derivative(f, order - 1) if order - 1 < TAYLOR_MIN_ORDER else _nested(f, order - 1)
+    return derivative(inner, 1)
+
+
+def _taylor_or_nested(f, order):
+    """f^(order) by a Taylor pass, or by nested duals where x is a dual itself
+    (inside another transform: Taylor coefficients are real numbers)."""
+    by_taylor = taylor_derivative(f, order)
+    by_nesting = []
+
+    def df(x):
+        if isinstance(x, DualNumber):
+            if not by_nesting:
+                by_nesting.append(_nested(f, order))
+            return by_nesting[0](x)
+        return by_taylor(x)
+
+    df.__name__ = by_taylor.__name__
+    df.__doc__ = by_taylor.__doc__
     return df
 
 

@@ -1,0 +1,346 @@
+"""The rule table's functions on compiled Taylor numbers (the implementations).
+
+Recurrences (``taylor_ops``) for exp, log, pow, sqrt, sin/cos, sinh/cosh, tan,
+tanh and the rules that follow from them; rules whose derivative does not
+involve f itself (atan, asin, acos, asinh, acosh, atanh, erf, erfc) integrate
+y' = f'(x) x' from f' built of recurrences; the binary rules follow their
+ladders' conventions (selections, constant quotients, hypot at the origin).
+``UNARY`` and ``BINARY`` map rule names to them; ``taylor_functions``
+registers them. gamma, lgamma and polygamma have no compiled Taylor rule yet.
+"""
+import math
+
+import numpy as np
+from numba.extending import overload
+
+from .registry import OVERLOAD, jitable
+from .taylor_ops import (LN2, LN10, _exp_p, _log_p, _power_p, _sincos_p, _sqrt_p, _tanlike_p,
+                         _same_or_const, t_constant, t_mul, t_scale)
+from .taylor_types import buffer_of, from_buffer
+
+
+def _exp(x):
+    out = buffer_of(x)
+    _exp_p(buffer_of(x), math.exp(x.c[0]), 1.0, out, len(x.c))
+    return from_buffer(out, x)
+
+
+def _exp2(x):
+    out = buffer_of(x)
+    _exp_p(buffer_of(x), 2.0 ** x.c[0], LN2, out, len(x.c))
+    return from_buffer(out, x)
+
+
+def _expm1(x):
+    out = buffer_of(x)
+    _exp_p(buffer_of(x), math.exp(x.c[0]), 1.0, out, len(x.c))
+    out[0] = math.expm1(x.c[0])
+    return from_buffer(out, x)
+
+
+def _log_scaled(x, y0, scale):
+    out = buffer_of(x)
+    _log_p(buffer_of(x), y0, scale, out, len(x.c))
+    return from_buffer(out, x)
+
+
+def _log(x):
+    return _log_scaled(x, math.log(x.c[0]), 1.0)
+
+
+def _log2(x):
+    return _log_scaled(x, math.log(x.c[0]) / LN2, 1.0 / LN2)
+
+
+def _log10(x):
+    return _log_scaled(x, math.log10(x.c[0]), 1.0 / LN10)
+
+
+def _log1p(x):
+    b = buffer_of(x)
+    b[0] += 1.0
+    out = buffer_of(x)
+    _log_p(b, math.log1p(x.c[0]), 1.0, out, len(x.c))
+    return from_buffer(out, x)
+
+
+def _sqrt(x):
+    out = buffer_of(x)
+    _sqrt_p(buffer_of(x), math.sqrt(x.c[0]), out, len(x.c))
+    return from_buffer(out, x)
+
+
+def _power(x, r):
+    # x**r, r a constant: the recurrence of x y' = r y x' where x0 != 0; at
+    # x0 == 0 a non-negative integer r by products (exact), others as the
+    # recurrence gives them (the infinite derivatives of 0**r).
+    x0 = x.c[0]
+    n = len(x.c)
+    if x0 == 0.0 and r >= 0.0 and r == math.floor(r):
+        m = int(r)
+        y = t_constant(x, 1.0)
+        for _ in range(min(m, n)):
+            y = t_mul(y, x)
+        if m >= n:
+            y = t_scale(y, 0.0)
+        return y
+    out = buffer_of(x)
+    _power_p(buffer_of(x), x0 ** r, r, out, n)
+    return from_buffer(out, x)
+
+
+def _cbrt(x):
+    x0 = x.c[0]
+    c = math.copysign(abs(x0) ** (1.0 / 3.0), x0)
+    out = buffer_of(x)
+    _power_p(buffer_of(x), c, 1.0 / 3.0, out, len(x.c))
+    return from_buffer(out, x)
+
+
+def _sin_cos(x, sign, which):
+    ps = buffer_of(x)
+    pc = buffer_of(x)
+    x0 = x.c[0]
+    if sign < 0.0:
+        _sincos_p(buffer_of(x), math.sin(x0), math.cos(x0), sign, ps, pc, len(x.c))
+    else:
+        _sincos_p(buffer_of(x), math.sinh(x0), math.cosh(x0), sign, ps, pc, len(x.c))
+    return from_buffer(ps, x) if which == 0 else from_buffer(pc, x)
+
+
+def _sin(x):
+    return _sin_cos(x, -1.0, 0)
+
+
+def _cos(x):
+    return _sin_cos(x, -1.0, 1)
+
+
+def _sinh(x):
+    return _sin_cos(x, 1.0, 0)
+
+
+def _cosh(x):
+    return _sin_cos(x, 1.0, 1)
+
+
+def _tan(x):
+    t = math.tan(x.c[0])
+    out = buffer_of(x)
+    _tanlike_p(buffer_of(x), t, 1.0 + t * t, 1.0, out, buffer_of(x), len(x.c))
+    return from_buffer(out, x)
+
+
+def _tanh(x):
+    # sech² from exp(-2|x|), as the table's ladder (1 - tanh² loses every digit)
+    x0 = x.c[0]
+    e = math.exp(-2.0 * abs(x0))
+    s = 1.0 + e
+    out = buffer_of(x)
+    _tanlike_p(buffer_of(x), math.tanh(x0), 4.0 * e / (s * s), -1.0, out, buffer_of(x),
+               len(x.c))
+    return from_buffer(out, x)
+
+
+def _fabs(x):
+    # derivative sign(x): 0 at x == 0 (the table's convention), at every order
+    x0 = x.c[0]
+    s = 1.0 if x0 > 0.0 else (-1.0 if x0 < 0.0 else 0.0)
+    y = t_scale(x, s)
+    out = buffer_of(y)
+    out[0] = abs(x0)
+    return from_buffer(out, y)
+
+
+def _step(fn):
+    def step(x):
+        return t_constant(x, fn(x.c[0]))
+    return step
+
+
+def _sign_float(v):
+    return 1.0 if v > 0.0 else (-1.0 if v < 0.0 else (0.0 if v == 0.0 else v))
+
+
+def _degrees(x):
+    return t_scale(x, 180.0 / math.pi)
+
+
+def _radians(x):
+    return t_scale(x, math.pi / 180.0)
+
+
+# ---- rules whose derivative is free of f: y = y0 + integral of g(x) dx ---
+
+def _integrate(x, g, y0):
+    """y with y' = g x' and y(0) = y0 (g to degree K - 1 is used)."""
+    px = buffer_of(x)
+    pg = buffer_of(g)
+    out = buffer_of(x)
+    out[0] = y0
+    for k in range(1, len(x.c)):
+        s = 0.0
+        for j in range(1, k + 1):
+            s += j * px[j] * pg[k - j]
+        out[k] = s / k
+    return from_buffer(out, x)
+
+
+def _one_minus_x2(x):
+    return t_mul(1.0 - x, 1.0 + x)
+
+
+def _atan(x):
+    return _integrate(x, 1.0 / (1.0 + t_mul(x, x)), math.atan(x.c[0]))
+
+
+def _asin(x):
+    return _integrate(x, 1.0 / _sqrt(_one_minus_x2(x)), math.asin(x.c[0]))
+
+
+def _acos(x):
+    return _integrate(x, -1.0 / _sqrt(_one_minus_x2(x)), math.acos(x.c[0]))
+
+
+def _asinh(x):
+    return _integrate(x, 1.0 / _sqrt(1.0 + t_mul(x, x)), math.asinh(x.c[0]))
+
+
+def _acosh(x):
+    return _integrate(x, 1.0 / _sqrt(t_mul(x - 1.0, x + 1.0)), math.acosh(x.c[0]))
+
+
+def _atanh(x):
+    y0 = math.atanh(x.c[0])
+    return _integrate(x, 1.0 / _one_minus_x2(x), y0)
+
+
+TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _erf(x):
+    return _integrate(x, TWO_OVER_SQRT_PI * _exp(-t_mul(x, x)), math.erf(x.c[0]))
+
+
+def _erfc(x):
+    return _integrate(x, -TWO_OVER_SQRT_PI * _exp(-t_mul(x, x)), math.erfc(x.c[0]))
+
+
+jitable(_integrate)
+jitable(_one_minus_x2)
+jitable(_sign_float)
+UNARY = {"atan": _atan, "asin": _asin, "acos": _acos, "asinh": _asinh, "acosh": _acosh,
+         "atanh": _atanh, "erf": _erf, "erfc": _erfc,
+         "exp": _exp, "exp2": _exp2, "expm1": _expm1, "log": _log, "log2": _log2,
+         "log10": _log10, "log1p": _log1p, "sqrt": _sqrt, "cbrt": _cbrt, "sin": _sin,
+         "cos": _cos, "sinh": _sinh, "cosh": _cosh, "tan": _tan, "tanh": _tanh,
+         "fabs": _fabs, "degrees": _degrees, "radians": _radians,
+         "floor": _step(math.floor), "ceil": _step(math.ceil), "trunc": _step(math.trunc),
+         "round": _step(np.rint), "sign": _step(_sign_float)}
+for _f in UNARY.values():
+    jitable(_f)
+for _f in (_log_scaled, _sin_cos, _power):
+    jitable(_f)
+
+
+def _pow_any(x, y):
+    """x**y with one or both a Taylor number."""
+
+
+@overload(_pow_any, strict=False, **OVERLOAD)
+def _pow_ov(x, y):
+    kind = _same_or_const(x, y)
+    if kind == "left":
+        return lambda x, y: _power(x, float(y))
+    if kind == "right":
+        def impl(x, y):  # c**y = exp(y log c); d/dy at c == 0 is 0 (the table's)
+            c = float(x)
+            out = buffer_of(y)
+            if c == 0.0:
+                return t_constant(y, c ** y.c[0])
+            _exp_p(buffer_of(y), c ** y.c[0], math.log(c), out, len(y.c))
+            return from_buffer(out, y)
+        return impl
+    if kind == "same":
+        def impl(x, y):  # exp(y log x), x0 > 0
+            z = t_mul(y, _log(x))
+            out = buffer_of(z)
+            _exp_p(buffer_of(z), x.c[0] ** y.c[0], 1.0, out, len(z.c))
+            return from_buffer(out, z)
+        return impl
+
+
+# ---- binary rules, on two Taylor numbers of one type (constants promoted) ---
+
+def _with_value(t, v):
+    out = buffer_of(t)
+    out[0] = v
+    return from_buffer(out, t)
+
+
+def _atan2(y, x):
+    # the higher coefficients of atan(y/x) (or of -atan(x/y)): atan2 differs
+    # from it by a constant near the point
+    y0, x0 = y.c[0], x.c[0]
+    if abs(x0) >= abs(y0):
+        t = _atan(y / x)
+    else:
+        t = -_atan(x / y)
+    return _with_value(t, math.atan2(y0, x0))
+
+
+def _hypot(x, y):
+    h0 = math.hypot(x.c[0], y.c[0])
+    if h0 == 0.0:  # the table's convention: derivative 0 at the origin, every direction
+        return t_constant(x, 0.0)
+    return _with_value(_sqrt(t_mul(x, x) + t_mul(y, y)), h0)
+
+
+def _log_base(x, b):
+    return _with_value(_log(x) / _log(b), math.log(x.c[0]) / math.log(b.c[0]))
+
+
+def _copysign(x, y):
+    d = math.copysign(1.0, x.c[0]) * math.copysign(1.0, y.c[0])
+    return _with_value(t_scale(x, d), math.copysign(x.c[0], y.c[0]))
+
+
+def _fmod(x, y):
+    x0, y0 = x.c[0], y.c[0]
+    return _with_value(x - t_scale(y, math.trunc(x0 / y0)), math.fmod(x0, y0))
+
+
+def _mod(x, y):
+    x0, y0 = x.c[0], y.c[0]
+    return _with_value(x - t_scale(y, math.floor(x0 / y0)), x0 % y0)
+
+
+def _floordiv(x, y):
+    return t_constant(x, x.c[0] // y.c[0])
+
+
+def _maximum(x, y):
+    x0, y0 = x.c[0], y.c[0]
+    return x if (x0 >= y0 or x0 != x0) else y
+
+
+def _minimum(x, y):
+    x0, y0 = x.c[0], y.c[0]
+    return x if (x0 <= y0 or x0 != x0) else y
+
+
+def _fmax(x, y):
+    x0, y0 = x.c[0], y.c[0]
+    return x if (x0 >= y0 or y0 != y0) else y
+
+
+def _fmin(x, y):
+    x0, y0 = x.c[0], y.c[0]
+    return x if (x0 <= y0 or y0 != y0) else y
+
+
+BINARY = {"atan2": _atan2, "hypot": _hypot, "log_base": _log_base, "copysign": _copysign,
+          "fmod": _fmod, "mod": _mod, "floordiv": _floordiv, "maximum": _maximum,
+          "minimum": _minimum, "fmax": _fmax, "fmin": _fmin}
+for _f in list(BINARY.values()) + [_with_value]:
+    jitable(_f)

@@ -1,0 +1,115 @@
+"""Taylor numbers inside numba: the type, its layout and its LLVM building blocks.
+
+``TaylorType(dtype, n)`` holds n = K + 1 normalised coefficients as one
+member ``c``, a ``UniTuple(dtype, n)`` (an LLVM array ``[n x double]``), so
+K is a compile-time constant and one type serves every operation of that
+order. The arithmetic (``taylor_ops``) is written as plain jitted loops over
+the coefficients with run-time indices, not unrolled by us: the code, and
+the compile time, of each operation is the same at every order (LLVM
+unrolls where it pays). Results are built in a stack buffer:
+
+* ``buffer_of(t)``: a fresh stack copy of t's coefficients, as a
+  ``CPointer`` (``p[k]`` reads and writes coefficient k);
+* ``from_buffer(p, t)``: the Taylor number of t's type holding ``p[0..n)``;
+* ``seeder(n)``: an intrinsic ``seed(x)`` giving ``x + e`` with n coefficients.
+
+Stack buffers (``alloca`` in the function's entry block) work in CPU and
+CUDA code alike; nothing is allocated on the heap.
+"""
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import make_attribute_wrapper, models, register_model
+
+from .registry import generic_intrinsic
+from .types import STAMP, is_real
+
+
+class TaylorType(types.Type):
+    """A truncated Taylor series with n = K + 1 coefficients of a float dtype."""
+
+    def __init__(self, dtype, n):
+        self.dtype = dtype
+        self.n = n
+        self.coefficients = types.UniTuple(dtype, n)
+        super().__init__(name=f"Taylor[{dtype}, {n}]@{STAMP}")
+
+
+@register_model(TaylorType)
+class TaylorModel(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, [("c", fe_type.coefficients)])
+
+
+make_attribute_wrapper(TaylorType, "c", "c")
+
+
+def is_taylor(t):
+    return isinstance(t, TaylorType)
+
+
+def _elem_ptr(builder, arr_ptr):
+    return builder.gep(arr_ptr, [ir.Constant(ir.IntType(32), 0), ir.Constant(ir.IntType(32), 0)])
+
+
+@generic_intrinsic
+def buffer_of(typingctx, t):
+    """A stack copy of t's coefficients, as a pointer to the first one."""
+    if not is_taylor(t):
+        return None
+    sig = types.CPointer(t.dtype)(t)
+
+    def codegen(context, builder, sig, args):
+        st = cgutils.create_struct_proxy(t)(context, builder, value=args[0])
+        arr = cgutils.alloca_once(builder, context.get_value_type(t.coefficients))
+        builder.store(st.c, arr)
+        return _elem_ptr(builder, arr)
+    return sig, codegen
+
+
+@generic_intrinsic
+def from_buffer(typingctx, p, t):
+    """The Taylor number of t's type holding the coefficients at p."""
+    if not (is_taylor(t) and isinstance(p, types.CPointer)):
+        return None
+    sig = t(p, t)
+
+    def codegen(context, builder, sig, args):
+        arr_type = context.get_value_type(t.coefficients)
+        arr = builder.bitcast(args[0], arr_type.as_pointer())
+        st = cgutils.create_struct_proxy(t)(context, builder)
+        st.c = builder.load(arr)
+        return st._getvalue()
+    return sig, codegen
+
+
+_SEEDERS = {}
+
+
+def seeder(n):
+    """An intrinsic ``seed(x)``: the Taylor number x + e with n coefficients."""
+    s = _SEEDERS.get(n)
+    if s is not None:
+        return s
+
+    @generic_intrinsic
+    def seed(typingctx, x):
+        if not is_real(x):
+            return None
+        dtype = x if isinstance(x, types.Float) else types.float64
+        t = TaylorType(dtype, n)
+        sig = t(x)
+
+        def codegen(context, builder, sig, args):
+            v = context.cast(builder, args[0], x, dtype)
+            ty = context.get_value_type(dtype)
+            arr = ir.Constant(context.get_value_type(t.coefficients), None)
+            arr = builder.insert_value(arr, v, 0)
+            if n > 1:
+                arr = builder.insert_value(arr, ir.Constant(ty, 1.0), 1)
+            st = cgutils.create_struct_proxy(t)(context, builder)
+            st.c = arr
+            return st._getvalue()
+        return sig, codegen
+
+    _SEEDERS[n] = seed
+    return seed

@@ -1,0 +1,141 @@
+"""The rule table on Taylor numbers: recurrences where there is one, else the generic path.
+
+``apply1(rule, x)`` and ``apply2(rule, x, y)`` are what ``Taylor._apply1`` /
+``_apply2`` call. The table's rules listed in ``_UNARY`` are propagated by
+their O(K²) recurrences (``series``), their value taken from the table's own
+function (so the zeroth coefficient is the float result, and raises where it
+raises); ``pow`` uses the recurrence of x**c (x0 != 0), of c**y (c > 0) or
+exp(y log x) (x0 > 0). Every other case, every other rule (and every rule
+added to the table or registered with ``da.register``) goes through
+``generic``, which follows the rule's ladder and so its conventions at
+kinks. A recurrence applies only to the table's own rule of that name.
+"""
+import math
+
+import numpy as np
+
+from ..._rules import FUNCTIONS, RULES_BY_NAME
+from . import generic, series
+
+LN2 = math.log(2.0)
+LN10 = math.log(10.0)
+
+
+def _fn(name):
+    return FUNCTIONS[name]
+
+
+def _exp(c, x0):
+    return series.exp(c, _fn("exp")(x0))
+
+
+def _exp2(c, x0):
+    return series.exp(c, _fn("exp2")(x0), LN2)
+
+
+def _expm1(c, x0):
+    y = series.exp(c, _fn("exp")(x0))
+    y[0] = _fn("expm1")(x0)
+    return y
+
+
+def _log(c, x0):
+    return series.log(c, _fn("log")(x0))
+
+
+def _log2(c, x0):
+    return series.log(c, _fn("log2")(x0), 1.0 / LN2)
+
+
+def _log10(c, x0):
+    return series.log(c, _fn("log10")(x0), 1.0 / LN10)
+
+
+def _log1p(c, x0):
+    y0 = _fn("log1p")(x0)  # first: its domain error, not a division by zero below
+    b = c.copy()
+    b[0] += 1.0
+    return series.log(b, y0)
+
+
+def _sqrt(c, x0):
+    return series.sqrt(c, _fn("sqrt")(x0))
+
+
+def _sin(c, x0):
+    return series.sin_cos(c, _fn("sin")(x0), _fn("cos")(x0))[0]
+
+
+def _cos(c, x0):
+    return series.sin_cos(c, _fn("sin")(x0), _fn("cos")(x0))[1]
+
+
+def _sinh(c, x0):
+    return series.sin_cos(c, _fn("sinh")(x0), _fn("cosh")(x0), 1.0)[0]
+
+
+def _cosh(c, x0):
+    return series.sin_cos(c, _fn("sinh")(x0), _fn("cosh")(x0), 1.0)[1]
+
+
+def _tan(c, x0):
+    t = _fn("tan")(x0)
+    return series.tan_like(c, t, 1.0 + t * t, 1.0)
+
+
+def _tanh(c, x0):
+    # w0 = sech²(x0) = 4e / (1 + e)² with e = exp(-2|x0|), as the table's ladder
+    e = np.exp(-2.0 * np.abs(x0)) if not isinstance(x0, float) else math.exp(-2.0 * abs(x0))
+    s = 1.0 + e
+    return series.tan_like(c, _fn("tanh")(x0), 4.0 * e / (s * s), -1.0)
+
+
+_UNARY = {"exp": _exp, "exp2": _exp2, "expm1": _expm1, "log": _log, "log2": _log2,
+          "log10": _log10, "log1p": _log1p, "sqrt": _sqrt, "sin": _sin, "cos": _cos,
+          "sinh": _sinh, "cosh": _cosh, "tan": _tan, "tanh": _tanh}
+
+
+def recurrence_names():
+    """The rules propagated by a recurrence of their own (the others: generic)."""
+    return tuple(sorted(_UNARY) + ["pow"])
+
+
+def apply1(rule, x):
+    """rule(x) for a Taylor number x."""
+    rec = _UNARY.get(rule.name)
+    if rec is not None and RULES_BY_NAME.get(rule.name) is rule:
+        return x._new(rec(x._c, x.value))
+    return generic.unary(rule, x)
+
+
+def apply2(rule, x, y):
+    """rule(x, y), one or both operands Taylor numbers of one tag (the others constants)."""
+    if rule.name == "pow" and RULES_BY_NAME["pow"] is rule:
+        out = _pow(x, y)
+        if out is not None:
+            return out
+    return generic.binary(rule, x, y)
+
+
+def _pow(x, y):
+    """x**y by a recurrence, or None where none applies (a zero or negative base)."""
+    tx, ty = hasattr(x, "_c"), hasattr(y, "_c")
+    pow_ = _fn("pow")
+    if tx and not ty:
+        x0 = x.value
+        if np.all(np.asarray(x0) != 0.0):
+            return x._new(series.power(x._c, pow_(x0, y), y))
+        return None
+    if ty and not tx:
+        if np.all(np.asarray(x) > 0.0):
+            return y._new(series.exp(y._c, pow_(x, y.value), _log_of(x)))
+        return None
+    x0 = x.value
+    if np.all(np.asarray(x0) > 0.0):
+        z = series.mul(y._c, series.log(x._c, _fn("log")(x0)))
+        return x._new(series.exp(z, pow_(x0, y.value)))
+    return None
+
+
+def _log_of(c):
+    return math.log(c) if isinstance(c, float) else np.log(c)

@@ -1,0 +1,223 @@
+"""Taylor mode: ``da.taylor``, ``da.jet`` and derivatives of high order.
+
+One pass of ``f`` on a ``Taylor`` number seeded as ``x + e`` (e**(K+1) = 0)
+carries every derivative up to order K at O(K²) per operation, where
+nested duals (``da.derivative(f, order=K)`` below ``TAYLOR_MIN_ORDER``)
+cost 2^K. Plain Python and NumPy functions run on ``Taylor`` numbers
+(arrays: the coefficients on a trailing axis).
+"""
+import math
+
+import numpy as np
+
+from .._core.base import DualNumber, bad_argument, next_tag
+from .._core.numba_support import is_dispatcher
+from .._numbers import Taylor
+from .._numbers.components import scalar_constant
+
+TAYLOR_MIN_ORDER = 3
+"""``da.derivative(f, order=k)`` of a Python function uses Taylor numbers from
+this order on (measured in bench/bench_taylor.py: order 2 nested duals (a
+HyperDual-like pass) are faster than a Taylor pass; from order 3 on Taylor
+numbers are, and the gap doubles with every order)."""
+
+
+def _check_order(order, who):
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)):
+        raise TypeError(f"{who}() order must be an int, got {type(order).__name__}")
+    if order < 0:
+        raise ValueError(f"{who}() order must be >= 0, got {order}")
+    return int(order)
+
+
+def _float_input(x, who, name="x"):
+    """x as a float scalar (Python float, or a NumPy float32/64) or a float ndarray."""
+    if isinstance(x, DualNumber):
+        raise TypeError(f"{who}(): {name} is a {type(x).__name__}; Taylor transforms do not "
+                        "take dual numbers (they do not nest inside other transforms): "
+                        "differentiate the whole function in one call")
+    s = scalar_constant(x)
+    if s is not None:
+        return s
+    if isinstance(x, (list, tuple)):
+        x = np.asarray(x)
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind in "biu":
+            return x.astype(np.float64)
+        if x.dtype.kind == "f":
+            return x
+    raise bad_argument(who, name, x, "a real number or an array of reals")
+
+
+def _seed(x, order, tag, direction=None):
+    """The Taylor number x + direction*e (direction 1 if None) of the given order."""
+    x = np.asarray(x)
+    dtype = x.dtype
+    c = np.zeros(x.shape + (order + 1,), dtype)
+    c[..., 0] = x
+    if order:
+        c[..., 1] = 1.0 if direction is None else direction
+    return Taylor(c, tag)
+
+
+def _coefficients_of(y, tag, shape, order, dtype, who):
+    """The normalised coefficients of f's output y, shape ``shape + (order + 1,)``."""
+    if isinstance(y, Taylor) and y.tag == tag:
+        c = y.coefficients
+        if c.shape[:-1] != shape:
+            c = np.broadcast_to(c, shape + c.shape[-1:]).copy()
+        return c
+    if isinstance(y, DualNumber):
+        raise TypeError(f"{who}(): f returned a {type(y).__name__} that does not carry "
+                        "this transform's perturbation")
+    v = np.asarray(y)
+    if v.dtype.kind not in "biuf":
+        raise TypeError(f"{who}(): f must return a real number or an array of reals "
+                        f"(a function of the input), got {type(y).__name__}")
+    out = np.zeros(np.broadcast_shapes(v.shape, shape) + (order + 1,),
+                   np.result_type(v.dtype, dtype))
+    out[..., 0] = v  # a constant: every derivative 0
+    return out
+
+
+def _run(f, x, order, who, direction=None):
+    """f on x seeded to ``order``: the output's normalised coefficients."""
+    tag = next_tag()
+    xs = np.asarray(x)
+    y = f(_seed(x, order, tag, direction))
+    if direction is None and isinstance(y, Taylor) and y.tag == tag and y.shape != xs.shape:
+        raise ValueError(f"{who}(): for an array x, f must be elementwise, returning x's "
+                         f"shape {xs.shape}; it returned shape {y.shape} (for functions of "
+                         "a vector use direction=)")
+    out_shape = y.shape if isinstance(y, Taylor) else np.shape(y)
+    if direction is None:
+        out_shape = xs.shape
+    return _coefficients_of(y, tag, out_shape, order, xs.dtype, who)
+
+
+def _refuse_dispatcher(f, who):
+    if is_dispatcher(f):
+        raise TypeError(
+            f"{who}() of a numba dispatcher is not compiled yet; call it on the "
+            "function's Python source with NumPy's functions (np.sin, ...) instead of "
+            "math.*, or use da.derivative(njit_f, order=k), which runs compiled")
+
+
+def taylor(f, order):
+    """Return a function computing the normalised Taylor coefficients of ``f``.
+
+    ``taylor(f, order)(x)`` is the array ``[f(x), f'(x), f''(x)/2!, ...,
+    f^(order)(x)/order!]``, from one pass of ``f`` on a ``Taylor`` number (cost
+    O(order²) per operation). For an ndarray ``x`` f is treated as elementwise
+    and the coefficients are on a trailing axis: shape ``x.shape + (order + 1,)``.
+    A numba dispatcher runs compiled on Taylor numbers (one loop over x).
+
+    >>> import dualad as da
+    >>> da.taylor(da.exp, 4)(0.0).tolist()
+    [1.0, 1.0, 0.5, 0.16666666666666666, 0.041666666666666664]
+    >>> da.taylor(lambda x: x ** 3, 4)(2.0).tolist()
+    [8.0, 12.0, 6.0, 1.0, 0.0]
+    """
+    if not callable(f):
+        raise TypeError(f"taylor() needs a callable f, got {type(f).__name__}")
+    order = _check_order(order, "taylor")
+    if is_dispatcher(f):
+        from .._backends.taylor import compiled_taylor
+        return compiled_taylor(f, order)
+
+    def coefficients(x):
+        return _run(f, _float_input(x, "taylor"), order, "taylor")
+
+    coefficients.__name__ = f"taylor({getattr(f, '__name__', 'f')}, {order})"
+    coefficients.__doc__ = f"Taylor coefficients to order {order} of {getattr(f, '__name__', f)!r}."
+    return coefficients
+
+
+def taylor_derivative(f, order, direction=None):
+    """f^(order) by one Taylor pass: the function ``da.derivative`` returns for order >= 3.
+
+    With ``direction`` (an array like x), the ``order``-th derivative of f along
+    it: d^k/dt^k f(x + t*direction) at t = 0, for f of a vector.
+
+    >>> import numpy as np, dualad as da
+    >>> da.derivative(da.sin, order=5)(0.0)
+    1.0
+    >>> f = lambda v: v[0] ** 2 * v[1]
+    >>> float(da.derivative(f, order=3, direction=np.array([1.0, 1.0]))(np.array([1.0, 2.0])))
+    6.0
+    """
+    _refuse_dispatcher(f, "derivative")
+    fact = float(math.factorial(order))
+    if direction is not None:
+        direction = _float_input(direction, "derivative", "direction")
+
+    def df(x):
+        x = _float_input(x, "derivative")
+        if direction is not None and np.shape(direction) != np.shape(x):
+            raise ValueError(f"derivative(): direction has shape {np.shape(direction)}, "
+                             f"x has shape {np.shape(x)}")
+        c = _run(f, x, order, "derivative", direction)
+        d = c[..., order] * c.dtype.type(fact)
+        return d if d.ndim else (float(d) if d.dtype == np.float64 else d[()])
+
+    df.__name__ = f"derivative({getattr(f, '__name__', 'f')}, order={order})"
+    df.__doc__ = f"Derivative of order {order} of {getattr(f, '__name__', f)!r} (Taylor mode)."
+    return df
+
+
+def jet(f, primals, series):
+    """Push truncated Taylor series through ``f``: JAX's ``jet`` convention.
+
+    ``primals`` is a tuple of f's arguments (reals or arrays) and ``series`` a
+    tuple holding, per argument, its derivative terms ``[x1, ..., xK]`` along a
+    curve x(t) = x0 + x1 t + x2 t²/2! + ... (factorial-scaled, as
+    ``jax.experimental.jet``). Returns ``(primal_out, series_out)``: f(x0) and
+    the terms ``[y1, ..., yK]`` of y(t) = f(x(t)) in the same convention.
+
+    >>> import dualad as da
+    >>> y0, (y1, y2, y3) = da.jet(da.sin, (0.0,), ([1.0, 0.0, 0.0],))
+    >>> y0, y1, y2, y3
+    (0.0, 1.0, 0.0, -1.0)
+    """
+    if not callable(f):
+        raise TypeError(f"jet() needs a callable f, got {type(f).__name__}")
+    _refuse_dispatcher(f, "jet")
+    if not isinstance(primals, (tuple, list)) or not isinstance(series, (tuple, list)):
+        raise TypeError("jet(): primals and series must be tuples (one entry per argument "
+                        "of f)")
+    if len(primals) != len(series):
+        raise ValueError(f"jet(): {len(primals)} primals but {len(series)} series")
+    orders = {len(s) for s in series}
+    if len(orders) > 1:
+        raise ValueError(f"jet(): every series must have the same number of terms, got "
+                         f"{sorted(orders)}")
+    order = orders.pop() if orders else 0
+    fact = np.array([math.factorial(k) for k in range(order + 1)], np.float64)
+    tag = next_tag()
+    args = []
+    for i, (p, terms) in enumerate(zip(primals, series)):
+        p = _float_input(p, "jet", f"primals[{i}]")
+        pa = np.asarray(p)
+        c = np.zeros(pa.shape + (order + 1,), pa.dtype)
+        c[..., 0] = pa
+        for k, term in enumerate(terms, 1):
+            t = np.asarray(_float_input(term, "jet", f"series[{i}][{k - 1}]"))
+            if t.shape != pa.shape:
+                raise ValueError(f"jet(): series[{i}][{k - 1}] has shape {t.shape}, its "
+                                 f"primal has shape {pa.shape}")
+            c[..., k] = t / fact[k]
+        args.append(Taylor(c, tag))
+    y = f(*args)
+    shape = y.shape if isinstance(y, Taylor) else np.shape(y)
+    dtype = np.result_type(*(a.dtype for a in args)) if args else np.float64
+    c = _coefficients_of(y, tag, shape, order, dtype, "jet") * fact.astype(dtype)
+    primal_out = c[..., 0]
+    terms = [c[..., k] for k in range(1, order + 1)]
+    if not shape:
+        primal_out = _scalar(primal_out)
+        terms = [_scalar(t) for t in terms]
+    return primal_out, terms
+
+
+def _scalar(a):
+    return float(a) if a.dtype == np.float64 else a[()]
