@@ -7,6 +7,8 @@ operators and the application of ladders once. Each type supplies only its
 calculus: ``_chain`` (unary ladder), ``_chain2`` (binary ladder),
 ``_mul_same``, ``_div_same``, and ``_components``/``_build``.
 """
+import numpy as np
+
 from .._core.base import CONST, LEFT, OUTER, RIGHT, SAME, DualNumber, lead
 from .._rules import FUNCTIONS, RULES_BY_NAME
 from .components import scalar_constant, _divide, _scale, _value_of
@@ -50,6 +52,19 @@ class _TaggedScalar(DualNumber):
 
     def _primal(self):
         return self._components()[0]
+
+    # ---- NumPy scalar attributes: a scalar dual is 0-d ----------------------
+    shape = ()
+    ndim = 0
+    size = 1
+
+    @property
+    def dtype(self):
+        """The floating type of the innermost value (float64 for a Python float)."""
+        v = self._primal()
+        while isinstance(v, DualNumber):
+            v = v._primal()
+        return v.dtype if isinstance(v, np.generic) else np.dtype(np.float64)
 
     def _check_compatible(self, other):
         pass

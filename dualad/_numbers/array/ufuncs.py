@@ -129,7 +129,7 @@ def array_function_scalar_fallback(scalar, func, types, args, kwargs):
     handler = _HANDLED.get(func)
     duals = [a for a in args if isinstance(a, DualNumber)] + [
         x for a in args if isinstance(a, (list, tuple)) for x in a if isinstance(x, DualNumber)]
-    if handler is None or any(not hasattr(d, "_p") for d in duals + [scalar]):
+    if handler is None or any(d._rank == 1 and not hasattr(d, "_p") for d in duals + [scalar]):
         return func._implementation(*args, **kwargs)
     if _foreign(types):
         return NotImplemented
