@@ -11,6 +11,7 @@ to ``array_ufunc_scalar_fallback`` and ``array_function_scalar_fallback``).
 import numpy as np
 
 from ... import _rules
+from ..._rules.scipy_special import ufunc_rule
 from ..._core.base import DualNumber, lead
 from .arith import _ADD, _DIV, _MUL, _SUB, _arith, _pow_const, _power
 from .core import DualArray, _holds, _operand, _operands, _primal, method
@@ -65,7 +66,7 @@ def _ufunc_call(ufunc, inputs):
         return _arith(op, x, y)
     if ufunc in _BY_VALUE_UFUNCS:
         return ufunc(*(_primal(i) for i in inputs))
-    rule = _rules.RULES_BY_UFUNC.get(ufunc)
+    rule = ufunc_rule(ufunc)
     if rule is not None:
         ops = _operands(ufunc.__name__, inputs)
         if rule.name == "pow":
