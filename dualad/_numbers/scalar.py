@@ -54,17 +54,23 @@ class _TaggedScalar(DualNumber):
         return self._components()[0]
 
     # ---- NumPy scalar attributes: a scalar dual is 0-d ----------------------
+    # No ``dtype``: NumPy's mean/var/std of a list of scalar duals end with
+    # ``ret.dtype.type(ret / n)`` when the result has a dtype, which would
+    # convert the dual to a float; without one they return the dual. The float
+    # type of a dual is that of its innermost value.
     shape = ()
     ndim = 0
     size = 1
 
+    def conjugate(self):
+        """A real number is its own conjugate (NumPy's object loops call this: np.var)."""
+        return self
+
+    conj = conjugate
+
     @property
-    def dtype(self):
-        """The floating type of the innermost value (float64 for a Python float)."""
-        v = self._primal()
-        while isinstance(v, DualNumber):
-            v = v._primal()
-        return v.dtype if isinstance(v, np.generic) else np.dtype(np.float64)
+    def real(self):
+        return self
 
     def _check_compatible(self, other):
         pass

@@ -20,6 +20,7 @@ import numpy as np
 from .arguments import _as_dual, _reject, normalize_axes, normalize_axis
 from .core import DualArray, _col, _lead_of, _new, _operand, _operands, _split, method
 from .reductions import max_, min_, sum_
+from .manipulation import einsum_sublist
 from .registry import implements, no_rule
 
 
@@ -159,9 +160,10 @@ def _implicit_output(inputs):
 def einsum(*operands, out=None, optimize=False, **kwargs):
     """einsum by the product rule: one einsum per dual operand, the partials index appended."""
     _reject("einsum", out=out)
-    if not operands or not isinstance(operands[0], str):
-        raise TypeError("dualad supports numpy.einsum with a subscripts string "
-                        "('ij,jk->ik'), not the sublist form")
+    if not operands:
+        raise TypeError("einsum(): needs its subscripts and operands")
+    if not isinstance(operands[0], str):
+        operands = einsum_sublist(operands)
     subs = operands[0].replace(" ", "")
     ops = _operands("einsum", operands[1:])
     if "->" in subs:

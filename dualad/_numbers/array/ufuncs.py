@@ -16,6 +16,7 @@ from ..._core.base import DualNumber, lead
 from .arith import _ADD, _DIV, _MUL, _SUB, _arith, _pow_const, _power
 from .core import DualArray, _holds, _operand, _operands, _primal, method
 from .linalg import matmul
+from .manipulation import COMPOSITE_UFUNCS
 from .registry import _HANDLED, _LIKE, _call_handler, _foreign, _store, no_rule
 
 _ARITH_UFUNCS = {np.add: _ADD, np.subtract: _SUB, np.multiply: _MUL, np.divide: _DIV}
@@ -100,6 +101,9 @@ def _ufunc_call(ufunc, inputs):
     if ufunc is getattr(np, "vecmat", None):
         v, a = _operands("vecmat", inputs)
         return matmul(v[..., None, :], a)[..., 0, :]
+    composite = COMPOSITE_UFUNCS.get(ufunc)
+    if composite is not None:
+        return composite(*_operands(ufunc.__name__, inputs))
     raise no_rule(f"numpy.{ufunc.__name__}")
 
 
