@@ -135,3 +135,16 @@ def test_zero_size():
     z = np.zeros((0, 3))
     assert da.jacobian(lambda x: np.flipud(np.sin(x)))(z).shape == (0, 3, 0, 3)
     assert da.grad(lambda x: np.sum(np.pad(x, 1)))(np.zeros(0)).shape == (0,)
+
+
+def test_fftshift_and_ifftshift():
+    check(lambda x: np.fft.fftshift(x), X2)
+    check(lambda x: np.fft.ifftshift(x, axes=0), X2)
+
+
+@pytest.mark.parametrize("name", ["fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfftn",
+                                  "fftn", "ifftn", "hfft", "ihfft"])
+def test_complex_ffts_name_issue_10(name):
+    x = da.DualArray(X2, np.ones(X2.shape + (1,)))
+    with pytest.raises(TypeError, match=f"numpy.fft.{name} yet.*issue 10"):
+        getattr(np.fft, name)(x)

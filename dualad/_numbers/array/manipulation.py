@@ -17,7 +17,7 @@ import numpy as np
 from ..._core.base import DualNumber
 from .arguments import _as_dual
 from .core import DualArray, _new, _operand
-from .registry import implements
+from .registry import implements, no_rule
 
 
 def _combine(values, parts, tag):
@@ -234,3 +234,23 @@ def sinc(x):
     safe = np.where(small, 1.0, u)
     u2 = u * u
     return np.where(small, 1.0 - u2 / 6.0 + u2 * u2 / 120.0, np.sin(safe) / safe)
+
+
+# ------------------------------------------------------------------- FFT ---
+# fftshift/ifftshift are index functions. The transforms themselves are linear
+# but complex-valued, and a DualArray holds real numbers: they are refused by
+# name until complex duals exist (dualad issue 10), never computed on the values.
+for _f in (np.fft.fftshift, np.fft.ifftshift):
+    _linear(_f)
+
+
+def _complex_fft(name):
+    def handler(*args, **kwargs):
+        raise no_rule(f"numpy.fft.{name}", " yet: its result is complex, and complex dual "
+                      "numbers are dualad issue 10 (fftshift/ifftshift and fftfreq work)")
+    return handler
+
+
+for _name in ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2",
+              "irfft2", "fftn", "ifftn", "rfftn", "irfftn"):
+    implements(getattr(np.fft, _name))(_complex_fft(_name))
