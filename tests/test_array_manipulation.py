@@ -148,3 +148,11 @@ def test_complex_ffts_name_issue_10(name):
     x = da.DualArray(X2, np.ones(X2.shape + (1,)))
     with pytest.raises(TypeError, match=f"numpy.fft.{name} yet.*issue 10"):
         getattr(np.fft, name)(x)
+
+
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+def test_convolve_correlate(mode):
+    check(lambda x: np.convolve(x[:4], x[4:], mode=mode), X1)
+    check(lambda x: np.correlate(x[:4], x[4:], mode=mode), X1)
+    check(lambda x: np.convolve(x, np.array([1.0, -2.0, 0.5], x.dtype), mode=mode), X1)
+    check(lambda x: np.correlate(np.array([1.0, -2.0], x.dtype), x, mode=mode), X1)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..._core.base import DualNumber
 from .arguments import _as_dual
-from .core import DualArray, _new, _operand
+from .core import DualArray, _lead_of, _new, _operand, _split
 from .registry import implements, no_rule
 
 
@@ -254,3 +254,30 @@ def _complex_fft(name):
 for _name in ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2",
               "irfft2", "fftn", "ifftn", "rfftn", "irfftn"):
     implements(getattr(np.fft, _name))(_complex_fft(_name))
+
+
+# ------------------------------------------------- convolve, correlate ---
+
+def _bilinear(func):
+    """A handler of a bilinear NumPy function f(a, v, ...): the product rule."""
+    def handler(a, v, *args, **kwargs):
+        a, v = _operand(a), _operand(v)
+        top = _lead_of((a, v))
+        (av, ap), (vv, vp) = _split(top, a), _split(top, v)
+        values = func(av, vv, *args, **kwargs)
+        parts = []
+        for k in range(top.n):
+            t = None
+            if ap is not None:
+                t = func(ap[..., k], vv, *args, **kwargs)
+            if vp is not None:
+                u = func(av, vp[..., k], *args, **kwargs)
+                t = u if t is None else t + u
+            parts.append(t)
+        return _combine(values, parts, top.tag)
+    handler.__name__ = func.__name__
+    return implements(func)(handler)
+
+
+_bilinear(np.convolve)
+_bilinear(np.correlate)
