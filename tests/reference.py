@@ -126,6 +126,10 @@ MP_FUNCTIONS.update({
     "xlog1py": lambda x, y: x * mpmath.log1p(y),
     "betaln": lambda a, b: mpmath.log(mpmath.beta(a, b)),
     "beta": mpmath.beta,
+    # order v constant: differentiated in z only (tests/test_scipy_special.py)
+    "jv": mpmath.besselj, "yv": mpmath.bessely, "iv": mpmath.besseli, "kv": mpmath.besselk,
+    "ive": lambda v, z: mpmath.exp(-abs(z)) * mpmath.besseli(v, z),
+    "kve": lambda v, z: mpmath.exp(z) * mpmath.besselk(v, z),
 })
 
 

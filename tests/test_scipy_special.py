@@ -6,17 +6,20 @@ of the array path (``scipy.special.f(DualArray)``) against mpmath at 40
 digits, and the array path against central differences. Skipped (with the
 reason) when scipy is not installed.
 """
+import mpmath
 import numpy as np
 import pytest
 
 import dualad as da
-from reference import assert_close, central_difference, reference_derivatives, sample_points
+from reference import MP_FUNCTIONS, assert_close, central_difference, reference_derivatives, sample_points
 
 sp = pytest.importorskip("scipy.special", reason="scipy is optional; its rules need it")
 
 from dualad._rules.scipy_special import scipy_rule, scipy_rules  # noqa: E402
 
-RULES = scipy_rules()
+ORDER = ("jv", "yv", "iv", "kv", "ive", "kve")  # derivative in z only, the order constant
+RULES = tuple(r for r in scipy_rules() if r.name not in ORDER)
+MP_ORDER = {name: MP_FUNCTIONS[name] for name in ORDER}
 by_rule = pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
 dtypes = pytest.mark.parametrize("dtype", [np.float32, np.float64])
 N = 4
@@ -107,3 +110,33 @@ def test_function_without_rule_is_refused():
         da.derivative(sp.struve_h0 if hasattr(sp, "struve_h0") else sp.kolmogorov)(0.5)
     with pytest.raises(TypeError, match="no rule"):
         da.derivative(sp.kolmogorov)(np.array([0.5]))
+
+
+@pytest.mark.parametrize("name", ORDER)
+@dtypes
+def test_bessel_of_constant_order_against_mpmath(name, dtype):
+    fn = getattr(sp, name)
+    rel = 1e-12 if dtype == np.float64 else 2e-4
+    for v in (0.0, 0.5, 1.0, 2.5):
+        z = np.array([0.4, 1.3, 3.7, 7.1], dtype)
+        d1 = da.derivative(lambda z: fn(v, z))(z)
+        d2 = da.derivative(lambda z: fn(v, z), 2)(z)
+        assert d1.dtype == dtype and d2.dtype == dtype
+        for k, zk in enumerate(z):
+            with mpmath.workdps(40):
+                f = lambda t: MP_ORDER[name](v, t)  # noqa: E731
+                r1, r2 = (float(mpmath.diff(f, mpmath.mpf(float(zk)), n)) for n in (1, 2))
+            scale = 1 + abs(float(MP_ORDER[name](v, float(zk))))
+            assert abs(d1[k] - r1) <= rel * (abs(r1) + scale), (name, v, zk, d1[k], r1)
+            assert abs(d2[k] - r2) <= rel * (abs(r2) + scale), (name, v, zk, d2[k], r2)
+        # the scalar path
+        s1 = da.derivative(lambda z: fn(v, z))(float(z[1]))
+        assert s1 == pytest.approx(float(d1[1]), rel=1e-5 if dtype == np.float32 else 1e-14)
+
+
+@pytest.mark.parametrize("name", ORDER)
+def test_bessel_order_must_be_constant(name):
+    with pytest.raises(TypeError, match="order v must be a constant"):
+        da.derivative(lambda v: getattr(sp, name)(v, 1.5))(0.5)
+    with pytest.raises(TypeError, match="order v must be a constant"):
+        da.grad(lambda x: np.sum(getattr(sp, name)(x, x)))(np.array([0.5, 1.0]))

@@ -62,6 +62,7 @@ rgamma, exp10, entr, expi, exp1 = (_function(n) for n in
 j0, j1, y0, y1, i0, i1, i0e, i1e = (_function(n) for n in
                                     ("j0", "j1", "y0", "y1", "i0", "i1", "i0e", "i1e"))
 ellipk, ellipe, betaln = (_function(n) for n in ("ellipk", "ellipe", "betaln"))
+jv, yv, iv, kv, ive, kve = (_function(n) for n in ("jv", "yv", "iv", "kv", "ive", "kve"))
 exp, log, log1p, sign, psi = E.exp, E.log, E.log1p, E.sign, E.digamma
 
 
@@ -247,6 +248,54 @@ def _beta(a, b):
     return f, f * fa, f * fb, f * (fa * fa + faa), f * (fa * fb + fab), f * (fb * fb + fbb)
 
 
+# Bessel functions of a constant order v: derivatives in z only (the order is
+# a parameter, as polygamma's n). A dual order raises: no derivative is invented.
+
+def _order_is_constant(name):
+    def ladder(v, z):
+        raise TypeError(f"scipy.special.{name}(v, z): dualad differentiates in z only; "
+                        "the order v must be a constant (a float or an array)")
+    return ladder
+
+
+def _jv_z(v, z):
+    a, b = jv(v - 1.0, z), jv(v + 1.0, z)
+    return jv(v, z), 0.5 * (a - b), 0.25 * (jv(v - 2.0, z) - 2.0 * jv(v, z) + jv(v + 2.0, z))
+
+
+def _yv_z(v, z):
+    a, b = yv(v - 1.0, z), yv(v + 1.0, z)
+    return yv(v, z), 0.5 * (a - b), 0.25 * (yv(v - 2.0, z) - 2.0 * yv(v, z) + yv(v + 2.0, z))
+
+
+def _iv_z(v, z):
+    a, b = iv(v - 1.0, z), iv(v + 1.0, z)
+    return iv(v, z), 0.5 * (a + b), 0.25 * (iv(v - 2.0, z) + 2.0 * iv(v, z) + iv(v + 2.0, z))
+
+
+def _kv_z(v, z):
+    a, b = kv(v - 1.0, z), kv(v + 1.0, z)
+    return kv(v, z), -0.5 * (a + b), 0.25 * (kv(v - 2.0, z) + 2.0 * kv(v, z) + kv(v + 2.0, z))
+
+
+def _ive_z(v, z):
+    # ive = iv exp(-|z|)
+    f, s = ive(v, z), sign(z)
+    m = 0.5 * (ive(v - 1.0, z) + ive(v + 1.0, z))
+    d = m - s * f
+    dm = 0.25 * (ive(v - 2.0, z) + 2.0 * f + ive(v + 2.0, z)) - s * m
+    return f, d, dm - s * d
+
+
+def _kve_z(v, z):
+    # kve = kv exp(z)
+    f = kve(v, z)
+    m = -0.5 * (kve(v - 1.0, z) + kve(v + 1.0, z))
+    d = m + f
+    dm = 0.25 * (kve(v - 2.0, z) + 2.0 * f + kve(v + 2.0, z)) + m
+    return f, d, dm + d
+
+
 _U = ((-3.0, 3.0),)
 _POS = ((0.3, 8.0),)
 _UNIT = ((-0.95, 0.95),)
@@ -277,6 +326,13 @@ def _table():
         R("betaln", _betaln, ((0.3, 6.0), (0.3, 6.0)), ("a", "b")),
         R("beta", _beta, ((0.3, 6.0), (0.3, 6.0)), ("a", "b")),
     )
+    order_rules = tuple(
+        Rule(name, 2, getattr(sp, name), _order_is_constant(name), ((0.5, 2.5), (0.3, 8.0)),
+             argnames=("v", "z"), ladder_x=_order_is_constant(name), ladder_y=lz,
+             note="derivative in z; the order v is a constant (a dual v raises)")
+        for name, lz in (("jv", _jv_z), ("yv", _yv_z), ("iv", _iv_z), ("kv", _kv_z),
+                         ("ive", _ive_z), ("kve", _kve_z)))
+    rules = rules + order_rules
     by_ufunc = {getattr(sp, r.name): r for r in rules}
     for alias, name in (("erf", "erf"), ("erfc", "erfc"), ("gamma", "gamma"),
                         ("gammaln", "lgamma"), ("expm1", "expm1"), ("log1p", "log1p"),
