@@ -130,6 +130,8 @@ MP_FUNCTIONS.update({
     "jv": mpmath.besselj, "yv": mpmath.bessely, "iv": mpmath.besseli, "kv": mpmath.besselk,
     "ive": lambda v, z: mpmath.exp(-abs(z)) * mpmath.besseli(v, z),
     "kve": lambda v, z: mpmath.exp(z) * mpmath.besselk(v, z),
+    "gammainc": lambda a, x: mpmath.gammainc(a, 0, x, regularized=True),
+    "gammaincc": lambda a, x: mpmath.gammainc(a, x, mpmath.inf, regularized=True),
 })
 
 

@@ -17,7 +17,7 @@ sp = pytest.importorskip("scipy.special", reason="scipy is optional; its rules n
 
 from dualad._rules.scipy_special import scipy_rule, scipy_rules  # noqa: E402
 
-ORDER = ("jv", "yv", "iv", "kv", "ive", "kve")  # derivative in z only, the order constant
+ORDER = ("jv", "yv", "iv", "kv", "ive", "kve", "gammainc", "gammaincc")  # derivative in z only, the order constant
 RULES = tuple(r for r in scipy_rules() if r.name not in ORDER)
 MP_ORDER = {name: MP_FUNCTIONS[name] for name in ORDER}
 by_rule = pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
@@ -117,7 +117,7 @@ def test_function_without_rule_is_refused():
 def test_bessel_of_constant_order_against_mpmath(name, dtype):
     fn = getattr(sp, name)
     rel = 1e-12 if dtype == np.float64 else 2e-4
-    for v in (0.0, 0.5, 1.0, 2.5):
+    for v in ((0.5, 1.0, 2.5, 3.7) if name.startswith("gamma") else (0.0, 0.5, 1.0, 2.5)):
         z = np.array([0.4, 1.3, 3.7, 7.1], dtype)
         d1 = da.derivative(lambda z: fn(v, z))(z)
         d2 = da.derivative(lambda z: fn(v, z), 2)(z)
@@ -136,7 +136,7 @@ def test_bessel_of_constant_order_against_mpmath(name, dtype):
 
 @pytest.mark.parametrize("name", ORDER)
 def test_bessel_order_must_be_constant(name):
-    with pytest.raises(TypeError, match="order v must be a constant"):
+    with pytest.raises(TypeError, match="must be a constant"):
         da.derivative(lambda v: getattr(sp, name)(v, 1.5))(0.5)
-    with pytest.raises(TypeError, match="order v must be a constant"):
+    with pytest.raises(TypeError, match="must be a constant"):
         da.grad(lambda x: np.sum(getattr(sp, name)(x, x)))(np.array([0.5, 1.0]))

@@ -63,6 +63,7 @@ j0, j1, y0, y1, i0, i1, i0e, i1e = (_function(n) for n in
                                     ("j0", "j1", "y0", "y1", "i0", "i1", "i0e", "i1e"))
 ellipk, ellipe, betaln = (_function(n) for n in ("ellipk", "ellipe", "betaln"))
 jv, yv, iv, kv, ive, kve = (_function(n) for n in ("jv", "yv", "iv", "kv", "ive", "kve"))
+gammainc, gammaincc = _function("gammainc"), _function("gammaincc")
 exp, log, log1p, sign, psi = E.exp, E.log, E.log1p, E.sign, E.digamma
 
 
@@ -253,8 +254,9 @@ def _beta(a, b):
 
 def _order_is_constant(name):
     def ladder(v, z):
-        raise TypeError(f"scipy.special.{name}(v, z): dualad differentiates in z only; "
-                        "the order v must be a constant (a float or an array)")
+        raise TypeError(f"scipy.special.{name}: dualad differentiates in its last argument "
+                        "only; the order v (or shape a) must be a constant (a float or an "
+                        "array)")
     return ladder
 
 
@@ -296,6 +298,17 @@ def _kve_z(v, z):
     return f, d, dm + d
 
 
+def _gammainc_x(a, x):
+    # d/dx P(a, x) = x**(a-1) exp(-x) / gamma(a)
+    d = exp((a - 1.0) * log(x) - x - E.lgamma(a))
+    return gammainc(a, x), d, d * ((a - 1.0) / x - 1.0)
+
+
+def _gammaincc_x(a, x):
+    d = -exp((a - 1.0) * log(x) - x - E.lgamma(a))
+    return gammaincc(a, x), d, d * ((a - 1.0) / x - 1.0)
+
+
 _U = ((-3.0, 3.0),)
 _POS = ((0.3, 8.0),)
 _UNIT = ((-0.95, 0.95),)
@@ -332,6 +345,11 @@ def _table():
              note="derivative in z; the order v is a constant (a dual v raises)")
         for name, lz in (("jv", _jv_z), ("yv", _yv_z), ("iv", _iv_z), ("kv", _kv_z),
                          ("ive", _ive_z), ("kve", _kve_z)))
+    order_rules += tuple(
+        Rule(name, 2, getattr(sp, name), _order_is_constant(name), ((0.5, 4.0), (0.3, 8.0)),
+             argnames=("a", "x"), ladder_x=_order_is_constant(name), ladder_y=lx,
+             note="derivative in x; the shape a is a constant (a dual a raises)")
+        for name, lx in (("gammainc", _gammainc_x), ("gammaincc", _gammaincc_x)))
     rules = rules + order_rules
     by_ufunc = {getattr(sp, r.name): r for r in rules}
     for alias, name in (("erf", "erf"), ("erfc", "erfc"), ("gamma", "gamma"),
