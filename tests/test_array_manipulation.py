@@ -156,3 +156,15 @@ def test_convolve_correlate(mode):
     check(lambda x: np.correlate(x[:4], x[4:], mode=mode), X1)
     check(lambda x: np.convolve(x, np.array([1.0, -2.0, 0.5], x.dtype), mode=mode), X1)
     check(lambda x: np.correlate(np.array([1.0, -2.0], x.dtype), x, mode=mode), X1)
+
+
+def test_composite_ufuncs_and_sinc_on_scalar_duals():
+    x, y = 0.3, 1.1
+    g = da.grad(lambda a, b: np.logaddexp(a, b), argnums=(0, 1))(x, y)
+    e = np.exp([x, y]) / np.sum(np.exp([x, y]))
+    np.testing.assert_allclose(g, e, rtol=1e-14)
+    assert da.derivative(lambda a: np.ldexp(a, 3))(0.7) == 8.0
+    d = da.derivative(lambda a: np.sinc(a))(0.4)
+    u = np.pi * 0.4
+    assert d == pytest.approx(np.pi * (np.cos(u) / u - np.sin(u) / u ** 2), rel=1e-13)
+    assert type(np.logaddexp2(da.Dual(0.5, 1.0), 0.5)) is da.Dual

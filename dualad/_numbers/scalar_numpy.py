@@ -103,6 +103,9 @@ def _scalar_ufunc(ufunc, rule, inputs):
         return inputs[0] * inputs[0]
     if ufunc is np.reciprocal:
         return 1.0 / inputs[0]
+    if rule is None and ufunc in ARRAY_HOOKS.get("composite", ()):
+        # logaddexp & co., written with other rules by the array type: on 0-d arrays
+        return ARRAY_HOOKS["ufunc"](ufunc, inputs)[()]
     if rule is None:
         raise TypeError(
             f"dualad has no derivative rule for {ufunc_name(ufunc)}; "

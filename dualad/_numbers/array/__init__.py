@@ -28,6 +28,6 @@ from . import decompositions, linalg  # noqa: F401  (registers handlers, adds ``
 from .ufuncs import array_function_scalar_fallback, array_ufunc_scalar_fallback
 
 ARRAY_HOOKS.update(ufunc=array_ufunc_scalar_fallback, function=array_function_scalar_fallback,
-                   promote=DualArray.from_any)
+                   promote=DualArray.from_any, composite=frozenset(manipulation.COMPOSITE_UFUNCS))
 
 __all__ = ["DualArray"]
