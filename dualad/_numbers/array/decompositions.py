@@ -165,11 +165,10 @@ def lstsq(a, b, rcond=None):
     x = np.linalg.pinv(a) if rcond is None else np.linalg.pinv(a, rcond)
     x = x @ b
     m, n = np.shape(a)[-2:]
-    sv = np.linalg.svd(a, compute_uv=False) if isinstance(a, DualArray) else \
-        np.linalg.svd(a, compute_uv=False)
+    sv = np.linalg.svd(a, compute_uv=False)  # the rule above when a is dual
     s0 = _innermost(sv)
-    rank = int(np.sum(s0 > (rcond if rcond is not None else np.finfo(s0.dtype).eps
-                            * max(m, n)) * s0.max())) if s0.size else 0
+    cut = rcond if rcond is not None else np.finfo(s0.dtype).eps * max(m, n)
+    rank = int(np.sum(s0 > cut * s0.max())) if s0.size else 0
     r = a @ x - b
     res = np.sum(r * r, axis=0) if (rank == n and m > n) else np.zeros(0, np.result_type(s0))
     if np.ndim(b) == 1 and isinstance(res, DualArray):
