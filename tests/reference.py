@@ -93,6 +93,47 @@ MP_FUNCTIONS = {
     "fmin": min,
 }
 
+# scipy.special rules (dualad/_rules/scipy_special.py): Python and NumPy paths only.
+_SQRT2 = mpmath.sqrt(2)
+MP_FUNCTIONS.update({
+    "erfcx": lambda x: mpmath.exp(x * x) * mpmath.erfc(x),
+    "erfi": mpmath.erfi,
+    "dawsn": lambda x: mpmath.sqrt(mpmath.pi) / 2 * mpmath.exp(-x * x) * mpmath.erfi(x),
+    "erfinv": mpmath.erfinv,
+    "erfcinv": lambda x: mpmath.erfinv(1 - x),
+    "expit": lambda x: 1 / (1 + mpmath.exp(-x)),
+    "logit": lambda x: mpmath.log(x / (1 - x)),
+    "log_expit": lambda x: -mpmath.log1p(mpmath.exp(-x)),
+    "ndtr": lambda x: mpmath.erfc(-x / _SQRT2) / 2,
+    "log_ndtr": lambda x: mpmath.log(mpmath.erfc(-x / _SQRT2) / 2),
+    "ndtri": lambda p: _SQRT2 * mpmath.erfinv(2 * p - 1),
+    "rgamma": mpmath.rgamma,
+    "exp10": lambda x: mpmath.power(10, x),
+    "entr": lambda x: -x * mpmath.log(x),
+    "expi": mpmath.ei,
+    "exp1": mpmath.e1,
+    "j0": lambda x: mpmath.besselj(0, x),
+    "j1": lambda x: mpmath.besselj(1, x),
+    "y0": lambda x: mpmath.bessely(0, x),
+    "y1": lambda x: mpmath.bessely(1, x),
+    "i0": lambda x: mpmath.besseli(0, x),
+    "i1": lambda x: mpmath.besseli(1, x),
+    "i0e": lambda x: mpmath.exp(-abs(x)) * mpmath.besseli(0, x),
+    "i1e": lambda x: mpmath.exp(-abs(x)) * mpmath.besseli(1, x),
+    "ellipk": mpmath.ellipk,
+    "ellipe": mpmath.ellipe,
+    "xlogy": lambda x, y: x * mpmath.log(y),
+    "xlog1py": lambda x, y: x * mpmath.log1p(y),
+    "betaln": lambda a, b: mpmath.log(mpmath.beta(a, b)),
+    "beta": mpmath.beta,
+    # order v constant: differentiated in z only (tests/test_scipy_special.py)
+    "jv": mpmath.besselj, "yv": mpmath.bessely, "iv": mpmath.besseli, "kv": mpmath.besselk,
+    "ive": lambda v, z: mpmath.exp(-abs(z)) * mpmath.besseli(v, z),
+    "kve": lambda v, z: mpmath.exp(z) * mpmath.besselk(v, z),
+    "gammainc": lambda a, x: mpmath.gammainc(a, 0, x, regularized=True),
+    "gammaincc": lambda a, x: mpmath.gammainc(a, x, mpmath.inf, regularized=True),
+})
+
 
 # ------------------------------------------------------------ operators ---
 # The arithmetic the number types implement by hand, described like rules

@@ -300,9 +300,9 @@ def test_derivative_of_a_function_returning_a_bad_type():
 
 def test_a_scipy_ufunc_without_a_rule_is_named_as_the_user_wrote_it():
     special = pytest.importorskip("scipy.special")
-    with pytest.raises(TypeError, match=r"no derivative rule for scipy\.special\.expit.*"
+    with pytest.raises(TypeError, match=r"no derivative rule for scipy\.special\.kolmogorov.*"
                                          r"da\.register.*docs/rules\.md"):
-        special.expit(da.Dual(0.5, 1.0))
+        special.kolmogorov(da.Dual(0.5, 1.0))
 
 
 def test_lists_of_numbers_are_arrays_and_tuples_are_structure():

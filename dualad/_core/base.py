@@ -49,6 +49,44 @@ next_tag = itertools.count(1).__next__
 (the counter's own method: no Python call frame per transform call)."""
 
 
+# What to do when SciPy code converts a dual to floats (its C/Fortran code
+# needs plain floats): module prefix -> the hint added to the error.
+_SCIPY_HINTS = (
+    ("scipy.integrate", "scipy.integrate's solvers need float states: for sensitivities "
+     "with respect to parameters, integrate the augmented system y' = f(y, p), "
+     "S' = J_y S + J_p (J_y = da.jacobian(f, argnums=0), J_p = da.jacobian(f, argnums=1)) "
+     "with float inputs, or write a fixed-step integrator in NumPy code (it differentiates)"),
+    ("scipy.stats", "scipy.stats distributions convert their inputs to floats: write the "
+     "density with NumPy and scipy.special functions instead (e.g. the normal logpdf "
+     "-0.5*((x - m)/s)**2 - np.log(s) - 0.5*np.log(2*np.pi); scipy.special.ndtr for its cdf)"),
+    ("scipy.signal", "scipy.signal converts its inputs to floats: np.convolve and "
+     "np.correlate, written in NumPy code, differentiate"),
+    ("scipy.special", "this scipy.special function is not a ufunc with a dualad rule: "
+     "write it with NumPy functions (logsumexp: m + np.log(np.sum(np.exp(x - m))) with "
+     "m = np.max(x)); the ufuncs with rules are listed in docs/rules.md"),
+    ("scipy.optimize", "scipy.optimize needs float inputs: pass it float arrays and give it "
+     "dualad's derivatives (jac=da.jacobian(f), hess=da.hessian(f))"),
+    ("scipy", "this SciPy function converts its input to floats; write the computation "
+     "with NumPy and scipy.special ufuncs, or call SciPy on float values"),
+)
+
+
+def scipy_hint():
+    """The hint for the SciPy module on the call stack converting a dual, or ''."""
+    import sys
+    f = sys._getframe(1)
+    outer = None  # the outermost SciPy frame: the function the user called
+    while f is not None:
+        mod = f.f_globals.get("__name__", "")
+        if mod.startswith("scipy"):
+            outer = mod
+        f = f.f_back
+    if outer is None:
+        return ""
+    hint = next(h for prefix, h in _SCIPY_HINTS if outer.startswith(prefix))
+    return f" (called from {outer}: {hint})"
+
+
 class DualNumber:
     """Base class of dualad's number types (``Dual``, ``HyperDual``, ``DualArray``).
 
@@ -68,7 +106,7 @@ class DualNumber:
             "inside @numba.njit code math.* works on duals. To store duals in an "
             "array, allocate it from a dual input (np.zeros_like(x), "
             "np.zeros(n, like=x)) rather than as a float array (np.zeros(n))."
-        )
+            + scipy_hint())
 
     def __int__(self):
         raise TypeError(

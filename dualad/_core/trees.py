@@ -53,7 +53,7 @@ def as_float_input(x, what):
     Returns (value, is_python_scalar). Float32 stays float32.
     """
     if isinstance(x, DualNumber):
-        return x, not hasattr(x, "shape")
+        return x, x._rank == 1  # a scalar dual (DualArray: rank 2)
     if isinstance(x, bool) or isinstance(x, numbers.Integral) and not isinstance(x, np.generic):
         return float(x), True
     if type(x) is float:

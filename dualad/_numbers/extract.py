@@ -38,6 +38,8 @@ def partial_along(y, tag):
             return 0.0
         raise TypeError(f"derivative(): f returned a {type(y).__name__}; "
                         "use da.hessian or HyperDual seeding for hyper-duals")
+    if isinstance(y, (bool, np.bool_)) or (isinstance(y, np.ndarray) and y.dtype.kind == "b"):
+        raise TypeError(bool_output_message("derivative"))
     if isinstance(y, (numbers.Real, np.generic)):
         # NumPy scalars are numbers.Real too: test them first to keep float32
         return y * 0 if isinstance(y, np.generic) else 0.0 * float(y)
@@ -49,6 +51,12 @@ def partial_along(y, tag):
         return np.array([partial_along(v, tag) for v in y.ravel()]).reshape(y.shape)
     raise TypeError(f"derivative(): f must return a real number, an array or a tuple "
                     f"of them, got {type(y).__name__}")
+
+
+def bool_output_message(who):
+    return (f"{who}: f returned a bool (the result of a comparison or a test), which has "
+            "no derivative; return the real-valued quantity instead (e.g. the "
+            "difference a - b rather than the test a > b)")
 
 
 def holds_tag(y, tag):
@@ -69,7 +77,7 @@ def value_and_partials(y, tag, c, dtype, who):
     Partials are a float array, or (when this pass is nested inside another
     transform) an object array of outer duals or a DualArray of the outer tag.
     """
-    if isinstance(y, DualNumber) and not hasattr(y, "shape"):
+    if isinstance(y, DualNumber) and y._rank == 1:
         if y.tag == tag:
             if not isinstance(y, Dual):
                 raise TypeError(f"{who}: f returned a {type(y).__name__}; only Dual outputs "
@@ -101,7 +109,9 @@ def value_and_partials(y, tag, c, dtype, who):
             vals[idx] = v
             parts[idx] = p
         return tighten(vals, dtype), tighten(parts, dtype)
-    if isinstance(y, (int, float, np.number, np.ndarray)) and np.asarray(y).dtype.kind in "biuf":
+    if isinstance(y, (bool, np.bool_)) or (isinstance(y, np.ndarray) and y.dtype.kind == "b"):
+        raise TypeError(bool_output_message(who))
+    if isinstance(y, (int, float, np.number, np.ndarray)) and np.asarray(y).dtype.kind in "iuf":
         return y, np.zeros(np.shape(y) + (c,), dtype)
     raise TypeError(f"{who}: f must return real numbers or arrays (or tuples of them), "
                     f"got {type(y).__name__}")

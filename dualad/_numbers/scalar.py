@@ -7,6 +7,8 @@ operators and the application of ladders once. Each type supplies only its
 calculus: ``_chain`` (unary ladder), ``_chain2`` (binary ladder),
 ``_mul_same``, ``_div_same``, and ``_components``/``_build``.
 """
+import numpy as np
+
 from .._core.base import CONST, LEFT, OUTER, RIGHT, SAME, DualNumber, lead
 from .._rules import FUNCTIONS, RULES_BY_NAME, STEP
 from .components import scalar_constant, _divide, _scale, _value_of
@@ -60,6 +62,25 @@ class _TaggedScalar(DualNumber):
 
     def _primal(self):
         return self._components()[0]
+
+    # ---- NumPy scalar attributes: a scalar dual is 0-d ----------------------
+    # No ``dtype``: NumPy's mean/var/std of a list of scalar duals end with
+    # ``ret.dtype.type(ret / n)`` when the result has a dtype, which would
+    # convert the dual to a float; without one they return the dual. The float
+    # type of a dual is that of its innermost value.
+    shape = ()
+    ndim = 0
+    size = 1
+
+    def conjugate(self):
+        """A real number is its own conjugate (NumPy's object loops call this: np.var)."""
+        return self
+
+    conj = conjugate
+
+    @property
+    def real(self):
+        return self
 
     def _check_compatible(self, other):
         pass

@@ -11,7 +11,8 @@ import operator
 import numpy as np
 
 from .._core.base import DualNumber, is_real_scalar, ufunc_name
-from .._rules import FUNCTIONS, RULES_BY_UFUNC
+from .._rules import FUNCTIONS
+from .._rules.scipy_special import scipy_function, ufunc_rule
 from .components import _numpy_semantics, _value_of, is_scalar_dual
 
 ARRAY_HOOKS = {}
@@ -34,14 +35,14 @@ def scalar_array_ufunc(self, ufunc, method, *inputs, **kwargs):
     """``__array_ufunc__`` of the scalar dual types."""
     if method != "__call__" or kwargs:
         return NotImplemented
-    rule = RULES_BY_UFUNC.get(ufunc)
+    rule = ufunc_rule(ufunc)
     if rule is not None and len(inputs) == 1 and inputs[0] is self:
         # NumPy semantics: a domain error gives nan (with NumPy's warning), not
         # an exception; only the failing case pays for the NumPy scalars.
         try:
             return self._apply1(rule)
         except (ValueError, ZeroDivisionError, OverflowError):
-            return FUNCTIONS[rule.name](_numpy_semantics(self))
+            return scipy_function(rule)(_numpy_semantics(self))
     if any(isinstance(i, (np.ndarray, list)) for i in inputs) or any(
             isinstance(i, DualNumber) and i._rank > 1 for i in inputs):
         scalars = _zero_d_as_scalars(inputs)
@@ -102,13 +103,16 @@ def _scalar_ufunc(ufunc, rule, inputs):
         return inputs[0] * inputs[0]
     if ufunc is np.reciprocal:
         return 1.0 / inputs[0]
+    if rule is None and ufunc in ARRAY_HOOKS.get("composite", ()):
+        # logaddexp & co., written with other rules by the array type: on 0-d arrays
+        return ARRAY_HOOKS["ufunc"](ufunc, inputs)[()]
     if rule is None:
         raise TypeError(
             f"dualad has no derivative rule for {ufunc_name(ufunc)}; "
             "register one with da.register(func, derivs) or write the "
             "function with dualad's elementary functions (the functions with rules "
             "are listed in docs/rules.md)")
-    return FUNCTIONS[rule.name](*inputs)
+    return scipy_function(rule)(*inputs)
 
 
 def _not_scalar_operands(rule, x, y):

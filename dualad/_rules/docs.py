@@ -3,6 +3,7 @@
 ``python -m dualad.docs_rules > docs/rules.md`` regenerates docs/rules.md; a
 test checks that the checked-in file matches the table.
 """
+from .scipy_special import scipy_rules
 from .table import OPERATORS, RULES
 
 
@@ -31,5 +32,19 @@ def rules_markdown():
         "quotients never form `b*b`): " + ", ".join(f"`{o}`" for o in OPERATORS) + ".",
         "Comparisons compare values. `polygamma(n, x)` and `digamma(x)` are also available.",
         "",
+        "## scipy.special",
+        "",
+        "With scipy installed, these `scipy.special` ufuncs work on `Dual`, `HyperDual` and",
+        "`DualArray` (Python and NumPy code; not inside `@numba.njit` code, where numba has",
+        "no scipy ufuncs). scipy's `erf`, `erfc`, `gamma`, `gammaln`, `psi`/`digamma`,",
+        "`expm1`, `log1p`, `cbrt` and `exp2` use the rules above.",
+        "",
+        "| scipy.special | arity | sampled domain (tests) | convention |",
+        "|---|---|---|---|",
     ]
+    for r in scipy_rules():
+        domain = " x ".join(f"[{lo:g}, {hi:g}]" for lo, hi in r.domain)
+        lines.append(f"| `{r.name}({', '.join(r.argnames)})` | {r.arity} | {domain} | "
+                     f"{r.note or '-'} |")
+    lines.append("")
     return "\n".join(lines)

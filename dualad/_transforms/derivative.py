@@ -27,12 +27,12 @@ def _one_like(x):
 
 def _array_like(x):
     return isinstance(x, (np.ndarray, list, tuple)) or hasattr(x, "__array__") or (
-        isinstance(x, DualNumber) and hasattr(x, "shape"))
+        isinstance(x, DualNumber) and x._rank > 1)
 
 
 def _scalar_input(x):
     """x as a scalar point (ints promoted, a scalar dual as it is), else None."""
-    if isinstance(x, DualNumber) and hasattr(x, "shape"):
+    if isinstance(x, DualNumber) and x._rank > 1:
         return None
     return scalar_constant(x)
 

@@ -11,7 +11,7 @@ for a plain Python function it runs on ``Dual`` (scalar inputs) and
 """
 import numpy as np
 
-from .._core.base import COMPILED_TAGS, check_not_compiled, next_tag
+from .._core.base import COMPILED_TAGS, DualNumber, check_not_compiled, next_tag
 from .._core.numba_support import is_dispatcher
 from .._core.spec import (PYTHON_CHUNK, TransformSpec, chunk_passes, check_chunk,
                           normalize_argnums)
@@ -185,10 +185,12 @@ class ValueAndGrad(_Transform):
         if self._compiled():
             return self._run_compiled(args)
         single, inputs, treedef, values, jac = self._evaluate(args)
-        if treedef is not None or np.shape(values[0]) != ():
+        if treedef is not None or np.size(values[0]) != 1:
             shape = "a tuple" if treedef is not None else f"shape {np.shape(values[0])}"
-            raise ValueError(f"{self.kind}: f must return a scalar, got {shape}; "
-                             "use da.jacobian for vector-valued functions")
+            raise ValueError(f"{self.kind}: f must return a scalar (or an array of size 1), "
+                             f"got {shape}; use da.jacobian for vector-valued functions")
+        if np.shape(values[0]) != ():  # size 1: the gradient of its one element
+            jac = [jac[0].reshape(jac[0].shape[-1:])]
         return values[0], _assemble(inputs, treedef, values, jac, single)
 
 
@@ -230,6 +232,11 @@ jacfwd = jacobian
 
 def grad(f, argnums=0, *, chunk=None):
     """Return a function computing the gradient of a scalar-valued ``f``.
+
+    ``f`` returns a scalar, or an array of size 1 (``x[:1]``, a reduction with
+    ``keepdims=True``), whose one element is differentiated (as PyTorch's
+    ``backward``; JAX accepts shape ``()`` only). The gradient is shaped like
+    the argument(s). A bool output (a comparison) raises TypeError.
 
     >>> import numpy as np, dualad as da
     >>> da.grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
@@ -281,6 +288,7 @@ def jvp(f, primals, tangents):
         return compiled_jvp(f, primals, tangents)
     tag = next_tag()
     args = []
+    dtypes = []
     for i, (x, t) in enumerate(zip(primals, tangents)):
         x_leaves, x_def = flatten(x)
         t_leaves, t_def = flatten(t)
@@ -293,21 +301,29 @@ def jvp(f, primals, tangents):
             if np.shape(xv) != np.shape(tv):
                 raise ValueError(f"jvp(): tangent {i} has shape {np.shape(tv)}, "
                                  f"primal {i} has shape {np.shape(xv)}")
-            if scalar:
-                seeded.append(make_dual(
-                    xv, tv if type(tv) is float else np.asarray(tv, np.asarray(xv).dtype)[()],
-                    tag))
-            else:
-                seeded.append(DualArray(xv, np.asarray(tv, xv.dtype)[..., None], tag))
+            seeded.append(_seed_tangent(xv, tv, scalar, tag))
+            dtypes.append(leaf_dtype(xv))
         args.append(unflatten(x_def, seeded))
     out = f(*args)
     if COMPILED_TAGS:
         check_not_compiled(tag, "jvp")
     leaves, treedef = flatten(out)
     vals, tans = [], []
-    dtype = np.result_type(*[np.asarray(p).dtype for p in primals]) if primals else np.float64
+    dtype = np.result_type(*dtypes) if dtypes else np.float64
     for leaf in leaves:
         v, p = value_and_partials(leaf, tag, 1, dtype, "jvp")
         vals.append(v)
         tans.append(p[..., 0] if np.ndim(p) > 1 else p[0])
     return unflatten(treedef, vals), unflatten(treedef, tans)
+
+
+def _seed_tangent(xv, tv, scalar, tag):
+    """The primal leaf xv seeded along the tangent tv (either may be a dual of an
+    enclosing transform: nested jvp, or a jacobian of a function calling jvp)."""
+    if scalar:
+        if not (type(tv) is float or isinstance(tv, DualNumber)):
+            tv = np.asarray(tv, leaf_dtype(xv))[()]
+        return make_dual(xv, tv, tag)
+    if isinstance(tv, DualNumber):
+        return DualArray(xv, DualArray.from_any(tv)[..., None], tag)
+    return DualArray(xv, np.asarray(tv, leaf_dtype(xv))[..., None], tag)

@@ -23,11 +23,11 @@ duals builds a DualArray, never an object array.
 from ..scalar_numpy import ARRAY_HOOKS
 from .core import DualArray
 from . import arith, chain, indexing, methods  # noqa: F401  (add DualArray's methods)
-from . import by_value, creation, elementwise, reductions, selection, shape  # noqa: F401
-from . import linalg  # noqa: F401  (registers its handlers, adds ``@``)
+from . import by_value, creation, elementwise, manipulation, reductions, selection, shape  # noqa: F401,E501
+from . import decompositions, linalg  # noqa: F401  (registers handlers, adds ``@``)
 from .ufuncs import array_function_scalar_fallback, array_ufunc_scalar_fallback
 
 ARRAY_HOOKS.update(ufunc=array_ufunc_scalar_fallback, function=array_function_scalar_fallback,
-                   promote=DualArray.from_any)
+                   promote=DualArray.from_any, composite=frozenset(manipulation.COMPOSITE_UFUNCS))
 
 __all__ = ["DualArray"]

@@ -27,7 +27,7 @@ import numbers
 
 import numpy as np
 
-from ..._core.base import DualNumber, lead
+from ..._core.base import DualNumber, lead, scipy_hint
 from ..components import _tag_around
 from .registry import _HANDLED, _call_handler, _foreign, no_rule
 
@@ -338,7 +338,7 @@ class DualArray(DualNumber):
             "derivatives. This happens when a dual result is stored into a float "
             "array: allocate that array from a dual input instead (np.zeros_like(x), "
             "np.empty_like(x), np.zeros(n, like=x)), collect results with np.stack, "
-            "or read the values explicitly with .values")
+            "or read the values explicitly with .values" + scipy_hint())
 
     # Comparisons are elementwise (``arith``): unhashable, as an ndarray.
     __hash__ = None

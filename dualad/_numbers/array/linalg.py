@@ -20,6 +20,7 @@ import numpy as np
 from .arguments import _as_dual, _reject, normalize_axes, normalize_axis
 from .core import DualArray, _col, _lead_of, _new, _operand, _operands, _split, method
 from .reductions import max_, min_, sum_
+from .manipulation import einsum_sublist
 from .registry import implements, no_rule
 
 
@@ -159,9 +160,10 @@ def _implicit_output(inputs):
 def einsum(*operands, out=None, optimize=False, **kwargs):
     """einsum by the product rule: one einsum per dual operand, the partials index appended."""
     _reject("einsum", out=out)
-    if not operands or not isinstance(operands[0], str):
-        raise TypeError("dualad supports numpy.einsum with a subscripts string "
-                        "('ij,jk->ik'), not the sublist form")
+    if not operands:
+        raise TypeError("einsum(): needs its subscripts and operands")
+    if not isinstance(operands[0], str):
+        operands = einsum_sublist(operands)
     subs = operands[0].replace(" ", "")
     ops = _operands("einsum", operands[1:])
     if "->" in subs:
@@ -290,8 +292,8 @@ def _two_norm(x, axes, keepdims):
 def norm(x, ord=None, axis=None, keepdims=False):
     """Vector p-norms and the Frobenius, 1, -1, inf, -inf matrix norms.
 
-    The matrix 2-norm, -2 norm and nuclear norm need the SVD's derivative and
-    raise a TypeError.
+    The matrix 2-norm, -2 norm and nuclear norm go through the SVD's rule
+    (distinct singular values).
     """
     x = _operand(x)
     if not isinstance(x, DualArray):
@@ -336,7 +338,14 @@ def norm(x, ord=None, axis=None, keepdims=False):
         s = sum_(a, axis=c_ax, keepdims=True)
         pick = max_ if ord == np.inf else min_
         r = pick(s, axis=r_ax, keepdims=True)
+    elif ord in (2, -2, "nuc"):
+        x = np.moveaxis(x, axes, (-2, -1))
+        s = np.linalg.svd(x, compute_uv=False)  # decompositions' rule
+        r = (max_(s, axis=-1) if ord == 2 else min_(s, axis=-1) if ord == -2
+             else sum_(s, axis=-1))
+        if keepdims:
+            r = np.expand_dims(r, axes)
+        return r
     else:
-        raise no_rule("numpy.linalg.norm", f" with ord={ord!r} on matrices (it needs "
-                      "the derivative of the SVD)")
+        raise ValueError(f"Invalid norm order {ord!r} for matrices")
     return r if keepdims else np.squeeze(r, axes)

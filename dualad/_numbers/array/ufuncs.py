@@ -11,10 +11,12 @@ to ``array_ufunc_scalar_fallback`` and ``array_function_scalar_fallback``).
 import numpy as np
 
 from ... import _rules
+from ..._rules.scipy_special import ufunc_rule
 from ..._core.base import DualNumber, lead
 from .arith import _ADD, _DIV, _MUL, _SUB, _arith, _pow_const, _power
 from .core import DualArray, by_value, _holds, _operand, _operands, _primal, method
 from .linalg import matmul
+from .manipulation import COMPOSITE_UFUNCS
 from .registry import _HANDLED, _LIKE, _call_handler, _foreign, _store, no_rule
 
 _ARITH_UFUNCS = {np.add: _ADD, np.subtract: _SUB, np.multiply: _MUL, np.divide: _DIV}
@@ -65,7 +67,7 @@ def _ufunc_call(ufunc, inputs):
         return _arith(op, x, y)
     if ufunc in _BY_VALUE_UFUNCS:
         return by_value(ufunc(*(_primal(i) for i in inputs)))
-    rule = _rules.RULES_BY_UFUNC.get(ufunc)
+    rule = ufunc_rule(ufunc)
     if rule is not None:
         ops = _operands(ufunc.__name__, inputs)
         if rule.name == "pow":
@@ -99,6 +101,9 @@ def _ufunc_call(ufunc, inputs):
     if ufunc is getattr(np, "vecmat", None):
         v, a = _operands("vecmat", inputs)
         return matmul(v[..., None, :], a)[..., 0, :]
+    composite = COMPOSITE_UFUNCS.get(ufunc)
+    if composite is not None:
+        return composite(*_operands(ufunc.__name__, inputs))
     raise no_rule(f"numpy.{ufunc.__name__}")
 
 
@@ -129,7 +134,7 @@ def array_function_scalar_fallback(scalar, func, types, args, kwargs):
     handler = _HANDLED.get(func)
     duals = [a for a in args if isinstance(a, DualNumber)] + [
         x for a in args if isinstance(a, (list, tuple)) for x in a if isinstance(x, DualNumber)]
-    if handler is None or any(not hasattr(d, "_p") for d in duals + [scalar]):
+    if handler is None or any(d._rank == 1 and not hasattr(d, "_p") for d in duals + [scalar]):
         return func._implementation(*args, **kwargs)
     if _foreign(types):
         return NotImplemented

@@ -1,0 +1,198 @@
+"""Matrix decompositions of DualArray: eigh, eig, svd, cholesky, pinv, lstsq, matrix_power.
+
+Forward-mode rules from the standard perturbation formulas. Each handler
+decomposes the values (``np.linalg.<f>(a.values)``: a DualArray again when
+nested, so the same code gives second derivatives) and pushes every
+direction's partials ``dA`` (the trailing axis moved to the front, so the
+directions broadcast as a stack of matrices) through the formula:
+
+* ``eigh``: ``dw_i = q_i^T dA q_i``, ``dQ = Q (F * (Q^T dA Q))`` with
+  ``F_ij = 1/(w_j - w_i)`` off the diagonal. The eigenvalues must be distinct:
+  at a degenerate eigenvalue the eigenvectors are not differentiable (F is
+  infinite, the result nan) and the eigenvalue derivatives are those of
+  LAPACK's arbitrary basis. Only the triangle NumPy reads (``UPLO``) is used.
+* ``eig`` (real matrices with real eigenvalues): the same with ``V^-1``,
+  columns kept at unit norm as NumPy returns them; complex eigenvalues
+  raise NotImplementedError (complex duals: issue 10).
+* ``svd`` (reduced, distinct nonzero singular values), Townsend's formulas:
+  ``ds = diag(U^T dA V)``; U and V follow the sign convention of LAPACK at
+  the point, and are differentiated with it held fixed.
+* ``cholesky``: ``dL = L Phi(L^-1 dA L^-T)``, Phi = lower triangle, half diagonal.
+* ``pinv`` (constant rank): Golub and Pereyra's formula; ``lstsq`` = pinv(a) @ b.
+"""
+from collections import namedtuple
+
+import numpy as np
+
+from ..._core.base import DualNumber
+from .arguments import _as_dual
+from .core import DualArray, _new, _operand
+from .registry import implements
+
+EighResult = namedtuple("EighResult", "eigenvalues eigenvectors")
+EigResult = namedtuple("EigResult", "eigenvalues eigenvectors")
+SVDResult = namedtuple("SVDResult", "U S Vh")
+
+
+def _dirs(a):
+    """The partials of a as a stack of directions: shape (N,) + a.shape."""
+    return np.moveaxis(a.partials, -1, 0)
+
+
+def _dual(values, dirs, tag):
+    return _new(values, np.moveaxis(dirs, 0, -1), tag)
+
+
+def _T(m):
+    return np.swapaxes(m, -1, -2)
+
+
+def _innermost(x):
+    while isinstance(x, DualNumber):
+        x = x._primal()
+    return x
+
+
+def _gaps(w):
+    """F_ij = 1/(w_j - w_i) off the diagonal, 0 on it."""
+    n = np.shape(w)[-1]
+    eye = np.eye(n, dtype=bool)
+    d = w[..., None, :] - w[..., :, None]
+    return np.where(eye, 0.0, 1.0 / (d + eye))
+
+
+def _diag(m):
+    return np.diagonal(m, axis1=-2, axis2=-1)
+
+
+@implements(np.linalg.eigh)
+def eigh(a, UPLO="L"):
+    a = _as_dual(a, "linalg.eigh")
+    w, q = np.linalg.eigh(a.values, UPLO)
+    d = _dirs(a)
+    tri = np.tril if UPLO.upper() == "L" else np.triu
+    d = tri(d) + _T(tri(d, -1 if UPLO.upper() == "L" else 1))  # the triangle NumPy reads
+    p = _T(q) @ d @ q
+    return EighResult(_dual(w, _diag(p), a.tag), _dual(q, q @ (_gaps(w) * p), a.tag))
+
+
+@implements(np.linalg.eigvalsh)
+def eigvalsh(a, UPLO="L"):
+    return eigh(a, UPLO)[0]
+
+
+@implements(np.linalg.eig)
+def eig(a):
+    a = _as_dual(a, "linalg.eig")
+    w, v = np.linalg.eig(a.values)
+    if np.iscomplexobj(_innermost(w)):
+        raise NotImplementedError(
+            "numpy.linalg.eig of a DualArray with complex eigenvalues needs complex dual "
+            "numbers (dualad issue 10); for a symmetric matrix use np.linalg.eigh")
+    p = np.linalg.solve(v, _dirs(a) @ v)
+    dv = v @ (_gaps(w) * p)
+    dv = dv - v * np.sum(v * dv, axis=-2)[..., None, :]  # columns keep unit norm
+    return EigResult(_dual(w, _diag(p), a.tag), _dual(v, dv, a.tag))
+
+
+@implements(np.linalg.eigvals)
+def eigvals(a):
+    return eig(a)[0]
+
+
+@implements(np.linalg.svd)
+def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    a = _as_dual(a, "linalg.svd")
+    m, n = a.shape[-2:]
+    if compute_uv and full_matrices and m != n:
+        raise TypeError("dualad: numpy.linalg.svd of a non-square DualArray needs "
+                        "full_matrices=False (the extra columns are not unique)")
+    u, s, vh = np.linalg.svd(a.values, full_matrices=False)
+    d = _dirs(a)
+    v = _T(vh)
+    p = _T(u) @ d @ v
+    ds = _diag(p)
+    if not compute_uv:
+        return _dual(s, ds, a.tag)
+    f = _gaps(s * s)
+    si, sj = s[..., :, None], s[..., None, :]
+    du = u @ (f * (p * sj + si * _T(p)))
+    dv = v @ (f * (si * p + _T(p) * sj))
+    if m > n:
+        du = du + (d @ v - u @ (_T(u) @ d @ v)) / sj
+    if n > m:
+        dv = dv + (_T(d) @ u - v @ (_T(v) @ _T(d) @ u)) / sj
+    return SVDResult(_dual(u, du, a.tag), _dual(s, ds, a.tag), _dual(vh, _T(dv), a.tag))
+
+
+@implements(getattr(np.linalg, "svdvals", None))
+def svdvals(x):
+    return svd(x, compute_uv=False)
+
+
+@implements(np.linalg.cholesky)
+def cholesky(a, *, upper=False):
+    a = _as_dual(a, "linalg.cholesky")
+    low = np.linalg.cholesky(a.values)
+    li = np.linalg.inv(low)
+    x = li @ _dirs(a) @ _T(li)
+    n = a.shape[-1]
+    dl = low @ (np.tril(x, -1) + 0.5 * x * np.eye(n, dtype=a.dtype))
+    r = _dual(low, dl, a.tag)
+    return _T(r) if upper else r
+
+
+@implements(np.linalg.pinv)
+def pinv(a, rcond=None, hermitian=False, *, rtol=None):
+    a = _as_dual(a, "linalg.pinv")
+    kw = {} if rcond is None else {"rcond": rcond}
+    if rtol is not None:
+        kw["rtol"] = rtol
+    ap = np.linalg.pinv(a.values, **kw)
+    d = _dirs(a)
+    dt = _T(d)
+    m, n = a.shape[-2:]
+    im, in_ = np.eye(m, dtype=a.dtype), np.eye(n, dtype=a.dtype)
+    apt = _T(ap)
+    dp = (-(ap @ d @ ap) + ap @ apt @ dt @ (im - a.values @ ap)
+          + (in_ - ap @ a.values) @ dt @ apt @ ap)
+    return _dual(ap, dp, a.tag)
+
+
+@implements(np.linalg.lstsq)
+def lstsq(a, b, rcond=None):
+    a, b = _operand(a), _operand(b)
+    x = np.linalg.pinv(a) if rcond is None else np.linalg.pinv(a, rcond)
+    x = x @ b
+    m, n = np.shape(a)[-2:]
+    sv = np.linalg.svd(a, compute_uv=False)  # the rule above when a is dual
+    s0 = _innermost(sv)
+    cut = rcond if rcond is not None else np.finfo(s0.dtype).eps * max(m, n)
+    rank = int(np.sum(s0 > cut * s0.max())) if s0.size else 0
+    r = a @ x - b
+    res = np.sum(r * r, axis=0) if (rank == n and m > n) else np.zeros(0, np.result_type(s0))
+    if np.ndim(b) == 1 and isinstance(res, DualArray):
+        res = np.reshape(res, (1,))
+    return x, res, rank, sv
+
+
+@implements(np.linalg.matrix_power)
+def matrix_power(a, n):
+    if not isinstance(n, (int, np.integer)):
+        raise TypeError("exponent must be an integer")
+    a = _as_dual(a, "linalg.matrix_power")
+    if n < 0:
+        a, n = np.linalg.inv(a), -n
+    result = None
+    base = a
+    while True:
+        if n & 1:
+            result = base if result is None else result @ base
+        n >>= 1
+        if not n:
+            break
+        base = base @ base
+    if result is None:
+        m = a.shape[-1]
+        return DualArray.from_any(np.broadcast_to(np.eye(m, dtype=a.dtype), a.shape).copy())
+    return result

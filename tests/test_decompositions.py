@@ -1,0 +1,109 @@
+"""Matrix decompositions on DualArray (dualad/_numbers/array/decompositions.py).
+
+Each: the Jacobian of a function of the decomposition against central
+differences, and its Hessian (nested duals through the same rule) against
+central differences of the gradient. Functions of eigenvectors and singular
+vectors are sign-invariant ones (q q^T, u v^T), as the vectors' signs are
+LAPACK's convention.
+"""
+import numpy as np
+import pytest
+
+import dualad as da
+
+RNG = np.random.default_rng(91)
+M = RNG.normal(size=(4, 4))
+SYM = M + M.T + np.diag([0.0, 3.0, 6.0, 9.0])     # distinct eigenvalues
+SPD = M @ M.T + 4 * np.eye(4)
+TALL = RNG.normal(size=(5, 3))
+WIDE = RNG.normal(size=(3, 5))
+_S = RNG.normal(size=(3, 3)) + 2 * np.eye(3)
+EIGR = _S @ np.diag([1.0, 2.5, 4.0]) @ np.linalg.inv(_S)  # real, distinct eigenvalues
+B5 = RNG.normal(size=5)
+
+
+def numeric_jacobian(f, x, h=1e-6):
+    cols = []
+    for i in range(x.size):
+        e = np.zeros(x.size)
+        e[i] = h
+        e = e.reshape(x.shape)
+        cols.append((np.ravel(f(x + e)) - np.ravel(f(x - e))) / (2 * h))
+    return np.stack(cols, axis=-1)
+
+
+def check(f, x, rtol=1e-6, second=True):
+    J = da.jacobian(lambda x: np.ravel(f(x)))(x)
+    np.testing.assert_allclose(J.reshape(J.shape[0], -1), numeric_jacobian(f, x),
+                               rtol=rtol, atol=1e-6)
+    if second:
+        def s(x):
+            return np.sum(np.sin(np.ravel(f(x))))
+        H = da.hessian(s)(x)
+        Hn = numeric_jacobian(lambda x: da.grad(s)(x), x)
+        np.testing.assert_allclose(H.reshape(Hn.shape), Hn, rtol=1e-5, atol=1e-5)
+
+
+def sym(x):
+    return np.tril(x) + np.tril(x, -1).T
+
+
+CASES = {
+    "eigh values": (lambda x: np.linalg.eigh(x)[0], SYM),
+    "eigh vectors": (lambda x: (lambda q: q[:, :2] @ q[:, :2].T)(np.linalg.eigh(x)[1]), SYM),
+    "eigh upper": (lambda x: np.linalg.eigh(x, UPLO="U").eigenvalues, SYM),
+    "eigvalsh": (lambda x: np.linalg.eigvalsh(x), SYM),
+    "eig values": (lambda x: np.sort(np.linalg.eig(x)[0]), EIGR),
+    "eig vectors": (lambda x: (lambda w, v: v[:, np.argsort(w)] * np.sign(
+        v[0, np.argsort(w)]))(*np.linalg.eig(x)), EIGR),
+    "svd values": (lambda x: np.linalg.svd(x, compute_uv=False), TALL),
+    "svd square": (lambda x: (lambda u, s, vh: u @ vh + u[:, :1] * vh[:1])(
+        *np.linalg.svd(x)), M),
+    "svd tall": (lambda x: (lambda u, s, vh: (u * s) @ vh + u[:, :2] @ vh[:2])(
+        *np.linalg.svd(x, full_matrices=False)), TALL),
+    "svd wide": (lambda x: (lambda u, s, vh: u[:, :2] @ vh[:2] + s[0] * s[2])(
+        *np.linalg.svd(x, full_matrices=False)), WIDE),
+    "cholesky": (lambda x: np.linalg.cholesky(x @ x.T + 4 * np.eye(4)), M),
+    "cholesky upper": (lambda x: np.linalg.cholesky(sym(x), upper=True), SPD),
+    "pinv tall": (lambda x: np.linalg.pinv(x), TALL),
+    "pinv wide": (lambda x: np.linalg.pinv(x), WIDE),
+    "lstsq": (lambda x: np.linalg.lstsq(x, B5)[0], TALL),
+    "lstsq residual": (lambda x: np.linalg.lstsq(x, B5)[1], TALL),
+    "matrix_power 3": (lambda x: np.linalg.matrix_power(x, 3), M),
+    "matrix_power -2": (lambda x: np.linalg.matrix_power(x, -2), SPD),
+    "norm 2": (lambda x: np.linalg.norm(x, 2), TALL),
+    "norm -2": (lambda x: np.linalg.norm(x, -2), TALL),
+    "norm nuc": (lambda x: np.linalg.norm(x, "nuc"), WIDE),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_decomposition(name):
+    f, x = CASES[name]
+    check(f, x)
+
+
+def test_values_match_numpy():
+    r = da.DualArray(SYM, np.ones(SYM.shape + (1,)))
+    w, q = np.linalg.eigh(r)
+    ref_w, ref_q = np.linalg.eigh(SYM)
+    np.testing.assert_array_equal(w.values, ref_w)
+    np.testing.assert_array_equal(q.values, ref_q)
+
+
+def test_float32():
+    x = SYM.astype(np.float32)
+    J = da.jacobian(lambda x: np.linalg.eigvalsh(x))(x)
+    assert J.dtype == np.float32
+    np.testing.assert_allclose(J, da.jacobian(lambda x: np.linalg.eigvalsh(x))(SYM), atol=1e-4)
+
+
+def test_eig_with_complex_eigenvalues_names_issue_10():
+    rot = np.array([[0.0, -1.0], [1.0, 0.0]])
+    with pytest.raises(NotImplementedError, match="issue 10"):
+        da.jacobian(lambda x: np.linalg.eig(x)[0])(rot)
+
+
+def test_full_matrices_svd_of_a_rectangle_is_refused():
+    with pytest.raises(TypeError, match="full_matrices=False"):
+        da.jacobian(lambda x: np.linalg.svd(x)[0])(TALL)

@@ -1,0 +1,62 @@
+"""SciPy code that converts its inputs to floats: a clear error, never a wrong value.
+
+scipy.stats, scipy.signal, scipy.integrate and the non-ufunc scipy.special
+functions run C/Fortran code on float arrays. Handed duals, they raise
+dualad's TypeError, whose message names the SciPy module the user called and
+says what to do instead; the suggested rewrites are checked to work.
+"""
+import numpy as np
+import pytest
+
+import dualad as da
+
+st = pytest.importorskip("scipy.stats", reason="scipy is optional")
+import scipy.integrate as si  # noqa: E402
+import scipy.signal as sg  # noqa: E402
+import scipy.special as sp  # noqa: E402
+
+X = np.array([0.1, 0.5, 1.3])
+
+CASES = [
+    ("scipy.stats", lambda m: np.sum(st.norm.logpdf(X, loc=m)), 0.3),
+    ("scipy.stats", lambda x: np.sum(st.norm.logpdf(x)), X),
+    ("scipy.stats", lambda x: np.sum(st.norm.cdf(x)), X),
+    ("scipy.signal", lambda x: np.sum(sg.convolve(x, [1.0, 2.0])), X),
+    ("scipy.integrate", lambda k: si.odeint(lambda y, t: -k * y, 1.0, [0.0, 1.0])[-1, 0], 0.5),
+    ("scipy.integrate", lambda k: si.solve_ivp(lambda t, y: -k * y, (0, 1), [1.0]).y[0, -1], 0.5),
+    ("scipy.integrate", lambda k: si.quad(lambda t: k * t, 0.0, 1.0)[0], 0.5),
+    ("scipy.special", lambda x: sp.logsumexp(x), X),
+]
+
+
+@pytest.mark.parametrize("module, f, x", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_refused_with_what_to_do(module, f, x):
+    with pytest.raises(TypeError, match=rf"would drop its derivative.*called from {module}"):
+        da.grad(f)(x)
+
+
+def test_suggested_rewrites_work():
+    m, s = 0.3, 1.7
+    logpdf = lambda m: np.sum(-0.5 * ((X - m) / s) ** 2 - np.log(s)  # noqa: E731
+                              - 0.5 * np.log(2 * np.pi))
+    assert da.grad(logpdf)(m) == pytest.approx(np.sum((X - m) / s ** 2), rel=1e-14)
+    assert logpdf(m) == pytest.approx(np.sum(st.norm.logpdf(X, m, s)), rel=1e-14)
+    g = da.grad(lambda x: np.sum(sp.ndtr(x)))(X)
+    np.testing.assert_allclose(g, st.norm.pdf(X), rtol=1e-14)
+    J = da.jacobian(lambda x: np.convolve(x, [1.0, 2.0]))(X)
+    np.testing.assert_allclose(J, [[1, 0, 0], [2, 1, 0], [0, 2, 1], [0, 0, 2]])
+
+
+def test_ode_sensitivity_by_jacobians_of_the_right_hand_side():
+    # y' = -k y: dy(1)/dk = -exp(-k), integrated as the augmented float system
+    def f(y, k):
+        return -k * y
+    k = 0.5
+
+    def rhs(t, z):
+        y, sy = z
+        jy = da.jacobian(f, argnums=0)(y, k)
+        jk = da.jacobian(f, argnums=1)(y, k)
+        return [f(y, k), jy * sy + jk]
+    sol = si.solve_ivp(rhs, (0.0, 1.0), [1.0, 0.0], rtol=1e-10, atol=1e-12)
+    assert sol.y[1, -1] == pytest.approx(-np.exp(-k), rel=1e-7)
