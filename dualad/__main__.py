@@ -3,9 +3,15 @@
 Shows derivatives of plain Python and numba functions, their accuracy against
 finite differences (and mpmath when installed), and their speed against
 hand-written numba code and the peers installed (JAX, PyTorch, num-dual).
+With matplotlib installed it also draws these results into one PNG figure
+(``python -m dualad --figure PATH``; default ``dualad-tour.png`` in the current
+directory) and prints its path.
 """
+import argparse
 import importlib
+import os
 import sys
+import textwrap
 import time
 
 import numpy as np
@@ -130,6 +136,7 @@ def tour_numba():
     for name, t in rows:
         print(f"  {name:40s} {_fmt(t)}  {t / base:6.2f}x hand-written")
     print(f"  (first call, including compilation: {first:.2f} s)")
+    return rows
 
 
 def tour_jacobian():
@@ -144,7 +151,70 @@ def tour_jacobian():
     bt.bench_hessian(5_000)
 
 
-def main():
+def _exact_first_derivative(x):
+    """f_python'(x) in 40-digit arithmetic (mpmath), or None without mpmath."""
+    mp = _optional("mpmath")
+    if mp is None:
+        return None
+    mp.mp.dps = 40
+    g = lambda t: t * t * mp.sin(t) + mp.exp(t) / (1 + t * t) - mp.sqrt(t)  # noqa: E731
+    return float(mp.diff(g, mp.mpf(x)))
+
+
+def tour_figure(path, rows):
+    """One PNG: f and f', the finite-difference error against the step, the speed bars."""
+    section("5. The figure")
+    if _optional("matplotlib") is None:
+        print("  (a figure of these results needs matplotlib: pip install matplotlib, "
+              "or pip install -e '.[docs]', then run python -m dualad again)")
+        return None
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x0 = 1.3
+    exact = _exact_first_derivative("1.3")
+    ref = exact if exact is not None else da.derivative(f_python)(x0)
+    xs = np.linspace(0.05, 3.0, 300)
+    steps = np.logspace(-13, -1, 37)
+    fig, (a1, a2, a3) = plt.subplots(1, 3, figsize=(15, 4.2))
+    a1.plot(xs, [f_python(float(x)) for x in xs], label="f(x)")
+    a1.plot(xs, [da.derivative(f_python)(float(x)) for x in xs], label="f'(x), dualad")
+    a1.set_title("f(x) = x² sin x + eˣ/(1+x²) - √x")
+    a1.set_xlabel("x")
+    a1.legend()
+    for name, fd in (("forward difference", lambda h: (f_python(x0 + h) - f_python(x0)) / h),
+                     ("central difference",
+                      lambda h: (f_python(x0 + h) - f_python(x0 - h)) / (2 * h))):
+        a2.loglog(steps, [max(abs(fd(h) - ref), 1e-17) for h in steps], "o-", ms=3, label=name)
+    if exact is not None:
+        err = abs(da.derivative(f_python)(x0) - exact)
+        a2.axhline(max(err, 1e-17), color="k", lw=2, label=f"dualad: {err:.1e}")
+        a2.set_ylabel("|error| of f'(1.3) (vs 40-digit mpmath)")
+    else:
+        a2.set_ylabel("|finite difference - dualad| at 1.3 (no mpmath)")
+    a2.set_xlabel("step h")
+    a2.set_title("finite differences need a step; dualad does not")
+    a2.legend()
+    names = [textwrap.fill(name, 24) for name, _ in rows]
+    a3.barh(names, [t * 1e3 for _, t in rows],
+            color=["C0" if name.startswith("dualad") else "C7" for name in names])
+    a3.invert_yaxis()
+    a3.set_xlabel("milliseconds, minimum of 5 (lower is better)")
+    a3.set_title("f' of p(p(p(x))) at 1e6 points")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    print(f"  wrote {os.path.abspath(path)}")
+    return path
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m dualad", description=__doc__.splitlines()[0])
+    parser.add_argument("--figure", default="dualad-tour.png",
+                        help="where to write the PNG figure (needs matplotlib; "
+                             "default: %(default)s)")
+    args = parser.parse_args(argv)
     import numba
     print(f"dualad {da.__version__}: forward-mode AD with dual numbers "
           f"(numba {numba.__version__}, numpy {np.__version__})")
@@ -157,8 +227,9 @@ def main():
              if missing else ""))
     tour_accuracy()
     tour_numpy()
-    tour_numba()
+    rows = tour_numba()
     tour_jacobian()
+    tour_figure(args.figure, rows)
 
 
 if __name__ == "__main__":
