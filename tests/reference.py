@@ -460,3 +460,22 @@ __all__ = [
     "reference_function_derivatives", "RTOL", "rtol", "tolerance", "assert_close",
     "assert_dtype", "central_difference", "public_function",
 ]
+
+
+# ------------------------------------------------ central differences ---
+
+def central_jacobian(f, x, h=1e-6):
+    """The Jacobian of f at x by central differences: (outputs flattened, inputs
+    flattened); an f returning a tuple has its outputs concatenated."""
+    def flat(y):
+        if isinstance(y, (list, tuple)):
+            return np.concatenate([np.ravel(p) for p in y])
+        return np.ravel(y)
+
+    cols = []
+    for i in range(x.size):
+        e = np.zeros(x.size)
+        e[i] = h
+        e = e.reshape(x.shape)
+        cols.append((flat(f(x + e)) - flat(f(x - e))) / (2 * h))
+    return np.stack(cols, axis=-1)

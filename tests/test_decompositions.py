@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import dualad as da
+from reference import central_jacobian
 
 RNG = np.random.default_rng(91)
 M = RNG.normal(size=(4, 4))
@@ -22,25 +23,17 @@ EIGR = _S @ np.diag([1.0, 2.5, 4.0]) @ np.linalg.inv(_S)  # real, distinct eigen
 B5 = RNG.normal(size=5)
 
 
-def numeric_jacobian(f, x, h=1e-6):
-    cols = []
-    for i in range(x.size):
-        e = np.zeros(x.size)
-        e[i] = h
-        e = e.reshape(x.shape)
-        cols.append((np.ravel(f(x + e)) - np.ravel(f(x - e))) / (2 * h))
-    return np.stack(cols, axis=-1)
 
 
 def check(f, x, rtol=1e-6, second=True):
     J = da.jacobian(lambda x: np.ravel(f(x)))(x)
-    np.testing.assert_allclose(J.reshape(J.shape[0], -1), numeric_jacobian(f, x),
+    np.testing.assert_allclose(J.reshape(J.shape[0], -1), central_jacobian(f, x),
                                rtol=rtol, atol=1e-6)
     if second:
         def s(x):
             return np.sum(np.sin(np.ravel(f(x))))
         H = da.hessian(s)(x)
-        Hn = numeric_jacobian(lambda x: da.grad(s)(x), x)
+        Hn = central_jacobian(lambda x: da.grad(s)(x), x)
         np.testing.assert_allclose(H.reshape(Hn.shape), Hn, rtol=1e-5, atol=1e-5)
 
 

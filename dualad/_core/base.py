@@ -87,6 +87,35 @@ def scipy_hint():
     return f" (called from {outer}: {hint})"
 
 
+class ArithmeticByName:
+    """The arithmetic operators of a scalar number type, each handing its operation's
+    name ("add", "sub", "rsub", "mul", "div", "rdiv") to the type's ``_arith``."""
+
+    __slots__ = ()
+
+    def __add__(self, other):
+        return self._arith(other, "add")
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self._arith(other, "sub")
+
+    def __rsub__(self, other):
+        return self._arith(other, "rsub")
+
+    def __mul__(self, other):
+        return self._arith(other, "mul")
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other):
+        return self._arith(other, "div")
+
+    def __rtruediv__(self, other):
+        return self._arith(other, "rdiv")
+
+
 class DualNumber:
     """Base class of dualad's number types (``Dual``, ``HyperDual``, ``DualArray``).
 

@@ -9,7 +9,7 @@ calculus: ``_chain`` (unary ladder), ``_chain2`` (binary ladder),
 """
 import numpy as np
 
-from .._core.base import CONST, LEFT, OUTER, RIGHT, SAME, DualNumber, lead
+from .._core.base import CONST, LEFT, OUTER, RIGHT, SAME, ArithmeticByName, DualNumber, lead
 from .._rules import FUNCTIONS, RULES_BY_NAME, STEP
 from .components import scalar_constant, _divide, _scale, _value_of
 from .depset import is_dependencies
@@ -28,7 +28,7 @@ def _step(d):
     return d
 
 
-class _TaggedScalar(DualNumber):
+class _TaggedScalar(ArithmeticByName, DualNumber):
     """Operator protocol shared by the scalar dual types.
 
     Subclasses implement ``_components``/``_build`` and the type's calculus:
@@ -136,28 +136,6 @@ class _TaggedScalar(DualNumber):
             d1 = -(q / v)
             return self._chain(q, d1, -2.0 * d1 / v)
         raise AssertionError(op)
-
-    def __add__(self, other):
-        return self._arith(other, "add")
-
-    __radd__ = __add__
-
-    def __sub__(self, other):
-        return self._arith(other, "sub")
-
-    def __rsub__(self, other):
-        return self._arith(other, "rsub")
-
-    def __mul__(self, other):
-        return self._arith(other, "mul")
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other):
-        return self._arith(other, "div")
-
-    def __rtruediv__(self, other):
-        return self._arith(other, "rdiv")
 
     def __neg__(self):
         return self._negated()

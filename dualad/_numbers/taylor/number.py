@@ -14,7 +14,7 @@ import operator
 
 import numpy as np
 
-from ..._core.base import DualNumber, is_real_scalar, ufunc_name
+from ..._core.base import ArithmeticByName, DualNumber, is_real_scalar, ufunc_name
 from ..._rules import FUNCTIONS, RULES_BY_NAME, RULES_BY_UFUNC
 from . import functions, series
 
@@ -34,7 +34,7 @@ def _coefficients(c):
     return arr
 
 
-class Taylor(DualNumber):
+class Taylor(ArithmeticByName, DualNumber):
     """A truncated Taylor series ``t0 + t1*e + ... + tK*e**K`` (e**(K+1) = 0).
 
     ``coefficients`` is an array whose trailing axis holds t0..tK (normalised:
@@ -177,28 +177,6 @@ class Taylor(DualNumber):
         if op == "div":
             return self._new(a / c)
         return self._new(series.div(self._const_series(c), a))
-
-    def __add__(self, other):
-        return self._arith(other, "add")
-
-    __radd__ = __add__
-
-    def __sub__(self, other):
-        return self._arith(other, "sub")
-
-    def __rsub__(self, other):
-        return self._arith(other, "rsub")
-
-    def __mul__(self, other):
-        return self._arith(other, "mul")
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, other):
-        return self._arith(other, "div")
-
-    def __rtruediv__(self, other):
-        return self._arith(other, "rdiv")
 
     def __neg__(self):
         return self._new(-self._c)
