@@ -4,7 +4,7 @@ Plain Python and NumPy functions differentiate as written; ``@numba.njit``
 functions run compiled on dual numbers, unchanged.
 
 The package is layered (docs/architecture.md); each layer imports only the
-ones below it, a contract checked in CI (import-linter, setup.cfg):
+ones below it, a contract checked in CI (import-linter, pyproject.toml):
 ``_core`` -> ``_rules`` -> ``_numbers`` -> ``_extend`` -> ``_jit`` -> ``_backends``
 -> ``_transforms``. This module re-exports the public names, explicitly.
 

@@ -22,7 +22,10 @@ The modules, bottom up (an import-linter contract in pyproject.toml):
 building blocks), ``operands`` (``classify``: 'same' | 'left' | 'right'),
 ``calculus`` (each type's chain, product and quotient rules, once),
 ``operators`` / ``attributes`` / ``api`` / ``arrays`` / ``compiled_ladders``,
-``functions`` (the rule table), ``builtins`` / ``ufuncs`` / ``custom``.
+``functions`` (the rule table), ``builtins`` / ``ufuncs`` / ``custom``; then
+arrays of duals: ``elementwise`` (array expressions), ``reductions`` /
+``linalg`` / ``construction``; and the Taylor numbers (``taylor_types``,
+``taylor_ops``, ``taylor_elementary``, ``taylor_functions``).
 """
 import os as _os
 
