@@ -330,15 +330,9 @@ def _where_typer(cond, a, b):
     if not (isinstance(cond, types.Array) and isinstance(cond.dtype, (types.Boolean,
                                                                        types.Integer))):
         return None
-    if not _operands(cond, a, b) and not (dual_array(a) or dual_array(b) or is_dual(a)
-                                          or is_dual(b)):
+    if not _operands(cond, a, b):   # a or b holds duals (cond is bool)
         return None
-    if not all(_number(element(t)) for t in (a, b)):
-        return None
-    T = result_type(a, b)
-    if T is None or not is_dual(T):
-        return None
-    tref = types.TypeRef(T)
+    tref = types.TypeRef(result_type(a, b))
     A_arr, B_arr = isinstance(a, types.Array), isinstance(b, types.Array)
 
     def impl(cond, a, b):
