@@ -193,6 +193,26 @@ def test_operators_ufuncs_reductions_and_products_together():
     np.testing.assert_allclose(J, central_jacobian(elementwise_zoo_float, x), rtol=1e-7, atol=1e-7)
 
 
+@njit
+def reductions_along_axes(x):
+    # prod and mean along every axis (negative ones too) of 2-D and 3-D views
+    m = x.reshape(3, 4)
+    c = x.reshape(2, 3, 2)[:, ::-1, :]     # a non-contiguous view
+    return np.concatenate((np.prod(m, axis=0), np.mean(m, axis=-1),
+                           np.prod(c, axis=1).ravel(), np.mean(c, axis=0).ravel(),
+                           np.mean(c, axis=-1).ravel(), np.prod(c, axis=2).ravel()))
+
+
+def test_reductions_along_an_axis_of_any_dimension():
+    x = np.linspace(0.4, 1.5, 12)
+    J = da.jacobian(reductions_along_axes)(x)
+    np.testing.assert_allclose(J, central_jacobian(reductions_along_axes.py_func, x),
+                               rtol=1e-7, atol=1e-7)
+    np.testing.assert_allclose(J, da.jacobian(reductions_along_axes.py_func)(x), rtol=1e-14)
+    with pytest.raises(ValueError, match="axis out of bounds"):
+        da.jacobian(njit(lambda y: np.mean(y.reshape(2, 3, 2), axis=3).ravel()))(x)
+
+
 def test_tuple_outputs_of_a_dispatcher():
     @njit
     def f(x, k):

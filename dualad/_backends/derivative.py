@@ -20,11 +20,13 @@ from numba import prange
 from numba.core.errors import TypingError
 from numba.extending import overload
 
+from .._core.base import DualNumber
 from .._jit.api import lift as _lift, partial_at
 from .._jit.intrinsics import make_hyperdual
 from .._jit.operators import jitable
 from .._jit.types import OVERLOAD, HyperDualType, is_real
 from .._numbers import HyperDual, make_dual
+from .lifted import enclosing_tag, lifted_jvp
 from .read import outer_partials
 
 # ------------------------------------------------------- seeds and readers --
@@ -157,6 +159,22 @@ def _scalar_derivative(f, order, x):
     return outer_partials(f(d), order, 0 * one)
 
 
+def _enclosed_derivative(f, order, x):
+    """f'(x) at a dual x of an enclosing Python transform: a jvp along 1, lifted
+    (``lifted``), element by element for an array of duals."""
+    tag = enclosing_tag((x,))
+    if order != 1:
+        raise NotImplementedError(
+            f"derivative(f, order={order}) of a numba function inside another transform "
+            "is not compiled; take the order in one transform, "
+            f"da.derivative(f, order={order + 1}), or write f in plain Python")
+    if x._rank == 1:
+        return lifted_jvp(f, (x,), (1.0,), tag)[1]
+    flat = x.reshape(-1)
+    parts = [lifted_jvp(f, (flat[i],), (1.0,), tag)[1] for i in range(flat.shape[0])]
+    return np.stack(parts).reshape(x.shape) if parts else x * 0.0
+
+
 def compiled_derivative(f, order):
     """Return a function computing f^(order) with f compiled on dual numbers.
 
@@ -180,6 +198,8 @@ def compiled_derivative(f, order):
             x = float(x)
         elif isinstance(x, (list, tuple)):
             return df(np.asarray(x))
+        elif isinstance(x, DualNumber):  # inside a Python transform
+            return _enclosed_derivative(f, order, x)
         return _scalar_derivative(f, order, x)
 
     name = getattr(f, "__name__", "f")

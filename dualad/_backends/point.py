@@ -15,6 +15,7 @@ from .._core.trees import as_float_input, flatten, unflatten
 from .._jit.arrays import dual_buffer
 from .._jit.types import DualType
 from .._numbers import Dual, make_dual
+from .lifted import enclosing_tag, lifted_jvp, lifted_transform
 from .plan import dual2_block, dual2_slot, nested_plan, plan_point, with_dual2_fallback
 from .read import read_pass
 
@@ -188,6 +189,9 @@ def compiled_transform(transform, args):
     who = transform.kind
     single, nums = normalize_argnums(transform.argnums, len(args), who)
     check_chunk(transform.chunk, who)
+    tag = enclosing_tag(args)
+    if tag is not None:  # inside a Python transform: lift its perturbation
+        return lifted_transform(transform, args, tag)
     if who == "hessian":
         if single:
             return _scalar_out(_run_one(transform, args, nums[0], "hessian")[1])
@@ -218,6 +222,9 @@ def compiled_transform(transform, args):
 
 def compiled_jvp(f, primals, tangents):
     """jvp of a dispatcher: one call of f on Dual[float, 1] numbers seeded with the tangents."""
+    tag = enclosing_tag(tuple(primals) + tuple(tangents))
+    if tag is not None:  # inside a Python transform: lift its perturbation
+        return lifted_jvp(f, primals, tangents, tag)
     args = []
     for i, (x, t) in enumerate(zip(primals, tangents)):
         xv, scalar = _prepare_arg(x, "jvp", i)

@@ -1,7 +1,7 @@
 """Reductions and scans of arrays of duals inside nopython code.
 
-``np.prod``, ``np.mean`` over the whole array or, for 1-D and 2-D arrays,
-along ``axis``, and the methods ``x.prod()``, ``x.mean()`` (whole array);
+``np.prod``, ``np.mean`` over the whole array or along ``axis`` (any number
+of dimensions), and the methods ``x.prod()``, ``x.mean()`` (whole array);
 ``np.cumsum``, ``np.cumprod`` and their methods (of the flattened array, as
 NumPy without ``axis``); ``np.sum`` and ``x.sum()`` (with ``axis``) are
 numba's own, which run on duals once a dual has a constant ``0``
@@ -18,6 +18,7 @@ import numpy as np
 from numba.core import types
 from numba.core.errors import TypingError
 from numba.extending import overload
+from numba.np.unsafe.ndarray import to_fixed_tuple
 
 from .. import _rules
 from .arrays import empty_array_of
@@ -49,29 +50,33 @@ def _axis_impls(T, ndim, combine, start, finish):
             return whole(a)
         return whole, along
 
-    if ndim != 2:
-        return whole, None
+    last = ndim - 1
 
     def along(a, axis=None):
-        ax = axis + 2 if axis < 0 else axis
-        if ax != 0 and ax != 1:
-            raise ValueError("axis out of bounds for a 2-D array")
-        m, n = a.shape
-        if ax == 0:
-            out = empty_array_of(n, tref)
-            for j in range(n):
+        # any ndim >= 2: a seen as (pre, m, post) around the axis, reduced over m
+        ax = axis + ndim if axis < 0 else axis
+        if ax < 0 or ax > last:
+            raise ValueError("axis out of bounds for the array")
+        m = a.shape[ax]
+        pre = 1
+        post = 1
+        rest = np.empty(last, np.intp)
+        for d in range(ndim):
+            if d < ax:
+                pre *= a.shape[d]
+                rest[d] = a.shape[d]
+            elif d > ax:
+                post *= a.shape[d]
+                rest[d - 1] = a.shape[d]
+        b = np.ascontiguousarray(a).reshape((pre, m, post))
+        out = empty_array_of(pre * post, tref)
+        for i in range(pre):
+            for k in range(post):
                 acc = convert(start, tref)
-                for i in range(m):
-                    acc = combine(acc, a[i, j])
-                out[j] = finish(acc, m)
-        else:
-            out = empty_array_of(m, tref)
-            for i in range(m):
-                acc = convert(start, tref)
-                for j in range(n):
-                    acc = combine(acc, a[i, j])
-                out[i] = finish(acc, n)
-        return out
+                for j in range(m):
+                    acc = combine(acc, b[i, j, k])
+                out[i * post + k] = finish(acc, m)
+        return out.reshape(to_fixed_tuple(rest, last))
     return whole, along
 
 
@@ -87,10 +92,6 @@ def _reduction(name, combine, start, finish):
         if not isinstance(axis, types.Integer):
             raise TypingError(f"dualad: np.{name} of an array of duals takes axis=None or "
                               "an int")
-        if along is None:
-            raise TypingError(f"dualad: np.{name}(..., axis=k) of an array of duals is "
-                              f"compiled for 1-D and 2-D arrays; this one has {a.ndim} "
-                              "dimensions (reshape it, or loop)")
         return along
     return typer
 
