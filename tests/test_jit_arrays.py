@@ -228,6 +228,20 @@ def test_tuple_outputs_of_a_dispatcher():
     assert g == 0.0
     with pytest.raises(ValueError, match="got a tuple; use da.jacobian"):
         da.grad(f)(x, 2.0)
+    # under vmap the whole batch is one compiled loop, each leaf's Jacobian stacked
+    X = np.array([x, x[::-1], 2 * x])
+    (a, b), ((c, d), (e, g)) = da.vmap(da.jacobian(f, argnums=(0, 1)), in_axes=(0, None))(X, 2.0)
+    assert a.shape == (3, 3) and c.shape == (3, 3, 3)
+    (A,), ((C,), (E,)) = da.vmap(da.jacobian(f, argnums=(0,)), in_axes=(0, None))(X, 2.0)
+    Jx = da.vmap(da.jacobian(f), in_axes=(0, None))(X, 2.0)
+    for i in range(3):
+        (a, _), ((c, _), (e, _)) = da.jacobian(f, argnums=(0, 1))(X[i], 2.0)
+        np.testing.assert_array_equal(Jx[0][i], a)
+        np.testing.assert_array_equal(Jx[1][0][i], c)
+        np.testing.assert_array_equal(Jx[1][1][i], e)
+        np.testing.assert_array_equal(A[i], a)
+    with pytest.raises(ValueError, match="got a tuple; use da.jacobian"):
+        da.vmap(da.grad(f), in_axes=(0, None))(X, 2.0)
 
 
 def test_compile_errors_name_the_fix():

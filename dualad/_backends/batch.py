@@ -8,7 +8,7 @@ import numpy as np
 from numba.core import types
 
 from .._core.spec import normalize_argnums
-from .._core.trees import as_float_input
+from .._core.trees import as_float_input, flatten, unflatten
 from .kernels import BATCH_KERNELS
 from .plan import plan_point, with_dual2_fallback
 from .read import probe
@@ -71,15 +71,18 @@ def compiled_vmap(g, args, mapped, batch):
     if X.ndim > 2:
         return NotImplemented  # points of several dimensions: a loop of compiled calls
     y0 = g.f(*first_point)
-    if isinstance(y0, tuple) and g.kind == "jacobian":
-        return NotImplemented  # tuple outputs: a loop of compiled point calls
-    y0 = probe(y0, who)
+    leaves, treedef = flatten(y0) if isinstance(y0, tuple) else ([y0], None)
+    if treedef is not None and g.kind != "jacobian":
+        raise ValueError(f"{who}: f must return a scalar, got a tuple; use da.jacobian "
+                         "for functions with several outputs")
+    shapes = [probe(y, who).shape for y in leaves]   # the leaves' rows, in order
+    y0 = np.empty(shapes[0]) if treedef is None else None
     n = 1 if scalar else x0.size
-    m = y0.size
+    m = sum(int(np.prod(s)) for s in shapes)
     kind = "hessian" if g.kind == "hessian" else "jacobian"
     if g.scalar_output:
-        if m != 1:
-            raise ValueError(f"{who}: f must return a scalar, got shape {y0.shape}")
+        if m != 1 or shapes[0] != ():
+            raise ValueError(f"{who}: f must return a scalar, got shape {shapes[0]}")
     mask = sum(1 << i for i, mm in enumerate(mapped) if mm)
     dtype = np.result_type(X.dtype, np.float32)
     # The point bodies write every entry (zeros where f does not depend on x).
@@ -91,6 +94,10 @@ def compiled_vmap(g, args, mapped, batch):
     in_shape = () if scalar else x0.shape
     if kind == "hessian":
         res = out.reshape((batch,) + in_shape + in_shape)
+    elif treedef is not None:   # one Jacobian per output leaf, rows in flatten's order
+        offs = np.cumsum([0] + [int(np.prod(s)) for s in shapes])
+        return unflatten(treedef, [out[:, a:b].reshape((batch,) + s + in_shape)
+                                   for a, b, s in zip(offs[:-1], offs[1:], shapes)])
     else:
         res = out.reshape((batch,) + y0.shape + in_shape)
     if g.returns_value:

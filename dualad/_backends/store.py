@@ -1,15 +1,16 @@
 """Nopython writes of one pass's output: values, Jacobian chunks, Hessian rows and blocks.
 
 ``store_values`` writes the value(s) of f's output, ``store_partials`` a
-chunk of its partials (a scalar, an array or, on the GPU, a tuple of
-scalars: one row each), ``store_second`` one row chunk of a nested
+chunk of its partials (a scalar, an array, a tuple of scalars: one row each,
+or a tuple of arrays and tuples: their rows one leaf after the other, as
+``flatten`` orders the leaves), ``store_second`` one row chunk of a nested
 Hessian, ``store_hessian2`` the Hessian blocks of a Dual2 pass. An output
 that carries no perturbation (a real number: f does not depend on x) writes
 zeros, so the drivers never clear their outputs first. Shared by the CPU
 batch loop and the CUDA kernel: no heap, on either target.
 """
 from llvmlite import ir
-from numba import njit
+from numba import literal_unroll, njit
 from numba.core import cgutils, types
 from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
@@ -51,6 +52,32 @@ def as_unituple(typingctx, tup):
     return out(tup), codegen
 
 
+def _scalars_only(tup):
+    """True for a tuple of real and dual scalars (the GPU's form: one row each)."""
+    items = list(tup.types) if isinstance(tup, types.Tuple) else [tup.dtype] * len(tup)
+    return all(is_real(t) or is_dual(t) for t in items)
+
+
+def output_size(y):
+    """The number of real outputs y holds: 1 for a scalar, y.size for an array, the
+    sum of its items' for a (nested) tuple."""
+
+
+@overload(output_size, **OVERLOAD)
+def _output_size(y):
+    if is_real(y) or is_dual(y):
+        return lambda y: 1
+    if isinstance(y, types.Array):
+        return lambda y: y.size
+    if isinstance(y, types.BaseTuple):
+        def impl(y):
+            m = 0
+            for item in literal_unroll(y):
+                m += output_size(item)
+            return m
+        return impl
+
+
 def store_values(y, vals):
     """Write the real value(s) of y (a scalar, an array, or a tuple of scalars: one
     each) into the 1-D float array vals."""
@@ -58,6 +85,13 @@ def store_values(y, vals):
 
 @overload(store_values, **OVERLOAD)
 def _store_values(y, vals):
+    if isinstance(y, types.BaseTuple) and not _scalars_only(y):
+        def impl(y, vals):  # arrays or nested tuples: the leaves one after the other
+            off = 0
+            for item in literal_unroll(y):
+                store_values(item, vals[off:])
+                off += output_size(item)
+        return impl
     if isinstance(y, types.BaseTuple):
         def impl(y, vals):
             u = as_unituple(y)
@@ -91,6 +125,13 @@ def store_partials(y, out, start, n):
 
 @overload(store_partials, **OVERLOAD)
 def _store_partials(y, out, start, n):
+    if isinstance(y, types.BaseTuple) and not _scalars_only(y):
+        def impl(y, out, start, n):  # the leaves' rows one after the other
+            off = 0
+            for item in literal_unroll(y):
+                store_partials(item, out[off:], start, n)
+                off += output_size(item)
+        return impl
     if isinstance(y, types.BaseTuple):
         def impl(y, out, start, n):
             u = as_unituple(y)
