@@ -76,6 +76,25 @@ def custom_derivative(derivs):
     return decorate
 
 
+def _on_duals(deriv, i, name):
+    """deriv, re-raising a TypeError it raises on dual arguments with what to do:
+    second derivatives (and nested first ones) evaluate the rules on duals."""
+    @functools.wraps(deriv)
+    def d(*args):
+        try:
+            return deriv(*args)
+        except TypeError as e:
+            if not any(isinstance(a, DualNumber) for a in args):
+                raise
+            raise TypeError(
+                f"{name}(): higher derivatives differentiate the derivative rule "
+                f"derivs[{i}] with dualad, and it failed on a dual number "
+                f"({str(e).rstrip('.')}). Write it with dualad's or NumPy's functions "
+                "(da.cos, np.exp, ... instead of math.*), or register it in turn with "
+                "da.register") from e
+    return d
+
+
 class CustomRule:
     """A user's function and its partial derivatives, as a rule of the table.
 
@@ -92,7 +111,9 @@ class CustomRule:
 
     def __init__(self, func, derivs):
         self.func = func
-        self.derivs = derivs
+        self.raw_derivs = derivs  # as given: what numba compiles
+        self.derivs = tuple(_on_duals(d, i, getattr(func, "__name__", "custom"))
+                            for i, d in enumerate(derivs))
         self.arity = len(derivs)
         self.name = getattr(func, "__name__", "custom")
         self.wrapper = None
@@ -126,10 +147,15 @@ class CustomRule:
     def _ladder_n(self, vals, wrt, second):
         grads = [self.derivs[i](*vals) for i in wrt]
         hess = [[self.second(i, j, vals) for j in wrt] for i in wrt] if second else None
-        return self.func(*vals), grads, hess
+        return self.wrapper(*vals), grads, hess
 
     def _as_rule(self):
-        func, derivs, second = self.func, self.derivs, self.second
+        derivs, second, raw = self.derivs, self.second, self.func
+
+        def func(*args):
+            # the primal at values that may be duals of an inner perturbation
+            # (nested duals): through the wrapper, which applies this rule to them
+            return self.wrapper(*args)
         if self.arity == 1:
             d0, = derivs
 
@@ -138,9 +164,12 @@ class CustomRule:
 
             def first(x):
                 return func(x), d0(x), None
+
+            def on_floats(x):
+                return raw(x), d0(x), None
             # float_ladder: what a Dual with a float value applies (first order)
-            return Rule(f"custom:{self.name}", 1, func, ladder, ((-1.0, 1.0),),
-                        argnames=("x",), first=(first,), float_ladder=first)
+            return Rule(f"custom:{self.name}", 1, raw, ladder, ((-1.0, 1.0),),
+                        argnames=("x",), first=(first,), float_ladder=on_floats)
         d0, d1 = derivs
 
         def ladder(x, y):
@@ -162,7 +191,7 @@ class CustomRule:
 
         def first_y(c, y):
             return func(c, y), d1(c, y), None
-        return Rule(f"custom:{self.name}", 2, func, ladder, ((-1.0, 1.0),) * 2,
+        return Rule(f"custom:{self.name}", 2, raw, ladder, ((-1.0, 1.0),) * 2,
                     ladder_x=ladder_x, ladder_y=ladder_y, argnames=("x", "y"),
                     first=(first, first_x, first_y))
 
@@ -175,7 +204,7 @@ class CustomRule:
 
             def jit(f):
                 return f if is_dispatcher(f) else numba.njit(f)
-            self._jitted = (jit(self.func), tuple(jit(d) for d in self.derivs))
+            self._jitted = (jit(self.func), tuple(jit(d) for d in self.raw_derivs))
         return self._jitted
 
 

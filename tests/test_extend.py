@@ -127,3 +127,23 @@ def test_three_arguments_on_dual_and_hyperdual():
 def test_wrong_number_of_arguments_is_a_clear_error():
     with pytest.raises(TypeError, match=r"takes 2 argument\(s\)"):
         sinxy(Dual(1.0, 1.0))
+
+
+def test_registered_math_function_has_every_order_when_its_rule_uses_dualad():
+    # func itself may use math.*: at nested levels dualad evaluates it through its
+    # own rule, never on a dual; the derivative rule is differentiated by dualad
+    g = da.register(lambda x: math.sin(x), lambda x: da.cos(x))
+    assert da.derivative(g, order=2)(0.3) == pytest.approx(-math.sin(0.3), rel=1e-15)
+    assert da.derivative(g, order=3)(0.3) == pytest.approx(-math.cos(0.3), rel=1e-15)
+    h = da.register(lambda x, y: math.atan2(x, y),
+                    (lambda x, y: y / (x * x + y * y), lambda x, y: -x / (x * x + y * y)))
+    v = np.array([0.3, 2.0])
+    np.testing.assert_allclose(da.hessian(lambda w: h(w[0], w[1]))(v),
+                               da.hessian(lambda w: da.atan2(w[0], w[1]))(v), rtol=1e-14)
+
+
+def test_a_derivative_rule_written_with_math_says_what_to_do_at_second_order():
+    g = da.register(lambda x: math.sin(x), lambda x: math.cos(x))
+    assert da.derivative(g)(0.3) == pytest.approx(math.cos(0.3), rel=1e-15)
+    with pytest.raises(TypeError, match=r"derivs\[0\].*instead of math\.\*"):
+        da.derivative(g, order=2)(0.3)
