@@ -108,7 +108,7 @@ def unary_map(fn, T):
     def impl(a):
         out = empty_array_of(a.shape, tref)
         o = out.reshape(out.size)
-        af = a.ravel()
+        af = flat(a)
         for i in range(o.size):
             o[i] = fn(af[i])
         return out
@@ -127,8 +127,8 @@ def binary_map(fn, T, a, b):
             shape = np.broadcast_shapes(a.shape, b.shape)
             out = empty_array_of(shape, tref)
             o = out.reshape(out.size)
-            af = a.ravel()
-            bf = b.ravel()
+            af = flat(a)
+            bf = flat(b)
             if af.size == o.size and bf.size == o.size:
                 for i in range(o.size):
                     o[i] = fn(af[i], bf[i])
@@ -142,7 +142,7 @@ def binary_map(fn, T, a, b):
         def impl(a, b):
             out = empty_array_of(a.shape, tref)
             o = out.reshape(out.size)
-            af = a.ravel()
+            af = flat(a)
             for i in range(o.size):
                 o[i] = fn(af[i], b)
             return out
@@ -151,7 +151,7 @@ def binary_map(fn, T, a, b):
     def impl(a, b):
         out = empty_array_of(b.shape, tref)
         o = out.reshape(out.size)
-        bf = b.ravel()
+        bf = flat(b)
         for i in range(o.size):
             o[i] = fn(a, bf[i])
         return out
@@ -215,7 +215,7 @@ def inplace_map(fn, a, b):
             if not broadcasts_to(b.shape, a.shape):
                 raise ValueError("non-broadcastable output operand")
             af = a.reshape(a.size)
-            bf = b.ravel()
+            bf = b.ravel()  # a copy unless C-contiguous: b may overlap a (NumPy buffers)
             if bf.size == af.size:
                 for i in range(af.size):
                     af[i] = fn(af[i], bf[i])
