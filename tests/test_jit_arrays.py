@@ -269,3 +269,21 @@ def test_compile_errors_name_the_fix():
 
     with pytest.raises(np.linalg.LinAlgError, match="adjugate"):
         da.grad(singular)(np.ones(3))
+
+
+@njit
+def broadcasting(x):
+    m = x.reshape(2, 3)
+    col = m[:, :1]                     # (2, 1)
+    row = x[:3]                        # (3,)
+    return (m * col + row ** 3 - np.where(m > 0.5, m, 2.0) + m[:1] * 2.0).ravel()
+
+
+def test_broadcasting_of_dual_arrays_and_its_errors():
+    x = np.linspace(0.2, 1.4, 6)
+    np.testing.assert_allclose(da.jacobian(broadcasting)(x),
+                               central_jacobian(broadcasting.py_func, x), rtol=1e-7, atol=1e-7)
+    np.testing.assert_allclose(da.jacobian(broadcasting)(x),
+                               da.jacobian(broadcasting.py_func)(x), rtol=1e-14)
+    with pytest.raises(ValueError, match="broadcast"):
+        da.jacobian(njit(lambda y: y.reshape(2, 3) * y.reshape(3, 2)[:2, :]))(np.ones(6))

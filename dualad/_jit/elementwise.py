@@ -15,7 +15,7 @@ same tables as the scalar overloads (the rule table, ``ufuncs``' aliases), so a
 rule added to the table works on arrays too.
 
 A map over operands of one shape runs a flat loop; different shapes broadcast
-as NumPy does (``np.broadcast_shapes``; incompatible shapes raise NumPy's
+as NumPy does (``broadcast_pair``; incompatible shapes raise NumPy's
 ValueError at run time), each flat index of the result mapped to the
 operands' (``source_index``).
 """
@@ -23,6 +23,7 @@ import operator
 
 import numpy as np
 from numba.core import types
+from numba.cpython.unsafe.tuple import tuple_setitem
 from numba.core.typing import npydecl as _npydecl
 from numba.extending import overload
 
@@ -79,6 +80,34 @@ def _flat(a):
         return lambda a: a.ravel()
 
 
+def broadcast_pair(sa, sb):
+    """np.broadcast_shapes(sa, sb) for two shapes; same-rank shapes by a loop over
+    their dimensions (numba's general version costs 0.6 s of compile per rank)."""
+
+
+@overload(broadcast_pair, strict=False, **OVERLOAD)
+def _broadcast_pair(sa, sb):
+    if len(sa) == 0:
+        return lambda sa, sb: sb
+    if len(sb) == 0:
+        return lambda sa, sb: sa
+    if len(sa) != len(sb):
+        return lambda sa, sb: np.broadcast_shapes(sa, sb)
+
+    def impl(sa, sb):
+        out = sa
+        for d in range(len(sa)):
+            x, y = sa[d], sb[d]
+            if x != y:
+                if x == 1:
+                    out = tuple_setitem(out, d, y)
+                elif y != 1:
+                    raise ValueError("shape mismatch: objects cannot be broadcast to a "
+                                     "single shape")
+        return out
+    return impl
+
+
 def source_index(i, shape, src_shape):
     """The flat (C-order) index into an operand of ``src_shape`` of the element that
     NumPy's broadcasting pairs with the flat index i of the result of ``shape``."""
@@ -124,7 +153,7 @@ def binary_map(fn, T, a, b):
     tref = types.TypeRef(T)
     if isinstance(a, types.Array) and isinstance(b, types.Array):
         def impl(a, b):
-            shape = np.broadcast_shapes(a.shape, b.shape)
+            shape = broadcast_pair(a.shape, b.shape)
             out = empty_array_of(shape, tref)
             o = out.reshape(out.size)
             af = flat(a)
@@ -236,8 +265,26 @@ def inplace_map(fn, a, b):
 def _binary_typer(fn):
     def typer(a, b):
         if _operands(a, b) and (isinstance(a, types.Array) or isinstance(b, types.Array)):
+            if fn is operator.pow and dual_array(a) and isinstance(b, types.IntegerLiteral):
+                return _literal_power_map(a, b.literal_value)
             return binary_map(fn, result_type(a, b), a, b)
     return typer
+
+
+def _literal_power_map(a, k):
+    """impl(a, b) of ``a ** k`` for a constant int k: each element takes the scalar
+    code's constant-power ladder (products only), as ``d ** 2`` does, not the run-time
+    integer power (a loop, and ten times its compile time)."""
+    tref = types.TypeRef(a.dtype)
+
+    def impl(a, b):
+        out = empty_array_of(a.shape, tref)
+        o = out.reshape(out.size)
+        af = flat(a)
+        for i in range(o.size):
+            o[i] = af[i] ** k
+        return out
+    return impl
 
 
 def _compare_typer(fn):
@@ -297,7 +344,8 @@ _OPERATORS = {
     operator.mod: operator.imod,
 }
 for _op, _iop in _OPERATORS.items():
-    overload(_op, **OVERLOAD)(_binary_typer(_op))
+    # pow sees constant exponents as literals (x ** 2: products only)
+    overload(_op, prefer_literal=_op is operator.pow, **OVERLOAD)(_binary_typer(_op))
     overload(_iop, **OVERLOAD)(_inplace_typer(_op))
 for _op in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge):
     overload(_op, **OVERLOAD)(_compare_typer(_op))
@@ -319,7 +367,8 @@ for _uf, (_fn, _arity) in _MAPPED.items():
     elif _arity == 1:
         overload(_uf, strict=False, **OVERLOAD)(_unary_typer(_fn))
     else:
-        overload(_uf, strict=False, **OVERLOAD)(_binary_typer(_fn))
+        overload(_uf, strict=False, prefer_literal=_fn is operator.pow,
+                 **OVERLOAD)(_binary_typer(_fn))
 for _t in VALUE_TESTS:
     overload(_t, strict=False, **OVERLOAD)(_test_typer(_t))
 
@@ -336,7 +385,7 @@ def _where_typer(cond, a, b):
     A_arr, B_arr = isinstance(a, types.Array), isinstance(b, types.Array)
 
     def impl(cond, a, b):
-        shape = np.broadcast_shapes(cond.shape, np.shape(a), np.shape(b))
+        shape = broadcast_pair(broadcast_pair(cond.shape, np.shape(a)), np.shape(b))
         out = empty_array_of(shape, tref)
         o = out.reshape(out.size)
         cf = cond.ravel()
