@@ -269,3 +269,47 @@ def test_hessian_detection_in_row_blocks(monkeypatch):
     np.testing.assert_array_equal(da.hessian_sparsity(f)(x).toarray(), whole)
     P = da.hessian_sparsity(lambda a, b: a * b + da.sin(b), argnums=(0, 1))(1.0, 2.0)
     np.testing.assert_array_equal(P.toarray(), [[0, 1], [1, 1]])
+
+
+def test_cached_patterns_are_never_stale():
+    # The pattern is kept per function identity, kind, argnums, shapes and dtypes:
+    # a redefined function, another size, dtype or argnums each get their own.
+    x = np.linspace(0.5, 1.5, 6)
+
+    def f(x):
+        return x[1:] * x[:-1]
+    J1 = da.jacobian(f, sparsity="auto")(x)
+    np.testing.assert_allclose(J1, da.jacobian(f)(x), rtol=1e-15)
+
+    def f(x):  # noqa: F811 - redefined on purpose: a new object with another pattern
+        return x[1:] * x[0]
+    np.testing.assert_allclose(da.jacobian(f, sparsity="auto")(x), da.jacobian(f)(x),
+                               rtol=1e-15)
+    for y in (np.linspace(0.5, 1.5, 9), x.astype(np.float32)):
+        Js = da.jacobian(f, sparsity="auto")(y)
+        assert Js.shape == (y.size - 1, y.size) and Js.dtype == y.dtype
+        np.testing.assert_allclose(Js, da.jacobian(f)(y), rtol=1e-6)
+
+    def g(a, b):
+        return a[1:] * b[0] + b[1:] ** 2
+    a, b = x, x[::-1].copy()
+    for argnums in (0, 1):
+        np.testing.assert_allclose(da.jacobian(g, argnums, sparsity="auto")(a, b),
+                                   da.jacobian(g, argnums)(a, b), rtol=1e-15)
+
+
+def test_callables_without_weak_references_are_cached_by_identity():
+    class Times:
+        __slots__ = ("k",)   # no __weakref__ slot
+
+        def __init__(self, k):
+            self.k = k
+
+        def __call__(self, x):
+            return x * x[self.k]   # column k is dense: the pattern depends on the instance
+    x = np.linspace(0.5, 1.5, 5)
+    for k in (1, 3, 0, 2, 4, 1):
+        f = Times(k)   # takes the address of the instance freed below (CPython reuses it)
+        J = da.jacobian(f, sparsity="auto")(x)
+        np.testing.assert_allclose(J, da.jacobian(lambda x: x * x[k])(x), rtol=1e-15)
+        del f

@@ -205,3 +205,36 @@ def test_vmap_batch_mismatch_and_bad_outputs():
 def test_bad_chunk():
     with pytest.raises(ValueError, match="chunk"):
         da.jacobian(lambda x: x, chunk=0)
+
+
+def test_derivative_is_kept_per_function_and_order():
+    def f(x):
+        return x ** 3
+    df = da.derivative(f)
+    assert da.derivative(f) is df and da.derivative(f, order=1) is df
+    assert da.derivative(f, 2) is not df and da.derivative(f, 2)(2.0) == 12.0
+    assert df(2.0) == 12.0
+    assert da.derivative(f, np.int64(1))(2.0) == 12.0     # not an int: built, same result
+
+    def f(x):  # noqa: F811 - a redefinition is a new object: never the old transform
+        return x ** 4
+    assert da.derivative(f)(2.0) == 32.0
+    with pytest.raises(TypeError, match="order must be an int"):
+        da.derivative(f, True)     # True == 1, yet never the cached order 1
+    with pytest.raises(ValueError, match=">= 0"):
+        da.derivative(f, -1)
+    with pytest.raises(TypeError, match="callable"):
+        da.derivative(3.0)
+
+
+def test_function_store_keys_by_identity_and_stays_bounded():
+    from dualad._core.memo import FunctionStore
+    store = FunctionStore(size=3)
+    fs = [lambda x, k=k: k * x for k in range(10)]
+    for k, f in enumerate(fs):
+        store.put(f, "key", k)
+    assert len(store._tables) == 3
+    assert [store.get(f, "key") for f in fs] == [None] * 7 + [7, 8, 9]
+    assert store.get(fs[9], "other") is None
+    for k in range(20):   # fresh objects, often at a freed object's address: never a hit
+        assert store.get(lambda x: x, "key") is None

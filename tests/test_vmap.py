@@ -102,3 +102,36 @@ def test_cuda_target_requires_a_transform_of_a_dispatcher():
         da.vmap(lambda x: x, target="cuda")(np.ones(3))
     with pytest.raises(ValueError, match="target"):
         da.vmap(lambda x: x, target="gpu")
+
+
+def test_out_takes_the_batch_in_place(points):
+    buf = np.empty((300, 6, 6))
+    J = da.vmap(da.jacobian(l96), out=buf)
+    assert J(points) is buf
+    np.testing.assert_array_equal(buf, da.vmap(da.jacobian(l96))(points))
+    buf[:] = np.nan   # a second call writes every entry again
+    J(points)
+    assert np.isfinite(buf).all()
+    hbuf = np.empty((50, 6, 6))
+    assert da.vmap(da.hessian(rosen), out=hbuf)(points[:50]) is hbuf
+    np.testing.assert_allclose(hbuf[7], da.hessian(rosen_numpy)(points[7]), rtol=1e-13)
+    # the plain loop (a Python function) fills out= too
+    pbuf = np.empty((20, 6, 6))
+    assert da.vmap(da.jacobian(l96_numpy), out=pbuf)(points[:20]) is pbuf
+    np.testing.assert_allclose(pbuf, buf[:20], rtol=1e-14, atol=1e-14)
+
+
+def test_out_must_match_the_result():
+    X = np.ones((4, 6))
+    for bad, err in ((np.empty((4, 6, 5)), ValueError), (np.empty((4, 6, 6), np.float32), ValueError),
+                     (np.empty((6, 6, 4)).T, ValueError)):
+        with pytest.raises(err, match="out="):
+            da.vmap(da.jacobian(l96), out=bad)(X)
+        with pytest.raises(err, match="out="):
+            da.vmap(da.jacobian(l96_numpy), out=bad)(X)
+    with pytest.raises(TypeError, match="out= must be a NumPy array"):
+        da.vmap(da.jacobian(l96), out=[0.0])
+    with pytest.raises(TypeError, match="value_and_grad returns two"):
+        da.vmap(da.value_and_grad(rosen), out=np.empty((4, 6)))(X)
+    with pytest.raises(TypeError, match="no out="):
+        da.vmap(da.jacobian(l96), out=np.empty((4, 6, 6)), target="cuda")

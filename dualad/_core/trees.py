@@ -76,3 +76,16 @@ def as_float_input(x, what):
         raise TypeError(f"{what} must hold real numbers, got an array of dtype {arr.dtype}")
     raise TypeError(f"{what} must be a real number or an array of them, "
                     f"got {type(x).__name__}")
+
+
+def check_out(out, shape, dtype, who):
+    """Refuse an ``out=`` array that cannot take a result of ``shape`` and ``dtype`` as it is
+    (no casting, no broadcasting: a silent conversion would hide a wrong buffer)."""
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"{who}: out= must be a NumPy array, got {type(out).__name__}")
+    if out.shape != tuple(shape) or out.dtype != np.dtype(dtype):
+        raise ValueError(f"{who}: out= has shape {out.shape} and dtype {out.dtype}; the "
+                         f"result has shape {tuple(shape)} and dtype {np.dtype(dtype)}")
+    if not out.flags.c_contiguous or not out.flags.writeable:
+        raise ValueError(f"{who}: out= must be C-contiguous and writeable "
+                         "(np.empty(shape, dtype) gives one)")

@@ -3,6 +3,7 @@
 import numpy as np
 
 from .._core.base import COMPILED_TAGS, DualNumber, bad_argument, check_not_compiled, next_tag
+from .._core.memo import FunctionStore
 from .._core.numba_support import is_dispatcher
 from .._numbers import Dual, DualArray, make_dual, partial_along
 from .._numbers.components import scalar_constant
@@ -57,12 +58,32 @@ def derivative(f, order=1, direction=None):
     12.0
     >>> da.derivative(lambda x: x ** 3, order=2)(2.0)
     12.0
+
+    The transform is kept per function (``BUILT``), so ``da.derivative(f)(x)``
+    written inside a loop costs one lookup, not a new transform.
     """
+    if direction is None and type(order) is int:
+        df = BUILT.get(f, order)
+        if df is not None:
+            return df
+        return BUILT.put(f, order, _build(f, order))
     if not callable(f):
         raise TypeError(f"derivative() needs a callable f, got {type(f).__name__}")
     order = _check_order(order)
     if direction is not None:
         return taylor_derivative(f, order, direction)
+    return _build(f, order)
+
+
+BUILT = FunctionStore(size=256)
+"""The derivatives built so far, per function and order (``_core.memo``)."""
+
+
+def _build(f, order):
+    """The ``order``-th derivative of f (no direction), for a plain Python f or a dispatcher."""
+    if not callable(f):
+        raise TypeError(f"derivative() needs a callable f, got {type(f).__name__}")
+    order = _check_order(order)
     if is_dispatcher(f):
         if order >= TAYLOR_MIN_ORDER:
             from .._backends.taylor import taylor_or_nested

@@ -18,11 +18,11 @@ is traced for the branch the point takes, so the cached pattern assumes f's
 control flow does not change between calls: pass ``sparsity=pattern``
 otherwise.
 """
-import weakref
 
 import numpy as np
 
 from .._core import coloring as col
+from .._core.memo import FunctionStore
 from .._core.base import next_tag
 from .._core.numba_support import is_dispatcher
 from .._core.spec import check_chunk, normalize_argnums
@@ -41,8 +41,8 @@ HESSIAN_SETS = 2 ** 24
 n x (k x n) sets of one array stay under this many bools (16 MiB)."""
 
 # Per function: {(kind, argnums, shapes and dtypes): coloring.Compression}.
-_CACHE = weakref.WeakKeyDictionary()
-_CACHE_FALLBACK = {}   # for callables that take no weak reference
+_PLANS = FunctionStore(size=128)
+"""Patterns and colorings per function, keyed by kind, argnums, shapes and dtypes."""
 
 
 def _python_f(f):
@@ -194,14 +194,8 @@ def _key(kind, nums, args):
 
 
 def _cached(f, key, build):
-    try:
-        table = _CACHE.setdefault(f, {})
-    except TypeError:
-        table = _CACHE_FALLBACK.setdefault(id(f), {})
-    hit = table.get(key)
-    if hit is None:
-        hit = table[key] = build()
-    return hit
+    hit = _PLANS.get(f, key)
+    return hit if hit is not None else _PLANS.put(f, key, build())
 
 
 class SparseTransform(_Transform):

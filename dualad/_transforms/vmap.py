@@ -10,7 +10,7 @@ import sys
 import numpy as np
 
 from .._core.numba_support import is_dispatcher
-from .._core.trees import flatten, unflatten
+from .._core.trees import check_out, flatten, unflatten
 from .multivariate import _Transform
 from .sparse import SparseTransform
 
@@ -25,7 +25,7 @@ def _is_dask(x):
 class VMap:
     """``vmap(g)``: callable; see :func:`vmap`."""
 
-    def __init__(self, g, in_axes=0, target=None):
+    def __init__(self, g, in_axes=0, target=None, out=None):
         if not callable(g):
             raise TypeError(f"vmap() needs a callable, got {type(g).__name__}")
         if target not in _TARGETS:
@@ -33,7 +33,13 @@ class VMap:
         if not (in_axes == 0 or in_axes is None or isinstance(in_axes, tuple)):
             raise ValueError(f"vmap(): in_axes must be 0, None or a tuple of 0/None, "
                              f"got {in_axes!r}")
+        if out is not None and not isinstance(out, np.ndarray):
+            raise TypeError(f"vmap(): out= must be a NumPy array, got {type(out).__name__}")
+        if out is not None and target == "cuda":
+            raise TypeError("vmap(target='cuda') takes no out= (the batch is copied back "
+                            "from the GPU into a new array)")
         self.g = g
+        self.out = out
         self.in_axes = in_axes
         self.target = target
         self.__name__ = f"vmap({getattr(g, '__name__', 'g')})"
@@ -58,6 +64,8 @@ class VMap:
             raise ValueError("vmap(): no argument to map over (give arrays with a leading "
                              "batch axis, or set in_axes)")
         if any(_is_dask(a) for a, m in zip(args, mapped) if m):
+            if self.out is not None:
+                raise TypeError("vmap(): out= takes NumPy batches; a dask batch is lazy")
             return _dask_map(self, args, mapped)
         batch = None
         for i, (a, m) in enumerate(zip(args, mapped)):
@@ -78,19 +86,29 @@ class VMap:
                             "use format='dense' (and no target), or loop over the points "
                             "for scipy.sparse matrices")
         if batch == 0 and self.target != "cuda":
-            return _empty_batch(self.g, args, mapped)
+            return self._into_out(_empty_batch(self.g, args, mapped))
         if _compiled_transform(self.g):
             if self.target == "cuda":
                 from .._backends.cuda import cuda_vmap
                 return cuda_vmap(self.g.spec, args, mapped, batch)
             from .._backends.batch import compiled_vmap
-            out = compiled_vmap(self.g.spec, args, mapped, batch)
-            if out is not NotImplemented:
-                return out
+            res = compiled_vmap(self.g.spec, args, mapped, batch, self.out)
+            if res is not NotImplemented:
+                return res
         if self.target == "cuda":
             raise TypeError("vmap(target='cuda') needs a dualad transform of a numba "
                             "dispatcher (e.g. da.vmap(da.jacobian(njit_f), target='cuda'))")
-        return _loop(self.g, args, mapped, batch)
+        return self._into_out(_loop(self.g, args, mapped, batch))
+
+    def _into_out(self, res):
+        """The stacked result copied into ``out`` (when given), which is returned."""
+        if self.out is None:
+            return res
+        if isinstance(res, tuple):
+            raise TypeError("vmap(): out= takes one array, and g returns a tuple")
+        check_out(self.out, np.shape(res), np.result_type(res), "vmap()")
+        self.out[...] = res
+        return self.out
 
 
 def _compiled_transform(g):
@@ -172,7 +190,7 @@ def _dask_map(vm, args, mapped):
                           chunks=chunks, meta=np.empty((0,) * out_ndim, probe.dtype), **extra)
 
 
-def vmap(g, in_axes=0, *, target=None):
+def vmap(g, in_axes=0, *, target=None, out=None):
     """Return ``g`` mapped over the leading axis of its array arguments.
 
     ``in_axes``: 0 maps every array argument (scalars are broadcast); a tuple
@@ -181,9 +199,18 @@ def vmap(g, in_axes=0, *, target=None):
     all cores (``target="cuda"``: on a GPU). Dask array arguments give a lazy
     dask array.
 
+    ``out``: a preallocated array (the result's exact shape and dtype,
+    C-contiguous) that every call writes its batch into and returns. A compiled
+    batch writes into it directly: no allocation, and no first touch of fresh
+    memory, which costs the first calls of a large batch several times the
+    later ones (the kernel gathering huge pages; see ``_backends/batch.py``).
+
     >>> import numpy as np, dualad as da
     >>> da.vmap(da.grad(lambda x: np.sum(x ** 3)))(np.ones((2, 3)))
     array([[3., 3., 3.],
            [3., 3., 3.]])
+    >>> buf = np.empty((2, 3))
+    >>> da.vmap(da.grad(lambda x: np.sum(x ** 3)), out=buf)(np.ones((2, 3))) is buf
+    True
     """
-    return VMap(g, in_axes, target)
+    return VMap(g, in_axes, target, out)

@@ -1,0 +1,88 @@
+"""First-call latency of the compiled transforms, each in a fresh process (issue 12, item 6).
+
+    python bench/bench_latency.py
+
+Four workloads, each timed alone in its own new Python process (so one never
+warms another), after the user's @njit function ran once on floats (numba's
+own start-up and the float compile are excluded):
+
+* jacobian of Lorenz-96 + Arrhenius (n = 8) at one point;
+* hessian of Rosenbrock (n = 16) at one point;
+* vmap(jacobian) of Lorenz-96 over 10 points;
+* vmap(hessian) of Rosenbrock over 10 points.
+
+Columns, with one numba cache folder for the whole run:
+  empty cache  - the first use after installing (dualad's own cached helpers cold too);
+  new function - dualad's helpers cached, the user's f without cache=True;
+  cache=True   - a second process with the user's f decorated cache=True.
+Targets: 0.4 s, 0.7 s, 0.8 s, 1.2 s cold; 50 ms with cache=True.
+"""
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import fmt_time, run_python  # noqa: E402
+
+SETUP = """
+import time, math, numpy as np
+import dualad as da
+from numba import njit
+@njit(cache={cache})
+def lorenz96(x):
+    n = x.shape[0]
+    out = np.empty_like(x)
+    for i in range(n):
+        xp = x[(i + 1) % n]
+        out[i] = ((xp - x[i - 2]) * x[i - 1] - x[i] + 8.0
+                  + 0.1 * math.exp(-1.0 / x[i]) * math.log(1.0 + xp * xp))
+    return out
+@njit(cache={cache})
+def rosenbrock(x):
+    s = 0.0
+    for i in range(x.shape[0] - 1):
+        a = x[i + 1] - x[i] * x[i]
+        b = 1.0 - x[i]
+        s += 100.0 * a * a + b * b
+    return s
+x8 = np.linspace(0.5, 2.0, 8)
+x16 = np.linspace(-1.0, 1.5, 16)
+lorenz96(x8); rosenbrock(x16)
+t0 = time.perf_counter()
+{call}
+print(time.perf_counter() - t0)
+"""
+
+WORKLOADS = [
+    ("jacobian (Lorenz-96, n=8)", "da.jacobian(lorenz96)(x8)", 0.4),
+    ("hessian (Rosenbrock, n=16)", "da.hessian(rosenbrock)(x16)", 0.7),
+    ("vmap(jacobian)", "da.vmap(da.jacobian(lorenz96))(np.tile(x8, (10, 1)))", 0.8),
+    ("vmap(hessian)", "da.vmap(da.hessian(rosenbrock))(np.tile(x16, (10, 1)))", 1.2),
+]
+
+
+def main():
+    repo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    print("First-call latency, each in a fresh process (seconds; target in brackets)")
+    print(f"  {'workload':28s} {'empty cache':>11s} {'new function':>13s} {'cache=True':>11s}")
+    for name, call, target in WORKLOADS:
+        with tempfile.TemporaryDirectory() as work:
+            env = {"NUMBA_CACHE_DIR": os.path.join(work, "cache"),
+                   "PYTHONPATH": os.path.abspath(repo) + os.pathsep
+                   + os.environ.get("PYTHONPATH", "")}
+
+            def once(cache):
+                return float(run_python(SETUP.format(cache=cache, call=call), env,
+                                        work).split()[-1])
+            empty = once(False)
+            new = once(False)
+            once(True)          # fills the cache of the user's functions
+            cached = once(True)
+        print(f"  {name:28s} {fmt_time(empty)} {fmt_time(new)}   {fmt_time(cached)}"
+              f"   [{target} s cold, 50 ms cached: "
+              f"{'met' if new <= target else 'missed'}, "
+              f"{'met' if cached <= 0.05 else 'missed'}]")
+
+
+if __name__ == "__main__":
+    main()
