@@ -17,41 +17,36 @@ Columns, with one numba cache folder for the whole run:
   cache=True   - a second process with the user's f decorated cache=True.
 Targets: 0.4 s, 0.7 s, 0.8 s, 1.2 s cold; 50 ms with cache=True.
 """
+import inspect
 import os
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import fmt_time, run_python  # noqa: E402
+from bench_transforms import lorenz96, rosenbrock  # noqa: E402
 
-SETUP = """
+def _model_source(fn):
+    """The source of one of bench_transforms' models, decorated with a cache flag to fill in."""
+    lines = inspect.getsource(fn.py_func).splitlines()
+    assert lines[0].startswith("@njit")
+    return "\n".join(["@njit(cache={cache})"] + lines[1:])
+
+
+# the models of bench_transforms, written into each fresh process's script (numba
+# caches functions that live in a file)
+SETUP = ("""
 import time, math, numpy as np
 import dualad as da
 from numba import njit
-@njit(cache={cache})
-def lorenz96(x):
-    n = x.shape[0]
-    out = np.empty_like(x)
-    for i in range(n):
-        xp = x[(i + 1) % n]
-        out[i] = ((xp - x[i - 2]) * x[i - 1] - x[i] + 8.0
-                  + 0.1 * math.exp(-1.0 / x[i]) * math.log(1.0 + xp * xp))
-    return out
-@njit(cache={cache})
-def rosenbrock(x):
-    s = 0.0
-    for i in range(x.shape[0] - 1):
-        a = x[i + 1] - x[i] * x[i]
-        b = 1.0 - x[i]
-        s += 100.0 * a * a + b * b
-    return s
+""" + _model_source(lorenz96) + "\n" + _model_source(rosenbrock) + """
 x8 = np.linspace(0.5, 2.0, 8)
 x16 = np.linspace(-1.0, 1.5, 16)
 lorenz96(x8); rosenbrock(x16)
 t0 = time.perf_counter()
 {call}
 print(time.perf_counter() - t0)
-"""
+""")
 
 WORKLOADS = [
     ("jacobian (Lorenz-96, n=8)", "da.jacobian(lorenz96)(x8)", 0.4),

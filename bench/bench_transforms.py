@@ -9,7 +9,6 @@ numba derivative code (serial and parallel), and by the peers installed
 times and ratios; the notes quote the ratios.
 """
 import math
-import os
 import sys
 import time
 
@@ -18,7 +17,7 @@ import numpy as np
 from numba import njit, prange
 
 import dualad as da
-from _common import best_time, fmt_time, optional, run_python, table
+from _common import best_time, optional, table
 
 QUICK = "--quick" in sys.argv
 
@@ -261,63 +260,12 @@ def bench_gradient_scaling(npts):
                   f"{t_hand / t_primal:9.2f}x")
 
 
-LATENCY_CODE = """
-import time, numpy as np, math
-t0 = time.perf_counter()
-import dualad as da
-from numba import njit
-@njit(cache={cache})
-def lorenz96(x):
-    n = x.shape[0]
-    out = np.empty_like(x)
-    for i in range(n):
-        xp = x[(i + 1) % n]
-        out[i] = ((xp - x[i - 2]) * x[i - 1] - x[i] + 8.0
-                  + 0.1 * math.exp(-1.0 / x[i]) * math.log(1.0 + xp * xp))
-    return out
-@njit(cache={cache})
-def rosenbrock(x):
-    s = 0.0
-    for i in range(x.shape[0] - 1):
-        a = x[i + 1] - x[i] * x[i]
-        b = 1.0 - x[i]
-        s += 100.0 * a * a + b * b
-    return s
-lorenz96(np.linspace(0.5, 2.0, 8))
-rosenbrock(np.linspace(-1.0, 1.5, 16))
-t1 = time.perf_counter()
-da.jacobian(lorenz96)(np.linspace(0.5, 2.0, 8))
-t2 = time.perf_counter()
-da.hessian(rosenbrock)(np.linspace(-1.0, 1.5, 16))
-t3 = time.perf_counter()
-da.vmap(da.jacobian(lorenz96))(np.ones((10, 8)))
-t4 = time.perf_counter()
-print(t2 - t1, t3 - t2, t4 - t3)
-"""
-
-
-def bench_latency():
-    import tempfile
-    print("\nFirst-call latency (fresh process, after the user's function ran once on "
-          "floats, so numba's own start-up is excluded)")
-    with tempfile.TemporaryDirectory() as work:
-        env = {"NUMBA_CACHE_DIR": os.path.join(work, "cache")}
-        cold = [float(v) for v in run_python(LATENCY_CODE.format(cache=False), env,
-                                             work).split()]
-        run_python(LATENCY_CODE.format(cache=True), env, work)
-        cached = [float(v) for v in run_python(LATENCY_CODE.format(cache=True), env,
-                                               work).split()]
-    for name, c, w in zip(("jacobian (Lorenz-96)", "hessian (Rosenbrock 16)",
-                           "vmap(jacobian)"), cold, cached):
-        print(f"  {name:28s} cold {fmt_time(c)}   cached {fmt_time(w)}")
-
-
 def main():
     print(f"numba {numba.__version__}, {numba.config.NUMBA_NUM_THREADS} threads")
     bench_jacobian(10_000 if QUICK else 100_000)
     bench_hessian(2_000 if QUICK else 20_000)
     bench_gradient_scaling(2_000 if QUICK else 20_000)
-    bench_latency()
+    print("\nFirst-call latencies: python bench/bench_latency.py (each in a fresh process)")
 
 
 if __name__ == "__main__":
