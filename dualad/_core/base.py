@@ -63,7 +63,9 @@ _SCIPY_HINTS = (
      "np.correlate, written in NumPy code, differentiate"),
     ("scipy.special", "this scipy.special function is not a ufunc with a dualad rule: "
      "write it with NumPy functions (logsumexp: m + np.log(np.sum(np.exp(x - m))) with "
-     "m = np.max(x)); the ufuncs with rules are listed in docs/rules.md"),
+     "m = np.max(x); spherical_jn(n, z): np.sqrt(np.pi / (2 * z)) * jv(n + 0.5, z); "
+     "multigammaln(a, d): d*(d-1)/4*np.log(np.pi) + sum of gammaln(a - j/2), j < d); "
+     "the ufuncs with rules are listed in docs/rules.md"),
     ("scipy.optimize", "scipy.optimize needs float inputs: pass it float arrays and give it "
      "dualad's derivatives (jac=da.jacobian(f), hess=da.hessian(f))"),
     ("scipy", "this SciPy function converts its input to floats; write the computation "

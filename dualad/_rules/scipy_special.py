@@ -18,9 +18,11 @@ nested duals (higher derivatives) work. Numerical care: ``log_ndtr'`` is
 """
 import math
 
+import numpy as np
+
 from .._core.base import DualNumber, lead
 from . import elementary as E
-from .table import FUNCTIONS, RULES_BY_NAME, Rule, polygamma_rule
+from .table import FUNCTIONS, RULES_BY_NAME, STEP, Rule, polygamma_rule
 
 SQRT_PI = math.sqrt(math.pi)
 TWO_OVER_SQRT_PI = 2.0 / SQRT_PI
@@ -44,7 +46,8 @@ def _function(name):
             if isinstance(a, DualNumber):
                 top = a if top is None else lead(top, a)
         if top is None:
-            return getattr(_sp(), name)(*args)
+            rule = _state.get("by_name", {}).get(name)
+            return (rule.primal if rule is not None else getattr(_sp(), name))(*args)
         rule = _state["by_name"][name]
         if rule.arity == 1:
             return top._apply1(rule)
@@ -64,6 +67,9 @@ j0, j1, y0, y1, i0, i1, i0e, i1e = (_function(n) for n in
 ellipk, ellipe, betaln = (_function(n) for n in ("ellipk", "ellipe", "betaln"))
 jv, yv, iv, kv, ive, kve = (_function(n) for n in ("jv", "yv", "iv", "kv", "ive", "kve"))
 gammainc, gammaincc = _function("gammainc"), _function("gammaincc")
+zeta, gammasgn = _function("zeta"), _function("gammasgn")
+si, ci = _function("sici.si"), _function("sici.ci")
+sin, cos = E.sin, E.cos
 exp, log, log1p, sign, psi = E.exp, E.log, E.log1p, E.sign, E.digamma
 
 
@@ -260,6 +266,14 @@ def _order_is_constant(name):
     return ladder
 
 
+def _constant_argument(name, arg):
+    def ladder(*args):
+        raise TypeError(f"scipy.special.{name}: dualad has no derivative in its argument "
+                        f"{arg!r}, which must be a constant (a float or an array); it "
+                        "differentiates in q only (zeta(x, q))")
+    return ladder
+
+
 def _jv_z(v, z):
     a, b = jv(v - 1.0, z), jv(v + 1.0, z)
     return jv(v, z), 0.5 * (a - b), 0.25 * (jv(v - 2.0, z) - 2.0 * jv(v, z) + jv(v + 2.0, z))
@@ -309,6 +323,36 @@ def _gammaincc_x(a, x):
     return gammaincc(a, x), d, d * ((a - 1.0) / x - 1.0)
 
 
+def _gammasgn(x):
+    return gammasgn(x), 0.0, 0.0
+
+
+def _si(x):
+    s = sin(x) / x
+    return si(x), s, (cos(x) - s) / x
+
+
+def _ci(x):
+    c = cos(x) / x
+    return ci(x), c, (-sin(x) - c) / x
+
+
+def _zeta_q(x, q):
+    # Hurwitz zeta(x, q): d/dq = -x zeta(x + 1, q); the exponent x is a constant
+    return zeta(x, q), -x * zeta(x + 1.0, q), x * (x + 1.0) * zeta(x + 2.0, q)
+
+
+def _betainc_x(a, b):
+    """The ladder of betainc(a, b, .) for constant a, b (floats or arrays)."""
+    lb = _sp().betaln(a, b)
+    lb = float(lb) if np.ndim(lb) == 0 else lb
+
+    def ladder(x):
+        d = exp((a - 1.0) * log(x) + (b - 1.0) * log1p(-x) - lb)
+        return _sp().betainc(a, b, x), d, d * ((a - 1.0) / x - (b - 1.0) / (1.0 - x))
+    return ladder
+
+
 _U = ((-3.0, 3.0),)
 _POS = ((0.3, 8.0),)
 _UNIT = ((-0.95, 0.95),)
@@ -350,8 +394,25 @@ def _table():
              argnames=("a", "x"), ladder_x=_order_is_constant(name), ladder_y=lx,
              note="derivative in x; the shape a is a constant (a dual a raises)")
         for name, lx in (("gammainc", _gammainc_x), ("gammaincc", _gammaincc_x)))
+    u = sp._ufuncs
+    rules += (
+        R("gammasgn", _gammasgn, ((-3.7, 5.0),), kind=STEP,
+          note="the sign of gamma(x): derivative 0 (undefined at the poles 0, -1, -2, ...)"),
+        Rule("sici.si", 1, lambda x: sp.sici(x)[0], _si, _POS,
+             note="sici(x) returns (si, ci): each element differentiates (si' = sin(x)/x)"),
+        Rule("sici.ci", 1, lambda x: sp.sici(x)[1], _ci, _POS,
+             note="ci' = cos(x)/x (x > 0)"),
+    )
+    order_rules += (
+        Rule("zeta", 2, sp.zeta, _constant_argument("zeta", "x"), ((1.5, 5.0), (0.3, 4.0)),
+             argnames=("x", "q"), ladder_x=_constant_argument("zeta", "x"), ladder_y=_zeta_q,
+             note="Hurwitz zeta(x, q): derivative in q; the exponent x is a constant "
+                  "(a dual x, or the Riemann zeta(x) of a dual, raises)"),
+    )
     rules = rules + order_rules
-    by_ufunc = {getattr(sp, r.name): r for r in rules}
+    ufunc_of = {"zeta": u._zeta}
+    by_ufunc = {ufunc_of.get(r.name) or getattr(sp, r.name): r for r in rules
+                if not r.name.startswith("sici.")}
     for alias, name in (("erf", "erf"), ("erfc", "erfc"), ("gamma", "gamma"),
                         ("gammaln", "lgamma"), ("expm1", "expm1"), ("log1p", "log1p"),
                         ("cbrt", "cbrt"), ("exp2", "exp2")):
@@ -369,6 +430,11 @@ def scipy_rules():
         except ImportError:
             rules, by_ufunc = (), {}
         _state.update(rules=rules, by_ufunc=by_ufunc, by_name={r.name: r for r in rules})
+        special = {}
+        if rules:
+            u = _sp()._ufuncs
+            special = {u.sici: _sici, u.betainc: _betainc, u._riemann_zeta: _riemann_zeta}
+        _state["special"] = special
     return _state["rules"]
 
 
@@ -379,6 +445,42 @@ def scipy_rule(ufunc):
         return None
     scipy_rules()
     return _state["by_ufunc"].get(ufunc)
+
+
+def _sici(x):
+    return si(x), ci(x)
+
+
+def _riemann_zeta(x):
+    raise TypeError("scipy.special.zeta(x) of a dual x: dualad has no derivative of the "
+                    "Riemann zeta function in x. For the Hurwitz zeta(x, q) it differentiates "
+                    "in q (x a constant)")
+
+
+def _betainc(a, b, x):
+    for name, v in (("a", a), ("b", b)):
+        if isinstance(v, DualNumber):
+            raise TypeError(f"scipy.special.betainc(a, b, x): dualad differentiates in x "
+                            f"only; the parameter {name!r} must be a constant (a float or "
+                            "an array). Derivatives in a and b have no closed form")
+    if not isinstance(x, DualNumber):
+        return _sp().betainc(a, b, x)
+    shape = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(x))
+    if shape != np.shape(x):
+        x = np.broadcast_to(x, shape)
+    rule = Rule("betainc", 1, lambda t: _sp().betainc(a, b, t), _betainc_x(a, b), ((0.05, 0.95),))
+    return x._apply1(rule)
+
+
+def special_call(ufunc):
+    """The dual implementation of a scipy ufunc that is not one rule (None otherwise):
+    sici (two outputs), betainc (three arguments, a and b constant), and the
+    refusal of the Riemann zeta of a dual."""
+    import sys
+    if "scipy.special" not in sys.modules:
+        return None
+    scipy_rules()
+    return _state["special"].get(ufunc)
 
 
 def scipy_function(rule):
