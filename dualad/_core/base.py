@@ -66,6 +66,11 @@ _SCIPY_HINTS = (
      "m = np.max(x); spherical_jn(n, z): np.sqrt(np.pi / (2 * z)) * jv(n + 0.5, z); "
      "multigammaln(a, d): d*(d-1)/4*np.log(np.pi) + sum of gammaln(a - j/2), j < d); "
      "the ufuncs with rules are listed in docs/rules.md"),
+    ("scipy.linalg", "scipy.linalg converts its inputs to floats: dualad.scipy.linalg has "
+     "differentiable expm, sqrtm, solve_triangular, cho_factor, cho_solve, lu_factor and "
+     "lu_solve with SciPy's signatures (import dualad.scipy.linalg as dsl; dsl.expm(A)), and "
+     "NumPy's np.linalg functions (solve, inv, det, eigh, svd, qr, cholesky, ...) take "
+     "DualArrays"),
     ("scipy.optimize", "scipy.optimize needs float inputs: pass it float arrays and give it "
      "dualad's derivatives (jac=da.jacobian(f), hess=da.hessian(f))"),
     ("scipy", "this SciPy function converts its input to floats; write the computation "
