@@ -89,9 +89,22 @@ def scipy_hint():
             outer = mod
         f = f.f_back
     if outer is None:
-        return ""
+        return _index_tricks_hint()
     hint = next(h for prefix, h in _SCIPY_HINTS if outer.startswith(prefix))
     return f" (called from {outer}: {hint})"
+
+
+def _index_tricks_hint():
+    """np.r_ / np.c_ convert each piece with np.array before concatenating: say what works."""
+    import sys
+    f = sys._getframe(2)
+    while f is not None:
+        if f.f_globals.get("__name__", "") == "numpy.lib._index_tricks_impl":
+            return (" (called from np.r_ / np.c_, which convert every piece to a plain array: "
+                    "write np.concatenate([a, b]) for np.r_[a, b] and np.column_stack([a, b]) "
+                    "or np.stack([a, b], axis=-1) for np.c_[a, b]; these keep the derivatives)")
+        f = f.f_back
+    return ""
 
 
 class ArithmeticByName:
