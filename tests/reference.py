@@ -132,6 +132,10 @@ MP_FUNCTIONS.update({
     "kve": lambda v, z: mpmath.exp(z) * mpmath.besselk(v, z),
     "gammainc": lambda a, x: mpmath.gammainc(a, 0, x, regularized=True),
     "gammaincc": lambda a, x: mpmath.gammainc(a, x, mpmath.inf, regularized=True),
+    "zeta": mpmath.zeta,  # Hurwitz zeta(x, q), x constant
+    "gammasgn": lambda x: mpmath.sign(mpmath.gamma(x)),
+    "sici.si": lambda x: mpmath.si(x),
+    "sici.ci": lambda x: mpmath.ci(x),
 })
 
 
@@ -203,6 +207,7 @@ KINK_DISTANCE = {
     "trunc": _to_integer,
     "round": _to_half_integer,
     "sign": lambda x: abs(x),
+    "gammasgn": lambda x: math.inf if x > 0 else abs(x - round(x)),  # poles at 0, -1, ...
     "hypot": lambda x, y: math.hypot(x, y),
     "pow": lambda x, y: abs(x),
     "copysign": lambda x, y: min(abs(x), abs(y)),

@@ -58,6 +58,12 @@ CASES = {
         *np.linalg.svd(x, full_matrices=False)), WIDE),
     "cholesky": (lambda x: np.linalg.cholesky(x @ x.T + 4 * np.eye(4)), M),
     "cholesky upper": (lambda x: np.linalg.cholesky(sym(x), upper=True), SPD),
+    "qr square Q": (lambda x: np.linalg.qr(x)[0], M),
+    "qr square R": (lambda x: np.linalg.qr(x).R, M),
+    "qr tall": (lambda x: (lambda q, r: np.concatenate([np.ravel(q), np.ravel(r)]))(
+        *np.linalg.qr(x)), TALL),
+    "qr mode r": (lambda x: np.linalg.qr(x, mode="r"), TALL),
+    "qr complete square": (lambda x: np.linalg.qr(x, mode="complete")[0], M),
     "pinv tall": (lambda x: np.linalg.pinv(x), TALL),
     "pinv wide": (lambda x: np.linalg.pinv(x), WIDE),
     "lstsq": (lambda x: np.linalg.lstsq(x, B5)[0], TALL),
@@ -100,3 +106,25 @@ def test_eig_with_complex_eigenvalues_names_issue_10():
 def test_full_matrices_svd_of_a_rectangle_is_refused():
     with pytest.raises(TypeError, match="full_matrices=False"):
         da.jacobian(lambda x: np.linalg.svd(x)[0])(TALL)
+
+
+def test_qr_values_float32_and_refusals():
+    x = TALL.astype(np.float32)
+    q, r = np.linalg.qr(da.DualArray(x, np.ones(x.shape + (1,), np.float32)))
+    ref_q, ref_r = np.linalg.qr(x)
+    np.testing.assert_array_equal(q.values, ref_q)
+    np.testing.assert_array_equal(r.values, ref_r)
+    assert q.partials.dtype == np.float32 and r.partials.dtype == np.float32
+    J32 = da.jacobian(lambda x: np.linalg.qr(x)[1])(x)
+    assert J32.dtype == np.float32
+    np.testing.assert_allclose(J32, da.jacobian(lambda x: np.linalg.qr(x)[1])(TALL), atol=1e-4)
+    # the derivative keeps Q orthonormal and R upper triangular
+    dq, dr = q.partials[..., 0], r.partials[..., 0]
+    np.testing.assert_allclose(ref_q.T @ dq + dq.T @ ref_q, 0.0, atol=1e-5)
+    np.testing.assert_array_equal(np.tril(dr, -1), 0.0)
+    with pytest.raises(TypeError, match="wide"):
+        da.jacobian(lambda x: np.linalg.qr(x)[0])(WIDE)
+    with pytest.raises(TypeError, match="mode='reduced'"):
+        da.jacobian(lambda x: np.linalg.qr(x, mode="complete")[0])(TALL)
+    with pytest.raises(TypeError, match="mode='reduced'"):
+        da.jacobian(lambda x: np.linalg.qr(x, mode="raw")[0])(TALL)

@@ -328,3 +328,19 @@ def test_fixing_an_argument_of_a_compiled_function_says_what_to_write():
     J = da.jacobian(numba.njit(lambda x: rhs(0.5, x)))(np.ones(3))
     assert np.array_equal(J, 0.5 * np.eye(3))
     assert np.array_equal(da.jacobian(rhs, argnums=1)(0.5, np.ones(3)), 0.5 * np.eye(3))
+
+
+def test_r_c_and_array_of_dual_arrays_say_what_keeps_the_derivatives():
+    # np.r_, np.c_ and np.array convert every piece to a plain array (no NumPy
+    # dispatch reaches a DualArray): refused, naming the rewrites, which work.
+    x = np.array([0.3, 0.7])
+    with pytest.raises(TypeError, match=r"np.concatenate\(\[a, b\]\) for np.r_"):
+        da.grad(lambda v: np.sum(np.r_[v, v]))(x)
+    with pytest.raises(TypeError, match=r"np.column_stack"):
+        da.grad(lambda v: np.sum(np.c_[v, v]))(x)
+    with pytest.raises(TypeError, match=r"collect results with np.stack"):
+        da.grad(lambda v: np.sum(np.array([v, v])))(x)
+    np.testing.assert_allclose(da.grad(lambda v: np.sum(np.concatenate([v, 2 * v]) ** 2))(x),
+                               10 * x)
+    np.testing.assert_allclose(da.grad(lambda v: np.sum(np.column_stack([v, v]) ** 2))(x), 4 * x)
+    np.testing.assert_allclose(da.grad(lambda v: np.sum(np.stack([v, v]) ** 2))(x), 4 * x)

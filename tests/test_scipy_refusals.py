@@ -26,6 +26,8 @@ CASES = [
     ("scipy.integrate", lambda k: si.solve_ivp(lambda t, y: -k * y, (0, 1), [1.0]).y[0, -1], 0.5),
     ("scipy.integrate", lambda k: si.quad(lambda t: k * t, 0.0, 1.0)[0], 0.5),
     ("scipy.special", lambda x: sp.logsumexp(x), X),
+    ("scipy.special", lambda x: np.sum(sp.spherical_jn(1, x)), X),
+    ("scipy.special", lambda x: np.sum(sp.multigammaln(x + 3.0, 2)), X),
 ]
 
 
@@ -43,6 +45,11 @@ def test_suggested_rewrites_work():
     assert logpdf(m) == pytest.approx(np.sum(st.norm.logpdf(X, m, s)), rel=1e-14)
     g = da.grad(lambda x: np.sum(sp.ndtr(x)))(X)
     np.testing.assert_allclose(g, st.norm.pdf(X), rtol=1e-14)
+    g = da.derivative(lambda z: np.sqrt(np.pi / (2 * z)) * sp.jv(1.5, z))(X)
+    np.testing.assert_allclose(g, sp.spherical_jn(1, X, derivative=True), rtol=1e-13)
+    mg = lambda a: 2 * 1 / 4 * np.log(np.pi) + sp.gammaln(a) + sp.gammaln(a - 0.5)  # noqa: E731
+    assert mg(3.3) == pytest.approx(sp.multigammaln(3.3, 2), rel=1e-14)
+    assert da.derivative(mg)(3.3) == pytest.approx(sp.digamma(3.3) + sp.digamma(2.8), rel=1e-14)
     J = da.jacobian(lambda x: np.convolve(x, [1.0, 2.0]))(X)
     np.testing.assert_allclose(J, [[1, 0, 0], [2, 1, 0], [0, 2, 1], [0, 0, 2]])
 

@@ -17,23 +17,31 @@ sp = pytest.importorskip("scipy.special", reason="scipy is optional; its rules n
 
 from dualad._rules.scipy_special import scipy_rule, scipy_rules  # noqa: E402
 
-ORDER = ("jv", "yv", "iv", "kv", "ive", "kve", "gammainc", "gammaincc")  # derivative in z only, the order constant
+ORDER = ("jv", "yv", "iv", "kv", "ive", "kve", "gammainc", "gammaincc", "zeta")  # derivative in z only, the order constant
 RULES = tuple(r for r in scipy_rules() if r.name not in ORDER)
 MP_ORDER = {name: MP_FUNCTIONS[name] for name in ORDER}
 by_rule = pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
 dtypes = pytest.mark.parametrize("dtype", [np.float32, np.float64])
 N = 4
+CALL = {"sici.si": lambda x: sp.sici(x)[0], "sici.ci": lambda x: sp.sici(x)[1]}
+
+
+def user_function(rule):
+    """The scipy.special function a user calls for ``rule``."""
+    return CALL.get(rule.name) or getattr(sp, rule.name)
 
 
 def test_every_rule_is_reached_through_its_ufunc():
     for r in RULES:
-        assert scipy_rule(getattr(sp, r.name)) is r
+        if r.name not in CALL:
+            assert scipy_rule(getattr(sp, r.name)) is r
+    assert scipy_rule(sp._ufuncs._zeta).name == "zeta"
 
 
 @by_rule
 @dtypes
 def test_scalar_derivatives_against_mpmath(rule, dtype):
-    fn = getattr(sp, rule.name)
+    fn = user_function(rule)
     for args in sample_points(rule, N, dtype=dtype):
         ref = reference_derivatives(rule, args)
         what = f"scipy.special.{rule.name}"
@@ -58,7 +66,7 @@ def test_scalar_derivatives_against_mpmath(rule, dtype):
 @by_rule
 @dtypes
 def test_array_derivatives_against_mpmath(rule, dtype):
-    fn = getattr(sp, rule.name)
+    fn = user_function(rule)
     pts = sample_points(rule, N, dtype=dtype)
     cols = [np.array([p[i] for p in pts], dtype) for i in range(rule.arity)]
     if rule.arity == 1:
@@ -80,7 +88,7 @@ def test_array_derivatives_against_mpmath(rule, dtype):
 
 @by_rule
 def test_array_path_against_central_differences(rule):
-    fn = getattr(sp, rule.name)
+    fn = user_function(rule)
     for args in sample_points(rule, 2, seed=1):
         for i in range(rule.arity):
             index = tuple(1 if j == i else 0 for j in range(rule.arity))
@@ -117,7 +125,9 @@ def test_function_without_rule_is_refused():
 def test_bessel_of_constant_order_against_mpmath(name, dtype):
     fn = getattr(sp, name)
     rel = 1e-12 if dtype == np.float64 else 2e-4
-    for v in ((0.5, 1.0, 2.5, 3.7) if name.startswith("gamma") else (0.0, 0.5, 1.0, 2.5)):
+    vs = {"gammainc": (0.5, 1.0, 2.5, 3.7), "gammaincc": (0.5, 1.0, 2.5, 3.7),
+          "zeta": (1.5, 2.0, 3.0, 4.5)}.get(name, (0.0, 0.5, 1.0, 2.5))
+    for v in vs:
         z = np.array([0.4, 1.3, 3.7, 7.1], dtype)
         d1 = da.derivative(lambda z: fn(v, z))(z)
         d2 = da.derivative(lambda z: fn(v, z), 2)(z)
@@ -137,6 +147,75 @@ def test_bessel_of_constant_order_against_mpmath(name, dtype):
 @pytest.mark.parametrize("name", ORDER)
 def test_bessel_order_must_be_constant(name):
     with pytest.raises(TypeError, match="must be a constant"):
-        da.derivative(lambda v: getattr(sp, name)(v, 1.5))(0.5)
+        da.derivative(lambda v: getattr(sp, name)(v, 1.5))(1.5)
     with pytest.raises(TypeError, match="must be a constant"):
-        da.grad(lambda x: np.sum(getattr(sp, name)(x, x)))(np.array([0.5, 1.0]))
+        da.grad(lambda x: np.sum(getattr(sp, name)(x, x)))(np.array([1.5, 2.0]))
+
+
+def test_riemann_zeta_of_a_dual_is_refused():
+    with pytest.raises(TypeError, match="no derivative of the Riemann zeta"):
+        da.derivative(sp.zeta)(2.5)
+    with pytest.raises(TypeError, match="no derivative of the Riemann zeta"):
+        da.derivative(sp.zeta)(np.array([2.5, 3.0]))
+    assert sp.zeta(2.0) == pytest.approx(np.pi ** 2 / 6, rel=1e-15)
+
+
+def test_sici_returns_both_derivatives():
+    x = np.array([0.4, 1.3, 5.0])
+    si, ci = sp.sici(da.DualArray(x, np.ones((3, 1))))
+    np.testing.assert_allclose(si.values, sp.sici(x)[0], rtol=1e-15)
+    np.testing.assert_allclose(si.partials[:, 0], np.sin(x) / x, rtol=1e-14)
+    np.testing.assert_allclose(ci.partials[:, 0], np.cos(x) / x, rtol=1e-14)
+    s, c = sp.sici(da.Dual(1.3, 1.0))  # scalar path
+    assert s.eps == pytest.approx(np.sin(1.3) / 1.3, rel=1e-14)
+    assert c.eps == pytest.approx(np.cos(1.3) / 1.3, rel=1e-14)
+
+
+def test_gammasgn_is_a_step():
+    x = np.array([-2.5, -1.5, -0.5, 0.5, 3.0])
+    np.testing.assert_array_equal(da.derivative(sp.gammasgn)(x), np.zeros(5))
+    d = sp.gammasgn(da.Dual(-1.5, 1.0))
+    assert d.value == 1.0 and d.eps == 0.0
+
+
+BETAINC = ((2.0, 3.5), (0.7, 1.3), (5.0, 0.6))
+
+
+@pytest.mark.parametrize("a, b", BETAINC)
+@dtypes
+def test_betainc_in_x_against_mpmath(a, b, dtype):
+    x = np.array([0.07, 0.3, 0.55, 0.91], dtype)
+    d1 = da.derivative(lambda t: sp.betainc(a, b, t))(x)
+    d2 = da.derivative(lambda t: sp.betainc(a, b, t), 2)(x)
+    assert d1.dtype == dtype and d2.dtype == dtype
+    rel = 1e-12 if dtype == np.float64 else 2e-4
+    for k, xk in enumerate(x):
+        with mpmath.workdps(40):
+            f = lambda t: mpmath.betainc(a, b, 0, t, regularized=True)  # noqa: E731
+            r1, r2 = (float(mpmath.diff(f, mpmath.mpf(float(xk)), n)) for n in (1, 2))
+        assert abs(d1[k] - r1) <= rel * (1 + abs(r1)), (a, b, xk, d1[k], r1)
+        assert abs(d2[k] - r2) <= rel * (1 + abs(r2)), (a, b, xk, d2[k], r2)
+    s2 = da.derivative(lambda t: sp.betainc(a, b, t), 2)(float(x[1]))  # scalar path
+    assert s2 == pytest.approx(float(d2[1]), rel=1e-5 if dtype == np.float32 else 1e-13)
+
+
+def test_betainc_array_parameters_and_central_differences():
+    a, b = np.array([0.8, 2.0, 4.0]), 1.7
+    x = np.array([0.2, 0.5, 0.8])
+    J = da.jacobian(lambda t: sp.betainc(a, b, t))(x)
+    h = 1e-6
+    num = (sp.betainc(a, b, x + h) - sp.betainc(a, b, x - h)) / (2 * h)
+    np.testing.assert_allclose(np.diag(J), num, rtol=1e-7)
+    np.testing.assert_array_equal(J - np.diag(np.diag(J)), 0.0)
+    # a scalar x broadcast against array parameters
+    g = da.derivative(lambda t: np.sum(sp.betainc(a, b, t)))(0.5)
+    num = np.sum(sp.betainc(a, b, 0.5 + h) - sp.betainc(a, b, 0.5 - h)) / (2 * h)
+    assert g == pytest.approx(num, rel=1e-7)
+
+
+def test_betainc_parameters_must_be_constant():
+    for f in (lambda a: sp.betainc(a, 2.0, 0.5), lambda b: sp.betainc(2.0, b, 0.5)):
+        with pytest.raises(TypeError, match="differentiates in x only"):
+            da.derivative(f)(1.5)
+        with pytest.raises(TypeError, match="differentiates in x only"):
+            da.derivative(f)(np.array([1.5, 2.5]))

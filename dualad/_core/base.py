@@ -63,7 +63,14 @@ _SCIPY_HINTS = (
      "np.correlate, written in NumPy code, differentiate"),
     ("scipy.special", "this scipy.special function is not a ufunc with a dualad rule: "
      "write it with NumPy functions (logsumexp: m + np.log(np.sum(np.exp(x - m))) with "
-     "m = np.max(x)); the ufuncs with rules are listed in docs/rules.md"),
+     "m = np.max(x); spherical_jn(n, z): np.sqrt(np.pi / (2 * z)) * jv(n + 0.5, z); "
+     "multigammaln(a, d): d*(d-1)/4*np.log(np.pi) + sum of gammaln(a - j/2), j < d); "
+     "the ufuncs with rules are listed in docs/rules.md"),
+    ("scipy.linalg", "scipy.linalg converts its inputs to floats: dualad.scipy.linalg has "
+     "differentiable expm, sqrtm, solve_triangular, cho_factor, cho_solve, lu_factor and "
+     "lu_solve with SciPy's signatures (import dualad.scipy.linalg as dsl; dsl.expm(A)), and "
+     "NumPy's np.linalg functions (solve, inv, det, eigh, svd, qr, cholesky, ...) take "
+     "DualArrays"),
     ("scipy.optimize", "scipy.optimize needs float inputs: pass it float arrays and give it "
      "dualad's derivatives (jac=da.jacobian(f), hess=da.hessian(f))"),
     ("scipy", "this SciPy function converts its input to floats; write the computation "
@@ -82,9 +89,22 @@ def scipy_hint():
             outer = mod
         f = f.f_back
     if outer is None:
-        return ""
+        return _index_tricks_hint()
     hint = next(h for prefix, h in _SCIPY_HINTS if outer.startswith(prefix))
     return f" (called from {outer}: {hint})"
+
+
+def _index_tricks_hint():
+    """np.r_ / np.c_ convert each piece with np.array before concatenating: say what works."""
+    import sys
+    f = sys._getframe(2)
+    while f is not None:
+        if f.f_globals.get("__name__", "") == "numpy.lib._index_tricks_impl":
+            return (" (called from np.r_ / np.c_, which convert every piece to a plain array: "
+                    "write np.concatenate([a, b]) for np.r_[a, b] and np.column_stack([a, b]) "
+                    "or np.stack([a, b], axis=-1) for np.c_[a, b]; these keep the derivatives)")
+        f = f.f_back
+    return ""
 
 
 class ArithmeticByName:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .._core.base import DualNumber, is_real_scalar, ufunc_name
 from .._rules import FUNCTIONS
-from .._rules.scipy_special import scipy_function, ufunc_rule
+from .._rules.scipy_special import scipy_function, special_call, ufunc_rule
 from .components import _numpy_semantics, _value_of, is_scalar_dual
 
 ARRAY_HOOKS = {}
@@ -106,6 +106,9 @@ def _scalar_ufunc(ufunc, rule, inputs):
     if rule is None and ufunc in ARRAY_HOOKS.get("composite", ()):
         # logaddexp & co., written with other rules by the array type: on 0-d arrays
         return ARRAY_HOOKS["ufunc"](ufunc, inputs)[()]
+    special = special_call(ufunc) if rule is None else None
+    if special is not None:  # sici, betainc: not one rule each
+        return special(*inputs)
     if rule is None:
         raise TypeError(
             f"dualad has no derivative rule for {ufunc_name(ufunc)}; "

@@ -42,9 +42,15 @@ def rules_markdown():
         "| scipy.special | arity | sampled domain (tests) | convention |",
         "|---|---|---|---|",
     ]
+    shown = {"sici.si": "sici(x)[0]", "sici.ci": "sici(x)[1]"}
     for r in scipy_rules():
         domain = " x ".join(f"[{lo:g}, {hi:g}]" for lo, hi in r.domain)
-        lines.append(f"| `{r.name}({', '.join(r.argnames)})` | {r.arity} | {domain} | "
-                     f"{r.note or '-'} |")
-    lines.append("")
+        name = shown.get(r.name) or f"{r.name}({', '.join(r.argnames)})"
+        lines.append(f"| `{name}` | {r.arity} | {domain} | {r.note or '-'} |")
+    lines.append("| `betainc(a, b, x)` | 3 | [0.05, 0.95] in x | derivative in x "
+                 "(x**(a-1) (1-x)**(b-1) / B(a, b)); a and b are constants (a dual a or b "
+                 "raises: no closed form) |")
+    lines += ["", "Not supported (scipy converts the argument with `np.asarray` before any "
+              "ufunc, so a dual cannot reach a rule): `spherical_jn` & co., `multigammaln`, "
+              "`logsumexp`. The Riemann `zeta(x)` of a dual x raises (no derivative in x).", ""]
     return "\n".join(lines)

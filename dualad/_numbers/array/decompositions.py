@@ -1,4 +1,4 @@
-"""Matrix decompositions of DualArray: eigh, eig, svd, cholesky, pinv, lstsq, matrix_power.
+"""Matrix decompositions of DualArray: eigh, eig, svd, cholesky, qr, pinv, lstsq, matrix_power.
 
 Forward-mode rules from the standard perturbation formulas. Each handler
 decomposes the values (``np.linalg.<f>(a.values)``: a DualArray again when
@@ -18,6 +18,9 @@ directions broadcast as a stack of matrices) through the formula:
   ``ds = diag(U^T dA V)``; U and V follow the sign convention of LAPACK at
   the point, and are differentiated with it held fixed.
 * ``cholesky``: ``dL = L Phi(L^-1 dA L^-T)``, Phi = lower triangle, half diagonal.
+* ``qr`` (reduced, m >= n, R invertible): with C = Q^T dA R^-1 and
+  W = tril(C, -1) - tril(C, -1)^T, ``dR = (C - W) R`` and
+  ``dQ = Q W + (dA - Q Q^T dA) R^-1``; LAPACK's signs held fixed.
 * ``pinv`` (constant rank): Golub and Pereyra's formula; ``lstsq`` = pinv(a) @ b.
 """
 from collections import namedtuple
@@ -32,6 +35,7 @@ from .registry import implements
 EighResult = namedtuple("EighResult", "eigenvalues eigenvectors")
 EigResult = namedtuple("EigResult", "eigenvalues eigenvectors")
 SVDResult = namedtuple("SVDResult", "U S Vh")
+QRResult = namedtuple("QRResult", "Q R")
 
 
 def _dirs(a):
@@ -140,6 +144,32 @@ def cholesky(a, *, upper=False):
     dl = low @ (np.tril(x, -1) + 0.5 * x * np.eye(n, dtype=a.dtype))
     r = _dual(low, dl, a.tag)
     return _T(r) if upper else r
+
+
+@implements(np.linalg.qr)
+def qr(a, mode="reduced"):
+    a = _as_dual(a, "linalg.qr")
+    m, n = a.shape[-2:]
+    if mode not in ("reduced", "complete", "r") or (mode == "complete" and m != n):
+        raise TypeError(f"dualad: numpy.linalg.qr(mode={mode!r}) of a DualArray is not "
+                        "supported; use mode='reduced' (the extra columns of a complete Q "
+                        "are not unique) or mode='r'")
+    if m < n:
+        raise TypeError("dualad: numpy.linalg.qr of a wide DualArray (more columns than "
+                        "rows) is not supported: its R is not invertible; factor the "
+                        "transpose, or the leading square block")
+    q, r = np.linalg.qr(a.values)
+    d = _dirs(a)
+    ri = np.linalg.inv(r)
+    dri = d @ ri
+    c = _T(q) @ dri
+    low = np.tril(c, -1)
+    w = low - _T(low)
+    dr = (c - w) @ r
+    if mode == "r":
+        return _dual(r, dr, a.tag)
+    dq = q @ w + dri - q @ (_T(q) @ dri)
+    return QRResult(_dual(q, dq, a.tag), _dual(r, dr, a.tag))
 
 
 @implements(np.linalg.pinv)

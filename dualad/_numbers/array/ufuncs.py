@@ -11,7 +11,7 @@ to ``array_ufunc_scalar_fallback`` and ``array_function_scalar_fallback``).
 import numpy as np
 
 from ... import _rules
-from ..._rules.scipy_special import ufunc_rule
+from ..._rules.scipy_special import special_call, ufunc_rule
 from ..._core.base import DualNumber, lead
 from .arith import _ADD, _DIV, _MUL, _SUB, _arith, _pow_const, _power
 from .core import DualArray, by_value, _holds, _operand, _operands, _primal, method
@@ -68,6 +68,10 @@ def _ufunc_call(ufunc, inputs):
     if ufunc in _BY_VALUE_UFUNCS:
         return by_value(ufunc(*(_primal(i) for i in inputs)))
     rule = ufunc_rule(ufunc)
+    if rule is None:
+        special = special_call(ufunc)  # sici, betainc: not one rule each
+        if special is not None:
+            return special(*_operands(ufunc.__name__, inputs))
     if rule is not None:
         ops = _operands(ufunc.__name__, inputs)
         if rule.name == "pow":

@@ -1,0 +1,1 @@
+"""SciPy functions that cannot dispatch on dual arrays, written by dualad (``dualad.scipy.linalg``)."""
