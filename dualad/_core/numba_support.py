@@ -3,13 +3,21 @@ import sys
 
 _DISPATCHER = []   # numba's Dispatcher class, once numba is loaded
 
+BEFORE_COMPILE = []
+"""Callables run whenever a transform meets a dispatcher, before it compiles: the
+numba layer registers late overloads there (scipy.special, once it is imported)."""
+
 
 def is_dispatcher(f):
-    """True if f is a numba ``@njit``/``@jit`` dispatcher."""
-    if _DISPATCHER:
-        return isinstance(f, _DISPATCHER[0])
-    if "numba" not in sys.modules:
-        return False
-    from numba.core.dispatcher import Dispatcher
-    _DISPATCHER.append(Dispatcher)
-    return isinstance(f, Dispatcher)
+    """True if f is a numba ``@njit``/``@jit`` dispatcher (the transforms' test, so the
+    ``BEFORE_COMPILE`` hooks run then)."""
+    if not _DISPATCHER:
+        if "numba" not in sys.modules:
+            return False
+        from numba.core.dispatcher import Dispatcher
+        _DISPATCHER.append(Dispatcher)
+    if isinstance(f, _DISPATCHER[0]):
+        for hook in BEFORE_COMPILE:
+            hook()
+        return True
+    return False

@@ -22,7 +22,8 @@ The modules, bottom up (an import-linter contract in pyproject.toml):
 building blocks), ``operands`` (``classify``: 'same' | 'left' | 'right'),
 ``calculus`` (each type's chain, product and quotient rules, once),
 ``operators`` / ``attributes`` / ``api`` / ``arrays`` / ``compiled_ladders``,
-``functions`` (the rule table), ``builtins`` / ``ufuncs`` / ``custom``; then
+``functions`` (the rule table), ``builtins`` / ``ufuncs`` / ``custom`` /
+``scipy_special``; then
 arrays of duals: ``elementwise`` (array expressions), ``reductions`` /
 ``linalg`` / ``construction``; and the Taylor numbers (``taylor_types``,
 ``taylor_ops``, ``taylor_elementary``, ``taylor_functions``).
@@ -46,6 +47,7 @@ from . import reductions as _reductions  # noqa: F401  (sums, scans, norm)
 from . import linalg as _linalg  # noqa: F401  (products, solve, inv, det)
 from . import construction as _construction  # noqa: F401  (np.array of duals)
 from . import taylor_functions as _taylor  # noqa: F401  (Taylor numbers, issue 11)
+from . import scipy_special as _scipy_special  # noqa: F401  (scipy.special, when loaded)
 from .types import DualType, HyperDualType, PartialsType, STAMP
 from .api import lift, partial, partial_at, partials_zero, seed, value_of
 from .custom import register_custom

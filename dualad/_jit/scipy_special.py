@@ -1,0 +1,114 @@
+"""scipy.special inside nopython code: SciPy's own Cython kernels, and their rules on duals.
+
+``scipy.special.j0(x)`` (and every one-argument function of the scipy rule
+table whose kernel SciPy exports in ``scipy.special.cython_special`` with a
+``double (double)`` signature) becomes callable in ``@numba.njit`` code:
+
+* on floats, it calls SciPy's compiled kernel through its C address
+  (``get_cython_function_address``; the kernels take a trailing
+  ``int __pyx_skip_dispatch``, passed 0), so the value is SciPy's to the bit;
+* on duals, it applies the rule's ladder (``dualad._rules.scipy_ladders``),
+  the same code as the Python path, with its calls of scipy functions bound to
+  these overloads (so nested duals get every order).
+
+scipy is optional and costs 0.3 s to import, so nothing is registered at
+import time unless scipy.special is already loaded; otherwise the compiled
+transforms call ``register_if_imported()`` before they compile (the hook in
+``_core.numba_support``). A user whose @njit code calls scipy.special has
+imported it by then.
+
+float32 arguments are computed in double and rounded back. Functions of two
+arguments (``jv``, ``xlogy``, ...) are not compiled yet: inside @njit code
+they stay numba's typing error.
+"""
+import ctypes
+import sys
+from types import FunctionType
+
+import numpy as np
+from numba.core import types
+from numba.extending import get_cython_function_address, overload
+
+from .._core import numba_support
+from .._rules import ladders as _ladders
+from .compiled_ladders import unary_impl
+from .registry import OVERLOAD, jitable
+from .types import is_dual, is_real
+
+_CAPSULE_NAME = ctypes.pythonapi.PyCapsule_GetName
+_CAPSULE_NAME.restype = ctypes.c_char_p
+_CAPSULE_NAME.argtypes = [ctypes.py_object]
+_PROTOTYPE = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double, ctypes.c_int)
+_SIGNATURE = b"double (double, int __pyx_skip_dispatch)"
+
+_registered = []
+COMPILED = {}
+"""scipy rule name -> the float kernel it calls inside nopython code."""
+
+
+def _kernel(capi, name):
+    """SciPy's double(double) kernel of ``name`` as a ctypes function, or None."""
+    for cname in [name] + [f"__pyx_fuse_{i}{name}" for i in range(4)]:
+        capsule = capi.get(cname)
+        if capsule is not None and _CAPSULE_NAME(capsule) == _SIGNATURE:
+            addr = get_cython_function_address("scipy.special.cython_special", cname)
+            return _PROTOTYPE(addr)
+    return None
+
+
+def _float_impl(kernel):
+    def impl(x):
+        return kernel(x, 0)
+    jitable(impl)
+
+    def typer(x):
+        if isinstance(x, types.Float) and x.bitwidth == 32:
+            return lambda x: np.float32(impl(np.float64(x)))
+        return lambda x: impl(np.float64(x))
+    return typer
+
+
+def _register():
+    import scipy.special as sp
+    import scipy.special.cython_special as cs
+    from .._rules import scipy_ladders
+    from .._rules.scipy_special import scipy_rules
+
+    rules = [r for r in scipy_rules() if r.arity == 1 and hasattr(sp, r.name)]
+    kernels = {r.name: _kernel(cs.__pyx_capi__, r.name) for r in rules}
+    rules = [r for r in rules if kernels[r.name] is not None]
+    # The ladders' calls of scipy functions (``_function`` objects in scipy_ladders)
+    # bound to the ufuncs overloaded here; dualad's elementary functions stay.
+    # Helpers defined there (trigamma, ...) are rebound to the same globals.
+    g = dict(vars(scipy_ladders))
+    for name, value in vars(scipy_ladders).items():
+        if not (isinstance(value, FunctionType) and value.__module__ == scipy_ladders.__name__):
+            continue
+        if value.__qualname__.startswith("_function."):
+            if kernels.get(value.__name__) is not None:
+                g[name] = getattr(sp, value.__name__)
+        elif not name.startswith("_function"):
+            g[name] = jitable(_ladders._rebind(value, g))
+    for r in rules:
+        ladder = jitable(_ladders._rebind(r.ladder, g))
+        real = _float_impl(kernels[r.name])
+
+        def typer(x, ladder=ladder, real=real):
+            if is_real(x):
+                return real(x)
+            if is_dual(x):
+                return unary_impl(ladder, x)
+        overload(getattr(sp, r.name), strict=False, **OVERLOAD)(typer)
+        COMPILED[r.name] = kernels[r.name]
+
+
+def register_if_imported():
+    """Register the overloads once, if scipy.special is loaded (cheap otherwise)."""
+    if _registered or "scipy.special" not in sys.modules:
+        return
+    _registered.append(True)
+    _register()
+
+
+numba_support.BEFORE_COMPILE.append(register_if_imported)
+register_if_imported()

@@ -1,0 +1,92 @@
+"""scipy.special inside @njit code: SciPy's kernels on floats, the rule table's ladders on duals.
+
+One compiled function evaluates every compiled scipy.special function at a point
+of its rule's sampling domain (one compilation per number type, not one per
+function); its Jacobian's diagonal holds the first derivatives, the diagonal of
+the compiled jacobian(jacobian) the second ones. Both are checked against the
+Python path (itself checked against mpmath in test_scipy_special.py) and the
+first ones against central differences of SciPy's float functions.
+"""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from numba import njit
+
+import dualad as da
+from reference import central_jacobian
+
+sp = pytest.importorskip("scipy.special")
+
+from dualad._jit.scipy_special import COMPILED, register_if_imported  # noqa: E402
+from dualad._rules.scipy_special import scipy_rules  # noqa: E402
+
+register_if_imported()  # what a transform of a dispatcher does before it compiles
+
+RULES = [r for r in scipy_rules() if r.name in COMPILED]
+NAMES = [r.name for r in RULES]
+POINTS = np.array([lo + 0.37 * (hi - lo) for (lo, hi), in (r.domain for r in RULES)])
+
+
+def _all_functions():
+    src = "def every(x):\n    return np.array([" + ", ".join(
+        f"sp.{name}(x[{i}])" for i, name in enumerate(NAMES)) + "])\n"
+    ns = {"np": np, "sp": sp}
+    exec(src, ns)
+    return ns["every"]
+
+
+every_py = _all_functions()
+every = njit(every_py)
+
+
+def test_the_common_special_functions_compile():
+    assert {"j0", "j1", "y0", "i0", "i1", "expit", "logit", "erfinv", "erfcx", "ndtr",
+            "ndtri", "log_ndtr", "dawsn", "expi", "exp1", "ellipk"} <= set(NAMES)
+
+
+def test_values_on_floats_are_scipys():
+    np.testing.assert_array_equal(every(POINTS), every_py(POINTS))
+    x32 = POINTS.astype(np.float32)
+    got = every(x32)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got, every_py(x32.astype(np.float64)), rtol=2e-6, atol=1e-6)
+
+
+def test_first_and_second_derivatives_match_the_python_path():
+    J = da.jacobian(every)(POINTS)
+    d1 = np.diag(J)
+    np.testing.assert_allclose(d1, np.diag(da.jacobian(every_py)(POINTS)), rtol=1e-13,
+                               atol=1e-14)
+    np.testing.assert_allclose(J - np.diag(d1), 0.0, atol=0.0)  # elementwise
+    fd = np.diag(central_jacobian(every_py, POINTS))
+    np.testing.assert_allclose(d1, fd, rtol=1e-6, atol=1e-7)
+    H = da.jacobian(da.jacobian(every))(POINTS)
+    d2 = np.einsum("iii->i", H)
+    ref = np.einsum("iii->i", da.jacobian(da.jacobian(every_py))(POINTS))
+    np.testing.assert_allclose(d2, ref, rtol=1e-12, atol=1e-13)
+    J32 = da.jacobian(every)(POINTS.astype(np.float32))
+    assert J32.dtype == np.float32
+    np.testing.assert_allclose(np.diag(J32), d1, rtol=1e-4, atol=1e-5)
+
+
+def test_nested_calls_and_vmap():
+    @njit
+    def f(x):
+        return sp.j0(sp.expit(x)) * sp.erfcx(x)
+
+    X = np.linspace(-1.0, 2.0, 7)
+    np.testing.assert_allclose(da.derivative(f)(X), da.derivative(f.py_func)(X), rtol=1e-13)
+    np.testing.assert_allclose(da.derivative(f, order=2)(X),
+                               da.derivative(f.py_func, order=2)(X), rtol=1e-12)
+
+
+def test_scipy_imported_after_dualad_registers_at_the_first_transform():
+    code = ("import dualad as da, numba, scipy.special as sp\n"
+            "f = numba.njit(lambda x: sp.expit(x) * x)\n"
+            "print(da.derivative(f)(0.5))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    s = sp.expit(0.5)
+    assert float(out) == pytest.approx(s + 0.5 * s * (1 - s), rel=1e-14)
