@@ -190,3 +190,49 @@ def test_fabs_at_zero_every_order():
     assert c.tolist() == [0.0] * 13
     # x**3 at 0 through the generic path of pow: exact
     assert da.taylor(lambda x: x ** 3.0, 5)(0.0).tolist() == [0.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("name", ["asin", "atan", "erf", "fabs", "gamma"])
+def test_generic_path_evaluates_the_ladder_once_unless_it_uses_f(name):
+    # O(K²): f' comes from one evaluation of the ladder at degree K - 1 when it is
+    # built without f itself; gamma's f' = gamma * psi uses gamma, so its ladder
+    # runs once per degree (the O(K³) fallback), with the same coefficients.
+    from dualad._numbers.taylor import generic
+    rule = next(r for r in RULES if r.name == name)
+    ladder = rule.unary_ladder(True)
+    orders = []
+
+    def counted(x):
+        orders.append(x.order)
+        return ladder(x)
+
+    x0 = 0.3 if name != "gamma" else 1.7
+    want = _mp_coefficients(lambda t: mp_function(name)(x0 + t), K + 1)
+    original = generic._derivative_series
+    generic._derivative_series = lambda r, args, lad: original(
+        r, args, counted if r is rule else lad)
+    try:
+        got = FUNCTIONS[name](_seed(x0)).coefficients
+    finally:
+        generic._derivative_series = original
+    assert_series_close(got, want, abs(x0), name)
+    if name == "gamma":
+        assert orders.count(K - 1) == 2 and len(set(orders)) == K  # tried, then the fallback
+    else:
+        assert orders == [K - 1]
+
+
+def test_pow_at_zero_third_derivative_without_warnings():
+    # the pow convention (+inf) at every order, and no inf * 0 along the way
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert da.derivative(lambda t: t ** 2.5, 3)(0.0) == math.inf
+        c = da.taylor(lambda t: t ** 2.5, 5)(0.0)
+    assert c[:3].tolist() == [0.0, 0.0, 0.0] and math.isinf(c[3])
+
+
+def test_generic_path_errors_are_the_rules_own():
+    # the first (f-free) attempt may fail for any reason; the rerun raises the real error
+    with pytest.raises(ValueError):
+        da.taylor(lambda t: da.acosh(t), 6)(0.5)
