@@ -23,6 +23,7 @@ import pytest
 
 import dualad as da
 from dualad._numbers import Taylor
+from dualad._numbers.taylor.functions import recurrence_names
 from dualad._rules import FUNCTIONS, RULES
 from dualad._transforms.derivative import _nested
 from reference import DPS, mp_function, sample_points
@@ -236,3 +237,21 @@ def test_generic_path_errors_are_the_rules_own():
     # the first (f-free) attempt may fail for any reason; the rerun raises the real error
     with pytest.raises(ValueError):
         da.taylor(lambda t: da.acosh(t), 6)(0.5)
+
+
+GENERIC_UNARY = [r for r in UNARY if r.name not in recurrence_names()]
+
+
+@pytest.mark.parametrize("rule", GENERIC_UNARY, ids=lambda r: r.name)
+def test_generic_rule_on_a_curved_input_series(rule):
+    # every coefficient of the input enters the integration (x_j != 0 for j = 1..3)
+    order = 12
+    for (x0,) in sample_points(rule, 1, seed=5):
+        x0, s = float(x0), 0.3
+        f = mp_function(rule)
+        ref = _mp_coefficients(lambda t: f(mpmath.mpf(x0) + s * (t - 0.5 * t ** 2 + 0.3 * t ** 3)),
+                               order + 1)
+        c = np.zeros(order + 1)
+        c[:4] = x0, s, -0.5 * s, 0.3 * s
+        y = rule_function(rule)(Taylor(c, tag=1))
+        assert_series_close(y.coefficients, ref, abs(x0) + s, f"{rule.name}({x0})")
