@@ -103,7 +103,7 @@ def test_cuda_kernel_compiles_to_ptx(monkeypatch):
     monkeypatch.setattr(disp, "get_current_device",
                         lambda: pytypes.SimpleNamespace(compute_capability=(9, 0)))
     seed = seeder(17)
-    f = numba.njit(lambda x: math.exp(math.sin(x)) / (1.0 + x * x))
+    f = numba.njit(lambda x: math.exp(math.sin(x)) / (1.0 + x * x) + math.gamma(2.0 + x))
 
     def kernel(x, out):
         i = cuda.grid(1)
