@@ -23,6 +23,7 @@ import pytest
 
 import dualad as da
 from dualad._numbers import Taylor
+from dualad._numbers.taylor.functions import recurrence_names
 from dualad._rules import FUNCTIONS, RULES
 from dualad._transforms.derivative import _nested
 from reference import DPS, mp_function, sample_points
@@ -190,3 +191,67 @@ def test_fabs_at_zero_every_order():
     assert c.tolist() == [0.0] * 13
     # x**3 at 0 through the generic path of pow: exact
     assert da.taylor(lambda x: x ** 3.0, 5)(0.0).tolist() == [0.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("name", ["asin", "atan", "erf", "fabs", "gamma"])
+def test_generic_path_evaluates_the_ladder_once_unless_it_uses_f(name):
+    # O(K²): f' comes from one evaluation of the ladder at degree K - 1 when it is
+    # built without f itself; gamma's f' = gamma * psi uses gamma, so its ladder
+    # runs once per degree (the O(K³) fallback), with the same coefficients.
+    from dualad._numbers.taylor import generic
+    rule = next(r for r in RULES if r.name == name)
+    ladder = rule.unary_ladder(True)
+    orders = []
+
+    def counted(x):
+        orders.append(x.order)
+        return ladder(x)
+
+    x0 = 0.3 if name != "gamma" else 1.7
+    want = _mp_coefficients(lambda t: mp_function(name)(x0 + t), K + 1)
+    original = generic._derivative_series
+    generic._derivative_series = lambda r, args, lad: original(
+        r, args, counted if r is rule else lad)
+    try:
+        got = FUNCTIONS[name](_seed(x0)).coefficients
+    finally:
+        generic._derivative_series = original
+    assert_series_close(got, want, abs(x0), name)
+    if name == "gamma":
+        assert orders.count(K - 1) == 2 and len(set(orders)) == K  # tried, then the fallback
+    else:
+        assert orders == [K - 1]
+
+
+def test_pow_at_zero_third_derivative_without_warnings():
+    # the pow convention (+inf) at every order, and no inf * 0 along the way
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert da.derivative(lambda t: t ** 2.5, 3)(0.0) == math.inf
+        c = da.taylor(lambda t: t ** 2.5, 5)(0.0)
+    assert c[:3].tolist() == [0.0, 0.0, 0.0] and math.isinf(c[3])
+
+
+def test_generic_path_errors_are_the_rules_own():
+    # the first (f-free) attempt may fail for any reason; the rerun raises the real error
+    with pytest.raises(ValueError):
+        da.taylor(lambda t: da.acosh(t), 6)(0.5)
+
+
+GENERIC_UNARY = [r for r in UNARY if r.name not in recurrence_names()]
+
+
+@pytest.mark.parametrize("rule", GENERIC_UNARY, ids=lambda r: r.name)
+def test_generic_rule_on_a_curved_input_series(rule):
+    # every coefficient of the input enters the integration (x_j != 0 for j = 1..3)
+    order = 12
+    for (x0,) in sample_points(rule, 1, seed=5):
+        x0, s = float(x0), 0.3
+        f = mp_function(rule)
+        ref = _mp_coefficients(lambda t: f(mpmath.mpf(x0) + s * (t - 0.5 * t ** 2 + 0.3 * t ** 3)),
+                               order + 1)
+        c = np.zeros(order + 1)
+        c[:4] = x0, s, -0.5 * s, 0.3 * s
+        y = rule_function(rule)(Taylor(c, tag=1))
+        assert_series_close(y.coefficients, ref, abs(x0) + s, f"{rule.name}({x0})")

@@ -66,12 +66,29 @@ def test_derivative_order_k_compiled_and_nested_agree():
     np.testing.assert_allclose(d32, da.derivative(py, order=3)(x), rtol=1e-4)
 
 
-def test_rule_without_compiled_recurrence_falls_back_to_nested_duals():
-    g = numba.njit(lambda x: math.gamma(x) * x)
-    got = da.derivative(g, order=3)(0.5)
-    want = da.derivative(lambda x: da.gamma(x) * x, order=3)(0.5)
-    assert got == pytest.approx(want, rel=1e-12)
-    with pytest.raises(numba.core.errors.TypingError, match="no compiled Taylor rule"):
+def _gamma_family(M):
+    def f(x):
+        return M.gamma(x) * x + M.lgamma(x + 1.0) + da.polygamma(2, x + 0.5) + da.digamma(x)
+    return f
+
+
+def test_gamma_lgamma_polygamma_compiled_to_order_20():
+    # composed from polygamma(n + k, x0) (lgamma, polygamma) and exp of lgamma (gamma),
+    # negative non-integer x0 included; against the Python path (checked against mpmath)
+    g = numba.njit(_gamma_family(math))
+    x = np.array([-0.3, 0.7, 1.9, 4.0])
+    got = da.taylor(g, 20)(x)
+    ref = da.taylor(_gamma_family(da), 20)(x)
+    scale = np.abs(ref) + np.abs(x)[:, None] * np.abs(np.roll(ref, -1, axis=1)) * np.arange(1, 22)
+    assert np.all(np.abs(got - ref) <= 1e-12 * scale + 1e-300)
+    assert da.derivative(g, order=3)(0.5) == pytest.approx(
+        da.derivative(_gamma_family(da), order=3)(0.5), rel=1e-13)
+
+
+def test_function_without_compiled_taylor_support_falls_back_to_nested_duals():
+    g = numba.njit(lambda x: da.where(x > 0.0, x * x * x, x))
+    assert da.derivative(g, order=3)(0.5) == pytest.approx(6.0, rel=1e-14)
+    with pytest.raises(numba.core.errors.TypingError):
         da.taylor(g, 3)(0.5)
 
 
@@ -86,7 +103,7 @@ def test_cuda_kernel_compiles_to_ptx(monkeypatch):
     monkeypatch.setattr(disp, "get_current_device",
                         lambda: pytypes.SimpleNamespace(compute_capability=(9, 0)))
     seed = seeder(17)
-    f = numba.njit(lambda x: math.exp(math.sin(x)) / (1.0 + x * x))
+    f = numba.njit(lambda x: math.exp(math.sin(x)) / (1.0 + x * x) + math.gamma(2.0 + x))
 
     def kernel(x, out):
         i = cuda.grid(1)

@@ -134,3 +134,16 @@ def test_jet_agrees_with_jax(order):
     p, s = da.jet(f_np, primals, series)
     assert p == pytest.approx(float(p_ref), rel=1e-14)
     np.testing.assert_allclose(s, np.array(s_ref, dtype=np.float64), rtol=1e-12)
+
+
+def test_third_order_tensor_by_polarisation_matches_nesting():
+    from dualad._transforms.taylor import third_order_tensor
+
+    def f(v):
+        return np.exp(0.3 * v[0]) * np.sin(v[1]) + v[0] ** 2 * v[2] * v[3] + v[1] * v[2] ** 3
+
+    x = np.array([0.4, -0.7, 1.1, 0.2])
+    t = third_order_tensor(f)(x)
+    want = da.jacobian(da.hessian(f))(x)
+    np.testing.assert_allclose(t, want, rtol=1e-13, atol=1e-13 * np.abs(want).max())
+    assert t[0, 2, 3] == pytest.approx(2.0 * x[0], rel=1e-13)  # d³/dv0 dv2 dv3 of v0² v2 v3

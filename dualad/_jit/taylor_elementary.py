@@ -6,7 +6,11 @@ involve f itself (atan, asin, acos, asinh, acosh, atanh, erf, erfc) integrate
 y' = f'(x) x' from f' built of recurrences; the binary rules follow their
 ladders' conventions (selections, constant quotients, hypot at the origin).
 ``UNARY`` and ``BINARY`` map rule names to them; ``taylor_functions``
-registers them. gamma, lgamma and polygamma have no compiled Taylor rule yet.
+registers them. lgamma and polygamma(n, .) compose their Taylor series at
+the point (derivatives polygamma(n + k, x0), O(K³) by Horner: no recurrence
+of degree two exists for them), and gamma = gamma(x0) exp(lgamma(x) - lgamma(x0)),
+the exp recurrence on lgamma's series (valid for negative x0 too: lgamma is
+log|gamma|, whose derivative is psi everywhere).
 """
 import math
 
@@ -17,6 +21,7 @@ from .registry import OVERLOAD, jitable
 from .taylor_ops import (LN2, LN10, _exp_p, _log_p, _power_p, _sincos_p, _sqrt_p, _tanlike_p,
                          _same_or_const, t_constant, t_mul, t_scale)
 from .taylor_types import buffer_of, from_buffer
+from .._rules.special import polygamma_float as _polygamma_float
 
 
 def _exp(x):
@@ -226,11 +231,69 @@ def _erfc(x):
     return _integrate(x, -TWO_OVER_SQRT_PI * _exp(-t_mul(x, x)), math.erfc(x.c[0]))
 
 
+# ---- lgamma, polygamma, gamma: the series of f(x0 + s) composed with s = x - x0 ---
+
+def _compose(x, d):
+    """sum_k d_k (x - x0)^k (d: a Taylor number holding d_k = f^(k)(x0) / k!), by
+    Horner; O(K³)."""
+    n = len(x.c)
+    px = buffer_of(x)
+    pd = buffer_of(d)
+    out = buffer_of(x)
+    tmp = buffer_of(x)
+    for m in range(n):
+        out[m] = 0.0
+    out[0] = pd[n - 1]
+    for k in range(n - 2, -1, -1):
+        # out = out * s + d[k], with s_0 = 0: (out s)_m = sum_{j=1..m} s_j out_{m-j}
+        for m in range(n):
+            t = 0.0
+            for j in range(1, m + 1):
+                t += px[j] * out[m - j]
+            tmp[m] = t
+        for m in range(n):
+            out[m] = tmp[m]
+        out[0] += pd[k]
+    return from_buffer(out, x)
+
+
+def _polygamma_series(order, x, shift):
+    """polygamma(order + k - shift, x0) / k! (k >= shift, else 0) as coefficients k of a
+    Taylor number (a value: a stack buffer must not outlive its function)."""
+    n = len(x.c)
+    x0 = x.c[0]
+    d = buffer_of(x)
+    fact = 1.0
+    for k in range(n):
+        if k > 0:
+            fact *= k
+        d[k] = _polygamma_float(order + k - shift, x0) / fact if k >= shift else 0.0
+    return from_buffer(d, x)
+
+
+def _polygamma_t(order, x):
+    return _compose(x, _polygamma_series(order, x, 0))
+
+
+def _lgamma(x):
+    return _compose(x, _with_value(_polygamma_series(0, x, 1), math.lgamma(x.c[0])))
+
+
+def _gamma(x):
+    lg = _lgamma(x)
+    out = buffer_of(x)
+    _exp_p(buffer_of(lg), math.gamma(x.c[0]), 1.0, out, len(x.c))
+    return from_buffer(out, x)
+
+
+jitable(_polygamma_float)
+for _f in (_compose, _polygamma_series, _polygamma_t):
+    jitable(_f)
 jitable(_integrate)
 jitable(_one_minus_x2)
 jitable(_sign_float)
 UNARY = {"atan": _atan, "asin": _asin, "acos": _acos, "asinh": _asinh, "acosh": _acosh,
-         "atanh": _atanh, "erf": _erf, "erfc": _erfc,
+         "atanh": _atanh, "erf": _erf, "erfc": _erfc, "gamma": _gamma, "lgamma": _lgamma,
          "exp": _exp, "exp2": _exp2, "expm1": _expm1, "log": _log, "log2": _log2,
          "log10": _log10, "log1p": _log1p, "sqrt": _sqrt, "cbrt": _cbrt, "sin": _sin,
          "cos": _cos, "sinh": _sinh, "cosh": _cosh, "tan": _tan, "tanh": _tanh,

@@ -3,14 +3,16 @@
 Each rule with a compiled Taylor rule (``taylor_elementary``) gets an
 overload of dualad's function, of ``math.<name>`` and of its NumPy ufuncs,
 for Taylor arguments only (the dual types' overloads decline them, and these
-decline duals). A rule without one (gamma, lgamma, polygamma, and rules
-added to the table later) raises a typing error that names it, and
-``da.derivative`` of a numba function then falls back to nested duals.
+decline duals); ``da.polygamma``/``da.digamma`` take Taylor numbers too.
+Every rule of the table has one; a rule added to the table later without
+one raises a typing error that names it, and ``da.derivative`` of a numba
+function then falls back to nested duals.
 """
 import math
 import operator
 
 import numpy as np
+from numba.core import types
 from numba.core.errors import NumbaTypeError
 from numba.extending import overload
 
@@ -18,7 +20,7 @@ from .. import _rules
 from .._rules import elementary as _elementary
 from .functions import no_argument
 from .registry import OVERLOAD
-from .taylor_elementary import BINARY, UNARY, _log, _pow_any
+from .taylor_elementary import BINARY, UNARY, _log, _polygamma_t, _pow_any
 from .taylor_ops import _same_or_const, t_constant
 from .taylor_types import is_taylor
 
@@ -97,6 +99,16 @@ def _register():
             return lambda x, y: _pow_any(x, y)
     for fn in (operator.pow, operator.ipow, math.pow, _rules.FUNCTIONS["pow"], np.power):
         overload(fn, strict=False, **OVERLOAD)(pow_typer)
+
+    def polygamma_typer(n, x):
+        if isinstance(n, types.Integer) and is_taylor(x):
+            return lambda n, x: _polygamma_t(n, x)
+    overload(_rules.polygamma, strict=False, **OVERLOAD)(polygamma_typer)
+    if hasattr(_rules, "digamma"):
+        def digamma_typer(x):
+            if is_taylor(x):
+                return lambda x: _polygamma_t(0, x)
+        overload(_rules.digamma, strict=False, **OVERLOAD)(digamma_typer)
 
 
 _register()

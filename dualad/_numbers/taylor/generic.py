@@ -2,22 +2,20 @@
 
 A rule f without a recurrence of its own (``functions``) is propagated
 through y' = f'(x) x' (binary: y' = f_x x' + f_y y'), integrated term by
-term: ``K y_K = sum_{j=1..K} j x_j f'(x)_{K-j}``, where the series of
-f'(x) is needed only to degree K - 1. It is obtained by evaluating the
-rule's (first-order) ladder on x truncated to degree K - 1, and y's own
-coefficients 0..K-1 are f of that same truncated series.
+term: ``k y_k = sum_{j=1..k} j x_j f'(x)_{k-j}`` for every k at once
+(``series.integrate``), where the series of f'(x) is needed only to degree
+K - 1: it is the rule's (first-order) ladder evaluated once on x truncated
+to degree K - 1, itself on Taylor numbers, so it stays generic. That is
+O(K²) per rule when the ladder is built of arithmetic, recurrences and other
+such rules (asin, atan, erf, hypot, atan2, fabs, ...).
 
-A ladder calls f itself (``_sin`` calls ``sin``, ``_gamma`` calls ``gamma``
-and ``polygamma``), and evaluated naively each such call would recompute
-the whole lower-degree series: 2^K work for sin's ladder, more for gamma's.
-So every generic evaluation is memoised, for the duration of the outermost
-one, by (rule, operands): a truncation is a view of its series, so
-``f(x[:K])`` inside the ladder finds the result the recursion already
-produced. Each (rule, degree) is then evaluated once, costing the ladder's
-arithmetic at that degree, O(d²) per operation: O(K³) per rule in all
-(measured in ``bench/bench_taylor.py``; the recurrences of ``functions``
-are O(K²)). Chains of generic rules (polygamma(n) calls polygamma(n + 1))
-stop where the degree left reaches zero.
+A ladder that calls f itself (``_gamma`` calls ``gamma`` and ``polygamma``),
+or a chain of rules (polygamma(n) calls polygamma(n + 1)), descends one
+degree per call: O(K³) for gamma, lgamma and polygamma. Every generic
+evaluation is memoised, for the duration of the outermost one, by (rule,
+operands): a truncation is a view of its series, so a ladder's repeated
+``f(x[:K])`` is evaluated once. Chains stop where the degree left reaches
+zero.
 
 The ladders are used through the ``Rule`` interface only (``unary_ladder``,
 ``binary_ladders``, ``float_ladder``), so rules added to the table, and
@@ -72,6 +70,52 @@ def _memoised(fn, rule, args):
             _memo = None
 
 
+class _SelfReference(Exception):
+    """f'(x) used f(x) itself (the fast path of ``_derivative_series`` does not apply)."""
+
+
+class _Unused:
+    """Stands for f(x) while f's ladder computes f'(x): any use of it raises."""
+
+    def _refuse(self, *args, **kwargs):
+        raise _SelfReference
+
+    __getattr__ = __array__ = __bool__ = __float__ = __index__ = __len__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
+    __truediv__ = __rtruediv__ = __pow__ = __rpow__ = __neg__ = __pos__ = __abs__ = _refuse
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = _refuse
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __array_ufunc__ = _refuse
+    __array_function__ = __iter__ = __getitem__ = _refuse
+    __hash__ = object.__hash__
+
+
+def _derivative_series(rule, args, ladder):
+    """``ladder(*args)`` (args: operands truncated to degree K - 1), with f(args)
+    itself left unevaluated when f' does not use it.
+
+    A ladder returns f(x) first (``_asin`` calls ``asin(x)``). Evaluated
+    naively, that call would compute f's series one degree lower, then the
+    next, O(K³) in all. So f(args) is first stood in for by ``_Unused``: a
+    ladder whose f' is built without f (asin, atan, erf, fabs, atan2, ...)
+    never touches it, and f' costs one evaluation at degree K - 1. A ladder
+    that does use f(x) (gamma, hypot) raises on touching it, and is then run
+    with f(args) computed for real (memoised, descending one degree per call)."""
+    keep = []
+    key = (id(rule),) + tuple(_operand_key(a, keep) for a in args)
+    if key in _memo:  # f(args) already known: nothing to save
+        return ladder(*args)
+    _memo[key] = (_Unused(), keep)
+    try:
+        out = ladder(*args)
+        if not any(isinstance(o, _Unused) for o in out[1:]):
+            return out
+    except Exception:
+        pass  # rerun below: a real error repeats there
+    finally:
+        del _memo[key]
+    return ladder(*args)
+
+
 def _is_taylor(a):
     return hasattr(a, "_c")
 
@@ -86,21 +130,6 @@ def _series_of(g, like):
     if _is_taylor(g):
         return g._c
     return series.constant(g, like._c)
-
-
-def _last(x, g):
-    """The top coefficient of the integral of g x': (1/K) sum_{j=1..K} j x_j g_{K-j}."""
-    return series.integrate_top(x._c, g)
-
-
-def _assemble(template, low, top):
-    """Series of degree K from coefficients 0..K-1 (``low``) and the top one."""
-    top = np.asarray(top)
-    shape = np.broadcast_shapes(low.shape[1:], top.shape)
-    out = np.empty((low.shape[0] + 1,) + shape, np.result_type(low, top))
-    out[:-1] = series.lift(low, len(shape))
-    out[-1] = top
-    return template._new(out)
 
 
 def _value(rule, vals):
@@ -118,9 +147,8 @@ def _unary(rule, x):
     if k == 0:
         return x._new(series.constant(y0, x._c))
     xt = x._truncated(k - 1)
-    low = unary(rule, xt)._c
-    g = _series_of(rule.unary_ladder(True)(xt)[1], xt)
-    return _assemble(x, low, _last(x, g))
+    g = _series_of(_derivative_series(rule, (xt,), rule.unary_ladder(True))[1], xt)
+    return x._new(series.integrate(y0, (x._c, g)))
 
 
 def _binary(rule, x, y):
@@ -131,14 +159,13 @@ def _binary(rule, x, y):
         return template._new(series.constant(y0, template._c))
     xt = x._truncated(k - 1) if _is_taylor(x) else x
     yt = y._truncated(k - 1) if _is_taylor(y) else y
-    low = binary(rule, xt, yt)._c
     ladder, ladder_x, ladder_y = rule.binary_ladders(True)
     like = xt if _is_taylor(x) else yt
     if _is_taylor(x) and _is_taylor(y):
-        out = ladder(xt, yt)
-        top = _last(x, _series_of(out[1], like)) + _last(y, _series_of(out[2], like))
+        out = _derivative_series(rule, (xt, yt), ladder)
+        terms = ((x._c, _series_of(out[1], like)), (y._c, _series_of(out[2], like)))
     elif _is_taylor(x):
-        top = _last(x, _series_of(ladder_x(xt, y)[1], like))
+        terms = ((x._c, _series_of(_derivative_series(rule, (xt, y), ladder_x)[1], like)),)
     else:
-        top = _last(y, _series_of(ladder_y(x, yt)[1], like))
-    return _assemble(template, low, top)
+        terms = ((y._c, _series_of(_derivative_series(rule, (x, yt), ladder_y)[1], like)),)
+    return template._new(series.integrate(y0, *terms))

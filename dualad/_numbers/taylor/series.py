@@ -101,12 +101,37 @@ def _empty_like(x, y0, *others):
     return out
 
 
-def integrate_top(x, g):
-    """The top coefficient K of y with y' = g x', g known to degree K - 1:
-    ``K y_K = sum_{j=1..K} j x_j g_{K-j}`` (the last step of the generic path)."""
-    k = x.shape[0] - 1
-    xd, g = align(_derivative_weights(x), g)
-    return _dot(xd, g[::-1]) / k
+def _dot_present(a, b):
+    """sum_j a[j] * b[j], where a term whose a[j] is exactly 0 counts 0.
+
+    ``a`` holds the input's coefficients j x_j: a term the input series does
+    not have contributes nothing, even against an infinite coefficient of
+    f'(x) (t**2.5 at 0: f'' is inf there, and t has no t² term). Without this
+    0 * inf = nan would spoil the pow convention's +inf."""
+    with np.errstate(invalid="ignore"):
+        p = a * b
+    if np.isnan(p).any():
+        p = np.where(a == 0, 0.0, p)
+    return p.sum(0)
+
+
+def integrate(y0, *terms):
+    """y from y' = sum_i g_i x_i' (``terms`` = pairs (x_i, g_i), each g_i known to
+    degree K - 1, each x_i of degree K), y_0 = y0, all coefficients at once:
+    ``k y_k = sum_i sum_{j=1..k} j x_ij g_i,{k-j}``, O(K²) per term."""
+    xds = [_derivative_weights(x) for x, _ in terms]
+    gs = [g for _, g in terms]
+    arrays = align(*xds, *gs)
+    xds, gs = arrays[:len(terms)], arrays[len(terms):]
+    x = terms[0][0]
+    y = _empty_like(x, y0, *(xd[:1] for xd in xds), *(g[:1] for g in gs))
+    y = align(y, *xds, *gs)[0]
+    for k in range(1, x.shape[0]):
+        acc = 0.0
+        for xd, g in zip(xds, gs):
+            acc = acc + _dot_present(xd[:k], g[k - 1::-1])
+        y[k] = acc / k
+    return y
 
 
 def exp(x, y0, scale=None):
