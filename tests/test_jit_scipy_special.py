@@ -24,21 +24,29 @@ from dualad._rules.scipy_special import scipy_rules  # noqa: E402
 
 register_if_imported()  # what a transform of a dispatcher does before it compiles
 
-RULES = [r for r in scipy_rules() if r.name in COMPILED]
+RULES = [r for r in scipy_rules() if r.name in COMPILED and r.arity == 1]
 NAMES = [r.name for r in RULES]
 POINTS = np.array([lo + 0.37 * (hi - lo) for (lo, hi), in (r.domain for r in RULES)])
+BINARY = [r for r in scipy_rules() if r.name in COMPILED and r.arity == 2]
 
 
-def _all_functions():
-    src = "def every(x):\n    return np.array([" + ", ".join(
-        f"sp.{name}(x[{i}])" for i, name in enumerate(NAMES)) + "])\n"
+def _compiled(name, calls):
+    src = f"def {name}(x):\n    return np.array([" + ", ".join(calls) + "])\n"
     ns = {"np": np, "sp": sp}
     exec(src, ns)
-    return ns["every"]
+    return ns[name]
 
 
-every_py = _all_functions()
+every_py = _compiled("every", [f"sp.{n}(x[{i}])" for i, n in enumerate(NAMES)])
 every = njit(every_py)
+# binary rules at points of their domains: both arguments differentiated, or only
+# the last where the first is an order / shape (a constant)
+X2 = np.array([lo + f * (hi - lo) for r in BINARY for (lo, hi), f in zip(r.domain, (0.37, 0.71))])
+binary_py = _compiled("binary", [
+    f"sp.{r.name}({r.domain[0][0] + 0.37 * (r.domain[0][1] - r.domain[0][0])!r}, x[{2 * i + 1}])"
+    if r.note.startswith("derivative in") else f"sp.{r.name}(x[{2 * i}], x[{2 * i + 1}])"
+    for i, r in enumerate(BINARY)])
+binary = njit(binary_py)
 
 
 def test_the_common_special_functions_compile():
@@ -69,6 +77,20 @@ def test_first_and_second_derivatives_match_the_python_path():
     J32 = da.jacobian(every)(POINTS.astype(np.float32))
     assert J32.dtype == np.float32
     np.testing.assert_allclose(np.diag(J32), d1, rtol=1e-4, atol=1e-5)
+
+
+def test_functions_of_two_arguments():
+    assert {"jv", "yv", "iv", "kv", "xlogy", "xlog1py", "beta", "betaln", "gammainc",
+            "gammaincc"} <= {r.name for r in BINARY}
+    np.testing.assert_array_equal(binary(X2), binary_py(X2))
+    J = da.jacobian(binary)(X2)
+    np.testing.assert_allclose(J, da.jacobian(binary_py)(X2), rtol=1e-13, atol=1e-14)
+    np.testing.assert_allclose(J, central_jacobian(binary_py, X2), rtol=1e-6, atol=1e-7)
+    H = da.jacobian(da.jacobian(binary))(X2)
+    np.testing.assert_allclose(H, da.jacobian(da.jacobian(binary_py))(X2), rtol=1e-12,
+                               atol=1e-13)
+    with pytest.raises(TypeError, match="'v' must be a constant"):
+        da.derivative(njit(lambda v: sp.jv(v, 1.0)))(0.5)
 
 
 def test_nested_calls_and_vmap():

@@ -1,8 +1,9 @@
 """scipy.special inside nopython code: SciPy's own Cython kernels, and their rules on duals.
 
-``scipy.special.j0(x)`` (and every one-argument function of the scipy rule
-table whose kernel SciPy exports in ``scipy.special.cython_special`` with a
-``double (double)`` signature) becomes callable in ``@numba.njit`` code:
+``scipy.special.j0(x)``, ``scipy.special.jv(v, z)`` (every function of one or
+two arguments of the scipy rule table whose kernel SciPy exports in
+``scipy.special.cython_special`` on doubles) becomes callable in
+``@numba.njit`` code:
 
 * on floats, it calls SciPy's compiled kernel through its C address
   (``get_cython_function_address``; the kernels take a trailing
@@ -17,9 +18,10 @@ transforms call ``register_if_imported()`` before they compile (the hook in
 ``_core.numba_support``). A user whose @njit code calls scipy.special has
 imported it by then.
 
-float32 arguments are computed in double and rounded back. Functions of two
-arguments (``jv``, ``xlogy``, ...) are not compiled yet: inside @njit code
-they stay numba's typing error.
+float32 arguments are computed in double and rounded back. Where the Python
+path refuses a dual argument (the order v of ``jv``, the shape a of
+``gammainc``), compilation refuses it. ``betainc``, ``sici`` and ``zeta`` are
+not compiled (several outputs or arguments, or no double kernel).
 """
 import ctypes
 import sys
@@ -31,28 +33,32 @@ from numba.extending import get_cython_function_address, overload
 
 from .._core import numba_support
 from .._rules import ladders as _ladders
-from .compiled_ladders import unary_impl
+from .compiled_ladders import _compiled_partial_ladders, binary_impl, unary_impl
 from .registry import OVERLOAD, jitable
 from .types import is_dual, is_real
 
 _CAPSULE_NAME = ctypes.pythonapi.PyCapsule_GetName
 _CAPSULE_NAME.restype = ctypes.c_char_p
 _CAPSULE_NAME.argtypes = [ctypes.py_object]
-_PROTOTYPE = ctypes.CFUNCTYPE(ctypes.c_double, ctypes.c_double, ctypes.c_int)
-_SIGNATURE = b"double (double, int __pyx_skip_dispatch)"
+_D = ctypes.c_double
+_PROTOTYPES = {1: ctypes.CFUNCTYPE(_D, _D, ctypes.c_int),
+               2: ctypes.CFUNCTYPE(_D, _D, _D, ctypes.c_int)}
+_SIGNATURES = {1: b"double (double, int __pyx_skip_dispatch)",
+               2: b"double (double, double, int __pyx_skip_dispatch)"}
 
 _registered = []
 COMPILED = {}
 """scipy rule name -> the float kernel it calls inside nopython code."""
 
 
-def _kernel(capi, name):
-    """SciPy's double(double) kernel of ``name`` as a ctypes function, or None."""
+def _kernel(capi, name, arity):
+    """SciPy's all-double kernel of ``name`` (``arity`` arguments) as a ctypes
+    function, or None."""
     for cname in [name] + [f"__pyx_fuse_{i}{name}" for i in range(4)]:
         capsule = capi.get(cname)
-        if capsule is not None and _CAPSULE_NAME(capsule) == _SIGNATURE:
+        if capsule is not None and _CAPSULE_NAME(capsule) == _SIGNATURES[arity]:
             addr = get_cython_function_address("scipy.special.cython_special", cname)
-            return _PROTOTYPE(addr)
+            return _PROTOTYPES[arity](addr)
     return None
 
 
@@ -68,14 +74,58 @@ def _float_impl(kernel):
     return typer
 
 
+def _float_impl2(kernel):
+    def impl(x, y):
+        return kernel(x, y, 0)
+    jitable(impl)
+
+    def typer(x, y):
+        if all(isinstance(t, types.Float) and t.bitwidth == 32 for t in (x, y)):
+            return lambda x, y: np.float32(impl(np.float64(x), np.float64(y)))
+        return lambda x, y: impl(np.float64(x), np.float64(y))
+    return typer
+
+
+def _refuses_first(rule):
+    """True for a rule whose first argument must be a constant (an order, a shape)."""
+    return rule.ladder.__qualname__.split(".")[0] in ("_order_is_constant",
+                                                       "_constant_argument")
+
+
+def _binary_typer(rule, ufunc, kernel, rebind):
+    real = _float_impl2(kernel)
+    if _refuses_first(rule):
+        # only the second argument differentiates: a dual first one is refused
+        # while typing, as the Python path refuses it when it runs
+        ladders = (None, None, jitable(rebind(rule.ladder_y)))
+    else:
+        lad = rebind(rule.ladder)
+        ladders = (jitable(lad),) + _compiled_partial_ladders(
+            rule, lad, rebind(rule.ladder_x) if rule.ladder_x else None,
+            rebind(rule.ladder_y) if rule.ladder_y else None)
+    first = rule.argnames[0]
+
+    def typer(x, y):
+        if is_real(x) and is_real(y):
+            return real(x, y)
+        if ladders[0] is None and is_dual(x):
+            # a TypeError, not numba's: it reaches the user as it is (see attributes)
+            raise TypeError(
+                f"dualad: scipy.special.{rule.name}: dualad differentiates in its last "
+                f"argument only; {first!r} must be a constant (a float), here it is a "
+                f"{getattr(x, 'short', x)}")
+        return binary_impl(ladders, ladders, x, y, ufunc)
+    return typer
+
+
 def _register():
     import scipy.special as sp
     import scipy.special.cython_special as cs
     from .._rules import scipy_ladders
     from .._rules.scipy_special import scipy_rules
 
-    rules = [r for r in scipy_rules() if r.arity == 1 and hasattr(sp, r.name)]
-    kernels = {r.name: _kernel(cs.__pyx_capi__, r.name) for r in rules}
+    rules = [r for r in scipy_rules() if hasattr(sp, r.name)]
+    kernels = {r.name: _kernel(cs.__pyx_capi__, r.name, r.arity) for r in rules}
     rules = [r for r in rules if kernels[r.name] is not None]
     # The ladders' calls of scipy functions (``_function`` objects in scipy_ladders)
     # bound to the ufuncs overloaded here; dualad's elementary functions stay.
@@ -89,8 +139,15 @@ def _register():
                 g[name] = getattr(sp, value.__name__)
         elif not name.startswith("_function"):
             g[name] = jitable(_ladders._rebind(value, g))
+    def rebind(fn):
+        return _ladders._rebind(fn, g)
     for r in rules:
-        ladder = jitable(_ladders._rebind(r.ladder, g))
+        if r.arity == 2:
+            overload(getattr(sp, r.name), strict=False, **OVERLOAD)(
+                _binary_typer(r, getattr(sp, r.name), kernels[r.name], rebind))
+            COMPILED[r.name] = kernels[r.name]
+            continue
+        ladder = jitable(rebind(r.ladder))
         real = _float_impl(kernels[r.name])
 
         def typer(x, ladder=ladder, real=real):
