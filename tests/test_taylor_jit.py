@@ -86,10 +86,18 @@ def test_gamma_lgamma_polygamma_compiled_to_order_20():
 
 
 def test_function_without_compiled_taylor_support_falls_back_to_nested_duals():
-    g = numba.njit(lambda x: da.where(x > 0.0, x * x * x, x))
+    cube = da.register(lambda x: x * x * x, lambda x: 3.0 * x * x)  # no compiled Taylor rule
+    g = numba.njit(lambda x: cube(x) + x)
     assert da.derivative(g, order=3)(0.5) == pytest.approx(6.0, rel=1e-14)
     with pytest.raises(numba.core.errors.TypingError):
         da.taylor(g, 3)(0.5)
+
+
+def test_where_selects_a_branch_series():
+    g = numba.njit(lambda x: da.where(x > 0.0, x * x * x, 2.0) + da.where(x < 0.0, 1.0, x))
+    np.testing.assert_allclose(da.taylor(g, 4)(0.5), [0.625, 1.75, 1.5, 1.0, 0.0], rtol=1e-15)
+    np.testing.assert_allclose(da.taylor(g, 4)(-0.5), [3.0, 0.0, 0.0, 0.0, 0.0], rtol=1e-15)
+    assert da.derivative(g, order=3)(0.5) == pytest.approx(6.0, rel=1e-14)
 
 
 def test_cuda_kernel_compiles_to_ptx(monkeypatch):

@@ -111,4 +111,18 @@ def _register():
         overload(_rules.digamma, strict=False, **OVERLOAD)(digamma_typer)
 
 
+def _where_typer(cond, a, b):
+    """da.where(cond, a, b) on Taylor numbers: the branch's series, a real made a constant."""
+    if not isinstance(cond, (types.Boolean, types.Integer)):
+        return None
+    kind = _same_or_const(a, b)
+    if kind == "same":
+        return lambda cond, a, b: a if cond else b
+    if kind == "left":
+        return lambda cond, a, b: a if cond else t_constant(a, float(b))
+    if kind == "right":
+        return lambda cond, a, b: t_constant(b, float(a)) if cond else b
+
+
+overload(_rules.where, strict=False, **OVERLOAD)(_where_typer)
 _register()
