@@ -13,7 +13,9 @@ minimum kept, ratios to the sparse path:
    is printed too), JAX ``jit(jacfwd)`` when installed;
 3. the Jacobian of the same function as a numba dispatcher, dense compiled
    against compressed compiled (pattern given);
-4. the Hessian of Rosenbrock (NumPy code), n = 16, 64: dense against sparse.
+4. the Hessian of Rosenbrock (NumPy code), n = 16, 64: dense against sparse;
+5. the same as a numba dispatcher: compiled dense against compiled compressed
+   (``_backends/compressed``). Section 2 adds ``sparsejac`` (JAX) when installed.
 """
 import argparse
 import os
@@ -29,12 +31,13 @@ import dualad as da  # noqa: E402
 from dualad._core import coloring as col  # noqa: E402
 from bench_numpy import interleaved  # noqa: E402
 from _common import fmt_time, optional  # noqa: E402
-from models import l96, l96_numpy, rosen_numpy  # noqa: E402
+from models import l96, l96_numpy, rosen, rosen_numpy  # noqa: E402
 
 jax = optional("jax")
 if jax is not None:
     import jax.numpy as jnp
     jax.config.update("jax_enable_x64", True)
+sparsejac = optional("sparsejac") if jax is not None else None
 
 
 def rows(title, names, times, base):
@@ -80,6 +83,15 @@ def jacobians(sizes, repeat):
             xj = jnp.asarray(x)
             fs.append(lambda: jf(xj).block_until_ready())
             names.append("JAX jit(jacfwd)")
+        if jax is not None and sparsejac is not None:
+            from jax.experimental import sparse as jsparse
+            P = da.sparsity(l96_numpy)(x)
+            sj = jax.jit(sparsejac.jacfwd(l96_jax, sparsity=jsparse.BCOO.fromdense(
+                jnp.asarray(P.toarray(), dtype=jnp.float64))))
+            xj = jnp.asarray(x)
+            assert np.allclose(np.asarray(sj(xj).todense()), dense(x), rtol=1e-12)
+            fs.append(lambda: sj(xj).block_until_ready())
+            names.append("sparsejac jit(jacfwd) (BCOO output)")
         times = interleaved(fs, repeat)
         rows(f"Jacobian of Lorenz-96+Arrhenius (NumPy), n={n}; sparse first call "
              f"(detection + coloring) {fmt_time(first)}", names, times, names[0])
@@ -120,6 +132,20 @@ def hessians(sizes, repeat):
         rows(f"Hessian of Rosenbrock (NumPy), n={n}", names, times, names[0])
 
 
+def compiled_hessians(sizes, repeat):
+    for n in sizes:
+        x = np.linspace(-0.5, 1.5, n)
+        sparse = da.hessian(rosen, sparsity="auto", format="csr")
+        sparse_dense = da.hessian(rosen, sparsity="auto")
+        dense = da.hessian(rosen)
+        np.testing.assert_allclose(sparse(x).toarray(), dense(x), rtol=1e-12)
+        fs = [lambda: sparse(x), lambda: sparse_dense(x), lambda: dense(x)]
+        names = ["dualad sparse Hessian, numba f (csr)", "dualad sparse Hessian, numba f (dense)",
+                 "dualad dense Hessian, numba f"]
+        times = interleaved(fs, repeat)
+        rows(f"Hessian of Rosenbrock (@njit), n={n}", names, times, names[0])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -129,6 +155,7 @@ def main():
     jacobians([64, 1000] if quick else [64, 256, 1000], repeat)
     compiled([64, 1000] if quick else [64, 256, 1000], repeat)
     hessians([16, 64], repeat)
+    compiled_hessians([16, 64] if quick else [16, 64, 256], repeat)
 
 
 if __name__ == "__main__":

@@ -259,12 +259,20 @@ def coupled_nb(x, y):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_compiled_sparse_hessians(dtype):
+def test_compiled_sparse_hessians(dtype, monkeypatch):
     """da.hessian(njit_f, sparsity=...): pattern traced on f.py_func, compressed
-    passes compiled (outer level one color, inner level a chunk of unit directions)."""
+    passes compiled (outer level one color, inner level a chunk of unit directions),
+    or the dense compiled Hessian compressed where it needs no more calls."""
+    import dualad._backends.compressed as comp
+    dense_calls = []
+    real = comp.compiled_transform
+    monkeypatch.setattr(comp, "compiled_transform",
+                        lambda *a: dense_calls.append(1) or real(*a))
     rng = np.random.default_rng(12)
     eps = np.finfo(dtype).eps
-    for n, chunk in ((9, None), (23, 4)):   # one inner chunk; several, a ragged last
+    # Dual2 in one call (dense chosen); one wide inner chunk; chunks of 4, a ragged last
+    for n, chunk, dense in ((9, None, True), (40, None, False), (23, 4, False)):
+        dense_calls.clear()
         for _ in range(2):                  # random points: the pattern never misses
             x = rng.uniform(-1, 1, n).astype(dtype)
             H = da.hessian(rosen)(x)
@@ -276,6 +284,7 @@ def test_compiled_sparse_hessians(dtype):
             C = da.hessian(rosen, chunk=chunk, sparsity="auto", format="csc")(x)
             assert C.format == "csc" and C.nnz == P.sum()
             np.testing.assert_array_equal(C.toarray(), S)
+        assert bool(dense_calls) == dense, (n, chunk)
     # two arguments: the (n, n) matrix over both, in argnums order; a given pattern
     x, y = rng.uniform(-1, 1, 8).astype(dtype), rng.uniform(-1, 1, 3).astype(dtype)
     f = lambda x, y: np.sum(x[3:4]) + x[0] * np.sum(x ** 2) + np.sum(  # noqa: E731

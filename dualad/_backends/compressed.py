@@ -13,9 +13,13 @@ import numpy as np
 
 from .._jit.arrays import dual_buffer
 from .._jit.types import DualType
-from .._core.spec import compiled_chunk
-from .point import _numba_float, _prepare_arg
+from .._core.spec import TransformSpec, compiled_chunk
+from .plan import plan_point
+from .point import _numba_float, _prepare_arg, compiled_transform
 from .read import read_pass
+
+COMPRESSED_CHUNK = 64
+"""Inner directions per compressed pass when the user gives no chunk."""
 
 
 def compiled_compressed_hessian(f, args, nums, seed, chunk, who):
@@ -36,7 +40,11 @@ def compiled_compressed_hessian(f, args, nums, seed, chunk, who):
         off += x.size
     n, p = off, seed.shape[1]
     dtype = np.result_type(*[x.dtype for _, x, _ in inputs]) if inputs else np.float64
-    C = compiled_chunk(n, chunk)
+    C = compiled_chunk(n, chunk or COMPRESSED_CHUNK)
+    calls = p * -(-n // C) if n else 1
+    if len(nums) == 1 and len(plan_point("hessian", n, False, chunk, f).passes) <= calls:
+        H = compiled_transform(TransformSpec("hessian", f, nums[0], chunk), args)
+        return None, np.asarray(H).reshape(n, n) @ seed.astype(H.dtype)
     nbtype = DualType(DualType(_numba_float(dtype), C), 1)
     out = np.zeros((n, p), dtype)
     value = None

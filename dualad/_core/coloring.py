@@ -167,6 +167,7 @@ class Compression:
             src_r = np.where(mirror, cols, rows)
             src_c = np.where(mirror, self.color[rows], self.color[cols])
         self.rows, self.cols = rows, cols
+        self.flat = rows * P.shape[1] + cols   # where each nonzero lies in the dense matrix
         self.source = np.ravel_multi_index((src_r, src_c), (P.shape[0], max(self.ncolors, 1)))
 
     def seed(self, dtype):
@@ -184,6 +185,6 @@ class Compression:
         return sp.csr_array((self.values(compressed), P.indices, P.indptr), shape=self.shape)
 
     def dense(self, compressed):
-        out = np.zeros(self.shape, compressed.dtype)
-        out[self.rows, self.cols] = self.values(compressed)
-        return out
+        out = np.zeros(self.shape[0] * self.shape[1], compressed.dtype)
+        out[self.flat] = self.values(compressed)
+        return out.reshape(self.shape)

@@ -48,7 +48,12 @@ _PLANS = FunctionStore(size=128)
 def _python_f(f):
     """The function to trace: a dispatcher's Python function."""
     if is_dispatcher(f):
-        return f.py_func
+        g = getattr(f, "py_func", None)
+        if g is None:
+            raise TypeError(f"sparsity='auto' traces a numba function by running its Python "
+                            f"code, and {f!r} has none (no py_func): pass the pattern with "
+                            "sparsity=<scipy.sparse matrix or bool array>")
+        return g
     return f
 
 
