@@ -325,6 +325,46 @@ def test_vmap_reuses_one_coloring():
         da.vmap(da.jacobian(l96_numpy, sparsity="auto", format="csr"))(X)
 
 
+@njit
+def kinetics(x, k, c):
+    """A tridiagonal reaction RHS; k per point (mapped), c shared (not mapped)."""
+    n = x.shape[0]
+    out = np.empty_like(x)
+    for i in range(n):
+        left = x[i - 1] if i > 0 else c
+        right = x[i + 1] if i < n - 1 else c
+        out[i] = k[0] * left - 1.3 * x[i] * x[i] + k[1] * right * x[i] + np.exp(-x[i])
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_compiled_sparse_vmap(dtype, monkeypatch):
+    """vmap(jacobian(njit_f, sparsity=...)): one compiled loop over the batch (more
+    points than one block per core), equal to the dense compiled vmap to rounding."""
+    import dualad._transforms.vmap as vmap_module
+    monkeypatch.setattr(vmap_module, "_loop", None)   # never the point-by-point loop
+    rng = np.random.default_rng(7)
+    X = rng.uniform(0.2, 1.5, (300, 11)).astype(dtype)
+    k = rng.uniform(0.5, 1.0, (300, 2)).astype(dtype)
+    c = dtype(0.3)
+    g = da.jacobian(kinetics, sparsity="auto")
+    J = da.vmap(g, in_axes=(0, 0, None))(X, k, c)
+    ref = da.vmap(da.jacobian(kinetics), in_axes=(0, 0, None))(X, k, c)
+    assert J.dtype == dtype and J.shape == (300, 11, 11)
+    eps = np.finfo(dtype).eps
+    np.testing.assert_allclose(J, ref, rtol=4 * eps, atol=4 * eps * np.abs(ref).max())
+    assert g.plan((X[0], k[0], c)).ncolors == 3
+    out = np.full_like(J, np.nan)   # every entry written, zeros included
+    assert da.vmap(g, in_axes=(0, 0, None), out=out)(X, k, c) is out
+    np.testing.assert_array_equal(out, J)
+    P = da.sparsity(kinetics.py_func)(X[0], k[0], c)
+    Jp = da.vmap(da.jacobian(kinetics, sparsity=P), in_axes=(0, 0, None))(X, k, c)
+    np.testing.assert_array_equal(Jp, J)
+    with pytest.raises(ValueError, match="pattern"):
+        da.vmap(da.jacobian(kinetics, sparsity=np.eye(12, dtype=bool)),
+                in_axes=(0, 0, None))(X, k, c)
+
+
 def test_hessian_detection_in_row_blocks(monkeypatch):
     import dualad._transforms.sparse as sparse_module
     f = HESS_CASES[2][1]

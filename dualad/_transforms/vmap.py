@@ -87,6 +87,11 @@ class VMap:
                             "for scipy.sparse matrices")
         if batch == 0 and self.target != "cuda":
             return self._into_out(_empty_batch(self.g, args, mapped))
+        if isinstance(self.g, SparseTransform) and self.g.kind == "jacobian" and \
+                is_dispatcher(self.g.f):
+            res = _sparse_vmap(self.g, args, mapped, batch, self.out)
+            if res is not NotImplemented:
+                return res
         if _compiled_transform(self.g):
             if self.target == "cuda":
                 from .._backends.cuda import cuda_vmap
@@ -114,11 +119,47 @@ class VMap:
 def _compiled_transform(g):
     """True for a dualad transform of a numba dispatcher (run as one compiled loop).
 
-    A sparse transform runs point by point (its compressed pass compiled for a
-    dispatcher), reusing one pattern and coloring, cached, for the whole batch.
+    A sparse Jacobian of a dispatcher runs as its own compiled loop
+    (``_sparse_vmap``); other sparse transforms point by point, reusing one
+    pattern and coloring, cached, for the whole batch.
     """
     return isinstance(g, _Transform) and not isinstance(g, SparseTransform) and \
         is_dispatcher(g.f)
+
+
+def _sparse_vmap(g, args, mapped, batch, out):
+    """vmap of a sparse Jacobian of a dispatcher (one argnum, 1-D points, one array
+    output) as one compiled loop reusing the coloring of the first point's shapes
+    (``_backends/sparse_batch``); NotImplemented otherwise (the point-by-point loop)."""
+    from .._backends.batch import _output
+    from .._backends.sparse_batch import compressed_vmap
+    from .._core.spec import normalize_argnums
+    from .._core.trees import as_float_input
+    who = "vmap(jacobian)"
+    single, nums = normalize_argnums(g.argnums, len(args), who)
+    K = nums[0]
+    if not (single and mapped[K]) or any(isinstance(a, tuple) for a in args):
+        return NotImplemented
+    X, _ = as_float_input(args[K], f"{who}: argument {K}")
+    if X.ndim != 2:
+        return NotImplemented
+    args = [np.ascontiguousarray(np.asarray(a)) if m else a for a, m in zip(args, mapped)]
+    args[K] = X = np.ascontiguousarray(X)
+    first = [a[0] if m else a for a, m in zip(args, mapped)]
+    y0 = g.f(*first)
+    if isinstance(y0, tuple) or np.asarray(y0).dtype.kind not in "biuf":
+        return NotImplemented
+    plan = g.plan(first)
+    m, n = np.size(y0), X.shape[1]
+    if plan.shape != (m, n):
+        raise ValueError(f"{who}: f returns {m} numbers of {n} inputs; its pattern is "
+                         f"{plan.shape[0]} x {plan.shape[1]}")
+    dtype = np.result_type(X.dtype, np.float32)
+    res = _output(out, (batch,) + np.shape(y0) + (n,), dtype, who)
+    mask = sum(1 << i for i, mm in enumerate(mapped) if mm)
+    compressed_vmap(g.f, tuple(args), K, mask, X, res.reshape(batch, m, n),
+                    np.empty((batch, m), dtype), plan)
+    return res
 
 
 def _slice(a, i):
