@@ -167,12 +167,18 @@ class Compression:
             src_r = np.where(mirror, cols, rows)
             src_c = np.where(mirror, self.color[rows], self.color[cols])
         self.rows, self.cols = rows, cols
+        self._seeds = {}
         self.flat = rows * P.shape[1] + cols   # where each nonzero lies in the dense matrix
         self.source = np.ravel_multi_index((src_r, src_c), (P.shape[0], max(self.ncolors, 1)))
 
     def seed(self, dtype):
-        """The n x colors seed matrix."""
-        return seed_matrix(self.color, dtype)
+        """The n x colors seed matrix (kept per dtype, read-only)."""
+        key = np.dtype(dtype)
+        found = self._seeds.get(key)
+        if found is None:
+            found = self._seeds[key] = seed_matrix(self.color, dtype)
+            found.flags.writeable = False
+        return found
 
     def values(self, compressed):
         """The nonzeros, in the pattern's csr order, from J @ S (m x colors)."""
