@@ -17,7 +17,8 @@ minimum kept, ratios to the sparse path:
 5. the same as a numba dispatcher: compiled dense against compiled compressed
    (``_backends/compressed``). Section 2 adds ``sparsejac`` (JAX) when installed;
 6. vmap of a sparse compiled Jacobian (one compiled loop, one coloring) against
-   the dense compiled vmap, 32 species at 2000 points.
+   the dense compiled vmap, 32 species at 2000 points; vmap of the sparse and
+   dense compiled Hessians of Rosenbrock n=16 at 2e4 points (and JAX).
 """
 import argparse
 import os
@@ -164,6 +165,23 @@ def sparse_vmap(points, repeat):
          names, times, names[0])
 
 
+def sparse_hessian_vmap(points, repeat):
+    X = np.random.default_rng(0).uniform(-1.0, 1.0, (points, 16))
+    sparse = da.vmap(da.hessian(rosen, sparsity="auto"))
+    dense = da.vmap(da.hessian(rosen))
+    np.testing.assert_allclose(sparse(X), dense(X), rtol=1e-12)
+    fs = [lambda: sparse(X), lambda: dense(X)]
+    names = ["dualad vmap(sparse hessian)", "dualad vmap(dense hessian)"]
+    if jax is not None:
+        jh = jax.jit(jax.vmap(jax.hessian(lambda x: jnp.sum(
+            100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2))))
+        xj = jnp.asarray(X)
+        fs.append(lambda: jh(xj).block_until_ready())
+        names.append("JAX jit(vmap(hessian))")
+    times = interleaved(fs, repeat)
+    rows(f"vmap(hessian) of Rosenbrock (@njit), n=16, {points} points", names, times, names[0])
+
+
 def compiled_hessians(sizes, repeat):
     for n in sizes:
         x = np.linspace(-0.5, 1.5, n)
@@ -189,6 +207,7 @@ def main():
     hessians([16, 64], repeat)
     compiled_hessians([16, 64] if quick else [16, 64, 256], repeat)
     sparse_vmap(2000, repeat)
+    sparse_hessian_vmap(20000, repeat)
 
 
 if __name__ == "__main__":

@@ -40,9 +40,8 @@ def compiled_compressed_hessian(f, args, nums, seed, chunk, who):
         off += x.size
     n, p = off, seed.shape[1]
     dtype = np.result_type(*[x.dtype for _, x, _ in inputs]) if inputs else np.float64
-    C = compiled_chunk(n, chunk or COMPRESSED_CHUNK)
-    calls = p * -(-n // C) if n else 1
-    if len(nums) == 1 and len(plan_point("hessian", n, False, chunk, f).passes) <= calls:
+    C, dense = hessian_passes(f, n, p, chunk)
+    if len(nums) == 1 and dense:
         H = compiled_transform(TransformSpec("hessian", f, nums[0], chunk), args)
         return None, np.asarray(H).reshape(n, n) @ seed.astype(H.dtype)
     nbtype = DualType(DualType(_numba_float(dtype), C), 1)
@@ -59,6 +58,14 @@ def compiled_compressed_hessian(f, args, nums, seed, chunk, who):
             if block is not None:
                 out[start:start + c, color] = np.broadcast_to(block, (C,))[:c]
     return value, out
+
+
+def hessian_passes(f, n, p, chunk):
+    """(inner directions per compressed pass, whether the dense compiled Hessian needs
+    no more calls of f than the p x ceil(n / C) compressed passes)."""
+    C = compiled_chunk(n, chunk or COMPRESSED_CHUNK)
+    calls = p * -(-n // C) if n else 1
+    return C, len(plan_point("hessian", n, False, chunk, f).passes) <= calls
 
 
 def _seeded(x, nbtype, direction, start, c, C):

@@ -155,6 +155,7 @@ class Compression:
     def __init__(self, pattern, color, symmetric=False):
         P = symmetric_pattern(pattern) if symmetric else _csr(pattern)
         self.pattern = P
+        self.symmetric = symmetric
         self.color = np.asarray(color, np.int64)
         self.shape = P.shape
         self.ncolors = int(self.color.max()) + 1 if self.color.size else 0
