@@ -170,8 +170,11 @@ def sparse_hessian_vmap(points, repeat):
     sparse = da.vmap(da.hessian(rosen, sparsity="auto"))
     dense = da.vmap(da.hessian(rosen))
     np.testing.assert_allclose(sparse(X), dense(X), rtol=1e-12)
-    fs = [lambda: sparse(X), lambda: dense(X)]
-    names = ["dualad vmap(sparse hessian)", "dualad vmap(dense hessian)"]
+    from bench_transforms import rosen_hess_hand_parallel
+    np.testing.assert_allclose(sparse(X), rosen_hess_hand_parallel(X), rtol=1e-12, atol=1e-10)
+    fs = [lambda: sparse(X), lambda: dense(X), lambda: rosen_hess_hand_parallel(X)]
+    names = ["dualad vmap(sparse hessian)", "dualad vmap(dense hessian)",
+             "hand-written numba (parallel)"]
     if jax is not None:
         jh = jax.jit(jax.vmap(jax.hessian(lambda x: jnp.sum(
             100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2))))
