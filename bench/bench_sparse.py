@@ -13,13 +13,19 @@ minimum kept, ratios to the sparse path:
    is printed too), JAX ``jit(jacfwd)`` when installed;
 3. the Jacobian of the same function as a numba dispatcher, dense compiled
    against compressed compiled (pattern given);
-4. the Hessian of Rosenbrock (NumPy code), n = 16, 64: dense against sparse.
+4. the Hessian of Rosenbrock (NumPy code), n = 16, 64: dense against sparse;
+5. the same as a numba dispatcher: compiled dense against compiled compressed
+   (``_backends/compressed``). Section 2 adds ``sparsejac`` (JAX) when installed;
+6. vmap of a sparse compiled Jacobian (one compiled loop, one coloring) against
+   the dense compiled vmap, 32 species at 2000 points; vmap of the sparse and
+   dense compiled Hessians of Rosenbrock n=16 at 2e4 points (and JAX).
 """
 import argparse
 import os
 import sys
 import time
 
+import numba
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -29,12 +35,13 @@ import dualad as da  # noqa: E402
 from dualad._core import coloring as col  # noqa: E402
 from bench_numpy import interleaved  # noqa: E402
 from _common import fmt_time, optional  # noqa: E402
-from models import l96, l96_numpy, rosen_numpy  # noqa: E402
+from models import l96, l96_numpy, rosen, rosen_numpy  # noqa: E402
 
 jax = optional("jax")
 if jax is not None:
     import jax.numpy as jnp
     jax.config.update("jax_enable_x64", True)
+sparsejac = optional("sparsejac") if jax is not None else None
 
 
 def rows(title, names, times, base):
@@ -80,6 +87,15 @@ def jacobians(sizes, repeat):
             xj = jnp.asarray(x)
             fs.append(lambda: jf(xj).block_until_ready())
             names.append("JAX jit(jacfwd)")
+        if jax is not None and sparsejac is not None:
+            from jax.experimental import sparse as jsparse
+            P = da.sparsity(l96_numpy)(x)
+            sj = jax.jit(sparsejac.jacfwd(l96_jax, sparsity=jsparse.BCOO.fromdense(
+                jnp.asarray(P.toarray(), dtype=jnp.float64))))
+            xj = jnp.asarray(x)
+            assert np.allclose(np.asarray(sj(xj).todense()), dense(x), rtol=1e-12)
+            fs.append(lambda: sj(xj).block_until_ready())
+            names.append("sparsejac jit(jacfwd) (BCOO output)")
         times = interleaved(fs, repeat)
         rows(f"Jacobian of Lorenz-96+Arrhenius (NumPy), n={n}; sparse first call "
              f"(detection + coloring) {fmt_time(first)}", names, times, names[0])
@@ -97,8 +113,10 @@ def compiled(sizes, repeat):
         pattern = da.sparsity(l96_numpy)(x)
         dense = da.jacobian(l96)
         sparse = da.jacobian(l96, sparsity=pattern)
-        fs = [lambda: sparse(x), lambda: dense(x)]
-        names = ["dualad sparse, numba f", "dualad dense, numba f"]
+        sparse_csr = da.jacobian(l96, sparsity=pattern, format="csr")
+        fs = [lambda: sparse(x), lambda: sparse_csr(x), lambda: dense(x)]
+        names = ["dualad sparse, numba f (dense output)", "dualad sparse, numba f (csr output)",
+                 "dualad dense, numba f"]
         times = interleaved(fs, repeat)
         rows(f"Jacobian of Lorenz-96+Arrhenius (@njit), n={n}", names, times, names[0])
 
@@ -120,6 +138,67 @@ def hessians(sizes, repeat):
         rows(f"Hessian of Rosenbrock (NumPy), n={n}", names, times, names[0])
 
 
+@numba.njit
+def kinetics(x):
+    """A 32-species tridiagonal reaction RHS (numba)."""
+    n = x.shape[0]
+    out = np.empty_like(x)
+    for i in range(n):
+        left = x[i - 1] if i > 0 else 0.0
+        right = x[i + 1] if i < n - 1 else 0.0
+        out[i] = 0.5 * left - 1.3 * x[i] * x[i] + 0.7 * right * x[i] + np.exp(-x[i])
+    return out
+
+
+def sparse_vmap(points, repeat):
+    X = np.random.default_rng(0).uniform(0.2, 1.5, (points, 32))
+    sparse = da.vmap(da.jacobian(kinetics, sparsity="auto"))
+    dense = da.vmap(da.jacobian(kinetics))
+    np.testing.assert_allclose(sparse(X), dense(X), rtol=1e-14)
+    out = np.empty((points, 32, 32))
+    sparse_out = da.vmap(da.jacobian(kinetics, sparsity="auto"), out=out)
+    fs = [lambda: sparse(X), lambda: sparse_out(X), lambda: dense(X)]
+    names = ["dualad vmap(sparse jacobian)", "dualad vmap(sparse jacobian, out=)",
+             "dualad vmap(dense jacobian)"]
+    times = interleaved(fs, repeat)
+    rows(f"vmap(jacobian) of a 32-species tridiagonal kinetics RHS (@njit), {points} points",
+         names, times, names[0])
+
+
+def sparse_hessian_vmap(points, repeat):
+    X = np.random.default_rng(0).uniform(-1.0, 1.0, (points, 16))
+    sparse = da.vmap(da.hessian(rosen, sparsity="auto"))
+    dense = da.vmap(da.hessian(rosen))
+    np.testing.assert_allclose(sparse(X), dense(X), rtol=1e-12)
+    from bench_transforms import rosen_hess_hand_parallel
+    np.testing.assert_allclose(sparse(X), rosen_hess_hand_parallel(X), rtol=1e-12, atol=1e-10)
+    fs = [lambda: sparse(X), lambda: dense(X), lambda: rosen_hess_hand_parallel(X)]
+    names = ["dualad vmap(sparse hessian)", "dualad vmap(dense hessian)",
+             "hand-written numba (parallel)"]
+    if jax is not None:
+        jh = jax.jit(jax.vmap(jax.hessian(lambda x: jnp.sum(
+            100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2))))
+        xj = jnp.asarray(X)
+        fs.append(lambda: jh(xj).block_until_ready())
+        names.append("JAX jit(vmap(hessian))")
+    times = interleaved(fs, repeat)
+    rows(f"vmap(hessian) of Rosenbrock (@njit), n=16, {points} points", names, times, names[0])
+
+
+def compiled_hessians(sizes, repeat):
+    for n in sizes:
+        x = np.linspace(-0.5, 1.5, n)
+        sparse = da.hessian(rosen, sparsity="auto", format="csr")
+        sparse_dense = da.hessian(rosen, sparsity="auto")
+        dense = da.hessian(rosen)
+        np.testing.assert_allclose(sparse(x).toarray(), dense(x), rtol=1e-12)
+        fs = [lambda: sparse(x), lambda: sparse_dense(x), lambda: dense(x)]
+        names = ["dualad sparse Hessian, numba f (csr)", "dualad sparse Hessian, numba f (dense)",
+                 "dualad dense Hessian, numba f"]
+        times = interleaved(fs, repeat)
+        rows(f"Hessian of Rosenbrock (@njit), n={n}", names, times, names[0])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -129,6 +208,9 @@ def main():
     jacobians([64, 1000] if quick else [64, 256, 1000], repeat)
     compiled([64, 1000] if quick else [64, 256, 1000], repeat)
     hessians([16, 64], repeat)
+    compiled_hessians([16, 64] if quick else [16, 64, 256], repeat)
+    sparse_vmap(2000, repeat)
+    sparse_hessian_vmap(20000, repeat)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ Patterns are checked against the nonzeros of dense Jacobians/Hessians at random
 points (never a missed nonzero), colorings for validity, sparse results against
 dense ones (float32 and float64), SciPy's solvers taking the results as they are.
 """
+import math
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -244,8 +246,71 @@ def test_numba_dispatchers():
     # math.exp cannot run on Python duals: the error says to pass the pattern
     with pytest.raises(TypeError, match="f.py_func.*Pass the pattern"):
         da.jacobian(l96, sparsity="auto")(x)
-    with pytest.raises(NotImplementedError, match="compressed Hessians of numba"):
-        da.hessian(rosen, sparsity="auto")(x)
+
+
+@njit
+def coupled_nb(x, y):
+    """A Hessian with off-tridiagonal couplings across two arguments (np.exp, for
+    the Python duals of the detection)."""
+    s = x[3] + x[0] * np.sum(x ** 2)
+    for i in range(x.shape[0] - 2):
+        s += np.exp(x[i] * x[i + 2]) + y[i % y.shape[0]] * x[i] ** 2
+    return s + np.sum(y ** 3)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_compiled_sparse_hessians(dtype, monkeypatch):
+    """da.hessian(njit_f, sparsity=...): pattern traced on f.py_func, compressed
+    passes compiled (outer level one color, inner level a chunk of unit directions),
+    or the dense compiled Hessian compressed where it needs no more calls."""
+    import dualad._backends.compressed as comp
+    dense_calls = []
+    real = comp.compiled_transform
+    monkeypatch.setattr(comp, "compiled_transform",
+                        lambda *a: dense_calls.append(1) or real(*a))
+    rng = np.random.default_rng(12)
+    eps = np.finfo(dtype).eps
+    # Dual2 in one call (dense chosen); one wide inner chunk; chunks of 4, a ragged last
+    for n, chunk, dense in ((9, None, True), (40, None, False), (23, 4, False)):
+        dense_calls.clear()
+        for _ in range(2):                  # random points: the pattern never misses
+            x = rng.uniform(-1, 1, n).astype(dtype)
+            H = da.hessian(rosen)(x)
+            P = da.hessian_sparsity(rosen)(x).toarray()
+            assert not np.any((H != 0) & ~P)
+            S = da.hessian(rosen, chunk=chunk, sparsity="auto")(x)
+            assert S.dtype == dtype and S.shape == (n, n)
+            np.testing.assert_allclose(S, H, rtol=8 * eps, atol=8 * eps * np.abs(H).max())
+            C = da.hessian(rosen, chunk=chunk, sparsity="auto", format="csc")(x)
+            assert C.format == "csc" and C.nnz == P.sum()
+            np.testing.assert_array_equal(C.toarray(), S)
+        assert bool(dense_calls) == dense, (n, chunk)
+    # two arguments: the (n, n) matrix over both, in argnums order; a given pattern
+    x, y = rng.uniform(-1, 1, 8).astype(dtype), rng.uniform(-1, 1, 3).astype(dtype)
+    f = lambda x, y: np.sum(x[3:4]) + x[0] * np.sum(x ** 2) + np.sum(  # noqa: E731
+        np.exp(x[:-2] * x[2:])) + np.sum(y[np.arange(6) % 3] * x[:6] ** 2) + np.sum(y ** 3)
+    ref = np.block([[da.hessian(f, 0)(x, y), da.jacobian(da.grad(f, 0), 1)(x, y)],
+                    [da.jacobian(da.grad(f, 1), 0)(x, y), da.hessian(f, 1)(x, y)]])
+    S = da.hessian(coupled_nb, argnums=(0, 1), sparsity="auto")(x, y)
+    np.testing.assert_allclose(S, ref, rtol=64 * eps, atol=64 * eps * np.abs(ref).max())
+    P = da.hessian_sparsity(f, argnums=(0, 1))(x, y)
+    G = da.hessian(coupled_nb, argnums=(0, 1), sparsity=P, format="csr")(x, y)
+    np.testing.assert_allclose(G.toarray(), ref, rtol=64 * eps,
+                               atol=64 * eps * np.abs(ref).max())
+
+
+def test_compiled_sparse_hessian_errors():
+    x = np.linspace(0.6, 1.4, 6)
+    with pytest.raises(ValueError, match="has shape"):
+        da.hessian(rosen, sparsity=np.eye(5, dtype=bool))(x)
+    with pytest.raises(ValueError, match="scalar"):
+        da.hessian(l96_np, sparsity=np.ones((6, 6), bool))(x)
+    with pytest.raises(ValueError, match="1-element arrays"):
+        da.hessian(njit(lambda a, b: a * b[0] ** 2), argnums=(0, 1),
+                   sparsity=np.ones((2, 2), bool))(0.5, np.ones(1))
+    # math.* in f: the Python duals of the detection cannot run it
+    with pytest.raises(TypeError, match="f.py_func.*Pass the pattern"):
+        da.hessian(njit(lambda x: math.exp(x[0] * x[1])), sparsity="auto")(x)
 
 
 def test_vmap_reuses_one_coloring():
@@ -258,6 +323,46 @@ def test_vmap_reuses_one_coloring():
     np.testing.assert_allclose(Jc, J, rtol=1e-14)
     with pytest.raises(TypeError, match="format='dense'"):
         da.vmap(da.jacobian(l96_numpy, sparsity="auto", format="csr"))(X)
+
+
+@njit
+def kinetics(x, k, c):
+    """A tridiagonal reaction RHS; k per point (mapped), c shared (not mapped)."""
+    n = x.shape[0]
+    out = np.empty_like(x)
+    for i in range(n):
+        left = x[i - 1] if i > 0 else c
+        right = x[i + 1] if i < n - 1 else c
+        out[i] = k[0] * left - 1.3 * x[i] * x[i] + k[1] * right * x[i] + np.exp(-x[i])
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_compiled_sparse_vmap(dtype, monkeypatch):
+    """vmap(jacobian(njit_f, sparsity=...)): one compiled loop over the batch (more
+    points than one block per core), equal to the dense compiled vmap to rounding."""
+    import dualad._transforms.vmap as vmap_module
+    monkeypatch.setattr(vmap_module, "_loop", None)   # never the point-by-point loop
+    rng = np.random.default_rng(7)
+    X = rng.uniform(0.2, 1.5, (300, 11)).astype(dtype)
+    k = rng.uniform(0.5, 1.0, (300, 2)).astype(dtype)
+    c = dtype(0.3)
+    g = da.jacobian(kinetics, sparsity="auto")
+    J = da.vmap(g, in_axes=(0, 0, None))(X, k, c)
+    ref = da.vmap(da.jacobian(kinetics), in_axes=(0, 0, None))(X, k, c)
+    assert J.dtype == dtype and J.shape == (300, 11, 11)
+    eps = np.finfo(dtype).eps
+    np.testing.assert_allclose(J, ref, rtol=4 * eps, atol=4 * eps * np.abs(ref).max())
+    assert g.plan((X[0], k[0], c)).ncolors == 3
+    out = np.full_like(J, np.nan)   # every entry written, zeros included
+    assert da.vmap(g, in_axes=(0, 0, None), out=out)(X, k, c) is out
+    np.testing.assert_array_equal(out, J)
+    P = da.sparsity(kinetics.py_func)(X[0], k[0], c)
+    Jp = da.vmap(da.jacobian(kinetics, sparsity=P), in_axes=(0, 0, None))(X, k, c)
+    np.testing.assert_array_equal(Jp, J)
+    with pytest.raises(ValueError, match="pattern"):
+        da.vmap(da.jacobian(kinetics, sparsity=np.eye(12, dtype=bool)),
+                in_axes=(0, 0, None))(X, k, c)
 
 
 def test_hessian_detection_in_row_blocks(monkeypatch):
@@ -313,3 +418,29 @@ def test_callables_without_weak_references_are_cached_by_identity():
         J = da.jacobian(f, sparsity="auto")(x)
         np.testing.assert_allclose(J, da.jacobian(lambda x: x * x[k])(x), rtol=1e-15)
         del f
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_compiled_sparse_hessian_vmap(dtype, monkeypatch):
+    """vmap(hessian(njit_f, sparsity=...)): one compiled loop of compressed passes (or
+    the dense compiled loop where that carries fewer lanes), equal to the dense vmap."""
+    import dualad._transforms.vmap as vmap_module
+    monkeypatch.setattr(vmap_module, "_loop", None)   # never the point-by-point loop
+    rng = np.random.default_rng(8)
+    eps = np.finfo(dtype).eps
+    X = rng.uniform(-1, 1, (200, 10)).astype(dtype)
+    Y = rng.uniform(-1, 1, (200, 3)).astype(dtype)
+    for chunk in (None, 3):                            # one inner chunk; ragged chunks
+        g = da.hessian(coupled_nb, chunk=chunk, sparsity="auto")
+        H = da.vmap(g)(X, Y)
+        ref = da.vmap(da.hessian(coupled_nb))(X, Y)
+        assert H.dtype == dtype and H.shape == (200, 10, 10)
+        np.testing.assert_allclose(H, ref, rtol=64 * eps, atol=64 * eps * np.abs(ref).max())
+    out = np.full_like(H, np.nan)
+    assert da.vmap(g, out=out)(X, Y) is out
+    np.testing.assert_array_equal(out, H)
+    # a dense pattern: the dense compiled loop (fewer lanes), same numbers
+    full = da.vmap(da.hessian(coupled_nb, sparsity=np.ones((10, 10), bool)))(X, Y)
+    np.testing.assert_allclose(full, ref, rtol=64 * eps, atol=64 * eps * np.abs(ref).max())
+    with pytest.raises(ValueError, match="scalar"):
+        da.vmap(da.hessian(l96_np, sparsity=np.ones((10, 10), bool)))(X.astype(float))

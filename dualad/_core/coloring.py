@@ -155,6 +155,7 @@ class Compression:
     def __init__(self, pattern, color, symmetric=False):
         P = symmetric_pattern(pattern) if symmetric else _csr(pattern)
         self.pattern = P
+        self.symmetric = symmetric
         self.color = np.asarray(color, np.int64)
         self.shape = P.shape
         self.ncolors = int(self.color.max()) + 1 if self.color.size else 0
@@ -167,11 +168,18 @@ class Compression:
             src_r = np.where(mirror, cols, rows)
             src_c = np.where(mirror, self.color[rows], self.color[cols])
         self.rows, self.cols = rows, cols
+        self._seeds = {}
+        self.flat = rows * P.shape[1] + cols   # where each nonzero lies in the dense matrix
         self.source = np.ravel_multi_index((src_r, src_c), (P.shape[0], max(self.ncolors, 1)))
 
     def seed(self, dtype):
-        """The n x colors seed matrix."""
-        return seed_matrix(self.color, dtype)
+        """The n x colors seed matrix (kept per dtype, read-only)."""
+        key = np.dtype(dtype)
+        found = self._seeds.get(key)
+        if found is None:
+            found = self._seeds[key] = seed_matrix(self.color, dtype)
+            found.flags.writeable = False
+        return found
 
     def values(self, compressed):
         """The nonzeros, in the pattern's csr order, from J @ S (m x colors)."""
@@ -184,6 +192,6 @@ class Compression:
         return sp.csr_array((self.values(compressed), P.indices, P.indptr), shape=self.shape)
 
     def dense(self, compressed):
-        out = np.zeros(self.shape, compressed.dtype)
-        out[self.rows, self.cols] = self.values(compressed)
-        return out
+        out = np.zeros(self.shape[0] * self.shape[1], compressed.dtype)
+        out[self.flat] = self.values(compressed)
+        return out.reshape(self.shape)

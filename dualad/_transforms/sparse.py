@@ -48,7 +48,12 @@ _PLANS = FunctionStore(size=128)
 def _python_f(f):
     """The function to trace: a dispatcher's Python function."""
     if is_dispatcher(f):
-        return f.py_func
+        g = getattr(f, "py_func", None)
+        if g is None:
+            raise TypeError(f"sparsity='auto' traces a numba function by running its Python "
+                            f"code, and {f!r} has none (no py_func): pass the pattern with "
+                            "sparsity=<scipy.sparse matrix or bool array>")
+        return g
     return f
 
 
@@ -206,11 +211,6 @@ class SparseTransform(_Transform):
         super().__init__(f, argnums, chunk)
         self.sparsity = _check_options(sparsity, format, kind)
         self.format = format
-        if kind == "hessian" and self.sparsity is not None and is_dispatcher(f):
-            raise NotImplementedError(
-                "hessian: compressed Hessians of numba functions are not compiled yet; use "
-                "da.hessian(f) (dense, compiled; format='csr' converts it) or a plain NumPy "
-                "version of f with sparsity=")
 
     def __repr__(self):
         return (f"<dualad sparse {self.__name__}, argnums={self.argnums!r}, "
@@ -249,7 +249,12 @@ class SparseTransform(_Transform):
             return matrix if self.format == "csr" else matrix.tocsc()
         plan = self.plan(args)
         seed = plan.seed(inputs.dtype)
-        if self.kind == "hessian":
+        if self.kind == "hessian" and is_dispatcher(self.f):
+            from .._backends.compressed import compiled_compressed_hessian
+            _, compressed = compiled_compressed_hessian(self.f, args, nums, seed, self.chunk,
+                                                        self.kind)
+            shape = np.shape(inputs.leaves[0][2]) if len(nums) == 1 else (inputs.n,)
+        elif self.kind == "hessian":
             g = Grad(self.f, nums if len(nums) > 1 else nums[0], self.chunk)
             compressed, _ = _compressed(g, args, nums, seed, inputs, self.kind)
             shape = ((() if inputs.leaves[0][3] else np.shape(inputs.leaves[0][2]))
@@ -344,7 +349,9 @@ def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense"):
     Shape ``arg.shape + arg.shape``; mixed blocks when ``argnums`` is a tuple.
     ``sparsity="auto"`` or a pattern, and ``format``, as for ``da.jacobian``:
     the symmetric pattern is star-colored and the gradient differentiated
-    along the colors only.
+    along the colors only. For a numba dispatcher the pattern is traced on
+    ``f.py_func`` and the compressed passes are compiled (one color at the
+    outer level of nested duals, a chunk of unit directions at the inner).
 
     >>> import numpy as np, dualad as da
     >>> da.hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0]))

@@ -87,6 +87,10 @@ class VMap:
                             "for scipy.sparse matrices")
         if batch == 0 and self.target != "cuda":
             return self._into_out(_empty_batch(self.g, args, mapped))
+        if isinstance(self.g, SparseTransform) and is_dispatcher(self.g.f):
+            res = _sparse_vmap(self.g, args, mapped, batch, self.out)
+            if res is not NotImplemented:
+                return res
         if _compiled_transform(self.g):
             if self.target == "cuda":
                 from .._backends.cuda import cuda_vmap
@@ -114,11 +118,62 @@ class VMap:
 def _compiled_transform(g):
     """True for a dualad transform of a numba dispatcher (run as one compiled loop).
 
-    A sparse transform runs point by point (its compressed pass compiled for a
-    dispatcher), reusing one pattern and coloring, cached, for the whole batch.
+    A sparse Jacobian of a dispatcher runs as its own compiled loop
+    (``_sparse_vmap``); other sparse transforms point by point, reusing one
+    pattern and coloring, cached, for the whole batch.
     """
     return isinstance(g, _Transform) and not isinstance(g, SparseTransform) and \
         is_dispatcher(g.f)
+
+
+def _sparse_vmap(g, args, mapped, batch, out):
+    """vmap of a sparse Jacobian or Hessian of a dispatcher (one argnum, 1-D points, one
+    array output) as one compiled loop reusing the coloring of the first point's shapes
+    (``_backends/sparse_batch``), or the dense compiled Hessian's loop where that
+    carries fewer lanes; NotImplemented otherwise (the point-by-point loop)."""
+    from .._backends.batch import _output, compiled_vmap
+    from .._backends.compressed import hessian_passes
+    from .._backends.sparse_batch import compressed_vmap
+    from .._core.spec import TransformSpec, normalize_argnums
+    from .._core.trees import as_float_input
+    who = f"vmap({g.kind})"
+    hessian = g.kind == "hessian"
+    single, nums = normalize_argnums(g.argnums, len(args), who)
+    K = nums[0]
+    if not (single and mapped[K]) or any(isinstance(a, tuple) for a in args):
+        return NotImplemented
+    X, _ = as_float_input(args[K], f"{who}: argument {K}")
+    if X.ndim != 2:
+        return NotImplemented
+    args = [np.ascontiguousarray(np.asarray(a)) if m else a for a, m in zip(args, mapped)]
+    args[K] = X = np.ascontiguousarray(X)
+    first = [a[0] if m else a for a, m in zip(args, mapped)]
+    y0 = g.f(*first)
+    if isinstance(y0, tuple) or np.asarray(y0).dtype.kind not in "biuf":
+        return NotImplemented
+    plan = g.plan(first)
+    m, n = np.size(y0), X.shape[1]
+    if hessian and np.shape(y0) != ():
+        raise ValueError(f"{who}: f must return a scalar, got shape {np.shape(y0)}")
+    rows = n if hessian else m
+    if plan.shape != (rows, n):
+        raise ValueError(f"{who}: f returns {m} numbers of {n} inputs; its pattern is "
+                         f"{plan.shape[0]} x {plan.shape[1]}")
+    C = None
+    if hessian:
+        # no Python call per pass in a batch: compare the lanes carried instead
+        # (measured, Rosenbrock n=16: compressed 2.7x faster than Dual2's one pass)
+        p = max(plan.ncolors, 1)
+        C, _ = hessian_passes(g.f, n, p, g.chunk)
+        if p * -(-n // C) * 2 * (C + 1) > n + n * (n + 1) // 2:
+            return compiled_vmap(TransformSpec("hessian", g.f, K, g.chunk), args, mapped,
+                                 batch, out)
+    dtype = np.result_type(X.dtype, np.float32)
+    res = _output(out, (batch,) + (np.shape(y0) if not hessian else (n,)) + (n,), dtype, who)
+    mask = sum(1 << i for i, mm in enumerate(mapped) if mm)
+    compressed_vmap(g.f, tuple(args), K, mask, X, res.reshape(batch, rows, n),
+                    np.empty((batch, m), dtype), plan, C)
+    return res
 
 
 def _slice(a, i):

@@ -1,0 +1,130 @@
+"""``vmap`` of a sparse Jacobian or Hessian of a dispatcher: one compiled batch loop,
+one coloring.
+
+Jacobian, per point: the inputs are seeded with their color's unit direction
+(a column coloring's seed matrix has one 1 per row, so ``seed(x[i],
+color[i], C)``), f runs once on Dual[float, colors], the compressed J @ S
+(m x colors) is stored by ``store_partials`` and every nonzero scattered into
+the point's dense (m, n) block from its precomputed source
+(``coloring.Compression``). Hessian, per point: the passes of
+``compressed.compiled_compressed_hessian`` (outer level one star color, inner
+level a chunk of C unit directions), (H @ S)^T stored row per color by
+``store_second``, then scattered likewise. Serial, GIL-free loops over blocks
+of points, one per core, as ``batch``.
+"""
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
+import numpy as np
+from numba import literally, njit
+from numba.core import types
+
+from .._jit.api import partials_zero, seed
+from .._jit.arrays import point_args
+from .._jit.intrinsics import make_dual
+from .kernels import hessian_workspace, jacobian_workspace
+from .seed import point_input
+from .store import store_partials, store_second, store_values
+
+_ENTRY_POINTS = {}
+
+
+@njit
+def compressed_jacobian_point(f, args, K, C, x, out, vals, xd, color, rows, cols, source,
+                              comp):
+    """The Jacobian of f(*args) w.r.t. args[K] = x into out (m, n) by one pass on the
+    coloring's seeds; comp an (m, C) work array."""
+    for i in range(x.shape[0]):
+        xd[i] = seed(x[i], color[i], C)
+    y = f(*point_args(args, 0, 0, K, point_input(args, K, xd)))
+    store_values(y, vals)
+    store_partials(y, comp, 0, C)
+    out[:, :] = 0
+    flat = comp.reshape(comp.size)
+    for k in range(rows.shape[0]):
+        out[rows[k], cols[k]] = flat[source[k]]
+
+
+@njit(nogil=True)
+def compressed_batch(f, args, K, C, mask, X, OUT, VALS, color, rows, cols, source, lo, hi):
+    literally(K)
+    literally(C)
+    literally(mask)
+    xd = jacobian_workspace(X[lo], C)
+    comp = np.empty((OUT.shape[1], C), X.dtype)
+    for b in range(lo, hi):
+        compressed_jacobian_point(f, point_args(args, b, mask, -1, 0), K, C, X[b], OUT[b],
+                                  VALS[b], xd, color, rows, cols, source, comp)
+
+
+@njit
+def _seed_color(xf, xd, start, C, color, c):
+    # Outer level: the star color c's column of S; inner: unit directions [start, start + C).
+    for i in range(xf.shape[0]):
+        j = i - start
+        if j >= 0 and j < C:
+            inner = seed(xf[i], j, C)
+        else:
+            inner = make_dual(xf[i], partials_zero(xf.dtype, C))
+        xd[i] = make_dual(inner, 1.0 if color[i] == c else 0.0)
+
+
+@njit
+def compressed_hessian_point(f, args, K, C, x, out, vals, xd, color, rows, cols, source,
+                             comp):
+    """The Hessian of the scalar f(*args) w.r.t. args[K] = x into out (n, n) from
+    (H @ S)^T, comp a (colors, n) work array."""
+    n = x.shape[0]
+    for c in range(comp.shape[0]):
+        for start in range(0, n, C):
+            _seed_color(x, xd, start, C, color, c)
+            y = f(*point_args(args, 0, 0, K, point_input(args, K, xd)))
+            if c == 0 and start == 0:
+                store_values(y, vals)
+            store_second(y, comp, start, n, c)
+    out[:, :] = 0
+    flat = comp.reshape(comp.size)
+    for k in range(rows.shape[0]):
+        out[rows[k], cols[k]] = flat[source[k]]
+
+
+@njit(nogil=True)
+def compressed_hessian_batch(f, args, K, C, mask, X, OUT, VALS, color, rows, cols, source,
+                             lo, hi):
+    literally(K)
+    literally(C)
+    literally(mask)
+    xd = hessian_workspace(X[lo], C)
+    comp = np.empty((int(color.max()) + 1 if color.size else 1, X.shape[1]), X.dtype)
+    for b in range(lo, hi):
+        compressed_hessian_point(f, point_args(args, b, mask, -1, 0), K, C, X[b], OUT[b],
+                                 VALS[b], xd, color, rows, cols, source, comp)
+
+
+def compressed_vmap(f, args, K, mask, X, out, vals, plan, C=None):
+    """Run the compressed batch loop of ``plan`` (a Compression; symmetric: a Hessian's,
+    C inner directions per pass) over the rows of X into out (batch, m, n) and vals
+    (batch, m), one block of points per core."""
+    source = plan.source.astype(np.int64)
+    if plan.symmetric:
+        kernel = compressed_hessian_batch
+        r, c = np.divmod(source, max(plan.ncolors, 1))
+        source = c * plan.shape[0] + r   # into (H @ S)^T
+    else:
+        kernel, C = compressed_batch, max(plan.ncolors, 1)
+    arrays = (plan.color, plan.rows.astype(np.int64), plan.cols.astype(np.int64), source)
+    sig = (numba.typeof(f), numba.typeof(args), types.literal(K), types.literal(C),
+           types.literal(mask), numba.typeof(X), numba.typeof(out), numba.typeof(vals),
+           *[numba.typeof(a) for a in arrays], types.int64, types.int64)
+    entry = _ENTRY_POINTS.get((kernel, sig))
+    if entry is None:
+        entry = _ENTRY_POINTS[(kernel, sig)] = kernel.compile(sig)
+    n = X.shape[0]
+    workers = max(1, min(numba.config.NUMBA_NUM_THREADS, n // 64 or 1))
+    bounds = np.linspace(0, n, workers + 1).astype(np.int64)
+    if workers == 1:
+        entry(f, args, K, C, mask, X, out, vals, *arrays, 0, n)
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda i: entry(f, args, K, C, mask, X, out, vals, *arrays,
+                                      bounds[i], bounds[i + 1]), range(workers)))
