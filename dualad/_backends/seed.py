@@ -31,15 +31,18 @@ def seed_chunk(xf, xd, start, C):
 
 
 @njit(cache=True)
-def seed_rows(xf, xd, start, C, row):
-    # Outer level: direction e_row (one partial); inner: the chunk [start, start + C).
+def seed_rows(xf, xd, start, C, row, color=None):
+    # Outer level: direction e_row (one partial), or with ``color`` (a coloring of
+    # the inputs) the indicator of the inputs of color ``row``, a column of the
+    # compressed seed; inner: the chunk [start, start + C).
     for i in range(xf.shape[0]):
         j = i - start
         if j >= 0 and j < C:
             inner = seed(xf[i], j, C)
         else:
             inner = make_dual(xf[i], partials_zero(xf.dtype, C))
-        xd[i] = make_dual(inner, 1.0 if i == row else 0.0)
+        on = (i == row) if color is None else (color[i] == row)
+        xd[i] = make_dual(inner, 1.0 if on else 0.0)
 
 
 @intrinsic(target="generic")

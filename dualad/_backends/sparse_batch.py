@@ -19,11 +19,10 @@ import numpy as np
 from numba import literally, njit
 from numba.core import types
 
-from .._jit.api import partials_zero, seed
+from .._jit.api import seed
 from .._jit.arrays import point_args
-from .._jit.intrinsics import make_dual
 from .kernels import hessian_workspace, jacobian_workspace
-from .seed import point_input
+from .seed import point_input, seed_rows
 from .store import store_partials, store_second, store_values
 
 _ENTRY_POINTS = {}
@@ -58,18 +57,6 @@ def compressed_batch(f, args, K, C, mask, X, OUT, VALS, color, rows, cols, sourc
 
 
 @njit
-def _seed_color(xf, xd, start, C, color, c):
-    # Outer level: the star color c's column of S; inner: unit directions [start, start + C).
-    for i in range(xf.shape[0]):
-        j = i - start
-        if j >= 0 and j < C:
-            inner = seed(xf[i], j, C)
-        else:
-            inner = make_dual(xf[i], partials_zero(xf.dtype, C))
-        xd[i] = make_dual(inner, 1.0 if color[i] == c else 0.0)
-
-
-@njit
 def compressed_hessian_point(f, args, K, C, x, out, vals, xd, color, rows, cols, source,
                              comp):
     """The Hessian of the scalar f(*args) w.r.t. args[K] = x into out (n, n) from
@@ -77,7 +64,7 @@ def compressed_hessian_point(f, args, K, C, x, out, vals, xd, color, rows, cols,
     n = x.shape[0]
     for c in range(comp.shape[0]):
         for start in range(0, n, C):
-            _seed_color(x, xd, start, C, color, c)
+            seed_rows(x, xd, start, C, c, color)
             y = f(*point_args(args, 0, 0, K, point_input(args, K, xd)))
             if c == 0 and start == 0:
                 store_values(y, vals)
