@@ -39,7 +39,7 @@ def _ordered(a, b, op):
 def _complex_ladder(rule, *vals):
     """True if the rule is applied to a complex argument (and may be: else TypeError)."""
     for v in vals:
-        if is_complex_value(v):
+        if type(v) is not float and is_complex_value(v):
             rule.complex_ladders()  # raises if the rule is not holomorphic
             return True
     return False
@@ -240,22 +240,26 @@ class _TaggedScalar(ArithmeticByName, DualNumber):
 
     def __lt__(self, other):
         a, b = _value_of(self), _value_of(other)
-        _ordered(a, b, "<")
+        if type(a) is not float or type(b) is not float:
+            _ordered(a, b, "<")
         return a < b
 
     def __le__(self, other):
         a, b = _value_of(self), _value_of(other)
-        _ordered(a, b, "<=")
+        if type(a) is not float or type(b) is not float:
+            _ordered(a, b, "<=")
         return a <= b
 
     def __gt__(self, other):
         a, b = _value_of(self), _value_of(other)
-        _ordered(a, b, ">")
+        if type(a) is not float or type(b) is not float:
+            _ordered(a, b, ">")
         return a > b
 
     def __ge__(self, other):
         a, b = _value_of(self), _value_of(other)
-        _ordered(a, b, ">=")
+        if type(a) is not float or type(b) is not float:
+            _ordered(a, b, ">=")
         return a >= b
 
     def __hash__(self):
