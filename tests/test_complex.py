@@ -219,3 +219,26 @@ def test_errors_as_jax(jax):
     assert complex(jax.grad(jnp.conj, holomorphic=True)(1j)) == 1
     with pytest.raises(ValueError, match="Cauchy-Riemann"):
         da.grad(lambda z: z.conjugate(), holomorphic=True)(1j)
+
+
+def test_jvp_as_jax(jax):
+    jnp = jax.numpy
+    for f, g, z, t in [(lambda z: z * da.sin(z), lambda z: z * jnp.sin(z), 1 + 1j, 0.5 - 2j),
+                       (lambda z: abs(z), jnp.abs, 3 + 4j, 1j),
+                       (lambda x: x * 1j, lambda x: x * 1j, 2.0, 1.0)]:
+        v, d = da.jvp(f, (z,), (t,))
+        vj, dj = jax.jvp(g, (z,), (t,))
+        _close(v, complex(vj), 1e-14)
+        _close(d, complex(dj), 1e-14)
+        assert np.iscomplexobj(d) == np.iscomplexobj(np.asarray(dj)), (d, dj)
+
+
+def test_vmap_of_complex_derivatives():
+    z = np.array([1 + 1j, 2 - 1j])
+    np.testing.assert_allclose(da.vmap(da.derivative(da.sin))(z), np.cos(z), rtol=1e-15)
+    np.testing.assert_allclose(da.vmap(da.grad(lambda w: abs(w) ** 2))(z), 2 * z.conj())
+
+
+def test_higher_orders_refuse_complex_for_now():
+    with pytest.raises(TypeError, match="real"):
+        da.derivative(da.exp, order=3)(1j)

@@ -88,6 +88,8 @@ def value_and_partials(y, tag, c, dtype, who):
             elif type(p) is complex or isinstance(p, np.complexfloating):
                 dtype = np.result_type(dtype, np.complex64 if isinstance(
                     p, np.complex64) else np.complex128)
+            elif np.dtype(dtype).kind == "c" and (type(p) is float or isinstance(p, np.floating)):
+                dtype = np.finfo(dtype).dtype  # a real output of complex inputs stays real
             if type(p) is np.ndarray:
                 return y.value, p if p.dtype == object else p.astype(dtype, copy=False)
             if isinstance(p, DualNumber):

@@ -310,8 +310,8 @@ def jvp(f, primals, tangents):
             raise ValueError(f"jvp(): tangent {i} does not have the structure of primal {i}")
         seeded = []
         for xl, tl in zip(x_leaves, t_leaves):
-            xv, scalar = as_float_input(xl, f"jvp(): primal {i}")
-            tv, _ = as_float_input(tl, f"jvp(): tangent {i}")
+            xv, scalar = as_float_input(xl, f"jvp(): primal {i}", True)
+            tv, _ = as_float_input(tl, f"jvp(): tangent {i}", True)
             if np.shape(xv) != np.shape(tv):
                 raise ValueError(f"jvp(): tangent {i} has shape {np.shape(tv)}, "
                                  f"primal {i} has shape {np.shape(xv)}")
@@ -335,8 +335,9 @@ def _seed_tangent(xv, tv, scalar, tag):
     """The primal leaf xv seeded along the tangent tv (either may be a dual of an
     enclosing transform: nested jvp, or a jacobian of a function calling jvp)."""
     if scalar:
-        if not (type(tv) is float or isinstance(tv, DualNumber)):
-            tv = np.asarray(tv, leaf_dtype(xv))[()]
+        if not (type(tv) in (float, complex) or isinstance(tv, DualNumber)):
+            # complex tangents (a complex scalar input, or a complex direction) stay complex
+            tv = np.asarray(tv, np.result_type(leaf_dtype(xv), leaf_dtype(tv)))[()]
         return make_dual(xv, tv, tag)
     if isinstance(tv, DualNumber):
         return DualArray(xv, DualArray.from_any(tv)[..., None], tag)
