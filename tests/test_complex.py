@@ -242,3 +242,16 @@ def test_vmap_of_complex_derivatives():
 def test_higher_orders_refuse_complex_for_now():
     with pytest.raises(TypeError, match="real"):
         da.derivative(da.exp, order=3)(1j)
+
+
+def test_nested_holomorphic_transforms_as_jax_hessian(jax):
+    jnp = jax.numpy
+    z = 0.3 + 0.8j
+    want = complex(jax.hessian(lambda w: w ** 3 * jnp.sin(w), holomorphic=True)(z))
+    f = lambda w: w ** 3 * da.sin(w)  # noqa: E731
+    _close(da.jacobian(da.grad(f, holomorphic=True), holomorphic=True)(z), want, 1e-13)
+    _close(da.derivative(da.grad(f, holomorphic=True))(z), want, 1e-13)
+    _close(da.grad(da.derivative(f), holomorphic=True)(z), want, 1e-13)
+    with pytest.raises(ValueError, match="Cauchy-Riemann"):
+        da.jacobian(da.grad(lambda w: w * w.conjugate() * 1j, holomorphic=True),
+                    holomorphic=True)(z)

@@ -30,8 +30,8 @@ def _tolerance(*arrays):
 
 def check_cauchy_riemann(d_re, d_im, who):
     """Refuse f unless d_im == 1j * d_re (the two seeded partials), within rounding."""
-    a = np.asarray(d_re, dtype=complex)
-    b = np.asarray(d_im, dtype=complex)
+    a = _values(d_re)
+    b = _values(d_im)
     gap = np.abs(b - 1j * a)
     scale = np.abs(a) + np.abs(b)
     bad = gap > _tolerance(d_re, d_im) * scale + 1e-300
@@ -52,6 +52,14 @@ def holomorphic_derivative(f, z):
     d_im = partial_along(f(make_dual(z, 1j, tag)), tag)
     check_cauchy_riemann(_value(d_re), _value(d_im), "derivative()")
     return d_re
+
+
+def _values(x):
+    """x (partials, possibly an object array of duals) as a complex array of its values."""
+    x = np.asarray(x)
+    if x.dtype == object:
+        return np.vectorize(lambda e: complex(_value(e)), otypes=[complex])(x)
+    return x.astype(complex)
 
 
 def _value(x):
@@ -84,7 +92,8 @@ def complex_evaluate(transform, inputs, evaluate, args, nums):
         raise TypeError(f"{who} requires real-valued outputs, got a complex one. {_HINT}")
     out = []
     for j, ji in zip(jac, jac_im):
-        j = np.array(j, dtype=np.result_type(j, ji, np.complex64))
+        if np.asarray(j).dtype != object:
+            j = np.array(j, dtype=np.result_type(j, ji, np.complex64))
         if transform.holomorphic:
             check_cauchy_riemann(j, ji, who)
         else:  # real-valued f: d/dx - 1j d/dy on the complex columns (JAX's grad)

@@ -17,6 +17,7 @@ from .._core.spec import (PYTHON_CHUNK, TransformSpec, chunk_passes, check_chunk
                           normalize_argnums)
 from .._core.trees import COMPLEX_LATER, as_float_input, flatten, list_as_array, unflatten
 from .._numbers import DualArray, make_dual, value_and_partials
+from .._numbers.components import is_complex_value
 from .._numbers.extract import leaf_dtype
 
 
@@ -37,7 +38,7 @@ class _Inputs:
             self.trees.append(treedef)
             for k, leaf in enumerate(leaves):
                 value, scalar = as_float_input(leaf, f"{who}: argument {a}", True)
-                if type(value) is complex or isinstance(value, np.complexfloating):
+                if scalar and is_complex_value(value):
                     self.complex_columns.append(n)
                 self.leaves.append((pos, k, value, scalar))
                 self.offsets.append(n)
