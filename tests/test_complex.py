@@ -164,6 +164,10 @@ def test_arrays_and_numba_refuse_complex():
         da.grad(f, holomorphic=True)(1j)
     with pytest.raises(TypeError, match="complex"):
         da.derivative(f)(1 + 1j)
+    for d in (da.Dual(1j, 1.0), da.Dual(1.0, 1j), da.HyperDual(1j, 1.0, 1.0, 0.0),
+              da.Dual(1.0, [1.0, 1j])):
+        with pytest.raises(TypeError, match="passed to @njit code: .* come later"):
+            f(d)
 
 
 # ----------------------------------------------------- JAX, side by side ---
