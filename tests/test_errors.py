@@ -87,7 +87,8 @@ def test_math_floor_ceil_trunc_are_supported():
 
 # ---------------------------------------------------------- bad arguments ---
 
-BAD = [pytest.param(v, id=type(v).__name__) for v in ("1.0", None, object(), 1 + 2j, b"1")]
+# (complex is supported for scalar duals: tests/test_complex.py)
+BAD = [pytest.param(v, id=type(v).__name__) for v in ("1.0", None, object(), b"1")]
 
 
 @pytest.mark.parametrize("bad", BAD)
@@ -116,16 +117,16 @@ def test_string_message_shows_the_value():
 
 @pytest.mark.parametrize("bad", BAD)
 def test_constructors_name_the_bad_argument(bad):
-    with pytest.raises(TypeError, match="Dual value must be a real number or a dual number"):
+    with pytest.raises(TypeError, match="Dual value must be a real or complex number or a dual number"):
         D(bad, 1.0)
-    with pytest.raises(TypeError, match="Dual partials? must be a real number"):
+    with pytest.raises(TypeError, match="Dual partials? must be a real or complex number"):
         D(1.0, bad)
-    with pytest.raises(TypeError, match="Dual partial must be a real number"):
+    with pytest.raises(TypeError, match="Dual partial must be a real or complex number"):
         D(1.0, [1.0, bad])
     for i, field in enumerate(("re", "eps1", "eps2", "eps1eps2")):
         args = [1.0, 0.0, 0.0, 0.0]
         args[i] = bad
-        with pytest.raises(TypeError, match=f"HyperDual {field} must be a real number"):
+        with pytest.raises(TypeError, match=f"HyperDual {field} must be a real or complex number"):
             H(*args)
 
 

@@ -47,11 +47,21 @@ def list_as_array(x):
     return x
 
 
-def as_float_input(x, what):
+COMPLEX_LATER = ("complex numbers are supported for scalar Dual/HyperDual in plain Python "
+                 "(guides/complex.md); arrays and @njit code come later")
+
+
+def as_float_input(x, what, allow_complex=False):
     """A real input as a float array or scalar; ints promoted to float64, never refused.
 
-    Returns (value, is_python_scalar). Float32 stays float32.
+    Returns (value, is_python_scalar). Float32 stays float32. A complex scalar
+    is returned as it is where ``allow_complex`` (the Python transforms), else
+    refused, as complex arrays are.
     """
+    if type(x) is complex or isinstance(x, np.complexfloating):
+        if allow_complex:
+            return x, True
+        raise TypeError(f"{what} is complex: {COMPLEX_LATER}")
     if isinstance(x, DualNumber):
         return x, x._rank == 1  # a scalar dual (DualArray: rank 2)
     if isinstance(x, bool) or isinstance(x, numbers.Integral) and not isinstance(x, np.generic):
@@ -73,6 +83,8 @@ def as_float_input(x, what):
             if arr.dtype not in (np.float32, np.float64):
                 arr = arr.astype(np.float64)
             return arr, False
+        if arr.dtype.kind == "c":
+            raise TypeError(f"{what} is a complex array: {COMPLEX_LATER}")
         raise TypeError(f"{what} must hold real numbers, got an array of dtype {arr.dtype}")
     raise TypeError(f"{what} must be a real number or an array of them, "
                     f"got {type(x).__name__}")

@@ -13,6 +13,8 @@ from numba.extending import NativeValue, box, typeof_impl, unbox
 
 from .. import _numbers as _scalar
 from .._core import base as _base
+from .._core.trees import COMPLEX_LATER
+from .._numbers.components import is_complex_value
 from .types import Dual2Type, Dual2Value, DualType, HyperDualType, PartialsType, is_dual, \
     same_shape, wider, with_dtype
 
@@ -54,8 +56,16 @@ def _base_of(components, c):
     return dt
 
 
+def _refuse_complex(val):
+    """A complex dual passed to @njit code: a clear TypeError, not numba's typing failure."""
+    if any(is_complex_value(x) or np.iscomplexobj(x) for x in val._components()):
+        raise TypeError(f"a {type(val).__name__} with complex components passed to @njit "
+                        f"code: {COMPLEX_LATER}")
+
+
 @typeof_impl.register(_scalar.Dual)
 def typeof_dual(val, c):
+    _refuse_complex(val)
     p = val._p
     if isinstance(p, np.ndarray):
         n = p.shape[0]
@@ -73,6 +83,7 @@ def typeof_dual(val, c):
 
 @typeof_impl.register(_scalar.HyperDual)
 def typeof_hyperdual(val, c):
+    _refuse_complex(val)
     base = _base_of([val.re, val.eps1, val.eps2, val.eps1eps2], c)
     return None if base is None else HyperDualType(base)
 

@@ -38,10 +38,29 @@ def _divide(p, s):
 
 
 def _value_of(x):
-    """The innermost real value of x (for comparisons)."""
+    """The innermost value of x (for comparisons)."""
     while isinstance(x, DualNumber):
         x = x._primal()
     return x
+
+
+def is_complex_value(x):
+    """True if the innermost value of x (a component or scalar dual) is complex."""
+    while isinstance(x, DualNumber):
+        x = x._primal()
+    return type(x) is complex or isinstance(x, np.complexfloating)
+
+
+def part_of(c, part):
+    """c.real, c.imag or c.conjugate() of a component (elementwise for an object array)."""
+    if type(c) is np.ndarray and c.dtype == object:
+        out = np.empty(c.shape, dtype=object)
+        for i in range(c.shape[0]):
+            out[i] = part_of(c[i], part)
+        return out
+    if part == "conjugate":
+        return c.conjugate()
+    return getattr(c, part)
 
 
 def scalar_constant(x):
@@ -51,12 +70,16 @@ def scalar_constant(x):
         return x
     if t is int or t is bool:
         return float(x)
+    if t is complex:
+        return x
     if isinstance(x, np.generic):
         if x.dtype.kind in "biu":
             return float(x)
-        return x if x.dtype.kind == "f" else None
+        return x if x.dtype.kind in "fc" else None
     if isinstance(x, numbers.Real):
         return float(x)
+    if isinstance(x, numbers.Complex):
+        return complex(x)
     if isinstance(x, DualNumber):
         return x
     return None
@@ -88,10 +111,12 @@ def _as_partials(partials, where="Dual"):
             arr = np.empty(len(items), dtype=object)
             arr[:] = items
             return arr
-        if isinstance(partials, np.ndarray) and partials.dtype.kind == "f":
+        if isinstance(partials, np.ndarray) and partials.dtype.kind in "fc":
             return partials.copy()
-        return np.asarray(items, dtype=np.result_type(*items, np.float32) if all(
-            isinstance(p, np.floating) for p in items) else np.float64)
+        if all(isinstance(p, (np.floating, np.complexfloating)) for p in items):
+            return np.asarray(items, dtype=np.result_type(*items, np.float32))
+        complex_ = any(type(p) is complex or isinstance(p, np.complexfloating) for p in items)
+        return np.asarray(items, dtype=np.complex128 if complex_ else np.float64)
     return _component(partials, f"{where} partials")
 
 
@@ -124,5 +149,5 @@ def _tag_around(*components):
 def _component(x, what):
     c = scalar_constant(x)
     if c is None:
-        raise TypeError(f"{what} must be a real number or a dual number, got {type(x).__name__}")
+        raise TypeError(f"{what} must be a real or complex number or a dual number, got {type(x).__name__}")
     return c

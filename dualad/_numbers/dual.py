@@ -195,8 +195,10 @@ class Dual(_TaggedScalar):
             d._p = f1 * self._p
             d.tag = self.tag
             return d
-        f0, f1, _ = rule.unary_ladder(True)(v)
-        return make_dual(f0, _scale(self._p, f1), self.tag)
+        if type(v) is complex and rule.complex_float_ladder is not None:
+            f0, f1, _ = rule.complex_float_ladder(v)
+            return make_dual(f0, _scale(self._p, f1), self.tag)
+        return _TaggedScalar._apply1(self, rule)
 
 
 register_fast_dual(Dual)

@@ -83,6 +83,13 @@ def value_and_partials(y, tag, c, dtype, who):
                 raise TypeError(f"{who}: f returned a {type(y).__name__}; only Dual outputs "
                                 "carry partials here")
             p = y._p
+            if type(p) is np.ndarray and p.dtype.kind == "c":  # never cast complex away
+                dtype = np.result_type(dtype, p.dtype)
+            elif type(p) is complex or isinstance(p, np.complexfloating):
+                dtype = np.result_type(dtype, np.complex64 if isinstance(
+                    p, np.complex64) else np.complex128)
+            elif np.dtype(dtype).kind == "c" and (type(p) is float or isinstance(p, np.floating)):
+                dtype = np.finfo(dtype).dtype  # a real output of complex inputs stays real
             if type(p) is np.ndarray:
                 return y.value, p if p.dtype == object else p.astype(dtype, copy=False)
             if isinstance(p, DualNumber):
@@ -93,6 +100,8 @@ def value_and_partials(y, tag, c, dtype, who):
         if y.tag > tag:
             raise ValueError(f"{who}: f returned a dual number from an enclosing "
                              "differentiation that has already ended")
+        return y, np.zeros(c, dtype)
+    if type(y) is complex:
         return y, np.zeros(c, dtype)
     if isinstance(y, DualNumber):  # DualArray
         if y.tag == tag:
@@ -111,7 +120,7 @@ def value_and_partials(y, tag, c, dtype, who):
         return tighten(vals, dtype), tighten(parts, dtype)
     if isinstance(y, (bool, np.bool_)) or (isinstance(y, np.ndarray) and y.dtype.kind == "b"):
         raise TypeError(bool_output_message(who))
-    if isinstance(y, (int, float, np.number, np.ndarray)) and np.asarray(y).dtype.kind in "iuf":
+    if isinstance(y, (int, float, np.number, np.ndarray)) and np.asarray(y).dtype.kind in "iufc":
         return y, np.zeros(np.shape(y) + (c,), dtype)
     raise TypeError(f"{who}: f must return real numbers or arrays (or tuples of them), "
                     f"got {type(y).__name__}")

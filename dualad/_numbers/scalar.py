@@ -11,7 +11,7 @@ import numpy as np
 
 from .._core.base import CONST, LEFT, OUTER, RIGHT, SAME, ArithmeticByName, DualNumber, lead
 from .._rules import FUNCTIONS, RULES_BY_NAME, STEP
-from .components import scalar_constant, _divide, _scale, _value_of
+from .components import is_complex_value, part_of, scalar_constant, _divide, _scale, _value_of
 from .depset import is_dependencies
 from .scalar_numpy import _not_scalar_operands, scalar_array_function, scalar_array_ufunc
 
@@ -26,6 +26,23 @@ def _step(d):
     if is_dependencies(p):
         d._p = p.cleared()
     return d
+
+
+def _ordered(a, b, op):
+    """Refuse ordering complex values, as Python does (NumPy's complex scalars would not)."""
+    if (isinstance(a, np.complexfloating) or isinstance(b, np.complexfloating)
+            or type(a) is complex or type(b) is complex):
+        raise TypeError(f"'{op}' is not supported for complex dual numbers (complex numbers "
+                        "are not ordered); compare their .real or abs() instead")
+
+
+def _complex_ladder(rule, *vals):
+    """True if the rule is applied to a complex argument (and may be: else TypeError)."""
+    for v in vals:
+        if type(v) is not float and is_complex_value(v):
+            rule.complex_ladders()  # raises if the rule is not holomorphic
+            return True
+    return False
 
 
 class _TaggedScalar(ArithmeticByName, DualNumber):
@@ -72,15 +89,27 @@ class _TaggedScalar(ArithmeticByName, DualNumber):
     ndim = 0
     size = 1
 
+    # ---- complex parts: the non-holomorphic maps they are ------------------
+    # Each maps every component (value and partials) alike; the result of
+    # real/imag/abs is a real-valued dual (guides/complex.md).
+    def _part(self, part):
+        return self._build(tuple(part_of(c, part) for c in self._components()))
+
     def conjugate(self):
-        """A real number is its own conjugate (NumPy's object loops call this: np.var)."""
-        return self
+        """The complex conjugate (a real dual is its own; NumPy's object loops call this)."""
+        return self._part("conjugate") if is_complex_value(self) else self
 
     conj = conjugate
 
     @property
     def real(self):
-        return self
+        """The real part: a real-valued dual whose partials are the partials' real parts."""
+        return self._part("real") if is_complex_value(self) else self
+
+    @property
+    def imag(self):
+        """The imaginary part: a real-valued dual whose partials are the partials' imag parts."""
+        return self._part("imag") if is_complex_value(self) else self._scaled(0.0)
 
     def _check_compatible(self, other):
         pass
@@ -144,6 +173,8 @@ class _TaggedScalar(ArithmeticByName, DualNumber):
         return self
 
     def __abs__(self):
+        if is_complex_value(self):  # |z| = hypot(re, im): d|z| = Re(conj(z) dz)/|z|, 0 at 0
+            return FUNCTIONS["hypot"](self.real, self.imag)
         return self._apply1(RULES_BY_NAME["fabs"])
 
     def _binary_rule(self, name, other, reflected):
@@ -208,16 +239,28 @@ class _TaggedScalar(ArithmeticByName, DualNumber):
         return _value_of(self) != _value_of(other)
 
     def __lt__(self, other):
-        return _value_of(self) < _value_of(other)
+        a, b = _value_of(self), _value_of(other)
+        if type(a) is not float or type(b) is not float:
+            _ordered(a, b, "<")
+        return a < b
 
     def __le__(self, other):
-        return _value_of(self) <= _value_of(other)
+        a, b = _value_of(self), _value_of(other)
+        if type(a) is not float or type(b) is not float:
+            _ordered(a, b, "<=")
+        return a <= b
 
     def __gt__(self, other):
-        return _value_of(self) > _value_of(other)
+        a, b = _value_of(self), _value_of(other)
+        if type(a) is not float or type(b) is not float:
+            _ordered(a, b, ">")
+        return a > b
 
     def __ge__(self, other):
-        return _value_of(self) >= _value_of(other)
+        a, b = _value_of(self), _value_of(other)
+        if type(a) is not float or type(b) is not float:
+            _ordered(a, b, ">=")
+        return a >= b
 
     def __hash__(self):
         return hash(_value_of(self))
@@ -227,9 +270,12 @@ class _TaggedScalar(ArithmeticByName, DualNumber):
     # every scalar type, through the type's own chain rules.
     def _apply1(self, rule):
         # (Rule.unary_ladder, inlined: this is every elementary call of a HyperDual)
+        v = self._primal()
+        if _complex_ladder(rule, v):
+            return self._chain(*rule.complex_ladder(v))
         first = rule.first if self._first_order else None
         ladder = rule.ladder if first is None else first[0]
-        out = self._chain(*ladder(self._primal()))
+        out = self._chain(*ladder(v))
         return _step(out) if rule.kind == STEP else out
 
     def _apply2(self, rule, x, y):
@@ -238,7 +284,12 @@ class _TaggedScalar(ArithmeticByName, DualNumber):
         if kx is None or ky is None or OUTER in (kx, ky):
             return _not_scalar_operands(rule, x, y)
         case = SAME if kx == ky else (LEFT if kx == SAME else RIGHT)
-        ladder, ladder_x, ladder_y = rule.binary_ladders(self._first_order)
+        px = x._primal() if kx is SAME else cx
+        py = y._primal() if ky is SAME else cy
+        if _complex_ladder(rule, px, py):
+            ladder, ladder_x, ladder_y = rule.complex_ladders()
+        else:
+            ladder, ladder_x, ladder_y = rule.binary_ladders(self._first_order)
         if case is SAME:
             out = x._chain2(y, *ladder(x._primal(), y._primal()))
         elif case is LEFT:

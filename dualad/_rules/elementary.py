@@ -68,6 +68,24 @@ def is_plain_real(x):
     return isinstance(x, (int, float)) and not isinstance(x, np.generic)
 
 
+def is_complex_float(x):
+    """True for a complex scalar: Python complex, np.complex64, np.complex128."""
+    return type(x) is complex or isinstance(x, np.complexfloating)
+
+
+def not_holomorphic(name):
+    """The error of a non-holomorphic rule applied to a complex argument."""
+    return TypeError(f"{name}() is not holomorphic: it has no complex derivative, so dualad "
+                     f"does not apply it to complex numbers; apply it to the real and "
+                     f"imaginary parts (z.real, z.imag) or to abs(z) instead")
+
+
+def _complex_primal(rule, *args):
+    if rule.complex_primal is None:
+        raise not_holomorphic(rule.name)
+    return rule.complex_primal(*args)
+
+
 def _describe(fn, rule):
     """Bind-time attributes of the function of ``rule``: the rule and a docstring."""
     fn.rule = rule
@@ -138,6 +156,8 @@ def _unary(name):
             return x._apply1(rule)
         if is_plain_real(x):
             return primal(float(x))
+        if is_complex_float(x):
+            return _complex_primal(rule, x)
         return _array_ufunc(rule)(as_array_input(name, rule.argnames[0], x))
 
     def bind(r):
@@ -161,6 +181,10 @@ def _binary(name):
             return top._apply2(rule, x, y)
         if is_plain_real(x) and is_plain_real(y):
             return primal(float(x), float(y))
+        if (is_complex_float(x) or is_complex_float(y)) and \
+                all(is_plain_real(a) or is_complex_float(a) or isinstance(a, np.floating)
+                    for a in (x, y)):
+            return _complex_primal(rule, x, y)
         name_x, name_y = rule.argnames
         return _array_ufunc(rule)(as_array_input(name, name_x, x),
                                   as_array_input(name, name_y, y))

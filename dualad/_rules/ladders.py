@@ -32,6 +32,9 @@ from .elementary import (  # noqa: F401  (the names the ladders call)
     trunc, round, sign, atan2, hypot, pow, copysign, fmod, floordiv, mod, maximum, minimum,
     fmax, fmin, where, polygamma)
 
+from .complex_ladders import (  # noqa: F401  (Rule.complex_ladder; _pow_x_c a helper)
+    _acos_c, _acosh_c, _asin_c, _asinh_c, _pow_c, _pow_x_c, _tanh_c)
+
 LN2 = math.log(2.0)
 LN10 = math.log(10.0)
 TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -340,7 +343,7 @@ def _polygamma(n, x):
 
 # ------------------------------------------------------------- rebinding ---
 # Helpers that the ladders call by name: rebound together with them.
-HELPERS = ("_pow_nonzero_base", "_pow_x", "_selected")
+HELPERS = ("_pow_nonzero_base", "_pow_x", "_pow_x_c", "_selected")
 
 
 def _rebind(fn, g):

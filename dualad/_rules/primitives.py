@@ -68,3 +68,29 @@ def py_log_base(x, b):
 
 def py_where(cond, a, b):
     return a if cond else b
+
+
+# ------------------------------------------------------- complex primitives --
+# The holomorphic rules on complex floats, with NumPy's branch cuts (C99's):
+# ``cmath`` for Python complex (domain errors raise, as ``math``), NumPy's
+# ufuncs for np.complex64/np.complex128 (complex64 stays complex64; nan).
+
+def complex_primitive(cm, ufunc):
+    """The primitive of one rule on complex floats (cm: the cmath function or None)."""
+    def primal(*args):
+        if cm is not None and all(type(a) in (complex, float) for a in args):
+            return cm(*args)
+        out = ufunc(*args)
+        return complex(out) if all(type(a) in (complex, float, int) for a in args) else out
+    primal.__name__ = ufunc.__name__
+    return primal
+
+
+def py_cpow(x, y):
+    """x**y of complex floats: NumPy's inf/nan at 0**(negative or complex), never raised."""
+    if type(x) in (complex, float) and type(y) in (complex, float):
+        try:
+            return complex(x) ** y
+        except ZeroDivisionError:
+            return complex(math.inf, math.nan)
+    return x ** y

@@ -10,6 +10,7 @@ numba overloads, the docs list and the tests all pick it up.
 Hand-written special cases (``pow`` at 0, ``hypot`` at the origin) sit in
 the fenced section of ``ladders``, each with its reason.
 """
+import cmath
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Tuple
@@ -52,6 +53,18 @@ class Rule:
     # (ladder_x, ladder_y) of a binary rule: the given ones or derived from ``ladder``
     partial_ladders: Optional[Tuple[Callable, Callable]] = field(
         default=None, compare=False, repr=False)
+    # Complex arguments (dualad.readthedocs: guides/complex.md). ``holomorphic``:
+    # the rule is evaluated on complex values (branch cuts as NumPy). Its
+    # ``complex_ladder`` (and for pow ``complex_ladder_x``): the ladder valid
+    # for complex arguments, the real one unless that uses a real-only
+    # primitive; ``complex_float_ladder``/``complex_partial_ladders`` are filled in.
+    holomorphic: bool = False
+    complex_ladder: Optional[Callable] = field(default=None, compare=False, repr=False)
+    complex_ladder_x: Optional[Callable] = field(default=None, compare=False, repr=False)
+    complex_float_ladder: Optional[Callable] = field(default=None, compare=False, repr=False)
+    complex_primal: Optional[Callable] = field(default=None, compare=False, repr=False)
+    complex_partial_ladders: Optional[Tuple[Callable, Callable]] = field(
+        default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.float_ladder is None:  # the generic ladder serves floats too
@@ -60,6 +73,21 @@ class Rule:
             object.__setattr__(self, "partial_ladders", (
                 self.ladder_x or _derived_ladder_x(self.ladder),
                 self.ladder_y or _derived_ladder_y(self.ladder)))
+        if self.holomorphic and self.complex_ladder is None:
+            object.__setattr__(self, "complex_ladder", self.ladder)
+        if self.holomorphic and self.arity == 2 and self.complex_partial_ladders is None:
+            object.__setattr__(self, "complex_partial_ladders", (
+                self.complex_ladder_x or _derived_ladder_x(self.complex_ladder),
+                _derived_ladder_y(self.complex_ladder)))
+
+    def complex_ladders(self):
+        """(ladder, ladder_x, ladder_y) on complex arguments (binary: all three)."""
+        if not self.holomorphic:
+            raise E.not_holomorphic(self.name)
+        if self.arity == 1:
+            return (self.complex_ladder,)
+        return (self.complex_ladder,) + self.complex_partial_ladders
+
 
     def unary_ladder(self, first_order):
         """The ladder a number type applies: first-order variant where it has one."""
@@ -91,26 +119,26 @@ _POS = ((0.05, 8.0),)
 _UNIT = ((-0.95, 0.95),)
 
 RULES = (
-    Rule("sin", 1, math.sin, L._sin, _U, ("sin",)),
-    Rule("cos", 1, math.cos, L._cos, _U, ("cos",)),
-    Rule("tan", 1, math.tan, L._tan, ((-1.4, 1.4),), ("tan",)),
-    Rule("asin", 1, math.asin, L._asin, _UNIT, ("arcsin",)),
-    Rule("acos", 1, math.acos, L._acos, _UNIT, ("arccos",)),
-    Rule("atan", 1, math.atan, L._atan, ((-5.0, 5.0),), ("arctan",)),
-    Rule("sinh", 1, math.sinh, L._sinh, _U, ("sinh",)),
-    Rule("cosh", 1, math.cosh, L._cosh, _U, ("cosh",)),
-    Rule("tanh", 1, math.tanh, L._tanh, ((-5.0, 5.0),), ("tanh",)),
-    Rule("asinh", 1, math.asinh, L._asinh, ((-5.0, 5.0),), ("arcsinh",)),
-    Rule("acosh", 1, math.acosh, L._acosh, ((1.05, 8.0),), ("arccosh",)),
-    Rule("atanh", 1, math.atanh, L._atanh, _UNIT, ("arctanh",)),
-    Rule("exp", 1, math.exp, L._exp, _U, ("exp",)),
-    Rule("exp2", 1, math.exp2, L._exp2, _U, ("exp2",)),
-    Rule("expm1", 1, math.expm1, L._expm1, _U, ("expm1",)),
-    Rule("log", 1, math.log, L._log, _POS, ("log",)),
-    Rule("log2", 1, math.log2, L._log2, _POS, ("log2",)),
-    Rule("log10", 1, math.log10, L._log10, _POS, ("log10",)),
-    Rule("log1p", 1, math.log1p, L._log1p, ((-0.9, 5.0),), ("log1p",)),
-    Rule("sqrt", 1, math.sqrt, L._sqrt, _POS, ("sqrt",)),
+    Rule("sin", 1, math.sin, L._sin, _U, ("sin",), holomorphic=True),
+    Rule("cos", 1, math.cos, L._cos, _U, ("cos",), holomorphic=True),
+    Rule("tan", 1, math.tan, L._tan, ((-1.4, 1.4),), ("tan",), holomorphic=True),
+    Rule("asin", 1, math.asin, L._asin, _UNIT, ("arcsin",), holomorphic=True, complex_ladder=L._asin_c),
+    Rule("acos", 1, math.acos, L._acos, _UNIT, ("arccos",), holomorphic=True, complex_ladder=L._acos_c),
+    Rule("atan", 1, math.atan, L._atan, ((-5.0, 5.0),), ("arctan",), holomorphic=True),
+    Rule("sinh", 1, math.sinh, L._sinh, _U, ("sinh",), holomorphic=True),
+    Rule("cosh", 1, math.cosh, L._cosh, _U, ("cosh",), holomorphic=True),
+    Rule("tanh", 1, math.tanh, L._tanh, ((-5.0, 5.0),), ("tanh",), holomorphic=True, complex_ladder=L._tanh_c),
+    Rule("asinh", 1, math.asinh, L._asinh, ((-5.0, 5.0),), ("arcsinh",), holomorphic=True, complex_ladder=L._asinh_c),
+    Rule("acosh", 1, math.acosh, L._acosh, ((1.05, 8.0),), ("arccosh",), holomorphic=True, complex_ladder=L._acosh_c),
+    Rule("atanh", 1, math.atanh, L._atanh, _UNIT, ("arctanh",), holomorphic=True),
+    Rule("exp", 1, math.exp, L._exp, _U, ("exp",), holomorphic=True),
+    Rule("exp2", 1, math.exp2, L._exp2, _U, ("exp2",), holomorphic=True),
+    Rule("expm1", 1, math.expm1, L._expm1, _U, ("expm1",), holomorphic=True),
+    Rule("log", 1, math.log, L._log, _POS, ("log",), holomorphic=True),
+    Rule("log2", 1, math.log2, L._log2, _POS, ("log2",), holomorphic=True),
+    Rule("log10", 1, math.log10, L._log10, _POS, ("log10",), holomorphic=True),
+    Rule("log1p", 1, math.log1p, L._log1p, ((-0.9, 5.0),), ("log1p",), holomorphic=True),
+    Rule("sqrt", 1, math.sqrt, L._sqrt, _POS, ("sqrt",), holomorphic=True),
     Rule("cbrt", 1, math.cbrt, L._cbrt, ((0.05, 8.0),), ("cbrt",)),
     Rule("erf", 1, math.erf, L._erf, _U),
     Rule("erfc", 1, math.erfc, L._erfc, _U),
@@ -138,9 +166,10 @@ RULES = (
     Rule("pow", 2, P.py_pow, L._pow, ((0.2, 3.0), (-2.0, 2.5)),
          ("power", "float_power"), KINK,
          "d/dy x**y at x == 0 is 0 (the limit for y > 0); 0**negative is inf",
-         ladder_x=L._pow_x, ladder_y=L._pow_y, argnames=("x", "y")),
+         ladder_x=L._pow_x, ladder_y=L._pow_y, argnames=("x", "y"),
+         holomorphic=True, complex_ladder=L._pow_c, complex_ladder_x=L._pow_x_c),
     Rule("log_base", 2, P.py_log_base, L._log_base, ((0.2, 5.0), (1.5, 8.0)),
-         argnames=("x", "base")),
+         argnames=("x", "base"), holomorphic=True),
     Rule("copysign", 2, math.copysign, L._copysign, ((0.1, 3.0), (-3.0, 3.0)),
          ("copysign",), KINK, "d/dx = sign(x)*sign(y) with sign(+0) = 1; d/dy = 0",
          argnames=("x", "y")),
@@ -177,6 +206,27 @@ _FLOAT_PRIMITIVES = {r.name: r.primal for r in RULES}
 _FLOAT_PRIMITIVES.update(log_e=math.log, where=P.py_where, polygamma=polygamma_float)
 _float_rebind = L.rebinder(_FLOAT_PRIMITIVES)
 
+# The complex primitives of the holomorphic rules (branch cuts as NumPy's), and
+# the complex ladders bound to them: complex_float_ladder. A Python complex
+# goes to cmath (domain errors raise, as math), a NumPy complex to its ufunc.
+_CMATH = {"sin": cmath.sin, "cos": cmath.cos, "tan": cmath.tan, "asin": cmath.asin,
+          "acos": cmath.acos, "atan": cmath.atan, "sinh": cmath.sinh, "cosh": cmath.cosh,
+          "tanh": cmath.tanh, "asinh": cmath.asinh, "acosh": cmath.acosh,
+          "atanh": cmath.atanh, "exp": cmath.exp, "log": cmath.log, "log10": cmath.log10,
+          "sqrt": cmath.sqrt}
+_COMPLEX_PRIMITIVES = {
+    r.name: P.complex_primitive(_CMATH.get(r.name), getattr(np, r.ufuncs[0]))
+    for r in RULES if r.holomorphic and r.arity == 1}
+_COMPLEX_PRIMITIVES.update(
+    pow=P.py_cpow, log_base=lambda x, b: _COMPLEX_PRIMITIVES["log"](x) / _COMPLEX_PRIMITIVES["log"](b),
+    where=P.py_where)
+_COMPLEX_PRIMITIVES["log_e"] = _COMPLEX_PRIMITIVES["log"]
+for _name in ("minimum", "maximum", "hypot", "fabs", "sign", "atan2"):
+    _COMPLEX_PRIMITIVES[_name] = None  # a complex ladder never calls a real-only primitive
+_complex_rebind = L.rebinder(_COMPLEX_PRIMITIVES)
+COMPLEX_PRIMITIVES = _COMPLEX_PRIMITIVES
+"""Rule name -> the function on complex floats, for the holomorphic rules."""
+
 
 def _function_of(rule):
     fn = getattr(E, "log_e" if rule.name == "log" else rule.name, None)
@@ -188,6 +238,9 @@ def _function_of(rule):
 
 for _r in RULES:
     object.__setattr__(_r, "float_ladder", _float_rebind(_r.ladder))
+    if _r.holomorphic:
+        object.__setattr__(_r, "complex_float_ladder", _complex_rebind(_r.complex_ladder))
+        object.__setattr__(_r, "complex_primal", _COMPLEX_PRIMITIVES[_r.name])
     _function_of(_r).bind(_r)
 del _r
 

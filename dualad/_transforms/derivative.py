@@ -6,7 +6,7 @@ from .._core.base import COMPILED_TAGS, DualNumber, bad_argument, check_not_comp
 from .._core.memo import FunctionStore
 from .._core.numba_support import is_dispatcher
 from .._numbers import Dual, DualArray, make_dual, partial_along
-from .._numbers.components import scalar_constant
+from .._numbers.components import is_complex_value, scalar_constant
 from .._numbers.array.core import _float_array
 from .taylor import TAYLOR_MIN_ORDER, taylor_derivative
 
@@ -106,6 +106,9 @@ def _build(f, order):
         else:
             s = _scalar_input(x)
         if s is not None:
+            if is_complex_value(s):
+                from .holomorphic import holomorphic_derivative
+                return holomorphic_derivative(f, s)
             tag = next_tag()
             y = f(make_dual(s, 1.0 if type(s) is float else _one_like(s), tag))
             if COMPILED_TAGS:

@@ -15,8 +15,9 @@ from .._core.base import COMPILED_TAGS, DualNumber, check_not_compiled, next_tag
 from .._core.numba_support import is_dispatcher
 from .._core.spec import (PYTHON_CHUNK, TransformSpec, chunk_passes, check_chunk,
                           normalize_argnums)
-from .._core.trees import as_float_input, flatten, list_as_array, unflatten
+from .._core.trees import COMPLEX_LATER, as_float_input, flatten, list_as_array, unflatten
 from .._numbers import DualArray, make_dual, value_and_partials
+from .._numbers.components import is_complex_value
 from .._numbers.extract import leaf_dtype
 
 
@@ -30,12 +31,15 @@ class _Inputs:
         self.leaves = []     # (argnum position, leaf index, value, is_scalar)
         self.offsets = []
         n = 0
+        self.complex_columns = []  # the input columns that are complex scalars
         for pos, a in enumerate(argnums):
             self.args[a] = list_as_array(self.args[a])
             leaves, treedef = flatten(self.args[a])
             self.trees.append(treedef)
             for k, leaf in enumerate(leaves):
-                value, scalar = as_float_input(leaf, f"{who}: argument {a}")
+                value, scalar = as_float_input(leaf, f"{who}: argument {a}", True)
+                if scalar and is_complex_value(value):
+                    self.complex_columns.append(n)
                 self.leaves.append((pos, k, value, scalar))
                 self.offsets.append(n)
                 n += 1 if scalar else value.size
@@ -43,21 +47,23 @@ class _Inputs:
         dtypes = [leaf_dtype(v) for _, _, v, s in self.leaves]
         self.dtype = np.result_type(*dtypes) if dtypes else np.dtype(np.float64)
 
-    def seeded_args(self, start, c, tag):
-        """The call's arguments with the selected leaves seeded along [start, start+c)."""
-        dtype = self.dtype
+    def seeded_args(self, start, c, tag, unit=1.0):
+        """The call's arguments with the selected leaves seeded along [start, start+c)
+        (``unit``: the seed, 1j for the imaginary directions of complex inputs)."""
+        dtype = self.dtype if type(unit) is float else np.result_type(self.dtype, np.complex64)
 
         def seed(value, scalar, off):
             if scalar:
                 j = off - start
                 if c == 1:
-                    p = 1.0 if j == 0 else 0.0
+                    p = unit if j == 0 else 0.0
                     if isinstance(value, np.generic):
-                        p = value.dtype.type(p)
+                        p = np.result_type(value.dtype, type(p)).type(p) \
+                            if type(unit) is not float else value.dtype.type(p)
                 else:
                     p = np.zeros(c, dtype=dtype)
                     if 0 <= j < c:
-                        p[j] = 1
+                        p[j] = unit
                 return make_dual(value, p, tag)
             if c == 0:
                 # nothing to differentiate (every selected input is empty): f runs
@@ -95,16 +101,16 @@ class _Inputs:
         return [unflatten(self.trees[pos], per_arg[pos]) for pos in range(len(self.argnums))]
 
 
-def _evaluate(f, args, argnums, chunk, who):
+def _evaluate(f, args, argnums, chunk, who, inputs=None, unit=1.0):
     """Value tree of f(*args) and, per output leaf, its full Jacobian (shape + (n,))."""
-    inputs = _Inputs(args, argnums, who)
+    inputs = inputs or _Inputs(args, argnums, who)
     n = inputs.n
     passes = chunk_passes(n, chunk, PYTHON_CHUNK)
     values = blocks = treedef = None
     first = True
     for start, c in passes:
         tag = next_tag()
-        out = f(*inputs.seeded_args(start, c, tag))
+        out = f(*inputs.seeded_args(start, c, tag, unit))
         if COMPILED_TAGS:
             check_not_compiled(tag, who)
         leaves, this_def = flatten(out)
@@ -136,7 +142,8 @@ class _Transform:
 
     kind = None
 
-    def __init__(self, f, argnums=0, chunk=None):
+    def __init__(self, f, argnums=0, chunk=None, holomorphic=False):
+        self.holomorphic = bool(holomorphic)
         if not callable(f):
             raise TypeError(f"{self.kind}() needs a callable f, got {type(f).__name__}")
         self.f = f
@@ -150,6 +157,9 @@ class _Transform:
         return f"<dualad {self.__name__}, argnums={self.argnums!r}>"
 
     def _compiled(self):
+        if self.holomorphic and is_dispatcher(self.f):
+            raise TypeError(f"{self.kind}(holomorphic=True) of a numba function: "
+                            f"{COMPLEX_LATER}")
         return is_dispatcher(self.f)
 
     def _run_compiled(self, args):
@@ -160,7 +170,11 @@ class _Transform:
     def _evaluate(self, args):
         """(single, inputs, treedef, values, jacobians) of f at args, on the Python types."""
         single, nums = normalize_argnums(self.argnums, len(args), self.kind)
-        return (single,) + _evaluate(self.f, args, nums, self.chunk, self.kind)
+        inputs = _Inputs(args, nums, self.kind)
+        if inputs.complex_columns or self.holomorphic:
+            from .holomorphic import complex_evaluate
+            return (single,) + complex_evaluate(self, inputs, _evaluate, args, nums)
+        return (single,) + _evaluate(self.f, args, nums, self.chunk, self.kind, inputs)
 
 
 class Jacobian(_Transform):
@@ -211,26 +225,27 @@ class Hessian(_Transform):
         return Jacobian(inner, self.argnums, self.chunk)(*args)
 
 
-def jacobian(f, argnums=0, *, chunk=None):
+def jacobian(f, argnums=0, *, chunk=None, holomorphic=False):
     """Return a function computing the Jacobian of ``f`` by forward mode.
 
     ``out.shape == f(*args).shape + arg.shape``; ``argnums`` a tuple gives a
     tuple; an ``f`` returning a tuple gives a tuple of Jacobians (outputs
     outer, argnums inner, as JAX). ``chunk`` sets how many partials are
-    carried per pass.
+    carried per pass. ``holomorphic=True``: complex inputs, f holomorphic, the
+    complex Jacobian (JAX's convention; guides/complex.md).
 
     >>> import numpy as np, dualad as da
     >>> J = da.jacobian(lambda x: np.sin(x) * x[0])(np.array([1.0, 2.0]))
     >>> J.shape
     (2, 2)
     """
-    return Jacobian(f, argnums, chunk)
+    return Jacobian(f, argnums, chunk, holomorphic)
 
 
 jacfwd = jacobian
 
 
-def grad(f, argnums=0, *, chunk=None):
+def grad(f, argnums=0, *, chunk=None, holomorphic=False):
     """Return a function computing the gradient of a scalar-valued ``f``.
 
     ``f`` returns a scalar, or an array of size 1 (``x[:1]``, a reduction with
@@ -242,10 +257,10 @@ def grad(f, argnums=0, *, chunk=None):
     >>> da.grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
     array([2., 4.])
     """
-    return Grad(f, argnums, chunk)
+    return Grad(f, argnums, chunk, holomorphic)
 
 
-def value_and_grad(f, argnums=0, *, chunk=None):
+def value_and_grad(f, argnums=0, *, chunk=None, holomorphic=False):
     """Return a function computing ``(f(*args), grad(f)(*args))`` in one evaluation.
 
     >>> import dualad as da
@@ -253,7 +268,7 @@ def value_and_grad(f, argnums=0, *, chunk=None):
     >>> float(value), float(gx), float(gy)
     (6.0, 3.0, 2.0)
     """
-    return ValueAndGrad(f, argnums, chunk)
+    return ValueAndGrad(f, argnums, chunk, holomorphic)
 
 
 def hessian(f, argnums=0, *, chunk=None):
@@ -296,8 +311,8 @@ def jvp(f, primals, tangents):
             raise ValueError(f"jvp(): tangent {i} does not have the structure of primal {i}")
         seeded = []
         for xl, tl in zip(x_leaves, t_leaves):
-            xv, scalar = as_float_input(xl, f"jvp(): primal {i}")
-            tv, _ = as_float_input(tl, f"jvp(): tangent {i}")
+            xv, scalar = as_float_input(xl, f"jvp(): primal {i}", True)
+            tv, _ = as_float_input(tl, f"jvp(): tangent {i}", True)
             if np.shape(xv) != np.shape(tv):
                 raise ValueError(f"jvp(): tangent {i} has shape {np.shape(tv)}, "
                                  f"primal {i} has shape {np.shape(xv)}")
@@ -321,8 +336,9 @@ def _seed_tangent(xv, tv, scalar, tag):
     """The primal leaf xv seeded along the tangent tv (either may be a dual of an
     enclosing transform: nested jvp, or a jacobian of a function calling jvp)."""
     if scalar:
-        if not (type(tv) is float or isinstance(tv, DualNumber)):
-            tv = np.asarray(tv, leaf_dtype(xv))[()]
+        if not (type(tv) in (float, complex) or isinstance(tv, DualNumber)):
+            # complex tangents (a complex scalar input, or a complex direction) stay complex
+            tv = np.asarray(tv, np.result_type(leaf_dtype(xv), leaf_dtype(tv)))[()]
         return make_dual(xv, tv, tag)
     if isinstance(tv, DualNumber):
         return DualArray(xv, DualArray.from_any(tv)[..., None], tag)

@@ -312,7 +312,7 @@ def _compressed(f, args, nums, seed, inputs, who):
     return (np.concatenate(parts) if parts else np.zeros((0, p))), tuple(shapes)
 
 
-def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense"):
+def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomorphic=False):
     """Return a function computing the Jacobian of ``f`` by forward mode.
 
     ``out.shape == f(*args).shape + arg.shape``; ``argnums`` a tuple gives a
@@ -326,6 +326,8 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense"):
     a bool array, rows the flattened output, columns the flattened inputs)
     uses the pattern given. ``format="csr"`` or ``"csc"`` then returns a
     ``scipy.sparse`` array (m x n), ``"dense"`` the usual shapes.
+    ``holomorphic=True``: complex scalar inputs, f holomorphic, the complex
+    Jacobian (JAX's convention; guides/complex.md).
 
     >>> import numpy as np, dualad as da
     >>> J = da.jacobian(lambda x: np.sin(x) * x[0])(np.array([1.0, 2.0]))
@@ -335,7 +337,10 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense"):
     3
     """
     if sparsity is None and format == "dense":
-        return _dense_jacobian(f, argnums, chunk=chunk)
+        return _dense_jacobian(f, argnums, chunk=chunk, holomorphic=holomorphic)
+    if holomorphic:
+        raise TypeError("jacobian(holomorphic=True) with sparsity: complex sparse "
+                        "Jacobians come later; leave sparsity=None")
     check_chunk(chunk, "jacobian")
     return SparseTransform("jacobian", f, argnums, chunk, sparsity, format)
 

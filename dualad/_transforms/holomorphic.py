@@ -1,0 +1,102 @@
+"""Complex inputs of the Python transforms, with JAX's conventions (guides/complex.md).
+
+* ``holomorphic=True`` (jacobian, grad, value_and_grad) and ``derivative`` at
+  a complex point: every differentiated input complex, the result the complex
+  derivative f'(z). f is run seeded along 1 and along 1j; the two partials
+  of a holomorphic f satisfy Cauchy-Riemann, d/dy = 1j * d/dx, and a
+  function that breaks it (conj, abs, .real on the way) raises ValueError
+  rather than returning a "derivative" that does not exist.
+* ``grad`` without it, of a real-valued f of complex inputs: JAX's
+  d/dx - 1j * d/dy per complex input (2 * conj(z) for abs(z)**2).
+* ``jacobian`` without it refuses complex inputs, as JAX's jacfwd.
+"""
+import numpy as np
+
+from .._core.base import next_tag
+from .._numbers import make_dual, partial_along
+from .._numbers.components import is_complex_value
+
+_HINT = "For holomorphic differentiation, pass holomorphic=True"
+
+
+def _is_complex(v):
+    return np.iscomplexobj(v) or is_complex_value(v)
+
+
+def _tolerance(*arrays):
+    single = any(np.asarray(a).dtype in (np.complex64, np.float32) for a in arrays)
+    return 1e-4 if single else 1e-10
+
+
+def check_cauchy_riemann(d_re, d_im, who):
+    """Refuse f unless d_im == 1j * d_re (the two seeded partials), within rounding."""
+    a = _values(d_re)
+    b = _values(d_im)
+    gap = np.abs(b - 1j * a)
+    scale = np.abs(a) + np.abs(b)
+    bad = gap > _tolerance(d_re, d_im) * scale + 1e-300
+    if np.any(bad & np.isfinite(gap)):
+        raise ValueError(
+            f"{who}: f is not holomorphic at this point (Cauchy-Riemann fails: df/dy "
+            f"{complex(b[bad].flat[0])} != 1j * df/dx {complex(a[bad].flat[0])}); conj, "
+            ".real, .imag and abs() are not holomorphic. Differentiate a real-valued "
+            "function of z with da.grad (no holomorphic=True: JAX's conjugate form) or "
+            "write f over (z.real, z.imag)")
+
+
+def holomorphic_derivative(f, z):
+    """f'(z) for a complex scalar z (a complex value or a dual around one)."""
+    tag = next_tag()
+    d_re = partial_along(f(make_dual(z, 1.0, tag)), tag)
+    tag = next_tag()
+    d_im = partial_along(f(make_dual(z, 1j, tag)), tag)
+    check_cauchy_riemann(_value(d_re), _value(d_im), "derivative()")
+    return d_re
+
+
+def _values(x):
+    """x (partials, possibly an object array of duals) as a complex array of its values."""
+    x = np.asarray(x)
+    if x.dtype == object:
+        return np.vectorize(lambda e: complex(_value(e)), otypes=[complex])(x)
+    return x.astype(complex)
+
+
+def _value(x):
+    while hasattr(x, "_primal"):
+        x = x._primal()
+    return x
+
+
+def complex_evaluate(transform, inputs, evaluate, args, nums):
+    """(inputs, treedef, values, jac) of a transform with complex inputs or
+    ``holomorphic=True``: two evaluations (seeds 1 and 1j) combined per convention."""
+    who = transform.kind
+    cols = inputs.complex_columns
+    if transform.holomorphic:
+        if len(cols) != inputs.n:
+            raise TypeError(f"{who} with holomorphic=True requires inputs with complex "
+                            "dtype (complex, np.complex64, np.complex128), got a real input")
+    elif who == "jacobian":
+        raise TypeError(f"{who} requires real-valued inputs, got a complex one. {_HINT}. "
+                        "For a real-valued function of complex inputs use da.grad")
+    f, chunk = transform.f, transform.chunk
+    _, treedef, values, jac = evaluate(f, args, nums, chunk, who, inputs)
+    _, _, _, jac_im = evaluate(f, args, nums, chunk, who, inputs, 1j)
+    scalar_out = who != "jacobian"
+    complex_out = any(_is_complex(v) for v in values)
+    if scalar_out and transform.holomorphic and not complex_out:
+        raise TypeError(f"{who} with holomorphic=True requires outputs with complex dtype, "
+                        "got a real-valued f")
+    if scalar_out and not transform.holomorphic and complex_out:
+        raise TypeError(f"{who} requires real-valued outputs, got a complex one. {_HINT}")
+    out = []
+    for j, ji in zip(jac, jac_im):
+        if np.asarray(j).dtype != object:
+            j = np.array(j, dtype=np.result_type(j, ji, np.complex64))
+        if transform.holomorphic:
+            check_cauchy_riemann(j, ji, who)
+        else:  # real-valued f: d/dx - 1j d/dy on the complex columns (JAX's grad)
+            j[..., cols] = j[..., cols] - 1j * np.asarray(ji)[..., cols]
+        out.append(j)
+    return inputs, treedef, values, out
