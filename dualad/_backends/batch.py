@@ -92,7 +92,6 @@ def compiled_vmap(g, args, mapped, batch, out=None):
         raise ValueError(f"{who}: f must return a scalar, got a tuple; use da.jacobian "
                          "for functions with several outputs")
     shapes = [probe(y, who).shape for y in leaves]   # the leaves' rows, in order
-    y0 = np.empty(shapes[0]) if treedef is None else None
     n = 1 if scalar else x0.size
     m = sum(int(np.prod(s)) for s in shapes)
     kind = "hessian" if g.kind == "hessian" else "jacobian"
@@ -108,7 +107,7 @@ def compiled_vmap(g, args, mapped, batch, out=None):
             raise TypeError(f"{who}: out= takes one array, and f returns a tuple")
         full = (batch, m) + in_shape
     else:
-        full = (batch,) + (in_shape + in_shape if kind == "hessian" else y0.shape + in_shape)
+        full = (batch,) + (in_shape + in_shape if kind == "hessian" else shapes[0] + in_shape)
     if out is not None and g.returns_value:
         raise TypeError(f"{who}: out= takes one array, and value_and_grad returns two; "
                         "use da.grad for a preallocated output")
@@ -123,5 +122,5 @@ def compiled_vmap(g, args, mapped, batch, out=None):
         return unflatten(treedef, [out[:, a:b].reshape((batch,) + s + in_shape)
                                    for a, b, s in zip(offs[:-1], offs[1:], shapes)])
     if g.returns_value:
-        return vals.reshape((batch,) + y0.shape), res
+        return vals.reshape((batch,) + shapes[0]), res
     return res

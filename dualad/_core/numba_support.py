@@ -17,7 +17,7 @@ def is_dispatcher(f):
         from numba.core.dispatcher import Dispatcher
         _DISPATCHER.append(Dispatcher)
     if isinstance(f, _DISPATCHER[0]):
-        for hook in BEFORE_COMPILE:
+        for hook in tuple(BEFORE_COMPILE):  # a hook may remove itself
             hook()
         return True
     return False

@@ -272,18 +272,15 @@ def _binary_typer(fn):
 
 
 def _literal_power_map(a, k):
-    """impl(a, b) of ``a ** k`` for a constant int k: each element takes the scalar
-    code's constant-power ladder (products only), as ``d ** 2`` does, not the run-time
-    integer power (a loop, and ten times its compile time)."""
-    tref = types.TypeRef(a.dtype)
+    """impl(a, b) of ``a ** k`` for a constant int k: the unary map of the scalar
+    code's constant-power ladder (products only), as ``d ** 2`` takes, not the
+    run-time integer power (a loop, and ten times its compile time)."""
+    def power(x):
+        return x ** k
+    each = jitable(unary_map(jitable(power), a.dtype))
 
     def impl(a, b):
-        out = empty_array_of(a.shape, tref)
-        o = out.reshape(out.size)
-        af = flat(a)
-        for i in range(o.size):
-            o[i] = af[i] ** k
-        return out
+        return each(a)
     return impl
 
 

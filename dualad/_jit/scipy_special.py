@@ -164,6 +164,7 @@ def register_if_imported():
     if _registered or "scipy.special" not in sys.modules:
         return
     _registered.append(True)
+    numba_support.BEFORE_COMPILE.remove(register_if_imported)  # once is enough
     _register()
 
 
