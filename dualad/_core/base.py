@@ -61,11 +61,11 @@ _SCIPY_HINTS = (
      "-0.5*((x - m)/s)**2 - np.log(s) - 0.5*np.log(2*np.pi); scipy.special.ndtr for its cdf)"),
     ("scipy.signal", "scipy.signal converts its inputs to floats: np.convolve and "
      "np.correlate, written in NumPy code, differentiate"),
-    ("scipy.special", "this scipy.special function is not a ufunc with a dualad rule: "
-     "write it with NumPy functions (logsumexp: m + np.log(np.sum(np.exp(x - m))) with "
-     "m = np.max(x); spherical_jn(n, z): np.sqrt(np.pi / (2 * z)) * jv(n + 0.5, z); "
-     "multigammaln(a, d): d*(d-1)/4*np.log(np.pi) + sum of gammaln(a - j/2), j < d); "
-     "the ufuncs with rules are listed in docs/rules.md"),
+    ("scipy.special", "this scipy.special function converts its input to floats before any "
+     "ufunc runs: dualad.scipy.special has differentiable logsumexp, spherical_jn, "
+     "spherical_yn, spherical_in, spherical_kn and multigammaln with SciPy's signatures "
+     "(import dualad.scipy.special as dss; dss.logsumexp(x)); scipy.special's ufuncs "
+     "(ndtr, gammaln, jv, ...) take duals directly, listed in docs/rules.md"),
     ("scipy.linalg", "scipy.linalg converts its inputs to floats: dualad.scipy.linalg has "
      "differentiable expm, sqrtm, solve_triangular, cho_factor, cho_solve, lu_factor and "
      "lu_solve with SciPy's signatures (import dualad.scipy.linalg as dsl; dsl.expm(A)), and "
@@ -76,6 +76,16 @@ _SCIPY_HINTS = (
     ("scipy", "this SciPy function converts its input to floats; write the computation "
      "with NumPy and scipy.special ufuncs, or call SciPy on float values"),
 )
+
+
+# scipy.special's Python wrappers that dualad.scipy.special mirrors: the outermost
+# SciPy frame's module -> the function(s) to call instead.
+_SCIPY_SPECIAL_WRAPPERS = {
+    "scipy.special._logsumexp": "logsumexp",
+    "scipy.special._spfun_stats": "multigammaln",
+    "scipy.special._spherical_bessel": "spherical_jn (spherical_yn, spherical_in, "
+                                       "spherical_kn)",
+}
 
 
 def scipy_hint():
@@ -91,6 +101,11 @@ def scipy_hint():
     if outer is None:
         return _index_tricks_hint()
     hint = next(h for prefix, h in _SCIPY_HINTS if outer.startswith(prefix))
+    wrapper = _SCIPY_SPECIAL_WRAPPERS.get(outer)
+    if wrapper is not None:
+        hint = (f"this SciPy wrapper converts its input to floats before any ufunc runs; "
+                f"call dualad.scipy.special.{wrapper} instead, with SciPy's signature "
+                "(import dualad.scipy.special as dss)")
     return f" (called from {outer}: {hint})"
 
 

@@ -339,3 +339,38 @@ def _betainc_x(a, b):
         d = exp((a - 1.0) * log(x) + (b - 1.0) * log1p(-x) - lb)
         return _sp().betainc(a, b, x), d, d * ((a - 1.0) / x - (b - 1.0) / (1.0 - x))
     return ladder
+
+
+# Spherical Bessel functions of a constant integer order n, in z. With the
+# same recurrence for j_n and y_n, f' = (n/z) f_n - f_{n+1}; i_n' = (n/z) i_n + i_{n+1},
+# k_n' = (n/z) k_n - k_{n+1}. f'' from the differential equations
+# z^2 f'' + 2z f' + (z^2 - n(n+1)) f = 0 (j, y) and with -(z^2 + n(n+1)) (i, k);
+# f''' by differentiating them once more. The derivative=True functions (the
+# ufuncs _spherical_jn_d & co.) have the ladder (f', f'', f''').
+
+def _spherical(fn, plus, sign):
+    """The ladder of a spherical Bessel function f_n(z) (and of its derivative):
+    ``plus`` the sign of f_{n+1} in f', ``sign`` that of z^2 in the equation."""
+    def derivatives(n, z):
+        n = np.asarray(n).astype(np.dtype("long"))[()]  # a constant, maybe handed over as float
+        f = fn(n, z)
+        d1 = n / z * f + plus * fn(n + 1, z)  # n integer: the ufuncs take an int order
+        c = n * (n + 1.0) / (z * z) - sign  # f'' = -(2/z) f' + c f
+        d2 = -2.0 / z * d1 + c * f
+        d3 = -2.0 / z * d2 + (2.0 / (z * z) + c) * d1 - 2.0 * n * (n + 1.0) / (z * z * z) * f
+        return f, d1, d2, d3
+
+    def ladder(n, z):
+        return derivatives(n, z)[:3]
+
+    def ladder_d(n, z):
+        return derivatives(n, z)[1:]
+    return ladder, ladder_d
+
+
+spherical_jn, spherical_yn, spherical_in, spherical_kn = (
+    _function(n) for n in ("spherical_jn", "spherical_yn", "spherical_in", "spherical_kn"))
+_spherical_jn, _spherical_jn_d = _spherical(spherical_jn, -1.0, 1.0)
+_spherical_yn, _spherical_yn_d = _spherical(spherical_yn, -1.0, 1.0)
+_spherical_in, _spherical_in_d = _spherical(spherical_in, 1.0, -1.0)
+_spherical_kn, _spherical_kn_d = _spherical(spherical_kn, -1.0, -1.0)

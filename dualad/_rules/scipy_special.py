@@ -25,8 +25,9 @@ from .scipy_ladders import (  # the ladders, and the functions on any operand
     _entr, _erfcinv, _erfcx, _erfi, _erfinv, _exp1, _exp10, _expi, _expit, _function,
     _gammainc_x, _gammaincc_x, _gammasgn, _i0, _i0e, _i1, _i1e, _iv_z, _ive_z, _j0, _j1,
     _jv_z, _kv_z, _kve_z, _log_expit, _log_ndtr, _logit, _ndtr, _ndtri,
-    _order_is_constant, _rgamma, _si, _sp, _state, _xlog1py, _xlogy, _y0, _y1, _yv_z,
-    _zeta_q, ci, si)
+    _order_is_constant, _rgamma, _si, _sp, _spherical_in, _spherical_in_d, _spherical_jn,
+    _spherical_jn_d, _spherical_kn, _spherical_kn_d, _spherical_yn, _spherical_yn_d, _state,
+    _xlog1py, _xlogy, _y0, _y1, _yv_z, _zeta_q, ci, si)
 from .table import FUNCTIONS, RULES_BY_NAME, STEP, Rule, polygamma_rule
 
 _U = ((-3.0, 3.0),)
@@ -85,8 +86,23 @@ def _table():
              note="Hurwitz zeta(x, q): derivative in q; the exponent x is a constant "
                   "(a dual x, or the Riemann zeta(x) of a dual, raises)"),
     )
+    spherical = {"spherical_jn": (_spherical_jn, _spherical_jn_d),
+                 "spherical_yn": (_spherical_yn, _spherical_yn_d),
+                 "spherical_in": (_spherical_in, _spherical_in_d),
+                 "spherical_kn": (_spherical_kn, _spherical_kn_d)}
+    for name, (lz, lz_d) in spherical.items():
+        for suffix, ladder, what in (("", lz, ""), ("_d", lz_d, " (derivative=True)")):
+            order_rules += (Rule(
+                name + suffix, 2, getattr(u, "_" + name + suffix),
+                _order_is_constant(name), ((0.0, 3.0), (0.3, 8.0)), argnames=("n", "z"),
+                ladder_x=_order_is_constant(name), ladder_y=ladder,
+                note=f"{name}(n, z{', derivative=True' if suffix else ''}){what}: "
+                     "derivative in z; the integer order n is a constant. SciPy's wrapper "
+                     f"converts z to floats: call dualad.scipy.special.{name}"),)
     rules = rules + order_rules
     ufunc_of = {"zeta": u._zeta}
+    ufunc_of.update({r.name: getattr(u, "_" + r.name) for r in order_rules
+                     if r.name.startswith("spherical_")})
     by_ufunc = {ufunc_of.get(r.name) or getattr(sp, r.name): r for r in rules
                 if not r.name.startswith("sici.")}
     for alias, name in (("erf", "erf"), ("erfc", "erfc"), ("gamma", "gamma"),
