@@ -136,6 +136,14 @@ MP_FUNCTIONS.update({
     "gammasgn": lambda x: mpmath.sign(mpmath.gamma(x)),
     "sici.si": lambda x: mpmath.si(x),
     "sici.ci": lambda x: mpmath.ci(x),
+    # spherical Bessel functions of an integer order n (dualad.scipy.special), in z
+    "spherical_jn": lambda n, z: mpmath.sqrt(mpmath.pi / (2 * z)) * mpmath.besselj(n + 0.5, z),
+    "spherical_yn": lambda n, z: mpmath.sqrt(mpmath.pi / (2 * z)) * mpmath.bessely(n + 0.5, z),
+    "spherical_in": lambda n, z: mpmath.sqrt(mpmath.pi / (2 * z)) * mpmath.besseli(n + 0.5, z),
+    "spherical_kn": lambda n, z: mpmath.sqrt(mpmath.pi / (2 * z)) * mpmath.besselk(n + 0.5, z),
+    "multigammaln": lambda a, d: (d * (d - 1) / 4 * mpmath.log(mpmath.pi)
+                                  + mpmath.fsum(mpmath.loggamma(a - mpmath.mpf(j) / 2)
+                                                for j in range(int(d)))),
 })
 
 

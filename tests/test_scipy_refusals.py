@@ -37,6 +37,27 @@ def test_refused_with_what_to_do(module, f, x):
         da.grad(f)(x)
 
 
+@pytest.mark.parametrize("f, name", [
+    (lambda x: sp.logsumexp(x), "logsumexp"),
+    (lambda x: np.sum(sp.spherical_jn(1, x)), "spherical_jn"),
+    (lambda x: np.sum(sp.spherical_yn(1, x, derivative=True)), "spherical_jn"),
+    (lambda x: np.sum(sp.multigammaln(x + 3.0, 2)), "multigammaln"),
+    (lambda x: sp.multigammaln(x[0] + 3.0, 2), "multigammaln"),  # a scalar Dual
+])
+def test_scipy_special_wrappers_name_dualad_scipy_special(f, name):
+    with pytest.raises(TypeError, match=rf"call dualad\.scipy\.special\.{name}"):
+        da.grad(f)(X)
+
+
+def test_a_scalar_dual_is_still_an_object_array_outside_scipy():
+    d = da.Dual(1.5, 1.0)
+    a = np.asarray(d)
+    assert a.dtype == object and a[()] is d
+    assert np.array([d, d]).dtype == object
+    with pytest.raises(TypeError, match=r"float\(\) of a Dual would drop"):
+        np.asarray(d, dtype=float)
+
+
 def test_suggested_rewrites_work():
     m, s = 0.3, 1.7
     logpdf = lambda m: np.sum(-0.5 * ((X - m) / s) ** 2 - np.log(s)  # noqa: E731

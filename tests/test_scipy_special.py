@@ -18,7 +18,8 @@ sp = pytest.importorskip("scipy.special", reason="scipy is optional; its rules n
 from dualad._rules.scipy_special import scipy_rule, scipy_rules  # noqa: E402
 
 ORDER = ("jv", "yv", "iv", "kv", "ive", "kve", "gammainc", "gammaincc", "zeta")  # derivative in z only, the order constant
-RULES = tuple(r for r in scipy_rules() if r.name not in ORDER)
+RULES = tuple(r for r in scipy_rules() if r.name not in ORDER
+              and not r.name.startswith("spherical_"))  # tested below, as dualad.scipy.special
 MP_ORDER = {name: MP_FUNCTIONS[name] for name in ORDER}
 by_rule = pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
 dtypes = pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -219,3 +220,153 @@ def test_betainc_parameters_must_be_constant():
             da.derivative(f)(1.5)
         with pytest.raises(TypeError, match="differentiates in x only"):
             da.derivative(f)(np.array([1.5, 2.5]))
+
+
+# ---- dualad.scipy.special: SciPy's Python wrappers, built from the rules ----
+
+import dualad.scipy.special as dss  # noqa: E402
+
+SPHERICAL = ("spherical_jn", "spherical_yn", "spherical_in", "spherical_kn")
+
+
+def _mp_z_derivatives(f, z, orders):
+    with mpmath.workdps(40):
+        return [float(mpmath.diff(f, mpmath.mpf(float(z)), k)) for k in orders]
+
+
+@pytest.mark.parametrize("name", SPHERICAL)
+@dtypes
+def test_spherical_bessel_against_mpmath(name, dtype):
+    fn = getattr(dss, name)
+    rel = 1e-12 if dtype == np.float64 else 2e-4
+    z = np.array([0.4, 1.3, 3.7, 7.1], dtype)
+    for n in (0, 1, 3):
+        d1 = da.derivative(lambda z: fn(n, z))(z)
+        d2 = da.derivative(lambda z: fn(n, z), 2)(z)
+        e1 = da.derivative(lambda z: fn(n, z, derivative=True))(z)   # f''
+        e2 = da.derivative(lambda z: fn(n, z, True), 2)(z)           # f'''
+        assert d1.dtype == dtype and d2.dtype == e2.dtype == dtype
+        for k, zk in enumerate(z):
+            mp = lambda t: MP_FUNCTIONS[name](n, t)  # noqa: E731
+            r1, r2, r3 = _mp_z_derivatives(mp, zk, (1, 2, 3))
+            scale = 1 + abs(float(mp(mpmath.mpf(float(zk)))))
+            for got, ref in ((d1[k], r1), (d2[k], r2), (e1[k], r2), (e2[k], r3)):
+                assert abs(got - ref) <= rel * (abs(ref) + scale), (name, n, zk, got, ref)
+        # the value and the scalar path
+        v = da.jvp(lambda z: fn(n, z), (z,), (np.ones_like(z),))[0]
+        np.testing.assert_allclose(v, getattr(sp, name)(n, z), rtol=rel)
+        s1 = da.derivative(lambda z: fn(n, z))(z[1])
+        assert s1 == pytest.approx(float(d1[1]), rel=1e-5 if dtype == np.float32 else 1e-14)
+        assert fn(n, float(z[1])) == getattr(sp, name)(n, float(z[1]))  # floats: SciPy's
+
+
+@pytest.mark.parametrize("name", SPHERICAL[:3])
+def test_spherical_bessel_reflection_at_negative_z(name):
+    fn, ref = getattr(dss, name), getattr(sp, name)
+    z = np.array([-2.3, -0.7, 1.1])
+    h = 1e-5
+    for n in (0, 1, 2):
+        for deriv in (False, True):
+            got = da.derivative(lambda z: fn(n, z, deriv))(z)
+            num = (ref(n, z + h, deriv) - ref(n, z - h, deriv)) / (2 * h)
+            np.testing.assert_allclose(got, num, rtol=1e-7, atol=1e-9)
+            val = da.jvp(lambda z: fn(n, z, deriv), (z,), (np.ones(3),))[0]
+            np.testing.assert_allclose(val, ref(n, z, deriv), rtol=1e-14)
+
+
+def test_spherical_kn_negative_z_and_dual_order_are_refused():
+    with pytest.raises(ValueError, match="spherical_kn: z < 0"):
+        da.derivative(lambda z: dss.spherical_kn(1, z))(np.array([-1.0, 1.0]))
+    with pytest.raises(TypeError, match="order n is an integer constant"):
+        da.derivative(lambda n: dss.spherical_jn(n, 1.0))(1.0)
+
+
+@dtypes
+def test_multigammaln_against_mpmath(dtype):
+    rel = 1e-12 if dtype == np.float64 else 2e-4
+    a = np.array([1.6, 3.3, 7.5], dtype)
+    for d in (1, 2, 4):
+        d1 = da.derivative(lambda a: dss.multigammaln(a, d))(a)
+        d2 = da.derivative(lambda a: dss.multigammaln(a, d), 2)(a)
+        assert d1.dtype == d2.dtype == dtype
+        for k, ak in enumerate(a):
+            mp = lambda t: MP_FUNCTIONS["multigammaln"](t, d)  # noqa: E731
+            r1, r2 = _mp_z_derivatives(mp, ak, (1, 2))
+            assert abs(d1[k] - r1) <= rel * (1 + abs(r1)), (d, ak, d1[k], r1)
+            assert abs(d2[k] - r2) <= rel * (1 + abs(r2)), (d, ak, d2[k], r2)
+        s = da.derivative(lambda a: dss.multigammaln(a, d))(float(a[1]))
+        assert s == pytest.approx(float(d1[1]), rel=1e-5 if dtype == np.float32 else 1e-14)
+    v = da.jvp(lambda a: dss.multigammaln(a, 3), (a,), (np.ones(3, dtype),))[0]
+    np.testing.assert_allclose(v, sp.multigammaln(a.astype(float), 3), rtol=rel)
+    with pytest.raises(ValueError, match="condition a"):
+        da.derivative(lambda a: dss.multigammaln(a, 4))(1.2)
+    with pytest.raises(ValueError, match="positive integer"):
+        da.derivative(lambda a: dss.multigammaln(a, 1.5))(3.0)
+
+
+def _mp_logsumexp(a, b=None):
+    """mpmath's value and gradient (in a) of log(sum(b exp(a))): the softmax weights."""
+    with mpmath.workdps(40):
+        a = [mpmath.mpf(float(t)) for t in a]
+        b = [mpmath.mpf(1)] * len(a) if b is None else [mpmath.mpf(float(t)) for t in b]
+        w = [bi * mpmath.exp(ai) for ai, bi in zip(a, b)]
+        s = mpmath.fsum(w)
+        return float(mpmath.log(abs(s))), np.array([float(wi / s) for wi in w])
+
+
+@dtypes
+def test_logsumexp_gradient_hessian_against_mpmath(dtype):
+    rel = 1e-13 if dtype == np.float64 else 2e-6
+    for a in (np.array([0.3, -1.2, 2.5, 0.0]), np.array([1000.0, 999.0, 1001.5, -3.0])):
+        a = a.astype(dtype)
+        v, g = da.value_and_grad(dss.logsumexp)(a)
+        ref_v, ref_g = _mp_logsumexp(a)
+        assert np.isfinite(g).all() and g.dtype == dtype
+        assert v == pytest.approx(ref_v, rel=rel)
+        np.testing.assert_allclose(g, ref_g, rtol=rel, atol=rel * 1e-3)
+        H = da.hessian(dss.logsumexp)(a)
+        np.testing.assert_allclose(H, np.diag(ref_g) - np.outer(ref_g, ref_g), rtol=10 * rel,
+                                   atol=rel * 1e-2)
+    b = np.array([1.0, -2.0, 0.5, 3.0])
+    a = np.array([0.3, 0.2, 2.5, -0.4])
+    (v, sgn), = [dss.logsumexp(da.DualArray(a, np.eye(4)), b=b, return_sign=True)]
+    ref_v, ref_g = _mp_logsumexp(a, b)
+    assert v.value == pytest.approx(ref_v, rel=1e-14)
+    assert sgn == np.sign(np.sum(b * np.exp(a)))
+    np.testing.assert_allclose(v.partials, ref_g, rtol=1e-13)
+    # differentiable in b too: d/db_i = exp(a_i) / sum(b exp(a))
+    gb = da.grad(lambda b: dss.logsumexp(a, b=b))(np.abs(b))
+    np.testing.assert_allclose(gb, np.exp(a) / np.sum(np.abs(b) * np.exp(a)), rtol=1e-14)
+
+
+def test_logsumexp_axis_keepdims_against_scipy_and_central_differences():
+    from reference import central_jacobian
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(3, 4))
+    B = rng.uniform(0.5, 2.0, size=(3, 4))
+    for kw in ({}, {"axis": 0}, {"axis": 1}, {"axis": -1, "keepdims": True},
+               {"axis": (0, 1)}, {"b": B, "axis": 1}, {"axis": None, "keepdims": True}):
+        f = lambda A: dss.logsumexp(A, **kw)  # noqa: E731
+        ref = sp.logsumexp(A, **kw)
+        J = da.jacobian(f)(A)
+        assert J.shape == np.shape(ref) + A.shape, kw
+        np.testing.assert_allclose(da.jvp(f, (A,), (np.ones_like(A),))[0], ref, rtol=1e-14)
+        num = central_jacobian(f, A).reshape(J.shape)  # flat: (out size, in size)
+        np.testing.assert_allclose(J, num, rtol=1e-7, atol=1e-9)
+    # a list of scalar duals, and a 0-d input
+    g = da.grad(lambda t: dss.logsumexp([t, 2.0 * t, 0.5]))(0.3)
+    w = np.exp([0.3, 0.6, 0.5])
+    assert g == pytest.approx((w[0] + 2 * w[1]) / w.sum(), rel=1e-14)
+    assert da.derivative(dss.logsumexp)(1.5) == 1.0
+    assert dss.logsumexp(np.array([1.0, 2.0])) == sp.logsumexp([1.0, 2.0])  # floats: SciPy's
+
+
+def test_scipy_wrappers_on_a_scalar_dual_name_the_replacement():
+    for f, name in ((lambda a: sp.multigammaln(a, 2), "multigammaln"),
+                    (lambda z: sp.spherical_jn(1, z), "spherical_jn"),
+                    (lambda a: sp.logsumexp([a, 1.0]), "logsumexp")):
+        with pytest.raises(TypeError, match=rf"would drop its derivative.*"
+                                            rf"dualad\.scipy\.special\.{name}"):
+            da.derivative(f)(3.3)
+        with pytest.raises(TypeError, match=rf"dualad\.scipy\.special\.{name}"):
+            da.derivative(f)(np.array([3.3, 4.1]))

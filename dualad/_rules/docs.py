@@ -35,8 +35,9 @@ def rules_markdown():
         "## scipy.special",
         "",
         "With scipy installed, these `scipy.special` ufuncs work on `Dual`, `HyperDual` and",
-        "`DualArray` (Python and NumPy code; not inside `@numba.njit` code, where numba has",
-        "no scipy ufuncs). scipy's `erf`, `erfc`, `gamma`, `gammaln`, `psi`/`digamma`,",
+        "`DualArray` (Python and NumPy code; inside `@numba.njit` code, those whose SciPy",
+        "kernel is exported on doubles: `dualad._jit.scipy_special.COMPILED`). scipy's",
+        "`erf`, `erfc`, `gamma`, `gammaln`, `psi`/`digamma`,",
         "`expm1`, `log1p`, `cbrt` and `exp2` use the rules above.",
         "",
         "| scipy.special | arity | sampled domain (tests) | convention |",
@@ -46,11 +47,22 @@ def rules_markdown():
     for r in scipy_rules():
         domain = " x ".join(f"[{lo:g}, {hi:g}]" for lo, hi in r.domain)
         name = shown.get(r.name) or f"{r.name}({', '.join(r.argnames)})"
+        if r.name.startswith("spherical_"):
+            base = r.name[:-2] if r.name.endswith("_d") else r.name
+            name = f"dualad.scipy.special.{base}(n, z" + (
+                ", derivative=True)" if r.name.endswith("_d") else ")")
         lines.append(f"| `{name}` | {r.arity} | {domain} | {r.note or '-'} |")
     lines.append("| `betainc(a, b, x)` | 3 | [0.05, 0.95] in x | derivative in x "
                  "(x**(a-1) (1-x)**(b-1) / B(a, b)); a and b are constants (a dual a or b "
                  "raises: no closed form) |")
-    lines += ["", "Not supported (scipy converts the argument with `np.asarray` before any "
-              "ufunc, so a dual cannot reach a rule): `spherical_jn` & co., `multigammaln`, "
-              "`logsumexp`. The Riemann `zeta(x)` of a dual x raises (no derivative in x).", ""]
+    lines += ["", "SciPy's Python wrappers `logsumexp`, `spherical_jn` & co. and `multigammaln` "
+              "convert their arguments with `np.asarray` before any ufunc, so a dual cannot "
+              "reach a rule through them (they raise, naming the replacement). "
+              "`dualad.scipy.special` has them with SciPy's signatures, built from the "
+              "rules: `logsumexp(a, axis, b, keepdims, return_sign)` (the shift max(a) a "
+              "constant: the derivative is the softmax weights, finite at a = 1e3), "
+              "`spherical_jn/yn/in/kn(n, z, derivative)` (the ufunc rules above; the "
+              "reflection at z < 0 as SciPy's, except `spherical_kn`, which raises there) "
+              "and `multigammaln(a, d)` (a sum of `lgamma`). The Riemann `zeta(x)` of a "
+              "dual x raises (no derivative in x).", ""]
     return "\n".join(lines)

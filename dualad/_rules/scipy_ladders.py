@@ -352,9 +352,16 @@ def _spherical(fn, plus, sign):
     """The ladder of a spherical Bessel function f_n(z) (and of its derivative):
     ``plus`` the sign of f_{n+1} in f', ``sign`` that of z^2 in the equation."""
     def derivatives(n, z):
-        n = np.asarray(n).astype(np.dtype("long"))[()]  # a constant, maybe handed over as float
-        f = fn(n, z)
-        d1 = n / z * f + plus * fn(n + 1, z)  # n integer: the ufuncs take an int order
+        # n: an integer constant (maybe handed over as a float) for the ufuncs, and in
+        # z's float type for the arithmetic (a float32 z stays float32)
+        n = np.asarray(n).astype(np.dtype("long"))
+        inner = z
+        while isinstance(inner, DualNumber):
+            inner = inner._primal()
+        dtype = np.result_type(inner, np.float32)
+        order, n = (int(n), float(n)) if n.ndim == 0 else (n, n.astype(dtype))
+        f = fn(order, z)
+        d1 = n / z * f + plus * fn(order + 1, z)
         c = n * (n + 1.0) / (z * z) - sign  # f'' = -(2/z) f' + c f
         d2 = -2.0 / z * d1 + c * f
         d3 = -2.0 / z * d2 + (2.0 / (z * z) + c) * d1 - 2.0 * n * (n + 1.0) / (z * z * z) * f

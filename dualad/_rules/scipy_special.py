@@ -93,7 +93,7 @@ def _table():
     for name, (lz, lz_d) in spherical.items():
         for suffix, ladder, what in (("", lz, ""), ("_d", lz_d, " (derivative=True)")):
             order_rules += (Rule(
-                name + suffix, 2, getattr(u, "_" + name + suffix),
+                name + suffix, 2, _in_float_type_of_z(getattr(u, "_" + name + suffix)),
                 _order_is_constant(name), ((0.0, 3.0), (0.3, 8.0)), argnames=("n", "z"),
                 ladder_x=_order_is_constant(name), ladder_y=ladder,
                 note=f"{name}(n, z{', derivative=True' if suffix else ''}){what}: "
@@ -112,6 +112,17 @@ def _table():
     for alias in ("psi", "digamma"):
         by_ufunc[getattr(sp, alias)] = polygamma_rule(0)
     return rules, by_ufunc
+
+
+def _in_float_type_of_z(ufunc):
+    """A spherical Bessel ufunc (double loops only) giving float32 for a float32 z."""
+    def primal(n, z):
+        out = ufunc(n, z)
+        if np.result_type(z) == np.float32:
+            return np.asarray(out).astype(np.float32)[()]
+        return out
+    primal.__name__ = ufunc.__name__
+    return primal
 
 
 def scipy_rules():

@@ -27,8 +27,9 @@ def _one_like(x):
 
 
 def _array_like(x):
-    return isinstance(x, (np.ndarray, list, tuple)) or hasattr(x, "__array__") or (
-        isinstance(x, DualNumber) and x._rank > 1)
+    if isinstance(x, DualNumber):  # scalar duals have __array__ too (see scalar_numpy)
+        return x._rank > 1
+    return isinstance(x, (np.ndarray, list, tuple)) or hasattr(x, "__array__")
 
 
 def _scalar_input(x):
