@@ -28,6 +28,7 @@ from .scipy_ladders import (  # the ladders, and the functions on any operand
     _order_is_constant, _rgamma, _si, _sp, _spherical_in, _spherical_in_d, _spherical_jn,
     _spherical_jn_d, _spherical_kn, _spherical_kn_d, _spherical_yn, _spherical_yn_d, _state,
     _xlog1py, _xlogy, _y0, _y1, _yv_z, _zeta_q, ci, si)
+from .scipy_betainc import betainc_parameters
 from .table import FUNCTIONS, RULES_BY_NAME, STEP, Rule, polygamma_rule
 
 _U = ((-3.0, 3.0),)
@@ -160,14 +161,8 @@ def _riemann_zeta(x):
                     "in q (x a constant)")
 
 
-def _betainc(a, b, x):
-    for name, v in (("a", a), ("b", b)):
-        if isinstance(v, DualNumber):
-            raise TypeError(f"scipy.special.betainc(a, b, x): dualad differentiates in x "
-                            f"only; the parameter {name!r} must be a constant (a float or "
-                            "an array). Derivatives in a and b have no closed form")
-    if not isinstance(x, DualNumber):
-        return _sp().betainc(a, b, x)
+def _betainc_in_x(a, b, x):
+    """betainc(a, b, x) for constant a, b and a dual x: the exact rule in x."""
     shape = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(x))
     if shape != np.shape(x):
         x = np.broadcast_to(x, shape)
@@ -175,9 +170,18 @@ def _betainc(a, b, x):
     return x._apply1(rule)
 
 
+def _betainc(a, b, x):
+    if isinstance(a, DualNumber) or isinstance(b, DualNumber):
+        # derivatives in the parameters: the continued fraction run on the duals
+        return betainc_parameters(a, b, x, _betainc_in_x)
+    if not isinstance(x, DualNumber):
+        return _sp().betainc(a, b, x)
+    return _betainc_in_x(a, b, x)
+
+
 def special_call(ufunc):
     """The dual implementation of a scipy ufunc that is not one rule (None otherwise):
-    sici (two outputs), betainc (three arguments, a and b constant), and the
+    sici (two outputs), betainc (three arguments; in a and b by scipy_betainc), and the
     refusal of the Riemann zeta of a dual."""
     import sys
     if "scipy.special" not in sys.modules:
