@@ -37,7 +37,13 @@ def _compiled(name, calls):
     return ns[name]
 
 
-every_py = _compiled("every", [f"sp.{n}(x[{i}])" for i, n in enumerate(NAMES)])
+# sici (two outputs) and betainc (three arguments, differentiated in x) join the same
+# function: (call, point)
+EXTRA = (("sp.sici({})[0]", 1.7), ("sp.sici({})[1]", 2.9), ("sp.betainc(2.0, 3.5, {})", 0.37),
+         ("sp.betainc(0.7, 1.3, {})", 0.81))
+every_py = _compiled("every", [f"sp.{n}(x[{i}])" for i, n in enumerate(NAMES)]
+                     + [c.format(f"x[{len(NAMES) + j}]") for j, (c, _) in enumerate(EXTRA)])
+POINTS = np.concatenate([POINTS, [p for _, p in EXTRA]])
 every = njit(every_py)
 # binary rules at points of their domains: both arguments differentiated, or only
 # the last where the first is an order / shape (a constant)
@@ -52,6 +58,7 @@ binary = njit(binary_py)
 def test_the_common_special_functions_compile():
     assert {"j0", "j1", "y0", "i0", "i1", "expit", "logit", "erfinv", "erfcx", "ndtr",
             "ndtri", "log_ndtr", "dawsn", "expi", "exp1", "ellipk"} <= set(NAMES)
+    assert {"betainc", "sici"} <= set(COMPILED)
 
 
 def test_values_on_floats_are_scipys():
@@ -91,6 +98,8 @@ def test_functions_of_two_arguments():
                                atol=1e-13)
     with pytest.raises(TypeError, match="'v' must be a constant"):
         da.derivative(njit(lambda v: sp.jv(v, 1.0)))(0.5)
+    with pytest.raises(TypeError, match="betainc.*differentiates in x only; 'b'"):
+        da.derivative(njit(lambda b: sp.betainc(2.0, b, 0.3)))(0.5)
 
 
 def test_nested_calls_and_vmap():

@@ -20,8 +20,11 @@ imported it by then.
 
 float32 arguments are computed in double and rounded back. Where the Python
 path refuses a dual argument (the order v of ``jv``, the shape a of
-``gammainc``), compilation refuses it. ``betainc``, ``sici`` and ``zeta`` are
-not compiled (several outputs or arguments, or no double kernel).
+``gammainc``), compilation refuses it. ``betainc(a, b, x)`` compiles in x (a
+dual a or b, differentiated in Python by the continued fraction, is refused
+while compiling); ``sici(x)`` returns both outputs (SciPy's kernel writes them
+through two pointers, here into a 2-element array). ``zeta`` is not compiled:
+SciPy exports no double kernel of the Hurwitz zeta.
 """
 import ctypes
 import sys
@@ -33,7 +36,9 @@ from numba.extending import get_cython_function_address, overload
 
 from .._core import numba_support
 from .._rules import ladders as _ladders
+from .calculus import calculus_of
 from .compiled_ladders import _compiled_partial_ladders, binary_impl, unary_impl
+from .intrinsics import const_like
 from .registry import OVERLOAD, jitable
 from .types import is_dual, is_real
 
@@ -42,9 +47,13 @@ _CAPSULE_NAME.restype = ctypes.c_char_p
 _CAPSULE_NAME.argtypes = [ctypes.py_object]
 _D = ctypes.c_double
 _PROTOTYPES = {1: ctypes.CFUNCTYPE(_D, _D, ctypes.c_int),
-               2: ctypes.CFUNCTYPE(_D, _D, _D, ctypes.c_int)}
+               2: ctypes.CFUNCTYPE(_D, _D, _D, ctypes.c_int),
+               3: ctypes.CFUNCTYPE(_D, _D, _D, _D, ctypes.c_int),
+               "sici": ctypes.CFUNCTYPE(None, _D, ctypes.c_void_p, ctypes.c_void_p)}
 _SIGNATURES = {1: b"double (double, int __pyx_skip_dispatch)",
-               2: b"double (double, double, int __pyx_skip_dispatch)"}
+               2: b"double (double, double, int __pyx_skip_dispatch)",
+               3: b"double (double, double, double, int __pyx_skip_dispatch)",
+               "sici": b"void (double, double *, double *)"}
 
 _registered = []
 COMPILED = {}
@@ -141,6 +150,8 @@ def _register():
             g[name] = jitable(_ladders._rebind(value, g))
     def rebind(fn):
         return _ladders._rebind(fn, g)
+    _register_betainc_sici(sp, scipy_ladders, _kernel(cs.__pyx_capi__, "betainc", 3),
+                           _kernel(cs.__pyx_capi__, "sici", "sici"), g, rebind)
     for r in rules:
         if r.arity == 2:
             overload(getattr(sp, r.name), strict=False, **OVERLOAD)(
@@ -157,6 +168,88 @@ def _register():
                 return unary_impl(ladder, x)
         overload(getattr(sp, r.name), strict=False, **OVERLOAD)(typer)
         COMPILED[r.name] = kernels[r.name]
+
+
+def _float_impl3(fn):
+    # float32 when x is: the parameters a, b are mostly literals (float64 to numba;
+    # NumPy's weak Python floats keep a float32 x float32 too)
+    def typer(a, b, x):
+        if isinstance(x, types.Float) and x.bitwidth == 32:
+            return lambda a, b, x: np.float32(fn(np.float64(a), np.float64(b), np.float64(x)))
+        return lambda a, b, x: fn(np.float64(a), np.float64(b), np.float64(x))
+    return typer
+
+
+def _register_betainc_sici(sp, lad, betainc_kernel, sici_kernel, g, rebind):
+    """betainc(a, b, x) (in x; a dual a or b is refused while compiling) and sici(x)
+    (two outputs, SciPy's kernel writing through two pointers)."""
+    if betainc_kernel is not None:
+        def betainc_floats(a, b, x):
+            return betainc_kernel(a, b, x, 0)
+        jitable(betainc_floats)
+        real = _float_impl3(betainc_floats)
+        g["betainc"] = sp.betainc
+        ladder = jitable(rebind(lad._betainc_x3))
+
+        def typer(a, b, x):
+            if is_real(a) and is_real(b) and is_real(x):
+                return real(a, b, x)
+            for name, t in (("a", a), ("b", b)):
+                if is_dual(t):
+                    raise TypeError(
+                        f"dualad: scipy.special.betainc(a, b, x) inside @numba.njit code "
+                        f"differentiates in x only; {name!r} is a {getattr(t, 'short', t)}. "
+                        "Derivatives in a and b work in Python code (call the function "
+                        "without @njit)")
+            calc = calculus_of(x) if is_real(a) and is_real(b) else None
+            if calc is None:
+                return None
+            chain = calc.chain
+
+            def impl(a, b, x):
+                ca, cb = const_like(a, x), const_like(b, x)
+                f0, f1, f2 = ladder(ca, cb, x.value, sp.betaln(ca, cb))
+                return chain(x, f0, f1, f2)
+            return impl
+        overload(sp.betainc, strict=False, **OVERLOAD)(typer)
+        COMPILED["betainc"] = betainc_kernel
+    if sici_kernel is None:
+        return
+
+    def sici_floats(x):
+        out = np.empty(2)
+        sici_kernel(x, out[0:].ctypes, out[1:].ctypes)
+        return out[0], out[1]
+    jitable(sici_floats)
+
+    def si_of(x):
+        return sp.sici(x)[0]
+
+    def ci_of(x):
+        return sp.sici(x)[1]
+    g["si"], g["ci"] = jitable(si_of), jitable(ci_of)
+    si_ladder, ci_ladder = jitable(rebind(lad._si)), jitable(rebind(lad._ci))
+
+    def sici_typer(x):
+        if isinstance(x, types.Float) and x.bitwidth == 32:
+            def impl32(x):
+                s, c = sici_floats(np.float64(x))
+                return np.float32(s), np.float32(c)
+            return impl32
+        if is_real(x):
+            return lambda x: sici_floats(np.float64(x))
+        calc = calculus_of(x)
+        if calc is None:
+            return None
+        chain = calc.chain
+
+        def impl(x):
+            s0, s1, s2 = si_ladder(x.value)
+            c0, c1, c2 = ci_ladder(x.value)
+            return chain(x, s0, s1, s2), chain(x, c0, c1, c2)
+        return impl
+    overload(sp.sici, strict=False, **OVERLOAD)(sici_typer)
+    COMPILED["sici"] = sici_kernel
 
 
 def register_if_imported():

@@ -330,14 +330,23 @@ def _zeta_q(x, q):
     return zeta(x, q), -x * zeta(x + 1.0, q), x * (x + 1.0) * zeta(x + 2.0, q)
 
 
+def betainc(a, b, x):
+    return _sp().betainc(a, b, x)
+
+
+def _betainc_x3(a, b, x, lb):
+    """The ladder of betainc(a, b, .) at x for constant a, b; lb = betaln(a, b)."""
+    d = exp((a - 1.0) * log(x) + (b - 1.0) * log1p(-x) - lb)
+    return betainc(a, b, x), d, d * ((a - 1.0) / x - (b - 1.0) / (1.0 - x))
+
+
 def _betainc_x(a, b):
     """The ladder of betainc(a, b, .) for constant a, b (floats or arrays)."""
     lb = _sp().betaln(a, b)
-    lb = float(lb) if np.ndim(lb) == 0 else lb
+    lb = float(lb) if np.ndim(lb) == 0 else lb  # a Python float: a float32 x stays float32
 
     def ladder(x):
-        d = exp((a - 1.0) * log(x) + (b - 1.0) * log1p(-x) - lb)
-        return _sp().betainc(a, b, x), d, d * ((a - 1.0) / x - (b - 1.0) / (1.0 - x))
+        return _betainc_x3(a, b, x, lb)
     return ladder
 
 
