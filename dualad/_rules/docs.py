@@ -66,5 +66,5 @@ def rules_markdown():
               "`spherical_jn/yn/in/kn(n, z, derivative)` (the ufunc rules above; the "
               "reflection at z < 0 as SciPy's, except `spherical_kn`, which raises there) "
               "and `multigammaln(a, d)` (a sum of `lgamma`). The Riemann `zeta(x)` of a "
-              "dual x raises (no derivative in x).", ""]
+              "dual x: Euler-Maclaurin for x > 0, the functional equation for x < 0.", ""]
     return "\n".join(lines)

@@ -55,7 +55,12 @@ j0, j1, y0, y1, i0, i1, i0e, i1e = (_function(n) for n in
 ellipk, ellipe, betaln = (_function(n) for n in ("ellipk", "ellipe", "betaln"))
 jv, yv, iv, kv, ive, kve = (_function(n) for n in ("jv", "yv", "iv", "kv", "ive", "kve"))
 gammainc, gammaincc = _function("gammainc"), _function("gammaincc")
-zeta, gammasgn = _function("zeta"), _function("gammasgn")
+gammasgn = _function("gammasgn")
+
+
+def zeta(x, q):
+    """Hurwitz zeta through its ufunc: a dual x, even an inner one, reaches Euler-Maclaurin."""
+    return _sp()._ufuncs._zeta(x, q)
 si, ci = _function("sici.si"), _function("sici.ci")
 sin, cos = E.sin, E.cos
 exp, log, log1p, sign, psi = E.exp, E.log, E.log1p, E.sign, E.digamma

@@ -29,6 +29,7 @@ from .scipy_ladders import (  # the ladders, and the functions on any operand
     _spherical_jn_d, _spherical_kn, _spherical_kn_d, _spherical_yn, _spherical_yn_d, _state,
     _xlog1py, _xlogy, _y0, _y1, _yv_z, _zeta_q, ci, si)
 from .scipy_betainc import betainc_parameters
+from .scipy_zeta import zeta_exponent
 from .table import FUNCTIONS, RULES_BY_NAME, STEP, Rule, polygamma_rule
 
 _U = ((-3.0, 3.0),)
@@ -84,8 +85,9 @@ def _table():
     order_rules += (
         Rule("zeta", 2, sp.zeta, _constant_argument("zeta", "x"), ((1.5, 5.0), (0.3, 4.0)),
              argnames=("x", "q"), ladder_x=_constant_argument("zeta", "x"), ladder_y=_zeta_q,
-             note="Hurwitz zeta(x, q): derivative in q; the exponent x is a constant "
-                  "(a dual x, or the Riemann zeta(x) of a dual, raises)"),
+             note="Hurwitz zeta(x, q), q > 0: in q exact (-x zeta(x+1, q)); in the exponent "
+                  "x (no closed form) Euler-Maclaurin run on the duals, SciPy's value kept "
+                  "(every order, mixed too; the Riemann zeta(x) likewise, x != 1)"),
     )
     spherical = {"spherical_jn": (_spherical_jn, _spherical_jn_d),
                  "spherical_yn": (_spherical_yn, _spherical_yn_d),
@@ -101,11 +103,11 @@ def _table():
                      "derivative in z; the integer order n is a constant. SciPy's wrapper "
                      f"converts z to floats: call dualad.scipy.special.{name}"),)
     rules = rules + order_rules
-    ufunc_of = {"zeta": u._zeta}
+    ufunc_of = {}
     ufunc_of.update({r.name: getattr(u, "_" + r.name) for r in order_rules
                      if r.name.startswith("spherical_")})
     by_ufunc = {ufunc_of.get(r.name) or getattr(sp, r.name): r for r in rules
-                if not r.name.startswith("sici.")}
+                if not r.name.startswith("sici.") and r.name != "zeta"}  # zeta: _zeta
     for alias, name in (("erf", "erf"), ("erfc", "erfc"), ("gamma", "gamma"),
                         ("gammaln", "lgamma"), ("expm1", "expm1"), ("log1p", "log1p"),
                         ("cbrt", "cbrt"), ("exp2", "exp2")):
@@ -137,7 +139,8 @@ def scipy_rules():
         special = {}
         if rules:
             u = _sp()._ufuncs
-            special = {u.sici: _sici, u.betainc: _betainc, u._riemann_zeta: _riemann_zeta}
+            special = {u.sici: _sici, u.betainc: _betainc, u._riemann_zeta: zeta_exponent,
+                       u._zeta: _zeta}
         _state["special"] = special
     return _state["rules"]
 
@@ -155,10 +158,13 @@ def _sici(x):
     return si(x), ci(x)
 
 
-def _riemann_zeta(x):
-    raise TypeError("scipy.special.zeta(x) of a dual x: dualad has no derivative of the "
-                    "Riemann zeta function in x. For the Hurwitz zeta(x, q) it differentiates "
-                    "in q (x a constant)")
+def _zeta(x, q):
+    """Hurwitz zeta(x, q) on duals: exact in q (the rule); a dual x by Euler-Maclaurin."""
+    if isinstance(x, DualNumber):
+        return zeta_exponent(x, q)
+    if isinstance(q, DualNumber):
+        return q._apply2(_state["by_name"]["zeta"], x, q)
+    return _sp().zeta(x, q)
 
 
 def _betainc_in_x(a, b, x):
@@ -181,8 +187,8 @@ def _betainc(a, b, x):
 
 def special_call(ufunc):
     """The dual implementation of a scipy ufunc that is not one rule (None otherwise):
-    sici (two outputs), betainc (three arguments; in a and b by scipy_betainc), and the
-    refusal of the Riemann zeta of a dual."""
+    sici (two outputs), betainc (three arguments; in a and b by scipy_betainc), and
+    zeta (in x by scipy_zeta, in q by its rule)."""
     import sys
     if "scipy.special" not in sys.modules:
         return None
