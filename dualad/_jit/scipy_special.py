@@ -23,8 +23,12 @@ path refuses a dual argument (the order v of ``jv``, the shape a of
 ``gammainc``), compilation refuses it. ``betainc(a, b, x)`` compiles in x (a
 dual a or b, differentiated in Python by the continued fraction, is refused
 while compiling); ``sici(x)`` returns both outputs (SciPy's kernel writes them
-through two pointers, here into a 2-element array). ``zeta`` is not compiled:
-SciPy exports no double kernel of the Hurwitz zeta.
+through two pointers, here into a 2-element array). ``zeta(x, q)``: SciPy
+exports no Hurwitz kernel, so on floats and duals alike it is the
+Euler-Maclaurin expansion of ``dualad._rules.scipy_zeta`` (within a few ulps of
+SciPy's value; every derivative from the expansion); ``zeta(x)`` on floats is
+``1 + zetac(x)`` with SciPy's ``zetac`` (SciPy's value for x >= 0, a few ulps
+from it for x < 0), and keeps that value on duals.
 """
 import ctypes
 import sys
@@ -38,7 +42,7 @@ from .._core import numba_support
 from .._rules import ladders as _ladders
 from .calculus import calculus_of
 from .compiled_ladders import _compiled_partial_ladders, binary_impl, unary_impl
-from .intrinsics import const_like
+from .intrinsics import const_like, innermost
 from .registry import OVERLOAD, jitable
 from .types import is_dual, is_real
 
@@ -150,6 +154,7 @@ def _register():
             g[name] = jitable(_ladders._rebind(value, g))
     def rebind(fn):
         return _ladders._rebind(fn, g)
+    _register_zeta(sp, _kernel(cs.__pyx_capi__, "zetac", 1))
     _register_betainc_sici(sp, scipy_ladders, _kernel(cs.__pyx_capi__, "betainc", 3),
                            _kernel(cs.__pyx_capi__, "sici", "sici"), g, rebind)
     for r in rules:
@@ -250,6 +255,56 @@ def _register_betainc_sici(sp, lad, betainc_kernel, sici_kernel, g, rebind):
         return impl
     overload(sp.sici, strict=False, **OVERLOAD)(sici_typer)
     COMPILED["sici"] = sici_kernel
+
+
+def _register_zeta(sp, zetac_kernel):
+    """zeta(x) and zeta(x, q): the Euler-Maclaurin expansion of ``_rules.scipy_zeta`` (SciPy
+    exports no Hurwitz kernel), on floats and on duals alike; the Riemann zeta of a float
+    is SciPy's ``1 + zetac(x)``, and of a dual keeps that value."""
+    from .._rules import elementary as E
+    from .._rules import scipy_zeta as Z
+    if zetac_kernel is None:
+        return
+    expansion, terms_for = jitable(Z.hurwitz_expansion), jitable(Z.terms_for)
+    log_2pi = Z._LOG_2PI
+
+    def zeta_floats(x):
+        return 1.0 + zetac_kernel(x, 0)
+    jitable(zeta_floats)
+
+    def riemann_dual(x):
+        x0 = innermost(x)
+        if x0 < 0.0:  # the functional equation, as in Python
+            r = expansion(1.0 - x, 1.0, terms_for(1.0 - x0))
+            r = r * (E.exp(x * log_2pi) / np.pi * E.sin(0.5 * np.pi * x)
+                     * E.exp(E.lgamma(1.0 - x)))
+        else:
+            r = expansion(x, 1.0, terms_for(x0))
+        return r + (zeta_floats(np.float64(x0)) - innermost(r))
+    jitable(riemann_dual)
+
+    def typer(x, q=None, out=None):
+        if not (out is None or isinstance(out, (types.NoneType, types.Omitted))):
+            return None
+        if q is None or isinstance(q, (types.NoneType, types.Omitted)):
+            if isinstance(x, types.Float) and x.bitwidth == 32:
+                return lambda x, q=None, out=None: np.float32(zeta_floats(np.float64(x)))
+            if is_real(x):
+                return lambda x, q=None, out=None: zeta_floats(np.float64(x))
+            if is_dual(x):
+                return lambda x, q=None, out=None: riemann_dual(x)
+            return None
+        if is_real(x) and is_real(q):
+            if all(isinstance(t, types.Float) and t.bitwidth == 32 for t in (x, q)):
+                return lambda x, q=None, out=None: np.float32(expansion(
+                    np.float64(x), np.float64(q), terms_for(np.float64(x))))
+            return lambda x, q=None, out=None: expansion(np.float64(x), np.float64(q),
+                                                         terms_for(np.float64(x)))
+        if is_dual(x) or is_dual(q):
+            return lambda x, q=None, out=None: expansion(x, q, terms_for(innermost(x)))
+        return None
+    overload(sp.zeta, strict=False, **OVERLOAD)(typer)
+    COMPILED["zeta"] = zetac_kernel
 
 
 def register_if_imported():

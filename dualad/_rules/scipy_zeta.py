@@ -19,6 +19,8 @@ constant shift of the innermost value). q must be positive (else nan).
 Checked against mpmath's ``zeta(x, q, k)`` (its k-th derivative in x),
 tests/test_scipy_special.py.
 """
+import math
+
 import numpy as np
 
 from . import elementary as E
@@ -34,6 +36,7 @@ _f = 1.0
 for _j, _b in enumerate(_BERNOULLI, start=1):
     _f *= (2 * _j - 1) * (2 * _j)
     _COEFFS.append(_b / _f)
+_COEFFS = tuple(_COEFFS)  # a tuple: a constant inside nopython code too
 del _f, _j, _b
 
 
@@ -56,10 +59,17 @@ def hurwitz_expansion(x, q, terms):
     return total + term
 
 
+def terms_for(x0):
+    """N = 16 + x (rounded up; at least 16) for one exponent value x0 (nopython too)."""
+    if not (x0 > 0.0):  # x0 <= 0 or nan
+        return 16
+    return 16 + int(math.ceil(min(x0, 200.0)))
+
+
 def leading_terms(x0):
-    """N = 16 + x (rounded up; at least 16) for the exponent values x0."""
+    """N for all the exponent values x0 (the largest)."""
     top = np.max(np.where(np.isfinite(x0), x0, 0.0), initial=0.0)
-    return 16 + int(np.ceil(min(max(float(top), 0.0), 200.0)))
+    return terms_for(float(top))
 
 
 def _where(mask, a, b):
