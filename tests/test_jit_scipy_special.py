@@ -19,6 +19,7 @@ from reference import central_jacobian
 
 sp = pytest.importorskip("scipy.special")
 
+import dualad.scipy.special as dss  # noqa: E402
 from dualad._jit.scipy_special import COMPILED, register_if_imported  # noqa: E402
 from dualad._rules.scipy_special import scipy_rules  # noqa: E402
 
@@ -27,24 +28,30 @@ register_if_imported()  # what a transform of a dispatcher does before it compil
 RULES = [r for r in scipy_rules() if r.name in COMPILED and r.arity == 1]
 NAMES = [r.name for r in RULES]
 POINTS = np.array([lo + 0.37 * (hi - lo) for (lo, hi), in (r.domain for r in RULES)])
-BINARY = [r for r in scipy_rules() if r.name in COMPILED and r.arity == 2]
+BINARY = [r for r in scipy_rules() if r.name in COMPILED and r.arity == 2
+          and not r.name.startswith("spherical_")]  # an integer order: in EXTRA below
 
 
 def _compiled(name, calls):
     src = f"def {name}(x):\n    return np.array([" + ", ".join(calls) + "])\n"
-    ns = {"np": np, "sp": sp}
+    ns = {"np": np, "sp": sp, "dss": dss}
     exec(src, ns)
     return ns[name]
 
 
-# sici (two outputs) and betainc (three arguments, differentiated in x) join the same
-# function: (call, point)
+# sici (two outputs), betainc (three arguments, differentiated in x), the spherical
+# Bessel functions (an integer order; at z < 0 reflected, as SciPy's wrappers do) and
+# zeta join the same function: (call, point). The Python reference calls
+# dualad.scipy.special's spherical functions (SciPy's wrappers convert to floats).
 EXTRA = (("sp.sici({})[0]", 1.7), ("sp.sici({})[1]", 2.9), ("sp.betainc(2.0, 3.5, {})", 0.37),
-         ("sp.betainc(0.7, 1.3, {})", 0.81), ("sp.zeta({})", 2.7), ("sp.zeta({})", -1.3))
-every_py = _compiled("every", [f"sp.{n}(x[{i}])" for i, n in enumerate(NAMES)]
-                     + [c.format(f"x[{len(NAMES) + j}]") for j, (c, _) in enumerate(EXTRA)])
+         ("sp.betainc(0.7, 1.3, {})", 0.81), ("sp.spherical_jn(1, {})", 1.7),
+         ("sp.spherical_yn(2, {}, True)", -2.3), ("sp.spherical_in(0, {})", 0.9),
+         ("sp.spherical_kn(3, {})", 1.4), ("sp.zeta({})", 2.7), ("sp.zeta({})", -1.3))
+CALLS = [f"sp.{n}(x[{i}])" for i, n in enumerate(NAMES)] + [
+    c.format(f"x[{len(NAMES) + j}]") for j, (c, _) in enumerate(EXTRA)]
+every_py = _compiled("every", [c.replace("sp.spherical", "dss.spherical") for c in CALLS])
 POINTS = np.concatenate([POINTS, [p for _, p in EXTRA]])
-every = njit(every_py)
+every = njit(_compiled("every", CALLS))
 # binary rules at points of their domains: both arguments differentiated, or only
 # the last where the first is an order / shape (a constant)
 X2 = np.array([lo + f * (hi - lo) for r in BINARY for (lo, hi), f in zip(r.domain, (0.37, 0.71))])
@@ -58,7 +65,8 @@ binary = njit(binary_py)
 def test_the_common_special_functions_compile():
     assert {"j0", "j1", "y0", "i0", "i1", "expit", "logit", "erfinv", "erfcx", "ndtr",
             "ndtri", "log_ndtr", "dawsn", "expi", "exp1", "ellipk"} <= set(NAMES)
-    assert {"betainc", "sici", "zeta"} <= set(COMPILED)
+    assert {"betainc", "sici", "zeta", "spherical_jn", "spherical_yn", "spherical_in",
+            "spherical_kn"} <= set(COMPILED)
 
 
 def test_values_on_floats_are_scipys():

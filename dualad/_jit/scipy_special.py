@@ -26,7 +26,10 @@ while compiling); ``sici(x)`` returns both outputs (SciPy's kernel writes them
 through two pointers, here into a 2-element array). ``zeta(x, q)``: SciPy
 exports no Hurwitz kernel, so on floats and duals alike it is the
 Euler-Maclaurin expansion of ``dualad._rules.scipy_zeta`` (within a few ulps of
-SciPy's value; every derivative from the expansion); ``zeta(x)`` on floats is
+SciPy's value; every derivative from the expansion); ``spherical_jn/yn/in/kn(n, z,
+derivative)`` call SciPy's kernels (reflected at z < 0 as SciPy's wrappers; z < 0
+raises for ``spherical_kn``), and on duals the ladder of the Python path
+(``dualad.scipy.special``); ``zeta(x)`` on floats is
 ``1 + zetac(x)`` with SciPy's ``zetac`` (SciPy's value for x >= 0, a few ulps
 from it for x < 0), and keeps that value on duals.
 """
@@ -51,10 +54,13 @@ _CAPSULE_NAME.restype = ctypes.c_char_p
 _CAPSULE_NAME.argtypes = [ctypes.py_object]
 _D = ctypes.c_double
 _PROTOTYPES = {1: ctypes.CFUNCTYPE(_D, _D, ctypes.c_int),
+               "spherical": ctypes.CFUNCTYPE(_D, ctypes.c_ssize_t, _D, ctypes.c_int,
+                                             ctypes.c_void_p),
                2: ctypes.CFUNCTYPE(_D, _D, _D, ctypes.c_int),
                3: ctypes.CFUNCTYPE(_D, _D, _D, _D, ctypes.c_int),
                "sici": ctypes.CFUNCTYPE(None, _D, ctypes.c_void_p, ctypes.c_void_p)}
 _SIGNATURES = {1: b"double (double, int __pyx_skip_dispatch)",
+               "spherical": b"double (Py_ssize_t, double, int __pyx_skip_dispatch, struct ",
                2: b"double (double, double, int __pyx_skip_dispatch)",
                3: b"double (double, double, double, int __pyx_skip_dispatch)",
                "sici": b"void (double, double *, double *)"}
@@ -69,7 +75,10 @@ def _kernel(capi, name, arity):
     function, or None."""
     for cname in [name] + [f"__pyx_fuse_{i}{name}" for i in range(4)]:
         capsule = capi.get(cname)
-        if capsule is not None and _CAPSULE_NAME(capsule) == _SIGNATURES[arity]:
+        sig = None if capsule is None else _CAPSULE_NAME(capsule)
+        # the spherical kernels end with their optional-argument struct's own name
+        if sig is not None and (sig == _SIGNATURES[arity] or (
+                arity == "spherical" and sig.startswith(_SIGNATURES[arity]))):
             addr = get_cython_function_address("scipy.special.cython_special", cname)
             return _PROTOTYPES[arity](addr)
     return None
@@ -155,6 +164,7 @@ def _register():
     def rebind(fn):
         return _ladders._rebind(fn, g)
     _register_zeta(sp, _kernel(cs.__pyx_capi__, "zetac", 1))
+    _register_spherical(sp, cs.__pyx_capi__, scipy_ladders, g)
     _register_betainc_sici(sp, scipy_ladders, _kernel(cs.__pyx_capi__, "betainc", 3),
                            _kernel(cs.__pyx_capi__, "sici", "sici"), g, rebind)
     for r in rules:
@@ -255,6 +265,69 @@ def _register_betainc_sici(sp, lad, betainc_kernel, sici_kernel, g, rebind):
         return impl
     overload(sp.sici, strict=False, **OVERLOAD)(sici_typer)
     COMPILED["sici"] = sici_kernel
+
+
+def _register_spherical(sp, capi, lad, g):
+    """spherical_jn/yn/in/kn(n, z, derivative=False): SciPy's kernels (their optional
+    argument passed in SciPy's struct {count, derivative}), reflected at z < 0 as SciPy's
+    wrappers do; on duals the Python path's ladder (``spherical_core``), in z."""
+    for name in lad.SPHERICAL_SIGNS:
+        kernel = _kernel(capi, name, "spherical")
+        if kernel is not None:
+            _register_one_spherical(sp, name, kernel, lad, g)
+
+
+def _register_one_spherical(sp, name, kernel, lad, g):
+    fn = getattr(sp, name)
+    even = lad.SPHERICAL_REFLECTION.get(name, 0.0)  # 0: no reflection (spherical_kn)
+    where = f"dualad: scipy.special.{name} inside @numba.njit code: z < 0 is not supported"
+
+    def on_floats(n, z, derivative):
+        opt = np.empty(2, np.int32)  # SciPy's optional-argument struct
+        opt[0] = 1
+        opt[1] = 1 if derivative else 0
+        if z < 0.0:
+            if even == 0.0:
+                raise ValueError(where)
+            s = even if n % 2 == 0 else -even
+            return kernel(n, -z, 0, opt.ctypes) * (-s if derivative else s)
+        return kernel(n, z, 0, opt.ctypes)
+    jitable(on_floats)
+
+    def of(order, z):
+        return fn(order, z)
+    core = jitable(lad.spherical_core(name, jitable(of), g))
+
+    def typer(n, z, derivative=False):
+        if not isinstance(n, types.Integer):
+            return None
+        if isinstance(z, types.Float) and z.bitwidth == 32:
+            return lambda n, z, derivative=False: np.float32(
+                on_floats(np.int64(n), np.float64(z), derivative))
+        if is_real(z):
+            return lambda n, z, derivative=False: on_floats(np.int64(n), np.float64(z),
+                                                            derivative)
+        calc = calculus_of(z)
+        if calc is None:
+            return None
+        chain = calc.chain
+
+        def impl(n, z, derivative=False):
+            # at z < 0: f(z) = c f(-z), so f^(k)(z) = c (-1)^k f^(k)(-z)
+            zv = z.value
+            c, s, u = 1.0, 1.0, zv
+            if innermost(z) < 0.0:
+                if even == 0.0:
+                    raise ValueError(where)
+                c = even if n % 2 == 0 else -even
+                s, u = -1.0, -zv
+            g0, g1, g2, g3 = core(n, const_like(float(n), zv), u)
+            if derivative:
+                return chain(z, c * s * g1, c * g2, c * s * g3)
+            return chain(z, c * g0, c * s * g1, c * g2)
+        return impl
+    overload(fn, strict=False, **OVERLOAD)(typer)
+    COMPILED[name] = kernel
 
 
 def _register_zeta(sp, zetac_kernel):

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..._core.base import DualNumber
 from ..._rules import elementary as E
+from ..._rules.scipy_ladders import SPHERICAL_REFLECTION
 from .core import DualArray, _operand, _primal
 
 
@@ -55,6 +56,7 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     """
     if not (_dual(a) or _dual(b) or _holds_dual(a) or _holds_dual(b)):
         return _sp().logsumexp(a, axis=axis, b=b, keepdims=keepdims, return_sign=return_sign)
+    scalars_only = not any(isinstance(v, DualArray) for v in (a, b))
     a = _as_array(a, "logsumexp", "a")
     if np.ndim(a) == 0:
         a = a[None]  # SciPy: at least 1-d
@@ -88,6 +90,8 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         axes = tuple(range(np.ndim(out))) if axis is None else axis
         out = np.squeeze(out, axis=axes)
         sign = None if sign is None else np.squeeze(sign, axis=axes)
+        if np.ndim(out) == 0 and scalars_only:  # as np.sum of scalar duals: a scalar
+            out, sign = out[()], (None if sign is None else sign[()])
     return (out, sign) if return_sign else out
 
 
@@ -98,9 +102,6 @@ def _holds_dual(x):
         _dual(i) for i in x.ravel().tolist())
 
 
-_SIGN_N_EVEN = {"spherical_jn": 1.0, "spherical_yn": -1.0, "spherical_in": 1.0}
-
-
 def _spherical(name, n, z, derivative):
     if _dual(n):
         raise TypeError(f"dualad.scipy.special.{name}: the order n is an integer constant; "
@@ -108,22 +109,26 @@ def _spherical(name, n, z, derivative):
     n = np.asarray(n, dtype=np.dtype("long"))
     if not (_dual(z) or _holds_dual(z)):
         return getattr(_sp(), name)(n, z, derivative)
-    z = _operand(z)
     u = getattr(_sp()._ufuncs, f"_{name}_d" if derivative else f"_{name}")
     n = n[()] if n.ndim == 0 else n
-    negative = np.asarray(_primal(z)) < 0
+    if _holds_dual(z):
+        z = _operand(z)
+    z0 = np.asarray(_primal(z))
+    negative = z0 < 0
     if not np.any(negative):
         return u(n, z)
-    if name not in _SIGN_N_EVEN:
+    if name not in SPHERICAL_REFLECTION:
         raise ValueError(f"dualad.scipy.special.{name}: z < 0 is not supported on duals "
                          "(SciPy evaluates it in complex arithmetic)")
     # DLMF 10.47(v), as SciPy's wrapper: f_n(-z) = (+-1)^n f_n(z); s z = |z|, and the
     # chain rule of s z gives the derivative=True sign
-    s = np.where(negative, -1.0, 1.0)
-    c = np.where(negative & (n % 2 == 1), -_SIGN_N_EVEN[name], _SIGN_N_EVEN[name])
-    c = np.where(negative, c, 1.0) * (s if derivative else 1.0)
-    dtype = np.asarray(_primal(z)).dtype
-    return u(n, z * s.astype(dtype)) * c.astype(dtype)
+    even = SPHERICAL_REFLECTION[name]
+    s = np.where(negative, -1.0, 1.0).astype(z0.dtype)
+    c = np.where(negative & (n % 2 == 1), -even, even)
+    c = (np.where(negative, c, 1.0) * (s if derivative else 1.0)).astype(z0.dtype)
+    if np.ndim(z) == 0 and not isinstance(z, DualArray):  # a scalar dual stays scalar
+        s, c = float(s), float(c)
+    return u(n, z * s) * c
 
 
 def spherical_jn(n, z, derivative=False):
