@@ -100,6 +100,10 @@ def scipy_hint():
         f = f.f_back
     if outer is None:
         return _index_tricks_hint()
+    return _hint_for(outer)
+
+
+def _hint_for(outer):
     hint = next(h for prefix, h in _SCIPY_HINTS if outer.startswith(prefix))
     wrapper = _SCIPY_SPECIAL_WRAPPERS.get(outer)
     if wrapper is not None:
@@ -107,6 +111,31 @@ def scipy_hint():
                 f"call dualad.scipy.special.{wrapper} instead, with SciPy's signature "
                 "(import dualad.scipy.special as dss)")
     return f" (called from {outer}: {hint})"
+
+
+def scipy_object_array_error(error):
+    """dualad's TypeError for NumPy's "ufunc ... not supported for the input types"
+    (or "... has no callable exp method") raised inside SciPy code, else None.
+
+    SciPy's Python wrappers (``multigammaln``, ``spherical_jn``, ...) convert a
+    scalar dual with ``np.asarray``: a 0-d object array, for which their ufunc has no
+    loop. No hook of the dual runs there (NumPy makes object arrays of any object), so
+    the transforms translate the error when it leaves the user's function: free
+    unless it happens.
+    """
+    message = str(error)
+    if not ("not supported for the input types" in message  # a ufunc with no object loop
+            or "which has no callable" in message):     # an object loop calling d.exp()
+        return None
+    tb = error.__traceback__
+    while tb is not None:  # from the transform inwards: the first SciPy frame
+        mod = tb.tb_frame.f_globals.get("__name__", "")
+        if mod.startswith("scipy"):
+            return TypeError("a dual number reached a SciPy ufunc as a NumPy object array "
+                             "(SciPy converted it with np.asarray), which would drop its "
+                             "derivative" + _hint_for(mod))
+        tb = tb.tb_next
+    return None
 
 
 def _index_tricks_hint():

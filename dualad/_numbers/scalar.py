@@ -13,8 +13,7 @@ from .._core.base import CONST, LEFT, OUTER, RIGHT, SAME, ArithmeticByName, Dual
 from .._rules import FUNCTIONS, RULES_BY_NAME, STEP
 from .components import is_complex_value, part_of, scalar_constant, _divide, _scale, _value_of
 from .depset import is_dependencies
-from .scalar_numpy import (_not_scalar_operands, scalar_array_function, scalar_array_ufunc,
-                           scalar_as_array)
+from .scalar_numpy import _not_scalar_operands, scalar_array_function, scalar_array_ufunc
 
 _REFLECTED = {"add": "add", "mul": "mul", "sub": "rsub", "rsub": "sub",
               "div": "rdiv", "rdiv": "div"}
@@ -325,4 +324,3 @@ class _TaggedScalar(ArithmeticByName, DualNumber):
     # ---- NumPy (the handlers themselves: no extra call per ufunc) ---------
     __array_ufunc__ = scalar_array_ufunc
     __array_function__ = scalar_array_function
-    __array__ = scalar_as_array

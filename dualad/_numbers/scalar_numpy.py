@@ -10,7 +10,7 @@ import operator
 
 import numpy as np
 
-from .._core.base import DualNumber, is_real_scalar, scipy_hint, ufunc_name
+from .._core.base import DualNumber, is_real_scalar, ufunc_name
 from .._rules import FUNCTIONS
 from .._rules.scipy_special import scipy_function, special_call, ufunc_rule
 from .components import _numpy_semantics, _value_of, is_scalar_dual
@@ -67,28 +67,6 @@ def scalar_array_function(self, func, types, args, kwargs):
     # np.stack([d1, d2]), np.dot(A, d), ...: DualArray's rules, never an
     # object array of duals (see dualad._numbers.array).
     return ARRAY_HOOKS["function"](self, func, types, args, kwargs)
-
-
-def scalar_as_array(self, dtype=None, copy=None):
-    """``__array__`` of the scalar dual types: ``np.asarray(d)`` is a 0-d object array
-    holding d, as NumPy makes of any object, except in SciPy code.
-
-    SciPy's Python wrappers (``multigammaln``, ``spherical_jn``, ``scipy.stats``...)
-    convert with ``np.asarray`` and then call a ufunc that has no object loop,
-    which fails with NumPy's "ufunc ... not supported for the input types". Called
-    from a SciPy frame, this raises dualad's error instead, naming what to call.
-    One frame is looked at (the caller of ``np.asarray``): no cost elsewhere.
-    """
-    import sys
-    caller = sys._getframe(1).f_globals.get("__name__", "")
-    if caller.startswith("scipy"):
-        raise TypeError(f"np.asarray of a {type(self).__name__} (a plain NumPy array of "
-                        "it) would drop its derivative" + scipy_hint())
-    out = np.empty((), dtype=object)
-    out[()] = self
-    if dtype is not None and np.dtype(dtype) != object:
-        return out.astype(dtype)  # float() refuses, with its own message
-    return out
 
 
 def _zero_d_as_scalars(inputs):

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .._core.base import COMPILED_TAGS, DualNumber, bad_argument, check_not_compiled, next_tag
+from .._core.base import (COMPILED_TAGS, DualNumber, bad_argument, check_not_compiled, next_tag,
+                          scipy_object_array_error)
 from .._core.memo import FunctionStore
 from .._core.numba_support import is_dispatcher
 from .._numbers import Dual, DualArray, make_dual, partial_along
@@ -27,9 +28,8 @@ def _one_like(x):
 
 
 def _array_like(x):
-    if isinstance(x, DualNumber):  # scalar duals have __array__ too (see scalar_numpy)
-        return x._rank > 1
-    return isinstance(x, (np.ndarray, list, tuple)) or hasattr(x, "__array__")
+    return isinstance(x, (np.ndarray, list, tuple)) or hasattr(x, "__array__") or (
+        isinstance(x, DualNumber) and x._rank > 1)
 
 
 def _scalar_input(x):
@@ -111,7 +111,13 @@ def _build(f, order):
                 from .holomorphic import holomorphic_derivative
                 return holomorphic_derivative(f, s)
             tag = next_tag()
-            y = f(make_dual(s, 1.0 if type(s) is float else _one_like(s), tag))
+            try:
+                y = f(make_dual(s, 1.0 if type(s) is float else _one_like(s), tag))
+            except TypeError as e:  # NumPy's message from SciPy code: dualad's instead
+                better = scipy_object_array_error(e)
+                if better is None:
+                    raise
+                raise better from e
             if COMPILED_TAGS:
                 check_not_compiled(tag, "derivative")
             if type(y) is Dual and y.tag == tag and type(y._p) is not np.ndarray:

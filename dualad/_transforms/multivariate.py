@@ -11,7 +11,8 @@ for a plain Python function it runs on ``Dual`` (scalar inputs) and
 """
 import numpy as np
 
-from .._core.base import COMPILED_TAGS, DualNumber, check_not_compiled, next_tag
+from .._core.base import (COMPILED_TAGS, DualNumber, check_not_compiled, next_tag,
+                          scipy_object_array_error)
 from .._core.numba_support import is_dispatcher
 from .._core.spec import (PYTHON_CHUNK, TransformSpec, chunk_passes, check_chunk,
                           normalize_argnums)
@@ -110,7 +111,13 @@ def _evaluate(f, args, argnums, chunk, who, inputs=None, unit=1.0):
     first = True
     for start, c in passes:
         tag = next_tag()
-        out = f(*inputs.seeded_args(start, c, tag, unit))
+        try:
+            out = f(*inputs.seeded_args(start, c, tag, unit))
+        except TypeError as e:  # NumPy's message from SciPy code: dualad's instead
+            better = scipy_object_array_error(e)
+            if better is None:
+                raise
+            raise better from e
         if COMPILED_TAGS:
             check_not_compiled(tag, who)
         leaves, this_def = flatten(out)
@@ -319,7 +326,13 @@ def jvp(f, primals, tangents):
             seeded.append(_seed_tangent(xv, tv, scalar, tag))
             dtypes.append(leaf_dtype(xv))
         args.append(unflatten(x_def, seeded))
-    out = f(*args)
+    try:
+        out = f(*args)
+    except TypeError as e:  # NumPy's message from SciPy code: dualad's instead
+        better = scipy_object_array_error(e)
+        if better is None:
+            raise
+        raise better from e
     if COMPILED_TAGS:
         check_not_compiled(tag, "jvp")
     leaves, treedef = flatten(out)
