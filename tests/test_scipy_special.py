@@ -487,3 +487,24 @@ def test_scipy_wrappers_on_a_scalar_dual_name_the_replacement():
             da.derivative(f)(3.3)
         with pytest.raises(TypeError, match=rf"dualad\.scipy\.special\.{name}"):
             da.derivative(f)(np.array([3.3, 4.1]))
+
+
+def test_softmax_and_log_softmax():
+    from reference import central_jacobian
+    rng = np.random.default_rng(5)
+    A = rng.normal(size=(3, 4))
+    for f, ref in ((dss.softmax, sp.softmax), (dss.log_softmax, sp.log_softmax)):
+        for axis in (None, 0, 1):
+            g = lambda A: f(A, axis=axis)  # noqa: E731
+            np.testing.assert_allclose(da.jvp(g, (A,), (np.ones_like(A),))[0],
+                                       ref(A, axis=axis), rtol=1e-14, atol=1e-16)
+            J = da.jacobian(g)(A)
+            num = central_jacobian(g, A).reshape(J.shape)
+            np.testing.assert_allclose(J, num, rtol=1e-7, atol=1e-9)
+    # the softmax Jacobian p_i (delta_ij - p_j), finite at 1e3
+    x = np.array([1000.0, 999.0, 1001.5])
+    p = sp.softmax(x)
+    np.testing.assert_allclose(da.jacobian(dss.softmax)(x), np.diag(p) - np.outer(p, p),
+                               rtol=1e-13, atol=1e-16)
+    with pytest.raises(TypeError, match=r"dualad\.scipy\.special\.softmax"):
+        da.jacobian(sp.softmax)(x)

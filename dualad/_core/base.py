@@ -62,8 +62,9 @@ _SCIPY_HINTS = (
     ("scipy.signal", "scipy.signal converts its inputs to floats: np.convolve and "
      "np.correlate, written in NumPy code, differentiate"),
     ("scipy.special", "this scipy.special function converts its input to floats before any "
-     "ufunc runs: dualad.scipy.special has differentiable logsumexp, spherical_jn, "
-     "spherical_yn, spherical_in, spherical_kn and multigammaln with SciPy's signatures "
+     "ufunc runs: dualad.scipy.special has differentiable logsumexp, softmax, "
+     "log_softmax, spherical_jn, spherical_yn, spherical_in, spherical_kn and "
+     "multigammaln with SciPy's signatures "
      "(import dualad.scipy.special as dss; dss.logsumexp(x)); scipy.special's ufuncs "
      "(ndtr, gammaln, jv, ...) take duals directly, listed in docs/rules.md"),
     ("scipy.linalg", "scipy.linalg converts its inputs to floats: dualad.scipy.linalg has "
@@ -79,12 +80,15 @@ _SCIPY_HINTS = (
 
 
 # scipy.special's Python wrappers that dualad.scipy.special mirrors: the outermost
-# SciPy frame's module -> the function(s) to call instead.
+# SciPy frame's (module, function) -> the function(s) to call instead (None: any
+# function of the module; the spherical ones run in a decorator's wrapper).
 _SCIPY_SPECIAL_WRAPPERS = {
-    "scipy.special._logsumexp": "logsumexp",
-    "scipy.special._spfun_stats": "multigammaln",
-    "scipy.special._spherical_bessel": "spherical_jn (spherical_yn, spherical_in, "
-                                       "spherical_kn)",
+    ("scipy.special._logsumexp", "logsumexp"): "logsumexp",
+    ("scipy.special._logsumexp", "softmax"): "softmax",
+    ("scipy.special._logsumexp", "log_softmax"): "log_softmax",
+    ("scipy.special._spfun_stats", "multigammaln"): "multigammaln",
+    ("scipy.special._spherical_bessel", None): "spherical_jn (spherical_yn, spherical_in, "
+                                               "spherical_kn)",
 }
 
 
@@ -96,16 +100,18 @@ def scipy_hint():
     while f is not None:
         mod = f.f_globals.get("__name__", "")
         if mod.startswith("scipy"):
-            outer = mod
+            outer = f
         f = f.f_back
     if outer is None:
         return _index_tricks_hint()
     return _hint_for(outer)
 
 
-def _hint_for(outer):
+def _hint_for(frame):
+    outer, name = frame.f_globals.get("__name__", ""), frame.f_code.co_name
     hint = next(h for prefix, h in _SCIPY_HINTS if outer.startswith(prefix))
-    wrapper = _SCIPY_SPECIAL_WRAPPERS.get(outer)
+    wrapper = (_SCIPY_SPECIAL_WRAPPERS.get((outer, name))
+               or _SCIPY_SPECIAL_WRAPPERS.get((outer, None)))
     if wrapper is not None:
         hint = (f"this SciPy wrapper converts its input to floats before any ufunc runs; "
                 f"call dualad.scipy.special.{wrapper} instead, with SciPy's signature "
@@ -129,11 +135,10 @@ def scipy_object_array_error(error):
         return None
     tb = error.__traceback__
     while tb is not None:  # from the transform inwards: the first SciPy frame
-        mod = tb.tb_frame.f_globals.get("__name__", "")
-        if mod.startswith("scipy"):
+        if tb.tb_frame.f_globals.get("__name__", "").startswith("scipy"):
             return TypeError("a dual number reached a SciPy ufunc as a NumPy object array "
                              "(SciPy converted it with np.asarray), which would drop its "
-                             "derivative" + _hint_for(mod))
+                             "derivative" + _hint_for(tb.tb_frame))
         tb = tb.tb_next
     return None
 

@@ -6,8 +6,8 @@ A few of its functions are Python wrappers that convert their inputs with
 e.g. ``import dualad.scipy.special as dss; dss.logsumexp(x)``. On float inputs
 they call SciPy. The code is in ``dualad/_numbers/array/specfuncs.py``.
 """
-from .._numbers.array.specfuncs import (logsumexp, multigammaln, spherical_in, spherical_jn,
-                                        spherical_kn, spherical_yn)
+from .._numbers.array.specfuncs import (log_softmax, logsumexp, multigammaln, softmax,
+                                        spherical_in, spherical_jn, spherical_kn, spherical_yn)
 
-__all__ = ["logsumexp", "spherical_jn", "spherical_yn", "spherical_in", "spherical_kn",
+__all__ = ["logsumexp", "softmax", "log_softmax", "spherical_jn", "spherical_yn", "spherical_in", "spherical_kn",
            "multigammaln"]

@@ -1,4 +1,5 @@
-"""scipy.special's Python wrappers on duals: ``logsumexp``, ``spherical_jn`` & co., ``multigammaln``.
+"""scipy.special's Python wrappers on duals: ``logsumexp`` (``softmax``, ``log_softmax``),
+``spherical_jn`` & co., ``multigammaln``.
 
 These SciPy functions are Python code that converts its inputs with
 ``np.asarray`` before any ufunc runs, so no NumPy dispatch reaches a dual.
@@ -11,7 +12,8 @@ rules of the table, so it works on scalar duals, DualArrays and nested duals
   with the shift ``m`` the largest value of ``a`` (where ``b != 0``) taken as a
   constant. The identity holds for every constant m, so the derivative is exact:
   the softmax weights ``b exp(a - m) / sum(...)``, each at most 1 (no overflow
-  at a = 1e3, where ``exp(a)`` is inf).
+  at a = 1e3, where ``exp(a)`` is inf). ``softmax`` and ``log_softmax`` are written
+  with it.
 * ``spherical_jn/yn/in/kn(n, z, derivative=False)``: the ufuncs SciPy's wrappers
   call (``scipy.special._ufuncs._spherical_jn``, ``..._d`` for derivative=True),
   whose rules (``dualad._rules.scipy_ladders._spherical``) differentiate in z; the
@@ -93,6 +95,27 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         if np.ndim(out) == 0 and scalars_only:  # as np.sum of scalar duals: a scalar
             out, sign = out[()], (None if sign is None else sign[()])
     return (out, sign) if return_sign else out
+
+
+def softmax(x, axis=None):
+    """scipy.special.softmax, differentiable: ``exp(x - logsumexp(x, axis, keepdims=True))``.
+
+    >>> import numpy as np, dualad as da, dualad.scipy.special as dss
+    >>> J = da.jacobian(dss.softmax)(np.array([0.0, 1000.0]))  # p_i (delta_ij - p_j)
+    >>> bool(np.all(np.isfinite(J)))
+    True
+    """
+    if not (_dual(x) or _holds_dual(x)):
+        return _sp().softmax(x, axis=axis)
+    return np.exp(log_softmax(x, axis=axis))
+
+
+def log_softmax(x, axis=None):
+    """scipy.special.log_softmax, differentiable: ``x - logsumexp(x, axis, keepdims=True)``."""
+    if not (_dual(x) or _holds_dual(x)):
+        return _sp().log_softmax(x, axis=axis)
+    x = _as_array(x, "log_softmax", "x")
+    return x - logsumexp(x, axis=axis, keepdims=True)
 
 
 def _holds_dual(x):
@@ -184,5 +207,5 @@ def multigammaln(a, d):
     return res
 
 
-__all__ = ["logsumexp", "spherical_jn", "spherical_yn", "spherical_in", "spherical_kn",
+__all__ = ["logsumexp", "softmax", "log_softmax", "spherical_jn", "spherical_yn", "spherical_in", "spherical_kn",
            "multigammaln"]
