@@ -476,6 +476,11 @@ def test_logsumexp_axis_keepdims_against_scipy_and_central_differences():
     w = np.exp([0.3, 0.6, 0.5])
     assert g == pytest.approx((w[0] + 2 * w[1]) / w.sum(), rel=1e-14)
     assert da.derivative(dss.logsumexp)(1.5) == 1.0
+    # empty sums: -inf as SciPy's, derivative 0
+    for E, kw in ((np.zeros(0), {}), (np.zeros((2, 0)), {"axis": 1})):
+        v, t = da.jvp(lambda x: dss.logsumexp(x, **kw), (E,), (np.ones_like(E),))
+        np.testing.assert_array_equal(v, sp.logsumexp(E, **kw))
+        np.testing.assert_array_equal(t, 0.0)
     assert dss.logsumexp(np.array([1.0, 2.0])) == sp.logsumexp([1.0, 2.0])  # floats: SciPy's
 
 

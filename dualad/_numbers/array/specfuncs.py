@@ -73,8 +73,14 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
         av = av.astype(np.float64)
     if b is not None:
         av = np.where(np.asarray(_primal(b)) != 0, av, -np.inf)
-    if av.size == 0:
-        m = np.zeros(np.shape(np.sum(av, axis=axis, keepdims=True)))
+    if av.size == 0:  # empty sums: -inf, with derivative 0 (not log(0)'s 0/0)
+        m = np.full(np.shape(np.sum(av, axis=axis, keepdims=True)), -np.inf, av.dtype)
+        out = np.sum(a * 0.0, axis=axis, keepdims=True) + m
+        if not keepdims:
+            out = np.squeeze(out, axis=tuple(range(np.ndim(out))) if axis is None else axis)
+        if not return_sign:
+            return out
+        return out, _sp().logsumexp(av, axis=axis, keepdims=keepdims, return_sign=True)[1]
     else:
         m = np.max(av, axis=axis, keepdims=True)
         m = np.where(np.isfinite(m), m, 0.0)  # all -inf (or an inf): the plain formula
