@@ -143,7 +143,7 @@ def _binary_typer(rule, ufunc, kernel, rebind):
 def _register():
     import scipy.special as sp
     import scipy.special.cython_special as cs
-    from .._rules import scipy_ladders
+    from .._rules import scipy_ladders, scipy_spherical
     from .._rules.scipy_special import scipy_rules
 
     rules = [r for r in scipy_rules() if hasattr(sp, r.name)]
@@ -164,7 +164,7 @@ def _register():
     def rebind(fn):
         return _ladders._rebind(fn, g)
     _register_zeta(sp, _kernel(cs.__pyx_capi__, "zetac", 1))
-    _register_spherical(sp, cs.__pyx_capi__, scipy_ladders, g)
+    _register_spherical(sp, cs.__pyx_capi__, scipy_spherical, g)
     _register_betainc_sici(sp, scipy_ladders, _kernel(cs.__pyx_capi__, "betainc", 3),
                            _kernel(cs.__pyx_capi__, "sici", "sici"), g, rebind)
     for r in rules:

@@ -25,9 +25,11 @@ from .scipy_ladders import (  # the ladders, and the functions on any operand
     _entr, _erfcinv, _erfcx, _erfi, _erfinv, _exp1, _exp10, _expi, _expit, _function,
     _gammainc_x, _gammaincc_x, _gammasgn, _i0, _i0e, _i1, _i1e, _iv_z, _ive_z, _j0, _j1,
     _jv_z, _kv_z, _kve_z, _log_expit, _log_ndtr, _logit, _ndtr, _ndtri,
-    _order_is_constant, _rgamma, _si, _sp, _spherical_in, _spherical_in_d, _spherical_jn,
-    _spherical_jn_d, _spherical_kn, _spherical_kn_d, _spherical_yn, _spherical_yn_d, _state,
-    _xlog1py, _xlogy, _y0, _y1, _yv_z, _zeta_q, ci, si)
+    _order_is_constant, _rgamma, _si, _sp, _state, _xlog1py, _xlogy, _y0, _y1, _yv_z, _zeta_q,
+    ci, si)
+from .scipy_spherical import (
+    _spherical_in, _spherical_in_d, _spherical_jn, _spherical_jn_d, _spherical_kn,
+    _spherical_kn_d, _spherical_yn, _spherical_yn_d)
 from .scipy_betainc import betainc_parameters
 from .scipy_zeta import zeta_exponent
 from .table import FUNCTIONS, RULES_BY_NAME, STEP, Rule, polygamma_rule

@@ -9,5 +9,5 @@ they call SciPy. The code is in ``dualad/_numbers/array/specfuncs.py``.
 from .._numbers.array.specfuncs import (log_softmax, logsumexp, multigammaln, softmax,
                                         spherical_in, spherical_jn, spherical_kn, spherical_yn)
 
-__all__ = ["logsumexp", "softmax", "log_softmax", "spherical_jn", "spherical_yn", "spherical_in", "spherical_kn",
-           "multigammaln"]
+__all__ = ["logsumexp", "softmax", "log_softmax", "spherical_jn", "spherical_yn",
+           "spherical_in", "spherical_kn", "multigammaln"]

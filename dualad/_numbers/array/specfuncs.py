@@ -27,7 +27,7 @@ import numpy as np
 
 from ..._core.base import DualNumber
 from ..._rules import elementary as E
-from ..._rules.scipy_ladders import SPHERICAL_REFLECTION
+from ..._rules.scipy_spherical import SPHERICAL_REFLECTION
 from .core import DualArray, _operand, _primal
 
 
@@ -213,5 +213,5 @@ def multigammaln(a, d):
     return res
 
 
-__all__ = ["logsumexp", "softmax", "log_softmax", "spherical_jn", "spherical_yn", "spherical_in", "spherical_kn",
-           "multigammaln"]
+__all__ = ["logsumexp", "softmax", "log_softmax", "spherical_jn", "spherical_yn",
+           "spherical_in", "spherical_kn", "multigammaln"]
