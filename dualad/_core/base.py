@@ -119,9 +119,10 @@ def _hint_for(frame):
     return f" (called from {outer}: {hint})"
 
 
-def scipy_object_array_error(error):
-    """dualad's TypeError for NumPy's "ufunc ... not supported for the input types"
-    (or "... has no callable exp method") raised inside SciPy code, else None.
+def translate_scipy_error(error):
+    """Raise dualad's TypeError, from ``error``, when ``error`` is NumPy's "ufunc ... not
+    supported for the input types" (or "... has no callable exp method") raised inside
+    SciPy code; return otherwise (the caller re-raises ``error``).
 
     SciPy's Python wrappers (``multigammaln``, ``spherical_jn``, ...) convert a
     scalar dual with ``np.asarray``: a 0-d object array, for which their ufunc has no
@@ -132,15 +133,14 @@ def scipy_object_array_error(error):
     message = str(error)
     if not ("not supported for the input types" in message  # a ufunc with no object loop
             or "which has no callable" in message):     # an object loop calling d.exp()
-        return None
+        return
     tb = error.__traceback__
     while tb is not None:  # from the transform inwards: the first SciPy frame
         if tb.tb_frame.f_globals.get("__name__", "").startswith("scipy"):
-            return TypeError("a dual number reached a SciPy ufunc as a NumPy object array "
-                             "(SciPy converted it with np.asarray), which would drop its "
-                             "derivative" + _hint_for(tb.tb_frame))
+            raise TypeError("a dual number reached a SciPy ufunc as a NumPy object array "
+                            "(SciPy converted it with np.asarray), which would drop its "
+                            "derivative" + _hint_for(tb.tb_frame)) from error
         tb = tb.tb_next
-    return None
 
 
 def _index_tricks_hint():

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._core.base import (COMPILED_TAGS, DualNumber, bad_argument, check_not_compiled, next_tag,
-                          scipy_object_array_error)
+                          translate_scipy_error)
 from .._core.memo import FunctionStore
 from .._core.numba_support import is_dispatcher
 from .._numbers import Dual, DualArray, make_dual, partial_along
@@ -114,10 +114,8 @@ def _build(f, order):
             try:
                 y = f(make_dual(s, 1.0 if type(s) is float else _one_like(s), tag))
             except TypeError as e:  # NumPy's message from SciPy code: dualad's instead
-                better = scipy_object_array_error(e)
-                if better is None:
-                    raise
-                raise better from e
+                translate_scipy_error(e)
+                raise
             if COMPILED_TAGS:
                 check_not_compiled(tag, "derivative")
             if type(y) is Dual and y.tag == tag and type(y._p) is not np.ndarray:

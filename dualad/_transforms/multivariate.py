@@ -12,7 +12,7 @@ for a plain Python function it runs on ``Dual`` (scalar inputs) and
 import numpy as np
 
 from .._core.base import (COMPILED_TAGS, DualNumber, check_not_compiled, next_tag,
-                          scipy_object_array_error)
+                          translate_scipy_error)
 from .._core.numba_support import is_dispatcher
 from .._core.spec import (PYTHON_CHUNK, TransformSpec, chunk_passes, check_chunk,
                           normalize_argnums)
@@ -114,10 +114,8 @@ def _evaluate(f, args, argnums, chunk, who, inputs=None, unit=1.0):
         try:
             out = f(*inputs.seeded_args(start, c, tag, unit))
         except TypeError as e:  # NumPy's message from SciPy code: dualad's instead
-            better = scipy_object_array_error(e)
-            if better is None:
-                raise
-            raise better from e
+            translate_scipy_error(e)
+            raise
         if COMPILED_TAGS:
             check_not_compiled(tag, who)
         leaves, this_def = flatten(out)
@@ -329,10 +327,8 @@ def jvp(f, primals, tangents):
     try:
         out = f(*args)
     except TypeError as e:  # NumPy's message from SciPy code: dualad's instead
-        better = scipy_object_array_error(e)
-        if better is None:
-            raise
-        raise better from e
+        translate_scipy_error(e)
+        raise
     if COMPILED_TAGS:
         check_not_compiled(tag, "jvp")
     leaves, treedef = flatten(out)
