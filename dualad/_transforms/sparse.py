@@ -17,7 +17,20 @@ dependency is recorded whatever the value of f'; ``np.where``, ``max`` and
 is traced for the branch the point takes, so the cached pattern assumes f's
 control flow does not change between calls: pass ``sparsity=pattern``
 otherwise.
+
+A given ``sparsity=pattern`` is checked (``check=True``, the default): f's
+pattern is traced once per function, argnums and shapes (the same trace and
+cache as ``"auto"``) and a given pattern that misses a traced entry raises a
+ValueError naming the first missing (row, column) -- a pattern that misses a
+nonzero would otherwise give a silently wrong derivative. The trace is
+conservative, so a pattern that leaves out entries the user knows are zero
+everywhere needs ``check=False``. Where the tracer cannot run f (a
+dispatcher without ``py_func``, a function using operations dependency sets
+refuse with a TypeError, such as ``math.*`` in a numba function), the pattern
+is used unchecked and a ``UserWarning`` says why (``check=False`` skips the
+trace and the warning).
 """
+import warnings
 
 import numpy as np
 
@@ -203,14 +216,54 @@ def _cached(f, key, build):
     return hit if hit is not None else _PLANS.put(f, key, build())
 
 
+def _detected(kind, f, args, nums):
+    """f's traced pattern (``_pattern``, or ``_hessian_pattern`` for kind "hessian"),
+    cached per function, argnums, shapes and dtypes."""
+    trace = _hessian_pattern if kind == "hessian" else _pattern
+    return _cached(f, ("pattern",) + _key(kind, nums, args),
+                   lambda: trace(f, args, nums, kind))
+
+
+def _check_covers(given, kind, f, args, nums):
+    """Raise a ValueError if the given (m, n) csr pattern misses an entry of f's
+    traced pattern; warn and return where the tracer cannot run f."""
+    try:
+        traced = _detected(kind, f, args, nums)
+    except (TypeError, NotImplementedError) as e:
+        why = e.__cause__ if isinstance(e.__cause__, Exception) else e
+        warnings.warn(f"{kind}: the sparsity pattern given is used unchecked: f's pattern "
+                      f"could not be traced to check it ({type(why).__name__}: {why}). A "
+                      "pattern that misses a nonzero gives a wrong derivative; pass "
+                      "check=False to say that it is known to be right", UserWarning,
+                      stacklevel=2)
+        return
+    missing = (traced.astype(np.int8) - given.astype(np.int8)).tocsr()
+    missing.data = missing.data > 0
+    missing.eliminate_zeros()
+    if missing.nnz:
+        rows, cols = missing.nonzero()
+        first = np.lexsort((cols, rows))[0]
+        r, c = int(rows[first]), int(cols[first])
+        what = "the Hessian entry" if kind == "hessian" else "the Jacobian entry"
+        raise ValueError(
+            f"{kind}: the sparsity pattern given misses {what} (row {r}, column {c}), "
+            f"and {missing.nnz} in all, where f's traced pattern may be nonzero (rows and "
+            "columns of the flattened output and inputs): the derivative would be wrong "
+            "there. Add them (da.sparsity / da.hessian_sparsity give the traced pattern), "
+            "or pass check=False if you know they are zero everywhere")
+
+
 class SparseTransform(_Transform):
     """A Jacobian or Hessian computed by compressed forward passes over a sparsity pattern."""
 
-    def __init__(self, kind, f, argnums, chunk, sparsity, format):
+    def __init__(self, kind, f, argnums, chunk, sparsity, format, check=True):
         self.kind = kind
         super().__init__(f, argnums, chunk)
         self.sparsity = _check_options(sparsity, format, kind)
+        if not isinstance(check, bool):
+            raise TypeError(f"{kind}: check must be True or False, got {check!r}")
         self.format = format
+        self.check = check
 
     def __repr__(self):
         return (f"<dualad sparse {self.__name__}, argnums={self.argnums!r}, "
@@ -224,13 +277,14 @@ class SparseTransform(_Transform):
         def build():
             n = _Inputs(args, nums, self.kind).n
             if isinstance(self.sparsity, str):
-                pattern = (_hessian_pattern if hessian else _pattern)(self.f, args, nums,
-                                                                     self.kind)
+                pattern = _detected(self.kind, self.f, args, nums)
             else:
                 m = n if hessian else _output_size(self.f, args)
                 pattern = _as_matrix(self.sparsity, m, n, self.kind)
                 if hessian:
                     pattern = col.symmetric_pattern(pattern)
+                if self.check:
+                    _check_covers(pattern, self.kind, self.f, args, nums)
             colors = col.star_coloring(pattern) if hessian else col.column_coloring(pattern)
             return col.Compression(pattern, colors, symmetric=hessian)
         owner = self.f if isinstance(self.sparsity, str) else self
@@ -312,7 +366,8 @@ def _compressed(f, args, nums, seed, inputs, who):
     return (np.concatenate(parts) if parts else np.zeros((0, p))), tuple(shapes)
 
 
-def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomorphic=False):
+def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomorphic=False,
+             check=True):
     """Return a function computing the Jacobian of ``f`` by forward mode.
 
     ``out.shape == f(*args).shape + arg.shape``; ``argnums`` a tuple gives a
@@ -324,7 +379,9 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomor
     once per argument shapes, and runs f once with one partial per color
     instead of one per input; ``sparsity=pattern`` (a scipy.sparse matrix or
     a bool array, rows the flattened output, columns the flattened inputs)
-    uses the pattern given. ``format="csr"`` or ``"csc"`` then returns a
+    uses the pattern given, checked against f's traced pattern once per shapes
+    (ValueError naming the first missing entry; ``check=False`` skips it, and
+    a warning says when f cannot be traced). ``format="csr"`` or ``"csc"`` then returns a
     ``scipy.sparse`` array (m x n), ``"dense"`` the usual shapes.
     ``holomorphic=True``: complex scalar inputs, f holomorphic, the complex
     Jacobian (JAX's convention; guides/complex.md).
@@ -342,19 +399,20 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomor
         raise TypeError("jacobian(holomorphic=True) with sparsity: complex sparse "
                         "Jacobians come later; leave sparsity=None")
     check_chunk(chunk, "jacobian")
-    return SparseTransform("jacobian", f, argnums, chunk, sparsity, format)
+    return SparseTransform("jacobian", f, argnums, chunk, sparsity, format, check)
 
 
 jacfwd = jacobian
 
 
-def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense"):
+def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", check=True):
     """Return a function computing the Hessian of a scalar-valued ``f``.
 
     Shape ``arg.shape + arg.shape``; mixed blocks when ``argnums`` is a tuple.
     ``sparsity="auto"`` or a pattern, and ``format``, as for ``da.jacobian``:
     the symmetric pattern is star-colored and the gradient differentiated
-    along the colors only. For a numba dispatcher the pattern is traced on
+    along the colors only; a given pattern is checked as for ``da.jacobian``
+    (``check=``). For a numba dispatcher the pattern is traced on
     ``f.py_func`` and the compressed passes are compiled (one color at the
     outer level of nested duals, a chunk of unit directions at the inner).
 
@@ -369,4 +427,4 @@ def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense"):
     if sparsity is None and format == "dense":
         return _dense_hessian(f, argnums, chunk=chunk)
     check_chunk(chunk, "hessian")
-    return SparseTransform("hessian", f, argnums, chunk, sparsity, format)
+    return SparseTransform("hessian", f, argnums, chunk, sparsity, format, check)
