@@ -20,6 +20,9 @@ step functions, compiled).
   p < q is one pass ``(p0, q0)`` giving the blocks (p, p), (p, q), (q, q).
 
 Functions that Dual2 cannot compile keep the nested passes (``no_dual2``).
+Which Hessian algorithm a point takes depends on n and on the driver (one
+point from Python, or a compiled CPU batch): ``plan_point``, whose docstring
+gives the measured crossovers.
 """
 import math
 from dataclasses import dataclass
@@ -187,17 +190,48 @@ def _plan(algorithm, n, chunk):
     return PointPlan(algorithm, n, C, tuple(passes))
 
 
-def plan_point(kind, n, scalar, chunk, f):
+DUAL2_BATCH_MAX = 8
+"""Most inputs of a CPU batch Hessian computed by Dual2; above, nested passes of
+``NESTED_BATCH_CHUNK`` inner directions (see ``plan_point``)."""
+
+NESTED_BATCH_CHUNK = 8
+"""Inner directions of the nested passes of a CPU batch Hessian (no chunk given)."""
+
+
+def plan_point(kind, n, scalar, chunk, f, batch=False):
     """The PointPlan of a ``kind`` ("jacobian" or "hessian") point of n inputs.
 
-    Hessians of array points use Dual2 unless f failed to compile with it;
+    Every dense Hessian plan computes the upper triangle only and mirrors it
+    (symmetric to the bit). Which passes, chosen by n from
+    ``bench/bench_hessian_paths.py`` (extended Rosenbrock, 2 shared cores;
+    ratios to the fastest candidate):
+
+    * one point (``batch=False``, the user's f called from Python once per
+      pass, ~10-20 us each: fewest passes wins): Dual2, one pass up to
+      ``DUAL2_MAX`` = 16 inputs, pairs of blocks of 8 above. At n = 16 the
+      nested passes (chunk 16, 16 passes) take 5.8x the one Dual2 pass, at
+      n = 32 Dual2 pairs (6 passes) 1.3x a Dual2 pass over all 32 and the
+      nested ones 8x; a Dual2 of 32 directions is not used, its first
+      compile takes ~13 s (pairs of 16: ~3.7 s);
+    * a CPU batch (``batch=True``, one compiled loop): Dual2 in one pass up to
+      ``DUAL2_BATCH_MAX`` = 8 inputs (n = 4: nested passes 1.2x), above it
+      forward over forward on the upper triangle, ``Dual[Dual[float, 8], 1]``
+      (one outer direction e_i, inner chunks of 8 from i's chunk on): at
+      n = 16 Dual2's one pass takes 1.1-1.2x (and twice the compile time,
+      6 s against 3.3 s), at n = 32 Dual2 pairs 1.6x, at n = 64 2.1x.
+      A given chunk sets the nested inner chunk.
+
+    The GPU kernels take the one-point plan. Hessians of array points use
+    nested passes wherever f failed to compile on Dual2 (``no_dual2``);
     scalar points (n == 1) use the nested passes (one pass either way).
     """
-    if kind == "hessian":
-        algorithm = "hessian2" if not scalar and use_dual2(f) else "hessian"
-    else:
-        algorithm = "jacobian"
-    return _plan(algorithm, n, chunk)
+    if kind != "hessian":
+        return _plan("jacobian", n, chunk)
+    if scalar or not use_dual2(f):
+        return _plan("hessian", n, chunk)
+    if batch and n > DUAL2_BATCH_MAX:
+        return _plan("hessian", n, chunk or NESTED_BATCH_CHUNK)
+    return _plan("hessian2", n, chunk)
 
 
 def nested_plan(n, chunk):
