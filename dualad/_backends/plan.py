@@ -173,11 +173,16 @@ class PointPlan:
 
     def number_type(self, base):
         """The numba type of one seeded input number (base: float32 or float64)."""
-        if self.algorithm == "jacobian":
-            return DualType(base, self.C)
-        if self.algorithm == "hessian":
-            return DualType(DualType(base, self.C), 1)
-        return Dual2Type(base, self.C)
+        return _number_type(self.algorithm, self.C, base)
+
+
+@lru_cache(maxsize=None)
+def _number_type(algorithm, C, base):
+    if algorithm == "jacobian":
+        return DualType(base, C)
+    if algorithm == "hessian":
+        return DualType(DualType(base, C), 1)
+    return Dual2Type(base, C)
 
 
 @lru_cache(maxsize=None)
