@@ -90,12 +90,13 @@ def test_mix_float32():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_batch_nested_passes_equal_python_path(dtype):
-    # n = 12 > DUAL2_BATCH_MAX: the batch takes nested passes (inner chunks of 6),
-    # the single point one Dual2 pass; both symmetric to the bit, NaN propagated
-    X = np.random.default_rng(12).uniform(-1.0, 1.0, (70, 12)).astype(dtype)
+    # n = 18 > DUAL2_BATCH_MAX: the batch takes nested passes (inner chunks of 4, the
+    # last one ragged), the single point Dual2 pairs of blocks; both symmetric to the
+    # bit, NaN propagated
+    X = np.random.default_rng(12).uniform(-1.0, 1.0, (70, 18)).astype(dtype)
     X[5, 3] = np.nan
     H = da.vmap(da.hessian(mix))(X)
-    assert H.dtype == dtype and H.shape == (70, 12, 12)
+    assert H.dtype == dtype and H.shape == (70, 18, 18)
     np.testing.assert_array_equal(H, np.swapaxes(H, 1, 2))
     assert np.isnan(H[5]).any() and not np.isnan(H[4]).any()
     rtol = 1e-13 if dtype == np.float64 else 2e-5
@@ -117,7 +118,7 @@ def test_small_hand_derived():
 @pytest.mark.parametrize("n", [16, 20])
 def test_rosenbrock_hand_derived_point_and_batch(n):
     # One point: n = 16 one Dual2 pass, n = 20 pairs of blocks of 7 directions; the
-    # batch: nested passes (inner chunks of 8, of 7). Symmetric to the bit.
+    # batch: nested passes (inner chunks of 4). Symmetric to the bit.
     X = np.random.default_rng(n).uniform(-1.0, 1.5, (300, n))
     H0 = da.hessian(rosen)(X[0])
     _close(H0, rosen_hessian(X[0]), 1e-14)
@@ -172,8 +173,9 @@ def test_one_plan_for_every_driver():
     p = _plan.plan_point("hessian", 20, False, None, rosen)
     assert (p.algorithm, p.C, p.passes) == ("hessian2", 14, ((0, 7), (0, 14), (7, 14)))
     b = _plan.plan_point("hessian", 20, False, None, rosen, batch=True)
-    assert (b.algorithm, b.C, b.passes) == ("hessian", 7, tuple(_plan.hessian_passes(20, 7)))
-    assert _plan.plan_point("hessian", 20, False, 4, rosen, batch=True).C == 4
+    assert (b.algorithm, b.C, b.passes) == ("hessian", 4, tuple(_plan.hessian_passes(20, 4)))
+    assert _plan.plan_point("hessian", 30, False, None, rosen, batch=True).C == 8
+    assert _plan.plan_point("hessian", 20, False, 6, rosen, batch=True).C == 5  # balanced
     small = _plan.plan_point("hessian", _plan.DUAL2_BATCH_MAX, False, None, rosen, batch=True)
     assert small.algorithm == "hessian2" and small.passes == ((0, 0),)
     assert _plan.plan_point("hessian", 1, True, None, rosen).algorithm == "hessian"

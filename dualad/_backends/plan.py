@@ -195,12 +195,14 @@ def _plan(algorithm, n, chunk):
     return PointPlan(algorithm, n, C, tuple(passes))
 
 
-DUAL2_BATCH_MAX = 8
-"""Most inputs of a CPU batch Hessian computed by Dual2; above, nested passes of
-``NESTED_BATCH_CHUNK`` inner directions (see ``plan_point``)."""
+DUAL2_BATCH_MAX = 14
+"""Most inputs of a CPU batch Hessian computed by Dual2 in one pass; above, nested
+passes (see ``plan_point``)."""
 
-NESTED_BATCH_CHUNK = 8
-"""Inner directions of the nested passes of a CPU batch Hessian (no chunk given)."""
+NESTED_BATCH_CHUNKS = ((24, 4), (None, 8))
+"""Inner directions of the nested passes of a CPU batch Hessian (no chunk given):
+4 below 24 inputs, 8 from there on; exact widths (a ragged last chunk), never
+balanced ones (6 directions at n = 12 took 1.5x 4 or 8, measured)."""
 
 
 def plan_point(kind, n, scalar, chunk, f, batch=False):
@@ -208,23 +210,25 @@ def plan_point(kind, n, scalar, chunk, f, batch=False):
 
     Every dense Hessian plan computes the upper triangle only and mirrors it
     (symmetric to the bit). Which passes, chosen by n from
-    ``bench/bench_hessian_paths.py`` (extended Rosenbrock, 2 shared cores;
-    ratios to the fastest candidate):
+    ``bench/bench_hessian_paths.py`` (extended Rosenbrock, float64, AVX-512,
+    2 shared cores; ratios to the fastest candidate):
 
     * one point (``batch=False``, the user's f called from Python once per
-      pass, ~10-20 us each: fewest passes wins): Dual2, one pass up to
+      pass, ~5-15 us each: the fewest passes win): Dual2, one pass up to
       ``DUAL2_MAX`` = 16 inputs, pairs of blocks of 8 above. At n = 16 the
-      nested passes (chunk 16, 16 passes) take 5.8x the one Dual2 pass, at
+      nested passes (chunk 16, 16 passes) take 5.8x the one Dual2 pass; at
       n = 32 Dual2 pairs (6 passes) 1.3x a Dual2 pass over all 32 and the
-      nested ones 8x; a Dual2 of 32 directions is not used, its first
-      compile takes ~13 s (pairs of 16: ~3.7 s);
+      nested ones 8x. A Dual2 of 32 directions is not used: its first
+      compile takes ~13 s (pairs of 16: ~3.7 s).
     * a CPU batch (``batch=True``, one compiled loop): Dual2 in one pass up to
-      ``DUAL2_BATCH_MAX`` = 8 inputs (n = 4: nested passes 1.2x), above it
-      forward over forward on the upper triangle, ``Dual[Dual[float, 8], 1]``
-      (one outer direction e_i, inner chunks of 8 from i's chunk on): at
-      n = 16 Dual2's one pass takes 1.1-1.2x (and twice the compile time,
-      6 s against 3.3 s), at n = 32 Dual2 pairs 1.6x, at n = 64 2.1x.
-      A given chunk sets the nested inner chunk.
+      ``DUAL2_BATCH_MAX`` = 14 inputs (n = 10: nested chunks of 4 1.9x, of 8
+      3.3x; n = 12, 14: within 1.1x), above it forward over forward on the
+      upper triangle, ``Dual[Dual[float, C], 1]`` (one outer direction e_i,
+      inner chunks of C from i's chunk on), C from ``NESTED_BATCH_CHUNKS``:
+      at n = 16 Dual2's one pass takes 1.2-1.3x chunks of 4 (and twice the
+      first compile, 6 s against 3 s), chunks of 8 1.2x; at n = 24-48 chunks
+      of 4 take 1.1-1.2x chunks of 8, Dual2 pairs 1.6x (n = 32), 2.1x (n = 64).
+      A given chunk sets the inner chunk (balanced over n).
 
     The GPU kernels take the one-point plan. Hessians of array points use
     nested passes wherever f failed to compile on Dual2 (``no_dual2``);
@@ -235,8 +239,14 @@ def plan_point(kind, n, scalar, chunk, f, batch=False):
     if scalar or not use_dual2(f):
         return _plan("hessian", n, chunk)
     if batch and n > DUAL2_BATCH_MAX:
-        return _plan("hessian", n, chunk or NESTED_BATCH_CHUNK)
+        return _plan("hessian", n, chunk) if chunk else _nested_batch_plan(n)
     return _plan("hessian2", n, chunk)
+
+
+@lru_cache(maxsize=None)
+def _nested_batch_plan(n):
+    C = next(c for below, c in NESTED_BATCH_CHUNKS if below is None or n < below)
+    return PointPlan("hessian", n, C, tuple(hessian_passes(n, C)))
 
 
 def nested_plan(n, chunk):
