@@ -380,9 +380,10 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomor
     instead of one per input; ``sparsity=pattern`` (a scipy.sparse matrix or
     a bool array, rows the flattened output, columns the flattened inputs)
     uses the pattern given, checked against f's traced pattern once per shapes
-    (ValueError naming the first missing entry; ``check=False`` skips it, and
-    a warning says when f cannot be traced). ``format="csr"`` or ``"csc"`` then returns a
-    ``scipy.sparse`` array (m x n), ``"dense"`` the usual shapes.
+    (a ValueError names the first entry it misses; where f cannot be traced a
+    UserWarning says it is used unchecked; ``check=False`` skips the check).
+    ``format="csr"`` or ``"csc"`` then returns a ``scipy.sparse`` array
+    (m x n), ``"dense"`` the usual shapes.
     ``holomorphic=True``: complex scalar inputs, f holomorphic, the complex
     Jacobian (JAX's convention; guides/complex.md).
 
