@@ -484,7 +484,7 @@ def test_given_patterns_are_checked():
     np.testing.assert_allclose(da.hessian(rosen, sparsity=Hw)(x), H, rtol=1e-14)
 
 
-def test_unchecked_patterns_are_said():
+def test_unchecked_patterns_are_said(monkeypatch):
     """Where f cannot be traced (math.* in a numba function) a given pattern is used
     unchecked with a warning; check=False asks for that without one."""
     import warnings
@@ -497,3 +497,12 @@ def test_unchecked_patterns_are_said():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         np.testing.assert_array_equal(da.hessian(f, sparsity=P, check=False)(x), H)
+    # the failed trace is not tried again (a new transform per call), the warning is
+    import dualad._transforms.sparse as sparse_module
+    traced = []
+    real = sparse_module._hessian_pattern
+    monkeypatch.setattr(sparse_module, "_hessian_pattern",
+                        lambda *a: traced.append(1) or real(*a))
+    with pytest.warns(UserWarning, match="used unchecked"):
+        da.hessian(f, sparsity=P)(x)
+    assert not traced

@@ -227,15 +227,19 @@ def _detected(kind, f, args, nums):
 def _check_covers(given, kind, f, args, nums):
     """Raise a ValueError if the given (m, n) csr pattern misses an entry of f's
     traced pattern; warn and return where the tracer cannot run f."""
-    try:
-        traced = _detected(kind, f, args, nums)
-    except (TypeError, NotImplementedError) as e:
-        why = e.__cause__ if isinstance(e.__cause__, Exception) else e
+    untraced = ("untraced",) + _key(kind, nums, args)
+    why = _PLANS.get(f, untraced)
+    if why is None:
+        try:
+            traced = _detected(kind, f, args, nums)
+        except (TypeError, NotImplementedError) as e:   # the tracer's refusals
+            e = e.__cause__ if isinstance(e.__cause__, Exception) else e
+            why = _PLANS.put(f, untraced, f"{type(e).__name__}: {e}")   # not tried again
+    if why is not None:
         warnings.warn(f"{kind}: the sparsity pattern given is used unchecked: f's pattern "
-                      f"could not be traced to check it ({type(why).__name__}: {why}). A "
-                      "pattern that misses a nonzero gives a wrong derivative; pass "
-                      "check=False to say that it is known to be right", UserWarning,
-                      stacklevel=2)
+                      f"could not be traced to check it ({why}). A pattern that misses a "
+                      "nonzero gives a wrong derivative; pass check=False to say that it "
+                      "is known to be right", UserWarning, stacklevel=2)
         return
     missing = (traced.astype(np.int8) - given.astype(np.int8)).tocsr()
     missing.data = missing.data > 0
