@@ -216,18 +216,19 @@ def plan_point(kind, n, scalar, chunk, f, batch=False):
     * one point (``batch=False``, the user's f called from Python once per
       pass, ~5-15 us each: the fewest passes win): Dual2, one pass up to
       ``DUAL2_MAX`` = 16 inputs, pairs of blocks of 8 above. At n = 16 the
-      nested passes (chunk 16, 16 passes) take 5.8x the one Dual2 pass; at
-      n = 32 Dual2 pairs (6 passes) 1.3x a Dual2 pass over all 32 and the
-      nested ones 8x. A Dual2 of 32 directions is not used: its first
-      compile takes ~13 s (pairs of 16: ~3.7 s).
+      nested passes (chunk 16, 16 passes) take 6-13x the one Dual2 pass; at
+      n = 32 Dual2 pairs (6 passes) 1.3x a Dual2 pass over all 32, nested
+      passes 8-13x. A Dual2 of 32 directions is not used: its first compile
+      takes ~13 s (pairs of 16: ~3.7 s).
     * a CPU batch (``batch=True``, one compiled loop): Dual2 in one pass up to
-      ``DUAL2_BATCH_MAX`` = 14 inputs (n = 10: nested chunks of 4 1.9x, of 8
-      3.3x; n = 12, 14: within 1.1x), above it forward over forward on the
-      upper triangle, ``Dual[Dual[float, C], 1]`` (one outer direction e_i,
-      inner chunks of C from i's chunk on), C from ``NESTED_BATCH_CHUNKS``:
-      at n = 16 Dual2's one pass takes 1.2-1.3x chunks of 4 (and twice the
-      first compile, 6 s against 3 s), chunks of 8 1.2x; at n = 24-48 chunks
-      of 4 take 1.1-1.2x chunks of 8, Dual2 pairs 1.6x (n = 32), 2.1x (n = 64).
+      ``DUAL2_BATCH_MAX`` = 14 inputs (n = 4: nested chunks of 4 1.2-1.8x;
+      n = 8: 1.2-1.7x; n = 10: 1.9x; n = 12, 14: within 1.1x), above it
+      forward over forward on the upper triangle, ``Dual[Dual[float, C], 1]``
+      (one outer direction e_i, inner chunks of C from i's chunk on), C from
+      ``NESTED_BATCH_CHUNKS``: at n = 16 Dual2's one pass takes 1.0-1.3x
+      chunks of 4 (the runs differ; its first compile twice as long, 6 s
+      against 3 s), at n = 24-48 chunks of 4 take 1.1-1.2x chunks of 8,
+      Dual2 pairs of blocks 1.6-2.1x at n = 32 and 2.1-2.8x at n = 64.
       A given chunk sets the inner chunk (balanced over n).
 
     The GPU kernels take the one-point plan. Hessians of array points use
