@@ -367,11 +367,11 @@ def test_compiled_sparse_vmap(dtype, monkeypatch):
 
 
 def test_hessian_detection_in_row_blocks(monkeypatch):
-    import dualad._transforms.sparse as sparse_module
+    import dualad._transforms.patterns as patterns_module
     f = HESS_CASES[2][1]
     x = np.random.default_rng(7).uniform(-1, 1, 9)
     whole = da.hessian_sparsity(f)(x).toarray()
-    monkeypatch.setattr(sparse_module, "HESSIAN_SETS", 9 * 9 * 2)   # rows in blocks of 2
+    monkeypatch.setattr(patterns_module, "HESSIAN_SETS", 9 * 9 * 2)   # rows in blocks of 2
     np.testing.assert_array_equal(da.hessian_sparsity(f)(x).toarray(), whole)
     P = da.hessian_sparsity(lambda a, b: a * b + da.sin(b), argnums=(0, 1))(1.0, 2.0)
     np.testing.assert_array_equal(P.toarray(), [[0, 1], [1, 1]])
@@ -498,10 +498,10 @@ def test_unchecked_patterns_are_said(monkeypatch):
         warnings.simplefilter("error")
         np.testing.assert_array_equal(da.hessian(f, sparsity=P, check=False)(x), H)
     # the failed trace is not tried again (a new transform per call), the warning is
-    import dualad._transforms.sparse as sparse_module
+    import dualad._transforms.patterns as patterns_module
     traced = []
-    real = sparse_module._hessian_pattern
-    monkeypatch.setattr(sparse_module, "_hessian_pattern",
+    real = patterns_module._hessian_pattern
+    monkeypatch.setattr(patterns_module, "_hessian_pattern",
                         lambda *a: traced.append(1) or real(*a))
     with pytest.warns(UserWarning, match="used unchecked"):
         da.hessian(f, sparsity=P)(x)
