@@ -27,7 +27,8 @@ from ._extend import custom_derivative, register
 from ._transforms.derivative import derivative
 from ._transforms.taylor import jet, taylor
 from ._transforms.multivariate import grad, jvp, value_and_grad
-from ._transforms.sparse import hessian, hessian_sparsity, jacfwd, jacobian, sparsity
+from ._transforms.patterns import hessian_sparsity, sparsity
+from ._transforms.sparse import hessian, jacfwd, jacobian
 from ._transforms.vmap import vmap
 from ._transforms.check import check_derivatives
 

@@ -1,6 +1,7 @@
 """Compiled Hessians by second-order duals (Dual2): equal to the Python path and
 to hand-derived Hessians; one pass for n <= 16, pairs of blocks beyond; the
-nested Dual[Dual] passes kept as the fallback.
+nested Dual[Dual] passes kept as the fallback and taken by CPU batches of more
+than ``DUAL2_BATCH_MAX`` inputs.
 
 Few signatures on purpose: each (function, n, dtype) compiles f once more.
 """
@@ -87,6 +88,24 @@ def test_mix_float32():
     _close(H, da.hessian(mix_py)(x), 2e-5)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_batch_nested_passes_equal_python_path(dtype):
+    # n = 18 > DUAL2_BATCH_MAX: the batch takes nested passes (inner chunks of 4, the
+    # last one ragged), the single point Dual2 pairs of blocks; both symmetric to the
+    # bit, NaN propagated
+    X = np.random.default_rng(12).uniform(-1.0, 1.0, (70, 18)).astype(dtype)
+    X[5, 3] = np.nan
+    H = da.vmap(da.hessian(mix))(X)
+    assert H.dtype == dtype and H.shape == (70, 18, 18)
+    np.testing.assert_array_equal(H, np.swapaxes(H, 1, 2))
+    assert np.isnan(H[5]).any() and not np.isnan(H[4]).any()
+    rtol = 1e-13 if dtype == np.float64 else 2e-5
+    for k in (0, 69):
+        R = da.hessian(mix_py)(X[k].astype(np.float64))
+        _close(H[k], R, rtol)
+        _close(da.hessian(mix)(X[k]), R, rtol)
+
+
 def test_small_hand_derived():
     x = np.array([0.7, 1.3])
     _close(da.hessian(small)(x), small_hessian(x), 1e-14)
@@ -98,11 +117,15 @@ def test_small_hand_derived():
 
 @pytest.mark.parametrize("n", [16, 20])
 def test_rosenbrock_hand_derived_point_and_batch(n):
-    # n = 16: one Dual2 pass; n = 20: pairs of blocks of 7 directions.
+    # One point: n = 16 one Dual2 pass, n = 20 pairs of blocks of 7 directions; the
+    # batch: nested passes (inner chunks of 4). Symmetric to the bit.
     X = np.random.default_rng(n).uniform(-1.0, 1.5, (300, n))
-    _close(da.hessian(rosen)(X[0]), rosen_hessian(X[0]), 1e-14)
+    H0 = da.hessian(rosen)(X[0])
+    _close(H0, rosen_hessian(X[0]), 1e-14)
+    np.testing.assert_array_equal(H0, H0.T)
     H = da.vmap(da.hessian(rosen))(X)
     assert H.shape == (300, n, n)
+    np.testing.assert_array_equal(H, np.swapaxes(H, 1, 2))
     for k in (0, 150, 299):
         _close(H[k], rosen_hessian(X[k]), 1e-14)
 
@@ -145,9 +168,16 @@ def test_plan():
 
 
 def test_one_plan_for_every_driver():
-    # plan_point is what the single point, the CPU batch and the GPU run.
+    # plan_point is what the single point, the CPU batch and the GPU run; a CPU batch
+    # of more than DUAL2_BATCH_MAX inputs takes the nested passes (fewer lanes there)
     p = _plan.plan_point("hessian", 20, False, None, rosen)
     assert (p.algorithm, p.C, p.passes) == ("hessian2", 14, ((0, 7), (0, 14), (7, 14)))
+    b = _plan.plan_point("hessian", 20, False, None, rosen, batch=True)
+    assert (b.algorithm, b.C, b.passes) == ("hessian", 4, tuple(_plan.hessian_passes(20, 4)))
+    assert _plan.plan_point("hessian", 30, False, None, rosen, batch=True).C == 8
+    assert _plan.plan_point("hessian", 20, False, 6, rosen, batch=True).C == 5  # balanced
+    small = _plan.plan_point("hessian", _plan.DUAL2_BATCH_MAX, False, None, rosen, batch=True)
+    assert small.algorithm == "hessian2" and small.passes == ((0, 0),)
     assert _plan.plan_point("hessian", 1, True, None, rosen).algorithm == "hessian"
     j = _plan.plan_point("jacobian", 20, False, None, rosen)
     assert (j.algorithm, j.C, j.passes) == ("jacobian", 10, ((0, 10), (10, 10)))

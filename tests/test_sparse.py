@@ -241,7 +241,8 @@ def test_numba_dispatchers():
     # auto: traced on f.py_func, then one compiled pass with 4 partials (4 colors)
     Ja = da.jacobian(l96_np, sparsity="auto")(x)
     np.testing.assert_allclose(Ja, J, rtol=1e-14)
-    Jp = da.jacobian(l96, sparsity=da.sparsity(l96_numpy)(x), format="csr")(x)
+    with pytest.warns(UserWarning, match="used unchecked.*float"):   # math.exp in l96
+        Jp = da.jacobian(l96, sparsity=da.sparsity(l96_numpy)(x), format="csr")(x)
     np.testing.assert_allclose(Jp.toarray(), J, rtol=1e-14)
     # math.exp cannot run on Python duals: the error says to pass the pattern
     with pytest.raises(TypeError, match="f.py_func.*Pass the pattern"):
@@ -366,11 +367,11 @@ def test_compiled_sparse_vmap(dtype, monkeypatch):
 
 
 def test_hessian_detection_in_row_blocks(monkeypatch):
-    import dualad._transforms.sparse as sparse_module
+    import dualad._transforms.patterns as patterns_module
     f = HESS_CASES[2][1]
     x = np.random.default_rng(7).uniform(-1, 1, 9)
     whole = da.hessian_sparsity(f)(x).toarray()
-    monkeypatch.setattr(sparse_module, "HESSIAN_SETS", 9 * 9 * 2)   # rows in blocks of 2
+    monkeypatch.setattr(patterns_module, "HESSIAN_SETS", 9 * 9 * 2)   # rows in blocks of 2
     np.testing.assert_array_equal(da.hessian_sparsity(f)(x).toarray(), whole)
     P = da.hessian_sparsity(lambda a, b: a * b + da.sin(b), argnums=(0, 1))(1.0, 2.0)
     np.testing.assert_array_equal(P.toarray(), [[0, 1], [1, 1]])
@@ -444,3 +445,64 @@ def test_compiled_sparse_hessian_vmap(dtype, monkeypatch):
     np.testing.assert_allclose(full, ref, rtol=64 * eps, atol=64 * eps * np.abs(ref).max())
     with pytest.raises(ValueError, match="scalar"):
         da.vmap(da.hessian(l96_np, sparsity=np.ones((10, 10), bool)))(X.astype(float))
+
+
+def test_given_patterns_are_checked():
+    """A given pattern missing a nonzero raises (naming the first missing entry); a
+    superset works and changes nothing; check=False uses it as it is."""
+    x = np.linspace(0.5, 1.5, 10)
+    J = da.jacobian(l96_numpy)(x)
+    P = da.sparsity(l96_numpy)(x).toarray()
+    missing = P.copy()
+    missing[3, 1] = missing[7, 8] = False
+    with pytest.raises(ValueError, match=r"misses the Jacobian entry \(row 3, column 1\), "
+                                         r"and 2 in all"):
+        da.jacobian(l96_numpy, sparsity=missing)(x)
+    with pytest.raises(ValueError, match=r"\(row 3, column 1\)"):
+        da.vmap(da.jacobian(l96_numpy, sparsity=sp.csr_array(missing)))(np.stack([x, x]))
+    wider = P.copy()
+    wider[0, 5] = wider[9, 0] = True
+    np.testing.assert_array_equal(da.jacobian(l96_numpy, sparsity=wider)(x),
+                                  da.jacobian(l96_numpy, sparsity="auto")(x))
+    np.testing.assert_allclose(da.jacobian(l96_numpy, sparsity=wider, format="csr")(x)
+                               .toarray(), J, rtol=1e-15)
+    unchecked = da.jacobian(l96_numpy, sparsity=missing, check=False)(x)
+    assert unchecked[3, 1] == 0 and J[3, 1] != 0    # what the check prevents
+    with pytest.raises(TypeError, match="check must be True or False"):
+        da.jacobian(l96_numpy, sparsity=P, check="yes")
+    # Hessians: the symmetric pattern (either triangle may be given); NumPy and numba f
+    H = da.hessian(rosen_numpy)(x)
+    Hp = da.hessian_sparsity(rosen_numpy)(x).toarray()
+    np.testing.assert_allclose(da.hessian(rosen_numpy, sparsity=np.triu(Hp))(x), H,
+                               rtol=1e-14)
+    Hm = Hp.copy()
+    Hm[4, 5] = Hm[5, 4] = False
+    for f in (rosen_numpy, rosen):
+        with pytest.raises(ValueError, match=r"misses the Hessian entry \(row 4, column 5\)"):
+            da.hessian(f, sparsity=Hm)(x)
+    Hw = Hp | np.eye(10, k=3, dtype=bool) | np.eye(10, k=-3, dtype=bool)
+    np.testing.assert_allclose(da.hessian(rosen, sparsity=Hw)(x), H, rtol=1e-14)
+
+
+def test_unchecked_patterns_are_said(monkeypatch):
+    """Where f cannot be traced (math.* in a numba function) a given pattern is used
+    unchecked with a warning; check=False asks for that without one."""
+    import warnings
+    f = njit(lambda x: math.exp(x[0] * x[1]) + x[2] ** 3)
+    x = np.array([0.3, 0.7, 1.1])
+    P = np.ones((3, 3), bool)
+    with pytest.warns(UserWarning, match="used unchecked: .*math.*check=False"):
+        H = da.hessian(f, sparsity=P)(x)
+    np.testing.assert_allclose(H, da.hessian(f)(x), rtol=1e-15)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(da.hessian(f, sparsity=P, check=False)(x), H)
+    # the failed trace is not tried again (a new transform per call), the warning is
+    import dualad._transforms.patterns as patterns_module
+    traced = []
+    real = patterns_module._hessian_pattern
+    monkeypatch.setattr(patterns_module, "_hessian_pattern",
+                        lambda *a: traced.append(1) or real(*a))
+    with pytest.warns(UserWarning, match="used unchecked"):
+        da.hessian(f, sparsity=P)(x)
+    assert not traced

@@ -238,3 +238,32 @@ def test_function_store_keys_by_identity_and_stays_bounded():
     assert store.get(fs[9], "other") is None
     for k in range(20):   # fresh objects, often at a freed object's address: never a hit
         assert store.get(lambda x: x, "key") is None
+
+
+def test_python_hessians_are_symmetric_to_the_bit():
+    # the Jacobian of the gradient rounds d/dx_j (df/dx_i) and d/dx_i (df/dx_j)
+    # differently; the Hessian keeps the upper triangle (and blocks i <= j) mirrored
+    f = lambda x: np.sum(np.exp(np.sin(x) * x[::-1]) * np.cos(x[0] * x) / (1 + x ** 2))  # noqa: E731
+    for n, dtype in ((3, np.float64), (20, np.float64), (7, np.float32)):
+        x = np.random.default_rng(n).uniform(-1, 1, n).astype(dtype)
+        H = da.hessian(f)(x)
+        assert H.dtype == dtype
+        np.testing.assert_array_equal(H, H.T)
+        J = da.jacobian(da.grad(f))(x)
+        np.testing.assert_allclose(H, J, rtol=8 * np.finfo(dtype).eps,
+                                   atol=8 * np.finfo(dtype).eps * np.abs(J).max())
+        np.testing.assert_array_equal(np.triu(H), np.triu(J))   # the upper triangle kept
+    g = lambda x, a, y: (np.sum(np.exp(np.sin(x) * y[:, None]) * a ** 2)  # noqa: E731
+                         + a * np.sum(np.tanh(y) * x[0, 0]))
+    rng = np.random.default_rng(1)
+    args = (rng.uniform(-1, 1, (2, 3)), 0.7, rng.uniform(-1, 1, 2))
+    H = da.hessian(g, argnums=(0, 1, 2))(*args)
+    J = da.jacobian(da.grad(g, argnums=(0, 1, 2)), argnums=(0, 1, 2))(*args)
+    sizes = [np.size(a) for a in args]
+    for i in range(3):
+        for j in range(3):
+            assert np.shape(H[i][j]) == np.shape(J[i][j]) and type(H[i][j]) is type(J[i][j])
+            np.testing.assert_allclose(H[i][j], J[i][j], rtol=1e-14, atol=1e-15)
+    full = np.block([[np.reshape(H[i][j], (sizes[i], sizes[j])) for j in range(3)]
+                     for i in range(3)])
+    np.testing.assert_array_equal(full, full.T)

@@ -114,7 +114,7 @@ def compiled_vmap(g, args, mapped, batch, out=None):
     res = _output(out, full, dtype, who)
     out = res.reshape((batch, n, n) if kind == "hessian" else (batch, m, n))
     vals = np.empty((batch, m), dtype=dtype)
-    with_dual2_fallback(g.f, lambda: plan_point(kind, n, scalar, g.chunk, g.f),
+    with_dual2_fallback(g.f, lambda: plan_point(kind, n, scalar, g.chunk, g.f, batch=True),
                         lambda plan: _run_parallel(plan, g.f, tuple(args), K, mask,
                                                    X.reshape(batch, n), out, vals))
     if treedef is not None:   # one Jacobian per output leaf, rows in flatten's order

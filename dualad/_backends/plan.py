@@ -20,6 +20,9 @@ step functions, compiled).
   p < q is one pass ``(p0, q0)`` giving the blocks (p, p), (p, q), (q, q).
 
 Functions that Dual2 cannot compile keep the nested passes (``no_dual2``).
+Which Hessian algorithm a point takes depends on n and on the driver (one
+point from Python, or a compiled CPU batch): ``plan_point``, whose docstring
+gives the measured crossovers.
 """
 import math
 from dataclasses import dataclass
@@ -170,11 +173,16 @@ class PointPlan:
 
     def number_type(self, base):
         """The numba type of one seeded input number (base: float32 or float64)."""
-        if self.algorithm == "jacobian":
-            return DualType(base, self.C)
-        if self.algorithm == "hessian":
-            return DualType(DualType(base, self.C), 1)
-        return Dual2Type(base, self.C)
+        return _number_type(self.algorithm, self.C, base)
+
+
+@lru_cache(maxsize=None)
+def _number_type(algorithm, C, base):
+    if algorithm == "jacobian":
+        return DualType(base, C)
+    if algorithm == "hessian":
+        return DualType(DualType(base, C), 1)
+    return Dual2Type(base, C)
 
 
 @lru_cache(maxsize=None)
@@ -187,17 +195,59 @@ def _plan(algorithm, n, chunk):
     return PointPlan(algorithm, n, C, tuple(passes))
 
 
-def plan_point(kind, n, scalar, chunk, f):
+DUAL2_BATCH_MAX = 14
+"""Most inputs of a CPU batch Hessian computed by Dual2 in one pass; above, nested
+passes (see ``plan_point``)."""
+
+NESTED_BATCH_CHUNKS = ((24, 4), (None, 8))
+"""Inner directions of the nested passes of a CPU batch Hessian (no chunk given):
+4 below 24 inputs, 8 from there on; exact widths (a ragged last chunk), never
+balanced ones (6 directions at n = 12 took 1.5x 4 or 8, measured)."""
+
+
+def plan_point(kind, n, scalar, chunk, f, batch=False):
     """The PointPlan of a ``kind`` ("jacobian" or "hessian") point of n inputs.
 
-    Hessians of array points use Dual2 unless f failed to compile with it;
+    Every dense Hessian plan computes the upper triangle only and mirrors it
+    (symmetric to the bit). Which passes, chosen by n from
+    ``bench/bench_hessian_paths.py`` (extended Rosenbrock, float64, AVX-512,
+    2 shared cores; ratios to the fastest candidate):
+
+    * one point (``batch=False``, the user's f called from Python once per
+      pass, ~5-15 us each: the fewest passes win): Dual2, one pass up to
+      ``DUAL2_MAX`` = 16 inputs, pairs of blocks of 8 above. At n = 16 the
+      nested passes (chunk 16, 16 passes) take 6-13x the one Dual2 pass; at
+      n = 32 Dual2 pairs (6 passes) 1.3x a Dual2 pass over all 32, nested
+      passes 8-13x. A Dual2 of 32 directions is not used: its first compile
+      takes ~13 s (pairs of 16: ~3.7 s).
+    * a CPU batch (``batch=True``, one compiled loop): Dual2 in one pass up to
+      ``DUAL2_BATCH_MAX`` = 14 inputs (n = 4: nested chunks of 4 1.2-1.8x;
+      n = 8: 1.2-1.7x; n = 10: 1.9x; n = 12, 14: within 1.1x), above it
+      forward over forward on the upper triangle, ``Dual[Dual[float, C], 1]``
+      (one outer direction e_i, inner chunks of C from i's chunk on), C from
+      ``NESTED_BATCH_CHUNKS``: at n = 16 Dual2's one pass takes 1.0-1.3x
+      chunks of 4 (the runs differ; its first compile twice as long, 6 s
+      against 3 s), at n = 24-48 chunks of 4 take 1.1-1.2x chunks of 8,
+      Dual2 pairs of blocks 1.6-2.1x at n = 32 and 2.1-2.8x at n = 64.
+      A given chunk sets the inner chunk (balanced over n).
+
+    The GPU kernels take the one-point plan. Hessians of array points use
+    nested passes wherever f failed to compile on Dual2 (``no_dual2``);
     scalar points (n == 1) use the nested passes (one pass either way).
     """
-    if kind == "hessian":
-        algorithm = "hessian2" if not scalar and use_dual2(f) else "hessian"
-    else:
-        algorithm = "jacobian"
-    return _plan(algorithm, n, chunk)
+    if kind != "hessian":
+        return _plan("jacobian", n, chunk)
+    if scalar or not use_dual2(f):
+        return _plan("hessian", n, chunk)
+    if batch and n > DUAL2_BATCH_MAX:
+        return _plan("hessian", n, chunk) if chunk else _nested_batch_plan(n)
+    return _plan("hessian2", n, chunk)
+
+
+@lru_cache(maxsize=None)
+def _nested_batch_plan(n):
+    C = next(c for below, c in NESTED_BATCH_CHUNKS if below is None or n < below)
+    return PointPlan("hessian", n, C, tuple(hessian_passes(n, C)))
 
 
 def nested_plan(n, chunk):

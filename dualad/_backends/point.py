@@ -7,6 +7,8 @@ first call of 0.5 s cold, 16 ms from the cache); values and partials are
 read back in NumPy (``read``). The passes, which directions each call of f
 carries, are those of ``plan``, the planner of the compiled kernels.
 """
+from functools import lru_cache
+
 import numpy as np
 from numba.core import types
 
@@ -114,21 +116,33 @@ def _hessian(plan, call, x, scalar, nbtype, dtype, who):
     return value, H
 
 
-def _hessian2(plan, call, x, scalar, nbtype, dtype, who):
+@lru_cache(maxsize=256)
+def _dual2_scatter(plan):
+    """Per pass of a Dual2 plan: (the input each direction slot carries, the packed
+    entries inside the Hessian, their rows and columns), computed once per plan."""
     n, C = plan.n, plan.C
-    H = np.zeros((n, n), dtype)
-    rows, cols = np.triu_indices(C)
     B = dual2_block.py_func(n, C)
-    value = None
+    rows, cols = np.triu_indices(C)
+    out = []
     for p0, q0 in plan.passes:
         slots = np.array([dual2_slot.py_func(s, p0, q0, B) for s in range(C)])
+        i, j = slots[rows], slots[cols]
+        keep = np.flatnonzero((i < n) & (j < n))
+        out.append((slots, keep, i[keep], j[keep]))
+    return tuple(out)
+
+
+def _hessian2(plan, call, x, scalar, nbtype, dtype, who):
+    n = plan.n
+    H = np.zeros((n, n), dtype)
+    value = None
+    for slots, keep, i, j in _dual2_scatter(plan):
         v, hess = read_pass(call(_seeded_dual2(x, nbtype, slots)), "hessian2", who)
         value = v if value is None else value
-        if hess is not None:
-            i, j = slots[rows], slots[cols]
-            keep = (i < n) & (j < n)
-            H[i[keep], j[keep]] = hess[keep]
-            H[j[keep], i[keep]] = hess[keep]
+        if hess is not None:   # both triangles from the one packed entry: exact symmetry
+            h = np.asarray(hess).reshape(-1)[keep]
+            H[i, j] = h
+            H[j, i] = h
     return value, H
 
 

@@ -227,7 +227,44 @@ class Hessian(_Transform):
         if self._compiled():
             return self._run_compiled(args)
         inner = Grad(self.f, self.argnums, self.chunk)
-        return Jacobian(inner, self.argnums, self.chunk)(*args)
+        return _symmetric(Jacobian(inner, self.argnums, self.chunk)(*args))
+
+
+def _mirrored(h, shape):
+    """The square block h (shape + shape) with its lower triangle copied from the upper."""
+    n = int(np.prod(shape))
+    m = np.array(h).reshape(n, n)
+    lower = np.tril_indices(n, -1)
+    m[lower] = m.T[lower]
+    return m.reshape(np.shape(h))
+
+
+def _symmetric(H):
+    """A Hessian symmetric to the bit: the Jacobian of the gradient gives d/dx_j (df/dx_i)
+    and d/dx_i (df/dx_j) by different roundings, so the upper triangle (and, for several
+    argnums, the blocks H[i][j], i <= j) is kept and mirrored. Entries that are duals of
+    an enclosing transform are left as they are (symmetric to rounding)."""
+    if isinstance(H, np.ndarray):
+        return _mirrored(H, H.shape[:H.ndim // 2]) if H.ndim and H.dtype.kind in "fc" else H
+    if not (isinstance(H, tuple) and all(isinstance(r, tuple) and len(r) == len(H)
+                                         for r in H)):
+        return H
+    if not all(isinstance(b, (np.ndarray, np.generic)) and b.dtype.kind in "fc"
+               for r in H for b in r):
+        return H
+    rows = [list(r) for r in H]
+    for i in range(len(H)):
+        rows[i][i] = _symmetric(rows[i][i])
+        di = np.ndim(H[i][i]) // 2           # argument i's dimensions
+        for j in range(i):   # H[i][j] = H[j][i] with the two arguments' axes swapped
+            up = H[j][i]
+            if np.ndim(up):
+                dj = np.ndim(up) - di
+                axes = tuple(range(dj, np.ndim(up))) + tuple(range(dj))
+                rows[i][j] = np.ascontiguousarray(np.transpose(up, axes))
+            else:
+                rows[i][j] = up
+    return tuple(tuple(r) for r in rows)
 
 
 def jacobian(f, argnums=0, *, chunk=None, holomorphic=False):

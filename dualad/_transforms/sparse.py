@@ -1,4 +1,5 @@
-"""Sparse Jacobians and Hessians: sparsity detection, coloring, compressed passes.
+"""Sparse Jacobians and Hessians: sparsity detection (``patterns``), coloring,
+compressed passes.
 
 ``da.sparsity(f)(*args)`` runs f once on numbers whose partials are
 dependency sets (``_numbers.depset``) and returns the Jacobian's pattern;
@@ -17,144 +18,33 @@ dependency is recorded whatever the value of f'; ``np.where``, ``max`` and
 is traced for the branch the point takes, so the cached pattern assumes f's
 control flow does not change between calls: pass ``sparsity=pattern``
 otherwise.
-"""
 
+A given ``sparsity=pattern`` is checked (``check=True``, the default): f's
+pattern is traced once per function, argnums and shapes (the same trace and
+cache as ``"auto"``) and a given pattern that misses a traced entry raises a
+ValueError naming the first missing (row, column) -- a pattern that misses a
+nonzero would otherwise give a silently wrong derivative. The trace is
+conservative, so a pattern that leaves out entries the user knows are zero
+everywhere needs ``check=False``. Where the tracer cannot run f (a
+dispatcher without ``py_func``, a function using operations dependency sets
+refuse with a TypeError, such as ``math.*`` in a numba function), the pattern
+is used unchecked and a ``UserWarning`` says why (``check=False`` skips the
+trace and the warning).
+"""
 import numpy as np
 
 from .._core import coloring as col
-from .._core.memo import FunctionStore
 from .._core.base import next_tag
 from .._core.numba_support import is_dispatcher
 from .._core.spec import check_chunk, normalize_argnums
 from .._core.trees import flatten
 from .._numbers import DualArray, make_dual, value_and_partials
-from .._numbers.tracer import (MIN_SETS, dependency_leaf, hessian_leaf, read_dependencies,
-                               read_hessian_dependencies)
 from .multivariate import Grad, _Inputs, _Transform
 from .multivariate import hessian as _dense_hessian
 from .multivariate import jacobian as _dense_jacobian
+from .patterns import _cached, _check_covers, _detected, _key
 
 FORMATS = ("dense", "csr", "csc")
-
-HESSIAN_SETS = 2 ** 24
-"""Hessian detection carries k x n sets per input element, k chosen so that the
-n x (k x n) sets of one array stay under this many bools (16 MiB)."""
-
-# Per function: {(kind, argnums, shapes and dtypes): coloring.Compression}.
-_PLANS = FunctionStore(size=128)
-"""Patterns and colorings per function, keyed by kind, argnums, shapes and dtypes."""
-
-
-def _python_f(f):
-    """The function to trace: a dispatcher's Python function."""
-    if is_dispatcher(f):
-        g = getattr(f, "py_func", None)
-        if g is None:
-            raise TypeError(f"sparsity='auto' traces a numba function by running its Python "
-                            f"code, and {f!r} has none (no py_func): pass the pattern with "
-                            "sparsity=<scipy.sparse matrix or bool array>")
-        return g
-    return f
-
-
-def _traced(g, f, seeded, who):
-    """g(*seeded), a failure of a numba function's Python code explained."""
-    try:
-        return g(*seeded)
-    except TypeError as e:
-        if g is f:
-            raise
-        raise TypeError(f"{who}: sparsity='auto' traces a numba function by running its "
-                        f"Python code (f.py_func) on dependency sets, which failed: {e}. "
-                        "Pass the pattern with sparsity=<scipy.sparse matrix or bool "
-                        "array>") from e
-
-
-def _pattern(f, args, nums, who):
-    """The (m, n) bool csr pattern of f's Jacobian at args (one output array, or a
-    tuple whose leaves' rows are stacked)."""
-    import scipy.sparse as sp
-    g = _python_f(f)
-    inputs = _Inputs(args, nums, who)
-    n = inputs.n
-    sets = max(n, MIN_SETS)
-    tag = next_tag()
-    seeded = inputs.seeded_with(lambda v, s, off: dependency_leaf(v, s, off, sets, tag))
-    leaves, _ = flatten(_traced(g, f, seeded, who))
-    rows = [read_dependencies(y, tag, sets, who)[:, :n] for y in leaves]
-    return sp.csr_array(np.concatenate(rows) if rows else np.zeros((0, n), bool))
-
-
-def _hessian_pattern(f, args, nums, who):
-    """The symmetric pattern of f's Hessian: f run once on numbers seeded twice with
-    dependency sets (``tracer.hessian_leaf``), k rows of the pattern per run, k such
-    that an intermediate array holds at most ``HESSIAN_SETS`` sets per element block."""
-    g = _python_f(f)
-    inputs = _Inputs(args, nums, who)
-    n = inputs.n
-    sets = max(n, MIN_SETS)
-    k = max(MIN_SETS, min(sets, HESSIAN_SETS // (sets * max(1, n))))
-    blocks = []
-    for start in range(0, n, k):
-        t1 = next_tag()
-        t2 = next_tag()
-        seeded = inputs.seeded_with(
-            lambda v, s, off: hessian_leaf(v, s, off, sets, t1, t2, start, k))
-        leaves, _ = flatten(_traced(g, f, seeded, who))
-        if len(leaves) != 1:
-            raise ValueError(f"{who}: f must return a scalar")
-        blocks.append(read_hessian_dependencies(leaves[0], t1, t2, sets, who, k))
-    P = np.concatenate(blocks)[:n, :n] if blocks else np.zeros((0, 0), bool)
-    return col.symmetric_pattern(P)
-
-
-def sparsity(f, argnums=0):
-    """Return a function giving the sparsity pattern of ``f``'s Jacobian at its arguments.
-
-    A ``scipy.sparse.csr_array`` of bools, rows the flattened output, columns
-    the flattened inputs selected by ``argnums`` (in order): SciPy's
-    ``jac_sparsity=`` takes it as it is. Found by one run of f on dependency
-    sets, conservative (it never misses a nonzero; see ``dualad._transforms.sparse``).
-
-    >>> import numpy as np, dualad as da
-    >>> da.sparsity(lambda x: x[1:] * np.sin(x[:-1]))(np.ones(4)).toarray().astype(int)
-    array([[1, 1, 0, 0],
-           [0, 1, 1, 0],
-           [0, 0, 1, 1]])
-    """
-    _check_callable(f, "sparsity")
-
-    def pattern(*args):
-        _, nums = normalize_argnums(argnums, len(args), "sparsity")
-        return _pattern(f, args, nums, "sparsity")
-    return pattern
-
-
-def hessian_sparsity(f, argnums=0):
-    """Return a function giving the (symmetric) sparsity pattern of ``f``'s Hessian.
-
-    Entry (i, j) is True when the gradient's component i may depend on input
-    j: the nonlinear interactions of f (a linear term contributes nothing).
-
-    >>> import numpy as np, dualad as da
-    >>> rosen = lambda x: np.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
-    >>> da.hessian_sparsity(rosen)(np.zeros(4)).toarray().astype(int)
-    array([[1, 1, 0, 0],
-           [1, 1, 1, 0],
-           [0, 1, 1, 1],
-           [0, 0, 1, 1]])
-    """
-    _check_callable(f, "hessian_sparsity")
-
-    def pattern(*args):
-        _, nums = normalize_argnums(argnums, len(args), "hessian_sparsity")
-        return _hessian_pattern(f, args, nums, "hessian_sparsity")
-    return pattern
-
-
-def _check_callable(f, who):
-    if not callable(f):
-        raise TypeError(f"{who}() needs a callable f, got {type(f).__name__}")
 
 
 def _check_options(sparsity, format, who):
@@ -191,26 +81,17 @@ def _as_matrix(pattern, m, n, who):
     return pattern
 
 
-def _key(kind, nums, args):
-    shapes = tuple((np.shape(a), np.asarray(a).dtype.str) if not isinstance(a, tuple)
-                   else tuple((np.shape(x), np.asarray(x).dtype.str) for x in flatten(a)[0])
-                   for a in args)
-    return (kind, nums, shapes)
-
-
-def _cached(f, key, build):
-    hit = _PLANS.get(f, key)
-    return hit if hit is not None else _PLANS.put(f, key, build())
-
-
 class SparseTransform(_Transform):
     """A Jacobian or Hessian computed by compressed forward passes over a sparsity pattern."""
 
-    def __init__(self, kind, f, argnums, chunk, sparsity, format):
+    def __init__(self, kind, f, argnums, chunk, sparsity, format, check=True):
         self.kind = kind
         super().__init__(f, argnums, chunk)
         self.sparsity = _check_options(sparsity, format, kind)
+        if not isinstance(check, bool):
+            raise TypeError(f"{kind}: check must be True or False, got {check!r}")
         self.format = format
+        self.check = check
 
     def __repr__(self):
         return (f"<dualad sparse {self.__name__}, argnums={self.argnums!r}, "
@@ -224,13 +105,14 @@ class SparseTransform(_Transform):
         def build():
             n = _Inputs(args, nums, self.kind).n
             if isinstance(self.sparsity, str):
-                pattern = (_hessian_pattern if hessian else _pattern)(self.f, args, nums,
-                                                                     self.kind)
+                pattern = _detected(self.kind, self.f, args, nums)
             else:
                 m = n if hessian else _output_size(self.f, args)
                 pattern = _as_matrix(self.sparsity, m, n, self.kind)
                 if hessian:
                     pattern = col.symmetric_pattern(pattern)
+                if self.check:
+                    _check_covers(pattern, self.kind, self.f, args, nums)
             colors = col.star_coloring(pattern) if hessian else col.column_coloring(pattern)
             return col.Compression(pattern, colors, symmetric=hessian)
         owner = self.f if isinstance(self.sparsity, str) else self
@@ -312,7 +194,8 @@ def _compressed(f, args, nums, seed, inputs, who):
     return (np.concatenate(parts) if parts else np.zeros((0, p))), tuple(shapes)
 
 
-def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomorphic=False):
+def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomorphic=False,
+             check=True):
     """Return a function computing the Jacobian of ``f`` by forward mode.
 
     ``out.shape == f(*args).shape + arg.shape``; ``argnums`` a tuple gives a
@@ -324,8 +207,11 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomor
     once per argument shapes, and runs f once with one partial per color
     instead of one per input; ``sparsity=pattern`` (a scipy.sparse matrix or
     a bool array, rows the flattened output, columns the flattened inputs)
-    uses the pattern given. ``format="csr"`` or ``"csc"`` then returns a
-    ``scipy.sparse`` array (m x n), ``"dense"`` the usual shapes.
+    uses the pattern given, checked against f's traced pattern once per shapes
+    (a ValueError names the first entry it misses; where f cannot be traced a
+    UserWarning says it is used unchecked; ``check=False`` skips the check).
+    ``format="csr"`` or ``"csc"`` then returns a ``scipy.sparse`` array
+    (m x n), ``"dense"`` the usual shapes.
     ``holomorphic=True``: complex scalar inputs, f holomorphic, the complex
     Jacobian (JAX's convention; guides/complex.md).
 
@@ -342,19 +228,20 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomor
         raise TypeError("jacobian(holomorphic=True) with sparsity: complex sparse "
                         "Jacobians come later; leave sparsity=None")
     check_chunk(chunk, "jacobian")
-    return SparseTransform("jacobian", f, argnums, chunk, sparsity, format)
+    return SparseTransform("jacobian", f, argnums, chunk, sparsity, format, check)
 
 
 jacfwd = jacobian
 
 
-def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense"):
+def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", check=True):
     """Return a function computing the Hessian of a scalar-valued ``f``.
 
     Shape ``arg.shape + arg.shape``; mixed blocks when ``argnums`` is a tuple.
     ``sparsity="auto"`` or a pattern, and ``format``, as for ``da.jacobian``:
     the symmetric pattern is star-colored and the gradient differentiated
-    along the colors only. For a numba dispatcher the pattern is traced on
+    along the colors only; a given pattern is checked as for ``da.jacobian``
+    (``check=``). For a numba dispatcher the pattern is traced on
     ``f.py_func`` and the compressed passes are compiled (one color at the
     outer level of nested duals, a chunk of unit directions at the inner).
 
@@ -369,4 +256,4 @@ def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense"):
     if sparsity is None and format == "dense":
         return _dense_hessian(f, argnums, chunk=chunk)
     check_chunk(chunk, "hessian")
-    return SparseTransform("hessian", f, argnums, chunk, sparsity, format)
+    return SparseTransform("hessian", f, argnums, chunk, sparsity, format, check)
