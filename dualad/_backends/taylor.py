@@ -20,8 +20,13 @@ from numba import prange
 from numba.core.errors import TypingError
 from numba.extending import overload
 
+from numba import literally
+from numba.core import types
+from numba.np import numpy_support
+
+from .._jit.arrays import dual_buffer, point_args
 from .._jit.registry import OVERLOAD
-from .._jit.taylor_types import is_taylor, seeder
+from .._jit.taylor_types import TaylorType, is_taylor, seeder
 from .._jit.types import is_real
 from .derivative import PARALLEL_MIN_SIZE, _as_float_array, compiled_derivative
 
@@ -108,3 +113,106 @@ def taylor_or_nested(f, order):
     df.__name__ = f"derivative({getattr(f, '__name__', 'f')}, order={order})"
     df.__doc__ = f"Derivative of order {order} of the compiled function (Taylor mode)."
     return df
+
+
+# ------------------------------------- functions of arrays: direction, jet ---
+# f takes arrays (or scalars) of compiled Taylor numbers: each argument is a
+# DualBuffer of Taylor structs (a scalar one a buffer of one, indexed in
+# compiled code by point_args), f is called once in ``_entry`` and every
+# coefficient of its result comes back as floats (a trailing axis).
+
+def all_coefficients(y, n):
+    """The n coefficients of f's result y on a trailing axis: a Taylor number or an
+    array of them, or a real (array) that does not depend on the input."""
+
+
+def _np_float(t):
+    return np.float32 if t == types.float32 else np.float64
+
+
+@overload(all_coefficients, **OVERLOAD)
+def _all_coefficients(y, n):
+    if not isinstance(n, types.IntegerLiteral):
+        return None
+    N = n.literal_value
+    if is_taylor(y):
+        dt = _np_float(y.dtype)
+
+        def impl(y, n):
+            out = np.empty(N, dt)
+            for j in range(N):
+                out[j] = y.c[j]
+            return out
+        return impl
+    if is_real(y):
+        dt = _np_float(y) if isinstance(y, types.Float) else np.float64
+
+        def impl(y, n):
+            out = np.zeros(N, dt)
+            out[0] = y
+            return out
+        return impl
+    if isinstance(y, types.Array) and is_taylor(y.dtype):
+        dt = _np_float(y.dtype.dtype)
+
+        def impl(y, n):
+            out = np.empty((y.size, N), dt)
+            yf = y.ravel()
+            for i in range(yf.size):
+                t = yf[i]
+                for j in range(N):
+                    out[i, j] = t.c[j]
+            return out.reshape(y.shape + (N,))
+        return impl
+    if isinstance(y, types.Array) and is_real(y.dtype):
+        dt = _np_float(y.dtype) if isinstance(y.dtype, types.Float) else np.float64
+
+        def impl(y, n):
+            out = np.zeros((y.size, N), dt)
+            yf = y.ravel()
+            for i in range(yf.size):
+                out[i, 0] = yf[i]
+            return out.reshape(y.shape + (N,))
+        return impl
+    raise TypingError(f"dualad: f must return a real number, an array of reals, or Taylor "
+                      f"numbers of its input (array), got {y}")
+
+
+@numba.njit
+def _entry(f, args, mask, n):
+    literally(mask)
+    literally(n)
+    return all_coefficients(f(*point_args(args, 0, mask, -1, 0)), n)
+
+
+def _taylor_buffer(coefficients):
+    """A DualBuffer of compiled Taylor numbers holding ``coefficients`` (a float
+    array, the coefficients on its trailing axis)."""
+    c = np.ascontiguousarray(coefficients)
+    nbtype = TaylorType(numpy_support.from_dtype(c.dtype), c.shape[-1])
+    buf = dual_buffer(nbtype, c.shape[:-1])
+    buf["c"] = c
+    return buf
+
+
+def compiled_coefficients(f, args, who):
+    """f(*args) on compiled Taylor numbers: ``args`` the coefficient arrays of f's
+    arguments (trailing axis; a 1-D one is a scalar argument), one dtype and n.
+    Returns the coefficients of f's result (trailing axis)."""
+    n = args[0].shape[-1]
+    mask = 0
+    bufs = []
+    for i, c in enumerate(args):
+        if c.ndim == 1:
+            mask |= 1 << i
+            c = c[None]
+        bufs.append(_taylor_buffer(c))
+    try:
+        return _entry(f, tuple(bufs), mask, n)
+    except TypingError as e:
+        raise TypeError(
+            f"{who}() of the numba function {getattr(f, '__name__', f)!r}: it does not "
+            "compile on arrays of Taylor numbers (element access x[i], arithmetic and the "
+            "rule table's functions on elements, np.empty_like and the ufuncs of the table "
+            "on whole arrays are supported). Use its Python source with NumPy's "
+            "functions instead. numba said: " + str(e)) from None

@@ -18,6 +18,8 @@ CUDA code alike; nothing is allocated on the heap.
 """
 from llvmlite import ir
 from numba.core import cgutils, types
+from numba.core.imputils import lower_cast
+from numba.core.typeconv import Conversion
 from numba.extending import make_attribute_wrapper, models, register_model
 
 from .registry import generic_intrinsic
@@ -33,6 +35,18 @@ class TaylorType(types.Type):
         self.coefficients = types.UniTuple(dtype, n)
         super().__init__(name=f"Taylor[{dtype}, {n}]@{STAMP}")
 
+    # a real meets a Taylor number as a constant (``s = 0.0; s += t`` in a loop,
+    # ``out[i] = 0.0`` into an array of Taylor numbers): the cast below
+    def unify(self, typingctx, other):
+        if is_real(other):
+            return self
+        return None
+
+    def can_convert_from(self, typingctx, other):
+        if is_real(other):
+            return Conversion.safe
+        return None
+
 
 @register_model(TaylorType)
 class TaylorModel(models.StructModel):
@@ -41,6 +55,17 @@ class TaylorModel(models.StructModel):
 
 
 make_attribute_wrapper(TaylorType, "c", "c")
+
+
+@lower_cast(types.Number, TaylorType)
+@lower_cast(types.Boolean, TaylorType)
+def _cast_real(context, builder, fromty, toty, val):
+    """A real as the constant Taylor number (coefficients 1..K zero)."""
+    v = context.cast(builder, val, fromty, toty.dtype)
+    arr = ir.Constant(context.get_value_type(toty.coefficients), None)
+    st = cgutils.create_struct_proxy(toty)(context, builder)
+    st.c = builder.insert_value(arr, v, 0)
+    return st._getvalue()
 
 
 def is_taylor(t):

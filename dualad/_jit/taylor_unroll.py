@@ -26,7 +26,7 @@ from .registry import generic_intrinsic
 from .taylor_types import TaylorType, is_taylor
 from .types import is_real
 
-UNROLL_MAX_N = 9
+UNROLL_MAX_N = 17
 """Recurrences on at most this many coefficients (order 8) are unrolled.
 
 Measured (bench/bench_taylor.py, exp(sin(x))/(1+x*x) at 1e5 points, 2 cores):

@@ -57,13 +57,18 @@ def _float_input(x, who, name="x"):
 
 def _seed(x, order, tag, direction=None):
     """The Taylor number x + direction*e (direction 1 if None) of the given order."""
+    return Taylor(_seed_coefficients(x, order, direction), tag)
+
+
+def _seed_coefficients(x, order, direction=None):
+    """The coefficients of x + direction*e on a trailing axis."""
     x = np.asarray(x)
     dtype = x.dtype
     c = np.zeros(x.shape + (order + 1,), dtype)
     c[..., 0] = x
     if order:
         c[..., 1] = 1.0 if direction is None else direction
-    return Taylor(c, tag)
+    return c
 
 
 def _coefficients_of(y, tag, shape, order, dtype, who):
@@ -99,14 +104,6 @@ def _run(f, x, order, who, direction=None):
     if direction is None:
         out_shape = xs.shape
     return _coefficients_of(y, tag, out_shape, order, xs.dtype, who)
-
-
-def _refuse_dispatcher(f, who):
-    if is_dispatcher(f):
-        raise TypeError(
-            f"{who}() of a numba dispatcher is not compiled yet; call it on the "
-            "function's Python source with NumPy's functions (np.sin, ...) instead of "
-            "math.*, or use da.derivative(njit_f, order=k), which runs compiled")
 
 
 def taylor(f, order):
@@ -152,7 +149,10 @@ def taylor_derivative(f, order, direction=None):
     >>> float(da.derivative(f, order=3, direction=np.array([1.0, 1.0]))(np.array([1.0, 2.0])))
     6.0
     """
-    _refuse_dispatcher(f, "derivative")
+    compiled = is_dispatcher(f)
+    if compiled and direction is None:
+        from .._backends.taylor import taylor_or_nested
+        return taylor_or_nested(f, order)
     fact = float(math.factorial(order))
     if direction is not None:
         direction = _float_input(direction, "derivative", "direction")
@@ -162,7 +162,12 @@ def taylor_derivative(f, order, direction=None):
         if direction is not None and np.shape(direction) != np.shape(x):
             raise ValueError(f"derivative(): direction has shape {np.shape(direction)}, "
                              f"x has shape {np.shape(x)}")
-        c = _run(f, x, order, "derivative", direction)
+        if compiled:  # f of an array of compiled Taylor numbers
+            from .._backends.taylor import compiled_coefficients
+            c = compiled_coefficients(f, [_seed_coefficients(x, order, direction)],
+                                      "derivative")
+        else:
+            c = _run(f, x, order, "derivative", direction)
         d = c[..., order] * c.dtype.type(fact)
         return d if d.ndim else (float(d) if d.dtype == np.float64 else d[()])
 
@@ -187,7 +192,6 @@ def jet(f, primals, series):
     """
     if not callable(f):
         raise TypeError(f"jet() needs a callable f, got {type(f).__name__}")
-    _refuse_dispatcher(f, "jet")
     if not isinstance(primals, (tuple, list)) or not isinstance(series, (tuple, list)):
         raise TypeError("jet(): primals and series must be tuples (one entry per argument "
                         "of f)")
@@ -212,11 +216,19 @@ def jet(f, primals, series):
                 raise ValueError(f"jet(): series[{i}][{k - 1}] has shape {t.shape}, its "
                                  f"primal has shape {pa.shape}")
             c[..., k] = t / fact[k]
-        args.append(Taylor(c, tag))
-    y = f(*args)
-    shape = y.shape if isinstance(y, Taylor) else np.shape(y)
+        args.append(c)
     dtype = np.result_type(*(a.dtype for a in args)) if args else np.float64
-    c = _coefficients_of(y, tag, shape, order, dtype, "jet") * fact.astype(dtype)
+    if is_dispatcher(f):  # compiled: f on (arrays of) compiled Taylor numbers
+        if not args:
+            raise ValueError("jet(): a numba function needs at least one primal")
+        from .._backends.taylor import compiled_coefficients
+        c = compiled_coefficients(f, [a.astype(dtype, copy=False) for a in args], "jet")
+        shape = c.shape[:-1]
+    else:
+        y = f(*(Taylor(a, tag) for a in args))
+        shape = y.shape if isinstance(y, Taylor) else np.shape(y)
+        c = _coefficients_of(y, tag, shape, order, dtype, "jet")
+    c = c * fact.astype(dtype)
     primal_out = c[..., 0]
     terms = [c[..., k] for k in range(1, order + 1)]
     if not shape:
