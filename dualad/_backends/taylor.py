@@ -212,7 +212,9 @@ def compiled_coefficients(f, args, who):
     except TypingError as e:
         raise TypeError(
             f"{who}() of the numba function {getattr(f, '__name__', f)!r}: it does not "
-            "compile on arrays of Taylor numbers (element access x[i], arithmetic and the "
-            "rule table's functions on elements, np.empty_like and the ufuncs of the table "
-            "on whole arrays are supported). Use its Python source with NumPy's "
-            "functions instead. numba said: " + str(e)) from None
+            "compile on arrays of Taylor numbers (supported: element access and "
+            "assignment, arithmetic and the rule table's functions on elements, "
+            "np.empty_like/zeros_like, slicing, array arithmetic and the table's ufuncs, "
+            "np.where, np.clip, np.sum, np.prod, np.mean, np.cumsum, np.cumprod; not "
+            "np.dot, @ or np.linalg). Call it on its Python source (NumPy's functions) "
+            "instead. numba said: " + str(e)) from None

@@ -18,7 +18,8 @@ CUDA code alike; nothing is allocated on the heap.
 """
 from llvmlite import ir
 from numba.core import cgutils, types
-from numba.core.imputils import lower_cast
+from numba.core.errors import NumbaTypeError
+from numba.core.imputils import lower_cast, lower_constant
 from numba.core.typeconv import Conversion
 from numba.extending import make_attribute_wrapper, models, register_model
 
@@ -47,6 +48,13 @@ class TaylorType(types.Type):
             return Conversion.safe
         return None
 
+    def cast_python_value(self, value):
+        """``T(0)`` of a Taylor type T (numba's np.sum starts its accumulator so): the
+        real value, a constant (``lower_constant`` below)."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise NotImplementedError(f"{self} from {value!r}")
+
 
 @register_model(TaylorType)
 class TaylorModel(models.StructModel):
@@ -66,6 +74,15 @@ def _cast_real(context, builder, fromty, toty, val):
     st = cgutils.create_struct_proxy(toty)(context, builder)
     st.c = builder.insert_value(arr, v, 0)
     return st._getvalue()
+
+
+@lower_constant(TaylorType)
+def _constant(context, builder, ty, pyval):
+    if isinstance(pyval, bool) or not isinstance(pyval, (int, float)):
+        raise NumbaTypeError(f"dualad: no constant of {ty} from {pyval!r}")
+    zero = context.get_constant(ty.dtype, 0.0)
+    c = [context.get_constant(ty.dtype, float(pyval))] + [zero] * (ty.n - 1)
+    return ir.Constant(context.get_value_type(ty), [ir.Constant.literal_array(c)])
 
 
 def is_taylor(t):

@@ -23,7 +23,7 @@ from llvmlite import ir
 from numba.core import cgutils, types
 
 from .registry import generic_intrinsic
-from .taylor_types import TaylorType, is_taylor
+from .taylor_types import is_taylor
 from .types import is_real
 
 UNROLL_MAX_N = 17
@@ -79,8 +79,9 @@ class _Value:
         return self._new(self.builder.fneg(self.v))
 
 
-def _typer(args, n_out):
-    """(Taylor type of the result, its dtype), or None if args do not fit."""
+def _typer(args):
+    """The Taylor type of the result (that of every Taylor argument), or None if
+    args do not fit."""
     tt = next((a for a in args if is_taylor(a)), None)
     if tt is None or not all(a == tt or is_real(a) for a in args):
         return None
@@ -153,7 +154,7 @@ def recurrence(fn, n_out=1, unroll=False):
     unrolled code is O(K) too); else up to ``UNROLL_MAX_N`` coefficients."""
 
     def typer(typingctx, *args):
-        tt = _typer(args, n_out)
+        tt = _typer(args)
         if tt is None:
             return None
         ret = tt if n_out == 1 else types.UniTuple(tt, n_out)
@@ -198,5 +199,3 @@ def _fixed4(typer):
 
 _FIXED = {1: _fixed1, 2: _fixed2, 3: _fixed3, 4: _fixed4}
 
-
-__all__ = ["TaylorType", "UNROLL_MAX_N", "recurrence"]
