@@ -6,22 +6,25 @@ coefficients (``dualad._jit.taylor_types``) and f runs on it; the kernel
 writes either every coefficient (``da.taylor``) or k! times the k-th one.
 One kernel per (f, K, what), parallel (``prange``) from
 ``PARALLEL_MIN_SIZE`` elements on, as the nested-dual kernels of
-``derivative``. Scalars run the same kernel on one element.
+``derivative``. Scalars run the same kernel on one element. The kernel
+calls a copy of f that numba inlines into it (``_inlined``), so that the
+loop over the points vectorises.
 
 Where f calls a rule that has no compiled Taylor recurrence yet, typing
 fails; ``taylor_or_nested`` then falls back to the nested-dual kernels of
 ``derivative`` (same results, the cost of nesting), once per f.
+
+``da.derivative(njit_f, order, direction=v)`` and ``da.jet(njit_f, ...)``
+call f once on arrays of compiled Taylor numbers (``compiled_coefficients``).
 """
 import math
 
 import numba
 import numpy as np
-from numba import prange
-from numba.core.errors import TypingError
-from numba.extending import overload
-
-from numba import literally
+from numba import literally, prange
 from numba.core import types
+from numba.core.errors import NumbaError, TypingError
+from numba.extending import overload
 from numba.np import numpy_support
 
 from .._jit.arrays import dual_buffer, point_args
@@ -48,15 +51,36 @@ def _coefficient(y, k):
 _KERNELS = {}
 
 
-def _kernels(f, n, what):
-    key = (f, n, what)
+def _inlined(f):
+    """A copy of the dispatcher f that numba inlines into the kernel (its IR), or f.
+
+    Measured (exp(sin x)/(1 + x²), 1e5 points): the Taylor kernel of order 16
+    ran at 4.4x the primal with f inlined, 33x with f called (LLVM does not
+    inline a function of that size, so the loop over the points does not
+    vectorise), and compiled faster (0.70 s against 0.94 s). f's own options
+    (fastmath, error_model, ...) are kept."""
+    py = getattr(f, "py_func", None)
+    opts = dict(getattr(f, "targetoptions", None) or {})
+    if py is None or opts.get("parallel"):
+        return f
+    opts.pop("nopython", None)  # njit sets it (and warns if given again)
+    opts["inline"] = "always"
+    try:
+        return numba.njit(**opts)(py)
+    except Exception:  # options numba does not take twice: call f itself
+        return f
+
+
+def _kernels(f, n, what, inline=True):
+    key = (f, n, what, inline)
     k = _KERNELS.get(key)
     if k is None:
         seed = seeder(n)
+        g = _inlined(f) if inline else f
         if what == "all":
             def kernel(x, out, scale):
                 for i in prange(x.size):
-                    y = f(seed(x[i]))
+                    y = g(seed(x[i]))
                     for j in range(n):
                         out[i, j] = coefficient(y, j)
         else:
@@ -64,7 +88,7 @@ def _kernels(f, n, what):
 
             def kernel(x, out, scale):
                 for i in prange(x.size):
-                    out[i] = coefficient(f(seed(x[i])), order) * scale
+                    out[i] = coefficient(g(seed(x[i])), order) * scale
         k = _KERNELS[key] = (numba.njit(parallel=True)(kernel), numba.njit(kernel))
     return k
 
@@ -77,12 +101,17 @@ def _run(f, order, what, x):
     flat = xa.reshape(-1)
     n = order + 1
     out = np.empty((flat.size, n) if what == "all" else flat.shape, xa.dtype)
-    parallel_k, serial_k = _kernels(f, n, what)
     scale = xa.dtype.type(math.factorial(order))
-    if flat.size >= PARALLEL_MIN_SIZE and numba.get_num_threads() > 1:
-        parallel_k(flat, out, scale)
-    else:
-        serial_k(flat, out, scale)
+    parallel = flat.size >= PARALLEL_MIN_SIZE and numba.get_num_threads() > 1
+    try:
+        kernels = _kernels(f, n, what)
+        kernels[0 if parallel else 1](flat, out, scale)
+    except NumbaError:
+        # f that numba cannot inline (or that does not compile): the kernel calling
+        # f itself, whose error (a TypingError for a rule with no Taylor recurrence)
+        # is the one raised
+        kernels = _kernels(f, n, what, inline=False)
+        kernels[0 if parallel else 1](flat, out, scale)
     return out.reshape(arr.shape + out.shape[1:])
 
 
