@@ -233,3 +233,9 @@ def test_compiled_function_of_arrays_without_support_raises():
         da.derivative(g, order=3, direction=np.ones(2))(np.ones(2))
     with pytest.raises(ValueError, match="direction has shape"):
         da.derivative(_vector_f_compiled, order=3, direction=np.ones(2))(np.ones(3))
+
+
+def test_compiled_taylor_derivative_inside_a_python_transform_says_what_to_do():
+    f = numba.njit(lambda x: math.exp(math.sin(x)))
+    with pytest.raises(NotImplementedError, match="order=4"):
+        da.derivative(lambda x: da.derivative(f, order=3)(x))(0.5)

@@ -31,7 +31,9 @@ from .._jit.arrays import dual_buffer, point_args
 from .._jit.registry import OVERLOAD
 from .._jit.taylor_types import TaylorType, is_taylor, seeder
 from .._jit.types import is_real
-from .derivative import PARALLEL_MIN_SIZE, _as_float_array, compiled_derivative
+from .._core.base import DualNumber
+from .derivative import PARALLEL_MIN_SIZE, _as_float_array, _enclosed_derivative, \
+    compiled_derivative
 
 
 def coefficient(y, k):
@@ -129,6 +131,8 @@ def taylor_or_nested(f, order):
     nested = []
 
     def df(x):
+        if isinstance(x, DualNumber):  # inside a Python transform: nested's clear error
+            return _enclosed_derivative(f, order, x)
         if not nested:
             try:
                 out = _run(f, order, "one", x)
