@@ -141,7 +141,8 @@ def taylor_derivative(f, order, direction=None):
     """f^(order) by one Taylor pass: the function ``da.derivative`` returns for order >= 3.
 
     With ``direction`` (an array like x), the ``order``-th derivative of f along
-    it: d^k/dt^k f(x + t*direction) at t = 0, for f of a vector.
+    it: d^k/dt^k f(x + t*direction) at t = 0, for f of a vector. A numba
+    dispatcher f runs compiled, on an array of compiled Taylor numbers.
 
     >>> import numpy as np, dualad as da
     >>> da.derivative(da.sin, order=5)(0.0)
@@ -184,7 +185,10 @@ def jet(f, primals, series):
     tuple holding, per argument, its derivative terms ``[x1, ..., xK]`` along a
     curve x(t) = x0 + x1 t + x2 t²/2! + ... (factorial-scaled, as
     ``jax.experimental.jet``). Returns ``(primal_out, series_out)``: f(x0) and
-    the terms ``[y1, ..., yK]`` of y(t) = f(x(t)) in the same convention.
+    the terms ``[y1, ..., yK]`` of y(t) = f(x(t)) in the same convention. A
+    numba dispatcher f runs compiled, its array arguments arrays of compiled
+    Taylor numbers (element access, array arithmetic, the table's ufuncs and
+    reductions compile; ``np.dot`` and ``np.linalg`` do not yet).
 
     >>> import dualad as da
     >>> y0, (y1, y2, y3) = da.jet(da.sin, (0.0,), ([1.0, 0.0, 0.0],))
