@@ -248,6 +248,7 @@ def compiled_coefficients(f, args, who):
             "compile on arrays of Taylor numbers (supported: element access and "
             "assignment, arithmetic and the rule table's functions on elements, "
             "np.empty_like/zeros_like, slicing, array arithmetic and the table's ufuncs, "
-            "np.where, np.clip, np.sum, np.prod, np.mean, np.cumsum, np.cumprod; not "
-            "np.dot, @ or np.linalg). Call it on its Python source (NumPy's functions) "
-            "instead. numba said: " + str(e)) from None
+            "np.where, np.clip, np.sum, np.prod, np.mean, np.cumsum, np.cumprod, np.dot, "
+            "@, np.outer, np.trace, np.linalg.solve/inv/det; not the other np.linalg "
+            "functions). Call it on its Python source (NumPy's functions) instead. "
+            "numba said: " + str(e)) from None

@@ -187,8 +187,8 @@ def jet(f, primals, series):
     ``jax.experimental.jet``). Returns ``(primal_out, series_out)``: f(x0) and
     the terms ``[y1, ..., yK]`` of y(t) = f(x(t)) in the same convention. A
     numba dispatcher f runs compiled, its array arguments arrays of compiled
-    Taylor numbers (element access, array arithmetic, the table's ufuncs and
-    reductions compile; ``np.dot`` and ``np.linalg`` do not yet).
+    Taylor numbers (element access, array arithmetic, the table's ufuncs,
+    reductions, ``np.dot``, ``@``, ``np.linalg.solve``/``inv``/``det`` compile).
 
     >>> import dualad as da
     >>> y0, (y1, y2, y3) = da.jet(da.sin, (0.0,), ([1.0, 0.0, 0.0],))
