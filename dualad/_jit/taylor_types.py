@@ -3,10 +3,10 @@
 ``TaylorType(dtype, n)`` holds n = K + 1 normalised coefficients as one
 member ``c``, a ``UniTuple(dtype, n)`` (an LLVM array ``[n x double]``), so
 K is a compile-time constant and one type serves every operation of that
-order. The arithmetic (``taylor_ops``) is written as plain jitted loops over
-the coefficients with run-time indices, not unrolled by us: the code, and
-the compile time, of each operation is the same at every order (LLVM
-unrolls where it pays). Results are built in a stack buffer:
+order. The arithmetic (``taylor_ops``) is lowered by ``taylor_unroll``:
+straight-line code on the array value for small n, loops over stack buffers
+above. The buffers, for loops written by hand (``taylor_elementary``'s
+composition):
 
 * ``buffer_of(t)``: a fresh stack copy of t's coefficients, as a
   ``CPointer`` (``p[k]`` reads and writes coefficient k);
@@ -14,7 +14,9 @@ unrolls where it pays). Results are built in a stack buffer:
 * ``seeder(n)``: an intrinsic ``seed(x)`` giving ``x + e`` with n coefficients.
 
 Stack buffers (``alloca`` in the function's entry block) work in CPU and
-CUDA code alike; nothing is allocated on the heap.
+CUDA code alike; nothing is allocated on the heap. A real converts to a
+Taylor number as a constant (``unify``, the cast and ``T(0)`` constants
+below), so arrays of Taylor numbers take ``out[i] = 0.0`` and ``np.sum``.
 """
 from llvmlite import ir
 from numba.core import cgutils, types
