@@ -1,11 +1,12 @@
 """Taylor numbers inside numba: arithmetic and the rule table's recurrences.
 
 The same O(K²) recurrences as the Python path (``dualad._numbers.taylor.series``),
-written as loops over stack buffers (``taylor_types``): Cauchy products,
-quotients, exp, log, pow, sqrt, sin/cos, sinh/cosh, tan, tanh, and the
-rules that follow from them (exp2, expm1, log2, log10, log1p, cbrt, degrees,
-radians), fabs and the step functions (their conventions: sign(0) = 0, every
-derivative of a step 0); the rule table's functions are in ``taylor_functions``.
+written once as plain loops over coefficient sequences (``_mul_p`` & co.) and
+lowered by ``taylor_unroll`` (unrolled straight-line code for small K, a
+compiled loop above): Cauchy products, quotients, exp, log, pow, sqrt,
+sin/cos, sinh/cosh, tan, tanh, the integration of y' = g x', and the linear
+operations; the rule table's functions built of them are in
+``taylor_elementary`` (registered by ``taylor_functions``).
 """
 import math
 import operator
