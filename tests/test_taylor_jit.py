@@ -73,7 +73,8 @@ def test_derivative_order_k_compiled_and_nested_agree():
 
 def _gamma_family(M):
     def f(x):
-        return M.gamma(x) * x + M.lgamma(x + 1.0) + da.polygamma(2, x + 0.5) + da.digamma(x)
+        # affine inputs (y_k = d_k x_1^k) and a curved one (Horner)
+        return M.gamma(x) * x + M.lgamma(x * x + 1.0) + da.polygamma(2, x + 0.5) + da.digamma(x)
     return f
 
 

@@ -192,23 +192,36 @@ def _erfc(x):
 
 def _compose(x, d):
     """sum_k d_k (x - x0)^k (d: a Taylor number holding d_k = f^(k)(x0) / k!), by
-    Horner; O(K³)."""
+    Horner, each step only to the degree still needed (as series.compose);
+    O(K³), K³/6 multiply-adds; y_k = d_k x_1^k for an affine x (a seed)."""
     n = len(x.c)
     px = buffer_of(x)
     pd = buffer_of(d)
     out = buffer_of(x)
+    affine = True
+    for m in range(2, n):
+        if px[m] != 0.0:
+            affine = False
+    if affine:
+        p = 1.0
+        for m in range(n):
+            out[m] = pd[m] * p
+            if n > 1:
+                p *= px[1]
+        return from_buffer(out, x)
     tmp = buffer_of(x)
     for m in range(n):
         out[m] = 0.0
     out[0] = pd[n - 1]
     for k in range(n - 2, -1, -1):
-        # out = out * s + d[k], with s_0 = 0: (out s)_m = sum_{j=1..m} s_j out_{m-j}
-        for m in range(n):
+        # out = out * s + d[k], with s_0 = 0: (out s)_m = sum_{j=1..m} s_j out_{m-j},
+        # needed to degree n - 1 - k (it is multiplied by s^k after)
+        for m in range(n - k):
             t = 0.0
             for j in range(1, m + 1):
                 t += px[j] * out[m - j]
             tmp[m] = t
-        for m in range(n):
+        for m in range(n - k):
             out[m] = tmp[m]
         out[0] += pd[k]
     return from_buffer(out, x)
