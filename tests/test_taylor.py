@@ -136,6 +136,45 @@ def test_polygamma_and_log_base():
     assert_series_close(da.log(_seed(x0), 3.0).coefficients, ref, x0, "log base 3")
 
 
+@pytest.mark.parametrize("name", ["gamma", "lgamma", "polygamma"])
+def test_gamma_family_composes_on_a_curved_input_series(name):
+    # lgamma and polygamma compose their Taylor series at x0 (polygamma(n + k, x0))
+    # with x - x0, gamma is exp of lgamma's: against mpmath on an input with
+    # x_2, x_3 != 0 (Horner), at a negative non-integer x0 too, and on an array
+    order = 12
+    n = 2
+
+    def mp_f(t):
+        if name == "polygamma":
+            return mpmath.psi(n, t)
+        return mpmath.gamma(t) if name == "gamma" else mpmath.log(abs(mpmath.gamma(t)))
+    f = (lambda x: da.polygamma(n, x)) if name == "polygamma" else FUNCTIONS[name]
+    xs = np.array([1.7, -0.4, 3.2])
+    s = 0.3
+    c = np.zeros((3, order + 1))
+    c[:, 0], c[:, 1], c[:, 2], c[:, 3] = xs, s, -0.5 * s, 0.3 * s
+    y = f(Taylor(c, tag=1))
+    for i, x0 in enumerate(xs):
+        ref = _mp_coefficients(lambda t: mp_f(mpmath.mpf(x0) + s * (t - 0.5 * t ** 2
+                                                                   + 0.3 * t ** 3)), order + 1)
+        assert_series_close(y.coefficients[i], ref, abs(x0) + s, f"{name}({x0})")
+        one = f(Taylor(c[i], tag=1)).coefficients  # scalar path: the same series
+        np.testing.assert_allclose(one, y.coefficients[i], rtol=1e-12, atol=1e-300)
+
+
+def test_gamma_family_cost_is_one_polygamma_per_coefficient(monkeypatch):
+    from dualad._numbers.taylor import functions
+    calls = []
+    original = functions._polygamma
+    monkeypatch.setattr(functions, "_polygamma",
+                        lambda n, x: calls.append(n) or original(n, x))
+    da.taylor(da.lgamma, K)(np.linspace(0.5, 3.0, 7))
+    assert calls == list(range(K))
+    calls.clear()
+    da.taylor(lambda x: da.gamma(x * x), K)(1.3)   # a curved input: Horner, same count
+    assert calls == list(range(K))
+
+
 def test_arithmetic_and_operators():
     x0 = 0.7
     x = _seed(x0)
@@ -212,15 +251,31 @@ def test_generic_path_evaluates_the_ladder_once_unless_it_uses_f(name):
     original = generic._derivative_series
     generic._derivative_series = lambda r, args, lad: original(
         r, args, counted if r is rule else lad)
-    try:
-        got = FUNCTIONS[name](_seed(x0)).coefficients
+    try:  # (gamma itself now composes lgamma's series: its generic path, called here,
+        #  is that of any registered rule whose derivative uses f)
+        got = generic.unary(rule, _seed(x0)).coefficients
     finally:
         generic._derivative_series = original
     assert_series_close(got, want, abs(x0), name)
-    if name == "gamma":
-        assert orders.count(K - 1) == 2 and len(set(orders)) == K  # tried, then the fallback
-    else:
-        assert orders == [K - 1]
+    # (gamma's ladder calls gamma on Taylor numbers, which composes lgamma's series:
+    # one evaluation too)
+    assert orders == [K - 1]
+
+
+def test_generic_path_falls_back_when_the_derivative_uses_f():
+    # f' = 2 f: the f-free attempt touches f, then f's series descends one degree per
+    # call (the O(K³) fallback), with the right coefficients
+    calls = []
+
+    def df(x):
+        calls.append(getattr(x, "order", None))
+        return 2.0 * e2(x)
+    e2 = da.register(lambda x: math.exp(2.0 * x), df)
+    got = da.taylor(e2, 8)(0.3)
+    want = [math.exp(0.6) * 2.0 ** k / math.factorial(k) for k in range(9)]
+    np.testing.assert_allclose(got, want, rtol=1e-13)
+    orders = [c for c in calls if c is not None]  # (None: f' of the float value)
+    assert orders.count(7) == 2 and set(orders) == set(range(8))  # tried, then the fallback
 
 
 def test_pow_at_zero_third_derivative_without_warnings():

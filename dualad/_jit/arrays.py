@@ -26,6 +26,7 @@ from numba.extending import intrinsic, typeof_impl
 from numba.np import arraymath as _arraymath, numpy_support
 from numba.np.arrayobj import _empty_nd_impl
 
+from .taylor_types import TaylorType
 from .types import DualNumberType, PartialsType, is_dual
 
 # (unwrapped: a re-import of this module must not wrap its own wrapper)
@@ -38,7 +39,8 @@ def numpy_dtype(nbtype):
     """The NumPy structured dtype laid out exactly like the dual struct ``nbtype``.
 
     Dual: ``value``, ``partials`` (a subarray when N > 1); HyperDual: ``re``,
-    ``eps1``, ``eps2``, ``eps1eps2``; nested duals nest the records.
+    ``eps1``, ``eps2``, ``eps1eps2``; nested duals nest the records; a compiled
+    Taylor number: ``c``, the subarray of its n coefficients.
     """
     found = _DTYPES.get(nbtype)
     if found is not None:
@@ -55,6 +57,8 @@ def numpy_dtype(nbtype):
             formats.append(numpy_dtype(member))
         elif isinstance(member, PartialsType):  # a subarray of N floats
             formats.append((_original_as_dtype(member.dtype), (member.n,)))
+        elif isinstance(member, types.UniTuple):  # Taylor coefficients: n floats
+            formats.append((_original_as_dtype(member.dtype), (member.count,)))
         else:
             formats.append(_original_as_dtype(member))
         offsets.append(lltype.get_element_offset(td, i))
@@ -66,7 +70,7 @@ def numpy_dtype(nbtype):
 
 
 def _as_dtype(nbtype):
-    if isinstance(nbtype, DualNumberType):
+    if isinstance(nbtype, (DualNumberType, TaylorType)):
         return numpy_dtype(nbtype)
     return _original_as_dtype(nbtype)
 
@@ -127,7 +131,8 @@ _arraymath.get_accumulator = _get_accumulator
 
 
 class DualBuffer(np.ndarray):
-    """A NumPy array of dual structs that numba types as an array of duals.
+    """A NumPy array of dual structs (or compiled Taylor numbers) that numba types as
+    an array of them.
 
     dualad builds one (seeded in NumPy) and calls the user's dispatcher on it
     from Python, so the compiled specialisation is the user's own function,

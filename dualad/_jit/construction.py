@@ -8,7 +8,8 @@ the components unify to (the deepest dual; float32 widens to float64 when
 mixed). ``np.stack``, ``np.concatenate``, ``np.hstack``, ``np.zeros(n,
 dtype=x.dtype)``, ``np.empty_like(x)``, ``np.full``, ``.copy()``,
 ``.reshape``, ``.ravel``, ``.T`` and slicing are numba's own, and work on
-arrays of duals as they are.
+arrays of duals as they are. Compiled Taylor numbers (of one type, reals
+mixed in) build arrays the same way.
 """
 import numpy as np
 from numba.core import inline_closurecall as _icc, types
@@ -16,10 +17,12 @@ from numba import literal_unroll
 from numba.extending import overload
 
 from .arrays import empty_array_of
+from .elementwise import is_number
 from .functions import no_argument
 from .intrinsics import convert
 from .registry import OVERLOAD
-from .types import is_dual, is_real, unify_types
+from .taylor_types import is_taylor
+from .types import is_real, unify_types
 
 
 def _items(seq):
@@ -31,12 +34,21 @@ def _items(seq):
     return None
 
 
+def _unify(a, b):
+    """unify_types, and a compiled Taylor type meeting itself or reals."""
+    if is_taylor(a) or is_taylor(b):
+        if a == b or (is_taylor(a) and is_real(b)):
+            return a
+        return b if (is_taylor(b) and is_real(a)) else None
+    return unify_types(a, b)
+
+
 def _unified(ts):
     T = None
     for t in ts:
-        if not (is_dual(t) or is_real(t)):
+        if not (is_number(t) or is_real(t)):
             return None
-        T = t if T is None else unify_types(T, t)
+        T = t if T is None else _unify(T, t)
         if T is None:
             return None
     return T
@@ -49,7 +61,7 @@ def _array_typer(obj, dtype=None):
     rows = [_items(t) for t in items]
     if all(r is None for r in rows):          # 1-D
         T = _unified(items)
-        if T is None or not is_dual(T):
+        if T is None or not is_number(T):
             return None
         tref = types.TypeRef(T)
         n = len(obj) if isinstance(obj, types.BaseTuple) else -1
@@ -72,7 +84,7 @@ def _array_typer(obj, dtype=None):
             isinstance(t, types.Tuple) for t in items):
         return None                             # ragged, or nested heterogeneous tuples
     T = _unified([t for r in rows for t in r])
-    if T is None or not is_dual(T):
+    if T is None or not is_number(T):
         return None
     tref = types.TypeRef(T)
 
@@ -108,7 +120,7 @@ _original_inline = getattr(_icc._inline_const_arraycall, "__wrapped__",
 def _inline_const_arraycall(block, func_ir, context, typemap, calltypes):
     for sig in calltypes.values():
         if sig is not None and isinstance(sig.return_type, types.Array) and \
-                is_dual(sig.return_type.dtype):
+                is_number(sig.return_type.dtype):
             return None
     return _original_inline(block, func_ir, context, typemap, calltypes)
 

@@ -23,6 +23,7 @@ import operator
 
 import numpy as np
 from numba.core import types
+from numba.core.errors import TypingError
 from numba.cpython.unsafe.tuple import tuple_setitem
 from numba.core.typing import npydecl as _npydecl
 from numba.extending import overload
@@ -33,13 +34,20 @@ from .arrays import empty_array_of
 from .intrinsics import convert
 from .operands import classify
 from .registry import OVERLOAD, jitable
+from .taylor_types import is_taylor
 from .types import is_dual, is_real
 from .ufuncs import UFUNC_ALIASES, VALUE_TESTS
 
 
+def is_number(t):
+    """A compiled number type of dualad: a dual or a compiled Taylor number."""
+    return is_dual(t) or is_taylor(t)
+
+
 def dual_array(t):
-    """An array type whose elements are duals."""
-    return isinstance(t, types.Array) and is_dual(t.dtype)
+    """An array type whose elements are duals (or compiled Taylor numbers: every map,
+    reduction and scan here is generic over the element's scalar type)."""
+    return isinstance(t, types.Array) and is_number(t.dtype)
 
 
 def element(t):
@@ -48,20 +56,28 @@ def element(t):
 
 
 def _number(t):
-    return is_dual(t) or is_real(t)
+    return is_number(t) or is_real(t)
 
 
 def _operands(*ts):
     """True if every operand is a number or an array of numbers and one holds duals
     (a caller checks that one is an array)."""
     return (all(_number(element(t)) for t in ts)
-            and any(dual_array(t) or is_dual(t) for t in ts)
+            and any(dual_array(t) or is_number(t) for t in ts)
             and all(isinstance(t, types.Array) or _number(t) for t in ts))
 
 
 def result_type(a, b):
-    """The element type of a binary map of a and b (a dual type)."""
-    k = classify(element(a), element(b))
+    """The element type of a binary map of a and b (a dual or Taylor type)."""
+    ea, eb = element(a), element(b)
+    if is_taylor(ea) or is_taylor(eb):
+        if (ea == eb) or (is_taylor(ea) and is_real(eb)):
+            return ea
+        if is_taylor(eb) and is_real(ea):
+            return eb
+        raise TypingError(f"dualad: cannot combine {ea} and {eb} in one array expression "
+                          "(Taylor numbers of one order and float width, or reals)")
+    k = classify(ea, eb)
     return k[1]
 
 
@@ -326,7 +342,7 @@ _inplace_generic = getattr(_npydecl.NumpyRulesInplaceArrayOperator.generic, "__w
 
 
 def _inplace_declining_duals(self, args, kws):
-    if any(dual_array(t) or is_dual(t) for t in args):
+    if any(dual_array(t) or is_number(t) for t in args):
         return None
     return _inplace_generic(self, args, kws)
 

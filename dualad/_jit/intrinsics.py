@@ -13,6 +13,7 @@ from numba.core.errors import NumbaTypeError
 
 from .casts import cast_value
 from .registry import generic_intrinsic
+from .taylor_types import is_taylor
 from .types import (Dual2Type, DualType, HyperDualType, PartialsType, dual2_triangle, is_dual,
                     is_real, unify_types)
 
@@ -230,7 +231,15 @@ def const_like(typingctx, c, like):
 
 @generic_intrinsic
 def innermost(typingctx, x):
-    """The real value at the bottom of a (nested) dual; reals pass through."""
+    """The real value at the bottom of a (nested) dual, or a compiled Taylor number's
+    value; reals pass through."""
+    if is_taylor(x):
+        sig = x.dtype(x)
+
+        def codegen(context, builder, sig, args):
+            st = cgutils.create_struct_proxy(x)(context, builder, value=args[0])
+            return builder.extract_value(st.c, 0)
+        return sig, codegen
     if is_dual(x):
         chain = []
         t = x

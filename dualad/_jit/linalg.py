@@ -19,14 +19,14 @@ from numba.core.errors import TypingError
 from numba.extending import overload
 
 from .arrays import empty_array_of
-from .elementwise import dual_array, element, flat, result_type
+from .elementwise import dual_array, element, flat, is_number, result_type
 from .intrinsics import convert, innermost
 from .registry import OVERLOAD, jitable
-from .types import is_dual, is_real
+from .types import is_real
 
 
 def _arrays(*ts):
-    return (all(isinstance(t, types.Array) and (is_dual(t.dtype) or is_real(t.dtype))
+    return (all(isinstance(t, types.Array) and (is_number(t.dtype) or is_real(t.dtype))
                 for t in ts) and any(dual_array(t) for t in ts))
 
 

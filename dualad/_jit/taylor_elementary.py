@@ -18,61 +18,47 @@ import numpy as np
 from numba.extending import overload
 
 from .registry import OVERLOAD, jitable
-from .taylor_ops import (LN2, LN10, _exp_p, _log_p, _power_p, _sincos_p, _sqrt_p, _tanlike_p,
-                         _same_or_const, t_constant, t_mul, t_scale)
+from .taylor_ops import (LN2, LN10, _same_or_const, t_constant, t_exp, t_integrate, t_log,
+                         t_mul, t_power, t_scale, t_shift, t_sincos, t_sqrt, t_tanlike,
+                         t_with_value)
 from .taylor_types import buffer_of, from_buffer
 from .._rules.special import polygamma_float as _polygamma_float
 
 
 def _exp(x):
-    out = buffer_of(x)
-    _exp_p(buffer_of(x), math.exp(x.c[0]), 1.0, out, len(x.c))
-    return from_buffer(out, x)
+    return t_exp(x, math.exp(x.c[0]), 1.0)
 
 
 def _exp2(x):
-    out = buffer_of(x)
-    _exp_p(buffer_of(x), 2.0 ** x.c[0], LN2, out, len(x.c))
-    return from_buffer(out, x)
+    return t_exp(x, 2.0 ** x.c[0], LN2)
 
 
 def _expm1(x):
-    out = buffer_of(x)
-    _exp_p(buffer_of(x), math.exp(x.c[0]), 1.0, out, len(x.c))
-    out[0] = math.expm1(x.c[0])
-    return from_buffer(out, x)
+    return t_with_value(t_exp(x, math.exp(x.c[0]), 1.0), math.expm1(x.c[0]))
 
 
 def _log_scaled(x, y0, scale):
-    out = buffer_of(x)
-    _log_p(buffer_of(x), y0, scale, out, len(x.c))
-    return from_buffer(out, x)
+    return t_log(x, y0, scale)
 
 
 def _log(x):
-    return _log_scaled(x, math.log(x.c[0]), 1.0)
+    return t_log(x, math.log(x.c[0]), 1.0)
 
 
 def _log2(x):
-    return _log_scaled(x, math.log(x.c[0]) / LN2, 1.0 / LN2)
+    return t_log(x, math.log(x.c[0]) / LN2, 1.0 / LN2)
 
 
 def _log10(x):
-    return _log_scaled(x, math.log10(x.c[0]), 1.0 / LN10)
+    return t_log(x, math.log10(x.c[0]), 1.0 / LN10)
 
 
 def _log1p(x):
-    b = buffer_of(x)
-    b[0] += 1.0
-    out = buffer_of(x)
-    _log_p(b, math.log1p(x.c[0]), 1.0, out, len(x.c))
-    return from_buffer(out, x)
+    return t_log(t_shift(x, 1.0), math.log1p(x.c[0]), 1.0)
 
 
 def _sqrt(x):
-    out = buffer_of(x)
-    _sqrt_p(buffer_of(x), math.sqrt(x.c[0]), out, len(x.c))
-    return from_buffer(out, x)
+    return t_sqrt(x, math.sqrt(x.c[0]))
 
 
 def _power(x, r):
@@ -89,51 +75,37 @@ def _power(x, r):
         if m >= n:
             y = t_scale(y, 0.0)
         return y
-    out = buffer_of(x)
-    _power_p(buffer_of(x), x0 ** r, r, out, n)
-    return from_buffer(out, x)
+    return t_power(x, x0 ** r, r)
 
 
 def _cbrt(x):
     x0 = x.c[0]
-    c = math.copysign(abs(x0) ** (1.0 / 3.0), x0)
-    out = buffer_of(x)
-    _power_p(buffer_of(x), c, 1.0 / 3.0, out, len(x.c))
-    return from_buffer(out, x)
-
-
-def _sin_cos(x, sign, which):
-    ps = buffer_of(x)
-    pc = buffer_of(x)
-    x0 = x.c[0]
-    if sign < 0.0:
-        _sincos_p(buffer_of(x), math.sin(x0), math.cos(x0), sign, ps, pc, len(x.c))
-    else:
-        _sincos_p(buffer_of(x), math.sinh(x0), math.cosh(x0), sign, ps, pc, len(x.c))
-    return from_buffer(ps, x) if which == 0 else from_buffer(pc, x)
+    return t_power(x, math.copysign(abs(x0) ** (1.0 / 3.0), x0), 1.0 / 3.0)
 
 
 def _sin(x):
-    return _sin_cos(x, -1.0, 0)
+    x0 = x.c[0]
+    return t_sincos(x, math.sin(x0), math.cos(x0), -1.0)[0]
 
 
 def _cos(x):
-    return _sin_cos(x, -1.0, 1)
+    x0 = x.c[0]
+    return t_sincos(x, math.sin(x0), math.cos(x0), -1.0)[1]
 
 
 def _sinh(x):
-    return _sin_cos(x, 1.0, 0)
+    x0 = x.c[0]
+    return t_sincos(x, math.sinh(x0), math.cosh(x0), 1.0)[0]
 
 
 def _cosh(x):
-    return _sin_cos(x, 1.0, 1)
+    x0 = x.c[0]
+    return t_sincos(x, math.sinh(x0), math.cosh(x0), 1.0)[1]
 
 
 def _tan(x):
     t = math.tan(x.c[0])
-    out = buffer_of(x)
-    _tanlike_p(buffer_of(x), t, 1.0 + t * t, 1.0, out, buffer_of(x), len(x.c))
-    return from_buffer(out, x)
+    return t_tanlike(x, t, 1.0 + t * t, 1.0)[0]
 
 
 def _tanh(x):
@@ -141,20 +113,14 @@ def _tanh(x):
     x0 = x.c[0]
     e = math.exp(-2.0 * abs(x0))
     s = 1.0 + e
-    out = buffer_of(x)
-    _tanlike_p(buffer_of(x), math.tanh(x0), 4.0 * e / (s * s), -1.0, out, buffer_of(x),
-               len(x.c))
-    return from_buffer(out, x)
+    return t_tanlike(x, math.tanh(x0), 4.0 * e / (s * s), -1.0)[0]
 
 
 def _fabs(x):
     # derivative sign(x): 0 at x == 0 (the table's convention), at every order
     x0 = x.c[0]
     s = 1.0 if x0 > 0.0 else (-1.0 if x0 < 0.0 else 0.0)
-    y = t_scale(x, s)
-    out = buffer_of(y)
-    out[0] = abs(x0)
-    return from_buffer(out, y)
+    return t_with_value(t_scale(x, s), abs(x0))
 
 
 def _step(fn):
@@ -179,16 +145,7 @@ def _radians(x):
 
 def _integrate(x, g, y0):
     """y with y' = g x' and y(0) = y0 (g to degree K - 1 is used)."""
-    px = buffer_of(x)
-    pg = buffer_of(g)
-    out = buffer_of(x)
-    out[0] = y0
-    for k in range(1, len(x.c)):
-        s = 0.0
-        for j in range(1, k + 1):
-            s += j * px[j] * pg[k - j]
-        out[k] = s / k
-    return from_buffer(out, x)
+    return t_integrate(x, g, y0)
 
 
 def _one_minus_x2(x):
@@ -235,23 +192,36 @@ def _erfc(x):
 
 def _compose(x, d):
     """sum_k d_k (x - x0)^k (d: a Taylor number holding d_k = f^(k)(x0) / k!), by
-    Horner; O(K³)."""
+    Horner, each step only to the degree still needed (as series.compose);
+    O(K³), K³/6 multiply-adds; y_k = d_k x_1^k for an affine x (a seed)."""
     n = len(x.c)
     px = buffer_of(x)
     pd = buffer_of(d)
     out = buffer_of(x)
+    affine = True
+    for m in range(2, n):
+        if px[m] != 0.0:
+            affine = False
+    if affine:
+        p = 1.0
+        for m in range(n):
+            out[m] = pd[m] * p
+            if n > 1:
+                p *= px[1]
+        return from_buffer(out, x)
     tmp = buffer_of(x)
     for m in range(n):
         out[m] = 0.0
     out[0] = pd[n - 1]
     for k in range(n - 2, -1, -1):
-        # out = out * s + d[k], with s_0 = 0: (out s)_m = sum_{j=1..m} s_j out_{m-j}
-        for m in range(n):
+        # out = out * s + d[k], with s_0 = 0: (out s)_m = sum_{j=1..m} s_j out_{m-j},
+        # needed to degree n - 1 - k (it is multiplied by s^k after)
+        for m in range(n - k):
             t = 0.0
             for j in range(1, m + 1):
                 t += px[j] * out[m - j]
             tmp[m] = t
-        for m in range(n):
+        for m in range(n - k):
             out[m] = tmp[m]
         out[0] += pd[k]
     return from_buffer(out, x)
@@ -280,10 +250,7 @@ def _lgamma(x):
 
 
 def _gamma(x):
-    lg = _lgamma(x)
-    out = buffer_of(x)
-    _exp_p(buffer_of(lg), math.gamma(x.c[0]), 1.0, out, len(x.c))
-    return from_buffer(out, x)
+    return t_exp(_lgamma(x), math.gamma(x.c[0]), 1.0)
 
 
 jitable(_polygamma_float)
@@ -302,7 +269,7 @@ UNARY = {"atan": _atan, "asin": _asin, "acos": _acos, "asinh": _asinh, "acosh": 
          "round": _step(np.rint), "sign": _step(_sign_float)}
 for _f in UNARY.values():
     jitable(_f)
-for _f in (_log_scaled, _sin_cos, _power):
+for _f in (_log_scaled, _power):
     jitable(_f)
 
 
@@ -318,27 +285,20 @@ def _pow_ov(x, y):
     if kind == "right":
         def impl(x, y):  # c**y = exp(y log c); d/dy at c == 0 is 0 (the table's)
             c = float(x)
-            out = buffer_of(y)
             if c == 0.0:
                 return t_constant(y, c ** y.c[0])
-            _exp_p(buffer_of(y), c ** y.c[0], math.log(c), out, len(y.c))
-            return from_buffer(out, y)
+            return t_exp(y, c ** y.c[0], math.log(c))
         return impl
     if kind == "same":
         def impl(x, y):  # exp(y log x), x0 > 0
-            z = t_mul(y, _log(x))
-            out = buffer_of(z)
-            _exp_p(buffer_of(z), x.c[0] ** y.c[0], 1.0, out, len(z.c))
-            return from_buffer(out, z)
+            return t_exp(t_mul(y, _log(x)), x.c[0] ** y.c[0], 1.0)
         return impl
 
 
 # ---- binary rules, on two Taylor numbers of one type (constants promoted) ---
 
 def _with_value(t, v):
-    out = buffer_of(t)
-    out[0] = v
-    return from_buffer(out, t)
+    return t_with_value(t, v)
 
 
 def _atan2(y, x):

@@ -1,11 +1,12 @@
 """Taylor numbers inside numba: arithmetic and the rule table's recurrences.
 
 The same O(K²) recurrences as the Python path (``dualad._numbers.taylor.series``),
-written as loops over stack buffers (``taylor_types``): Cauchy products,
-quotients, exp, log, pow, sqrt, sin/cos, sinh/cosh, tan, tanh, and the
-rules that follow from them (exp2, expm1, log2, log10, log1p, cbrt, degrees,
-radians), fabs and the step functions (their conventions: sign(0) = 0, every
-derivative of a step 0); the rule table's functions are in ``taylor_functions``.
+written once as plain loops over coefficient sequences (``_mul_p`` & co.) and
+lowered by ``taylor_unroll`` (unrolled straight-line code for small K, a
+compiled loop above): Cauchy products, quotients, exp, log, pow, sqrt,
+sin/cos, sinh/cosh, tan, tanh, the integration of y' = g x', and the linear
+operations; the rule table's functions built of them are in
+``taylor_elementary`` (registered by ``taylor_functions``).
 """
 import math
 import operator
@@ -14,7 +15,8 @@ from numba.core.errors import NumbaTypeError
 from numba.extending import overload
 
 from .registry import OVERLOAD, jitable
-from .taylor_types import buffer_of, from_buffer, is_taylor
+from .taylor_types import is_taylor
+from .taylor_unroll import recurrence
 from .types import is_real
 
 LN2 = math.log(2.0)
@@ -107,64 +109,74 @@ def _tanlike_p(px, y0, w0, sign, out, pw, n):
         pw[k] = sign * q
 
 
-for _fn in (_mul_p, _div_p, _exp_p, _log_p, _power_p, _sqrt_p, _sincos_p, _tanlike_p):
-    jitable(_fn)
+def _add_p(pa, pb, out, n):
+    for k in range(n):
+        out[k] = pa[k] + pb[k]
 
+
+def _sub_p(pa, pb, out, n):
+    for k in range(n):
+        out[k] = pa[k] - pb[k]
+
+
+def _scale_p(pa, c, out, n):
+    for k in range(n):
+        out[k] = pa[k] * c
+
+
+def _shift_p(pa, c, out, n):
+    out[0] = pa[0] + c
+    for k in range(1, n):
+        out[k] = pa[k]
+
+
+def _with_value_p(pa, v, out, n):
+    out[0] = v
+    for k in range(1, n):
+        out[k] = pa[k]
+
+
+def _constant_p(like, c, out, n):
+    out[0] = c
+    for k in range(1, n):
+        out[k] = 0.0
+
+
+def _integrate_p(px, pg, y0, out, n):
+    # y' = g x', y(0) = y0 (g to degree K - 1 is used)
+    out[0] = y0
+    for k in range(1, n):
+        s = 0.0
+        for j in range(1, k + 1):
+            s += j * px[j] * pg[k - j]
+        out[k] = s / k
+
+
+_RECURRENCES = (_mul_p, _div_p, _exp_p, _log_p, _power_p, _sqrt_p, _sincos_p, _tanlike_p,
+                _integrate_p)
+_LINEAR = (_add_p, _sub_p, _scale_p, _shift_p, _with_value_p, _constant_p)
+for _fn in _RECURRENCES + _LINEAR:
+    jitable(_fn)
 
 # ------------------------------------------------------------ arithmetic ---
+# Each is one intrinsic (taylor_unroll): r(*inputs) -> the Taylor number(s) it fills.
 
-def t_mul(a, b):
-    out = buffer_of(a)
-    _mul_p(buffer_of(a), buffer_of(b), out, len(a.c))
-    return from_buffer(out, a)
-
-
-def t_div(a, b):
-    out = buffer_of(a)
-    _div_p(buffer_of(a), buffer_of(b), out, len(a.c))
-    return from_buffer(out, a)
-
-
-def t_add(a, b):
-    out = buffer_of(a)
-    pb = buffer_of(b)
-    for k in range(len(a.c)):
-        out[k] += pb[k]
-    return from_buffer(out, a)
-
-
-def t_sub(a, b):
-    out = buffer_of(a)
-    pb = buffer_of(b)
-    for k in range(len(a.c)):
-        out[k] -= pb[k]
-    return from_buffer(out, a)
-
-
-def t_scale(a, c):
-    out = buffer_of(a)
-    for k in range(len(a.c)):
-        out[k] *= c
-    return from_buffer(out, a)
-
-
-def t_shift(a, c):
-    out = buffer_of(a)
-    out[0] += c
-    return from_buffer(out, a)
-
-
-def t_constant(like, c):
-    """The constant c as a Taylor number of like's type."""
-    out = buffer_of(like)
-    out[0] = c
-    for k in range(1, len(like.c)):
-        out[k] = 0.0
-    return from_buffer(out, like)
-
-
-for _fn in (t_mul, t_div, t_add, t_sub, t_scale, t_shift, t_constant):
-    jitable(_fn)
+t_mul = recurrence(_mul_p)
+t_div = recurrence(_div_p)
+t_exp = recurrence(_exp_p)            # (x, y0, scale)
+t_log = recurrence(_log_p)            # (x, y0, scale)
+t_power = recurrence(_power_p)        # (x, y0, r)
+t_sqrt = recurrence(_sqrt_p)          # (x, y0)
+t_sincos = recurrence(_sincos_p, 2)   # (x, s0, c0, sign) -> (s, c)
+t_tanlike = recurrence(_tanlike_p, 2)  # (x, y0, w0, sign) -> (y, 1 + sign y^2)
+t_integrate = recurrence(_integrate_p)  # (x, g, y0)
+t_add = recurrence(_add_p, unroll=True)
+t_sub = recurrence(_sub_p, unroll=True)
+t_scale = recurrence(_scale_p, unroll=True)   # (a, c)
+t_shift = recurrence(_shift_p, unroll=True)   # (a, c): a + c
+t_with_value = recurrence(_with_value_p, unroll=True)  # (a, v): a with coefficient 0 v
+t_constant = recurrence(_constant_p, unroll=True)
+"""t_constant(like, c): the constant c as a Taylor number of like's type."""
 
 
 def _same_or_const(a, b):

@@ -3,10 +3,10 @@
 ``TaylorType(dtype, n)`` holds n = K + 1 normalised coefficients as one
 member ``c``, a ``UniTuple(dtype, n)`` (an LLVM array ``[n x double]``), so
 K is a compile-time constant and one type serves every operation of that
-order. The arithmetic (``taylor_ops``) is written as plain jitted loops over
-the coefficients with run-time indices, not unrolled by us: the code, and
-the compile time, of each operation is the same at every order (LLVM
-unrolls where it pays). Results are built in a stack buffer:
+order. The arithmetic (``taylor_ops``) is lowered by ``taylor_unroll``:
+straight-line code on the array value for small n, loops over stack buffers
+above. The buffers, for loops written by hand (``taylor_elementary``'s
+composition):
 
 * ``buffer_of(t)``: a fresh stack copy of t's coefficients, as a
   ``CPointer`` (``p[k]`` reads and writes coefficient k);
@@ -14,10 +14,15 @@ unrolls where it pays). Results are built in a stack buffer:
 * ``seeder(n)``: an intrinsic ``seed(x)`` giving ``x + e`` with n coefficients.
 
 Stack buffers (``alloca`` in the function's entry block) work in CPU and
-CUDA code alike; nothing is allocated on the heap.
+CUDA code alike; nothing is allocated on the heap. A real converts to a
+Taylor number as a constant (``unify``, the cast and ``T(0)`` constants
+below), so arrays of Taylor numbers take ``out[i] = 0.0`` and ``np.sum``.
 """
 from llvmlite import ir
 from numba.core import cgutils, types
+from numba.core.errors import NumbaTypeError
+from numba.core.imputils import lower_cast, lower_constant
+from numba.core.typeconv import Conversion
 from numba.extending import make_attribute_wrapper, models, register_model
 
 from .registry import generic_intrinsic
@@ -33,6 +38,25 @@ class TaylorType(types.Type):
         self.coefficients = types.UniTuple(dtype, n)
         super().__init__(name=f"Taylor[{dtype}, {n}]@{STAMP}")
 
+    # a real meets a Taylor number as a constant (``s = 0.0; s += t`` in a loop,
+    # ``out[i] = 0.0`` into an array of Taylor numbers): the cast below
+    def unify(self, typingctx, other):
+        if is_real(other):
+            return self
+        return None
+
+    def can_convert_from(self, typingctx, other):
+        if is_real(other):
+            return Conversion.safe
+        return None
+
+    def cast_python_value(self, value):
+        """``T(0)`` of a Taylor type T (numba's np.sum starts its accumulator so): the
+        real value, a constant (``lower_constant`` below)."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise NotImplementedError(f"{self} from {value!r}")
+
 
 @register_model(TaylorType)
 class TaylorModel(models.StructModel):
@@ -41,6 +65,26 @@ class TaylorModel(models.StructModel):
 
 
 make_attribute_wrapper(TaylorType, "c", "c")
+
+
+@lower_cast(types.Number, TaylorType)
+@lower_cast(types.Boolean, TaylorType)
+def _cast_real(context, builder, fromty, toty, val):
+    """A real as the constant Taylor number (coefficients 1..K zero)."""
+    v = context.cast(builder, val, fromty, toty.dtype)
+    arr = ir.Constant(context.get_value_type(toty.coefficients), None)
+    st = cgutils.create_struct_proxy(toty)(context, builder)
+    st.c = builder.insert_value(arr, v, 0)
+    return st._getvalue()
+
+
+@lower_constant(TaylorType)
+def _constant(context, builder, ty, pyval):
+    if isinstance(pyval, bool) or not isinstance(pyval, (int, float)):
+        raise NumbaTypeError(f"dualad: no constant of {ty} from {pyval!r}")
+    zero = context.get_constant(ty.dtype, 0.0)
+    c = [context.get_constant(ty.dtype, float(pyval))] + [zero] * (ty.n - 1)
+    return ir.Constant(context.get_value_type(ty), [ir.Constant.literal_array(c)])
 
 
 def is_taylor(t):

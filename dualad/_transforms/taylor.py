@@ -18,14 +18,15 @@ from .._numbers.components import scalar_constant
 TAYLOR_MIN_ORDER = 3
 """``da.derivative(f, order=k)`` uses Taylor numbers from this order on.
 
-Measured in bench/bench_taylor.py and at order 3 alone (exp(sin x)/(1 + x²),
-1e5 points). Python functions: order 2 nested duals (a HyperDual-like pass)
-are faster than a Taylor pass; from order 3 on Taylor numbers are, and the
-gap doubles with every order. numba functions: at order 3 the Taylor kernel
-runs as fast as nested duals (1.04x their time) and compiles in 0.70 s against
-1.16 s; at order 4 it runs 1.2x slower but compiles in about 1 s against
-2.2-2.8 s. Nested duals only win at order 4 after about 2000 calls of 1e5
-points, so both paths switch at 3."""
+Measured in bench/bench_taylor.py and with its kernels on one thread
+(exp(sin x)/(1 + x²), 1e5 points, interleaved rounds). Python functions: order 2 nested duals (a HyperDual-like pass) are
+faster than a Taylor pass; from order 3 on Taylor numbers are, and the gap
+doubles with every order. numba functions (recurrences unrolled, f inlined
+into the kernel): one thread, Taylor/nested time 0.69 at order 2, 0.52 at
+order 3, 0.22 at order 4, and Taylor compiles faster at every order (0.3-0.6 s
+against 0.4-2 s). Order 2 of a numba function stays on nested duals all the
+same (its kernels serve the rules with no compiled Taylor recurrence, e.g.
+scipy.special's, with no failed Taylor attempt first): both paths switch at 3."""
 
 
 def _check_order(order, who):
@@ -57,13 +58,18 @@ def _float_input(x, who, name="x"):
 
 def _seed(x, order, tag, direction=None):
     """The Taylor number x + direction*e (direction 1 if None) of the given order."""
+    return Taylor(_seed_coefficients(x, order, direction), tag)
+
+
+def _seed_coefficients(x, order, direction=None):
+    """The coefficients of x + direction*e on a trailing axis."""
     x = np.asarray(x)
     dtype = x.dtype
     c = np.zeros(x.shape + (order + 1,), dtype)
     c[..., 0] = x
     if order:
         c[..., 1] = 1.0 if direction is None else direction
-    return Taylor(c, tag)
+    return c
 
 
 def _coefficients_of(y, tag, shape, order, dtype, who):
@@ -101,14 +107,6 @@ def _run(f, x, order, who, direction=None):
     return _coefficients_of(y, tag, out_shape, order, xs.dtype, who)
 
 
-def _refuse_dispatcher(f, who):
-    if is_dispatcher(f):
-        raise TypeError(
-            f"{who}() of a numba dispatcher is not compiled yet; call it on the "
-            "function's Python source with NumPy's functions (np.sin, ...) instead of "
-            "math.*, or use da.derivative(njit_f, order=k), which runs compiled")
-
-
 def taylor(f, order):
     """Return a function computing the normalised Taylor coefficients of ``f``.
 
@@ -143,7 +141,8 @@ def taylor_derivative(f, order, direction=None):
     """f^(order) by one Taylor pass: the function ``da.derivative`` returns for order >= 3.
 
     With ``direction`` (an array like x), the ``order``-th derivative of f along
-    it: d^k/dt^k f(x + t*direction) at t = 0, for f of a vector.
+    it: d^k/dt^k f(x + t*direction) at t = 0, for f of a vector. A numba
+    dispatcher f runs compiled, on an array of compiled Taylor numbers.
 
     >>> import numpy as np, dualad as da
     >>> da.derivative(da.sin, order=5)(0.0)
@@ -152,7 +151,10 @@ def taylor_derivative(f, order, direction=None):
     >>> float(da.derivative(f, order=3, direction=np.array([1.0, 1.0]))(np.array([1.0, 2.0])))
     6.0
     """
-    _refuse_dispatcher(f, "derivative")
+    compiled = is_dispatcher(f)
+    if compiled and direction is None:
+        from .._backends.taylor import taylor_or_nested
+        return taylor_or_nested(f, order)
     fact = float(math.factorial(order))
     if direction is not None:
         direction = _float_input(direction, "derivative", "direction")
@@ -162,7 +164,12 @@ def taylor_derivative(f, order, direction=None):
         if direction is not None and np.shape(direction) != np.shape(x):
             raise ValueError(f"derivative(): direction has shape {np.shape(direction)}, "
                              f"x has shape {np.shape(x)}")
-        c = _run(f, x, order, "derivative", direction)
+        if compiled:  # f of an array of compiled Taylor numbers
+            from .._backends.taylor import compiled_coefficients
+            c = compiled_coefficients(f, [_seed_coefficients(x, order, direction)],
+                                      "derivative")
+        else:
+            c = _run(f, x, order, "derivative", direction)
         d = c[..., order] * c.dtype.type(fact)
         return d if d.ndim else (float(d) if d.dtype == np.float64 else d[()])
 
@@ -178,7 +185,10 @@ def jet(f, primals, series):
     tuple holding, per argument, its derivative terms ``[x1, ..., xK]`` along a
     curve x(t) = x0 + x1 t + x2 t²/2! + ... (factorial-scaled, as
     ``jax.experimental.jet``). Returns ``(primal_out, series_out)``: f(x0) and
-    the terms ``[y1, ..., yK]`` of y(t) = f(x(t)) in the same convention.
+    the terms ``[y1, ..., yK]`` of y(t) = f(x(t)) in the same convention. A
+    numba dispatcher f runs compiled, its array arguments arrays of compiled
+    Taylor numbers (element access, array arithmetic, the table's ufuncs,
+    reductions, ``np.dot``, ``@``, ``np.linalg.solve``/``inv``/``det`` compile).
 
     >>> import dualad as da
     >>> y0, (y1, y2, y3) = da.jet(da.sin, (0.0,), ([1.0, 0.0, 0.0],))
@@ -187,7 +197,6 @@ def jet(f, primals, series):
     """
     if not callable(f):
         raise TypeError(f"jet() needs a callable f, got {type(f).__name__}")
-    _refuse_dispatcher(f, "jet")
     if not isinstance(primals, (tuple, list)) or not isinstance(series, (tuple, list)):
         raise TypeError("jet(): primals and series must be tuples (one entry per argument "
                         "of f)")
@@ -212,11 +221,19 @@ def jet(f, primals, series):
                 raise ValueError(f"jet(): series[{i}][{k - 1}] has shape {t.shape}, its "
                                  f"primal has shape {pa.shape}")
             c[..., k] = t / fact[k]
-        args.append(Taylor(c, tag))
-    y = f(*args)
-    shape = y.shape if isinstance(y, Taylor) else np.shape(y)
+        args.append(c)
     dtype = np.result_type(*(a.dtype for a in args)) if args else np.float64
-    c = _coefficients_of(y, tag, shape, order, dtype, "jet") * fact.astype(dtype)
+    if is_dispatcher(f):  # compiled: f on (arrays of) compiled Taylor numbers
+        if not args:
+            raise ValueError("jet(): a numba function needs at least one primal")
+        from .._backends.taylor import compiled_coefficients
+        c = compiled_coefficients(f, [a.astype(dtype, copy=False) for a in args], "jet")
+        shape = c.shape[:-1]
+    else:
+        y = f(*(Taylor(a, tag) for a in args))
+        shape = y.shape if isinstance(y, Taylor) else np.shape(y)
+        c = _coefficients_of(y, tag, shape, order, dtype, "jet")
+    c = c * fact.astype(dtype)
     primal_out = c[..., 0]
     terms = [c[..., k] for k in range(1, order + 1)]
     if not shape:

@@ -5,7 +5,11 @@
 their O(K²) recurrences (``series``), their value taken from the table's own
 function (so the zeroth coefficient is the float result, and raises where it
 raises); ``pow`` uses the recurrence of x**c (x0 != 0), of c**y (c > 0) or
-exp(y log x) (x0 > 0). Every other case, every other rule (and every rule
+exp(y log x) (x0 > 0). lgamma and polygamma(n, .) obey no differential
+equation of low degree (Hölder), so their Taylor series at the point
+(polygamma(n + k, x0) / k!, one evaluation per coefficient) is composed with
+the input's (``series.compose``: O(K) for a seed x0 + t, Horner otherwise),
+and gamma is the exp recurrence on lgamma's series. Every other case, every other rule (and every rule
 added to the table or registered with ``da.register``) goes through
 ``generic``, which follows the rule's ladder and so its conventions at
 kinks. A recurrence applies only to the table's own rule of that name.
@@ -14,7 +18,7 @@ import math
 
 import numpy as np
 
-from ..._rules import FUNCTIONS, RULES_BY_NAME
+from ..._rules import FUNCTIONS, RULES_BY_NAME, polygamma as _polygamma, polygamma_rule
 from . import generic, series
 
 LN2 = math.log(2.0)
@@ -90,7 +94,41 @@ def _tanh(c, x0):
     return series.tan_like(c, _fn("tanh")(x0), 4.0 * e / (s * s), -1.0)
 
 
-_UNARY = {"exp": _exp, "exp2": _exp2, "expm1": _expm1, "log": _log, "log2": _log2,
+def _polygamma_coefficients(c, x0, order, shift):
+    """d_k = polygamma(order + k - shift, x0) / k! for k >= shift (0 below), as a
+    series of c's degree: the Taylor coefficients of lgamma (order 0, shift 1, d_0
+    set by the caller) or of polygamma(order, .) (shift 0) at x0."""
+    n = c.shape[0]
+    d = np.zeros((n,) + np.shape(x0), np.result_type(c.dtype, np.asarray(x0).dtype))
+    fact = 1.0
+    for k in range(n):
+        if k > 0:
+            fact *= k
+        if k >= shift:
+            d[k] = _polygamma(order + k - shift, x0) / fact
+    return d
+
+
+def _lgamma(c, x0):
+    d = _polygamma_coefficients(c, x0, 0, 1)
+    d[0] = _fn("lgamma")(x0)
+    return series.compose(c, d)
+
+
+def _gamma(c, x0):
+    # gamma = gamma(x0) exp(lgamma(x) - lgamma(x0)): the exp recurrence on lgamma's
+    # series (lgamma is log|gamma|, whose derivative is psi for negative x0 too)
+    y0 = _fn("gamma")(x0)
+    return series.exp(_lgamma(c, x0), y0)
+
+
+def _polygamma_of(n):
+    def rec(c, x0):
+        return series.compose(c, _polygamma_coefficients(c, x0, n, 0))
+    return rec
+
+
+_UNARY = {"gamma": _gamma, "lgamma": _lgamma, "exp": _exp, "exp2": _exp2, "expm1": _expm1, "log": _log, "log2": _log2,
           "log10": _log10, "log1p": _log1p, "sqrt": _sqrt, "sin": _sin, "cos": _cos,
           "sinh": _sinh, "cosh": _cosh, "tan": _tan, "tanh": _tanh}
 
@@ -100,11 +138,24 @@ def recurrence_names():
     return tuple(sorted(_UNARY) + ["pow"])
 
 
+def _polygamma_order(rule):
+    """n if rule is the table's polygamma(n, .), else None."""
+    name = rule.name
+    if name.startswith("polygamma_") and name[10:].isdigit():
+        n = int(name[10:])
+        if polygamma_rule(n) is rule:
+            return n
+    return None
+
+
 def apply1(rule, x):
     """rule(x) for a Taylor number x."""
     rec = _UNARY.get(rule.name)
     if rec is not None and RULES_BY_NAME.get(rule.name) is rule:
         return x._new(rec(x._c, x.value))
+    n = _polygamma_order(rule)
+    if n is not None:
+        return x._new(_polygamma_of(n)(x._c, x.value))
     return generic.unary(rule, x)
 
 

@@ -9,9 +9,10 @@ to degree K - 1, itself on Taylor numbers, so it stays generic. That is
 O(K²) per rule when the ladder is built of arithmetic, recurrences and other
 such rules (asin, atan, erf, hypot, atan2, fabs, ...).
 
-A ladder that calls f itself (``_gamma`` calls ``gamma`` and ``polygamma``),
-or a chain of rules (polygamma(n) calls polygamma(n + 1)), descends one
-degree per call: O(K³) for gamma, lgamma and polygamma. Every generic
+A ladder that calls f itself (a registered rule whose derivative calls
+the function), or a chain of rules that have no path of their own, descends
+one degree per call: O(K³). (gamma, lgamma and polygamma have their own,
+``functions``: their series at the point composed with the input's.) Every generic
 evaluation is memoised, for the duration of the outermost one, by (rule,
 operands): a truncation is a view of its series, so a ladder's repeated
 ``f(x[:K])`` is evaluated once. Chains stop where the degree left reaches

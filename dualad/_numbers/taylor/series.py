@@ -215,3 +215,36 @@ def tan_like(x, y0, w0, sign):
         y[k] = _dot(xd[:k], w[k - 1::-1]) / k
         w[k] = sign * _dot(y[:k + 1], y[k::-1])
     return y
+
+
+def compose(x, d):
+    """y = sum_k d_k (x - x_0)^k: f(x) from f's normalised Taylor coefficients d at
+    x_0 (``d`` of x's degree, d_k = f^(k)(x_0) / k!), for the functions that obey no
+    differential equation of low degree (lgamma, polygamma: Hölder's theorem).
+
+    Horner's scheme on s = x - x_0 (s_0 = 0): K Cauchy products, each only to the
+    degree still needed, O(K³) operations but O(K²) vector operations over the
+    elements; an affine x (x_k = 0 for k >= 2, a seed x_0 + t x_1) takes
+    y_k = d_k x_1^k, O(K)."""
+    n = x.shape[0]
+    x, d = align(x, d)
+    shape = x.shape[:1] + element_shape(x, d)
+    dtype = np.result_type(x, d)
+    if n <= 2 or not np.any(x[2:]):
+        k = np.arange(n).reshape((n,) + (1,) * (x.ndim - 1))
+        with np.errstate(invalid="ignore", over="ignore"):
+            p = x[1] ** k if n > 1 else np.ones_like(x[:1])
+        return np.broadcast_to(d * p, shape).astype(dtype, copy=True)
+    s = np.broadcast_to(x, shape).astype(dtype, copy=True)
+    s[0] = 0.0
+    y = np.zeros(shape, dtype)
+    y[0] = d[n - 1]
+    for k in range(n - 2, -1, -1):
+        # y = y s + d_k, needed to degree n - 1 - k (it is multiplied by s^k after)
+        m = n - k
+        t = np.zeros(shape, dtype)
+        for j in range(1, m):
+            t[j] = _dot(s[1:j + 1], y[j - 1::-1])
+        y = t
+        y[0] = d[k]
+    return y
