@@ -73,6 +73,11 @@ def is_complex_float(x):
     return type(x) is complex or isinstance(x, np.complexfloating)
 
 
+def is_complex_array(x):
+    """True for a NumPy array of complex numbers."""
+    return isinstance(x, np.ndarray) and x.dtype.kind == "c"
+
+
 def not_holomorphic(name):
     """The error of a non-holomorphic rule applied to a complex argument."""
     return TypeError(f"{name}() is not holomorphic: it has no complex derivative, so dualad "
@@ -156,7 +161,7 @@ def _unary(name):
             return x._apply1(rule)
         if is_plain_real(x):
             return primal(float(x))
-        if is_complex_float(x):
+        if is_complex_float(x) or is_complex_array(x):
             return _complex_primal(rule, x)
         return _array_ufunc(rule)(as_array_input(name, rule.argnames[0], x))
 
@@ -183,7 +188,7 @@ def _binary(name):
             return primal(float(x), float(y))
         if (is_complex_float(x) or is_complex_float(y)) and \
                 all(is_plain_real(a) or is_complex_float(a) or isinstance(a, np.floating)
-                    for a in (x, y)):
+                    for a in (x, y)) or is_complex_array(x) or is_complex_array(y):
             return _complex_primal(rule, x, y)
         name_x, name_y = rule.argnames
         return _array_ufunc(rule)(as_array_input(name, name_x, x),

@@ -24,7 +24,7 @@ def _is_complex(v):
 
 
 def _tolerance(*arrays):
-    single = any(np.asarray(a).dtype in (np.complex64, np.float32) for a in arrays)
+    single = any(_values(a, cast=False).dtype in (np.complex64, np.float32) for a in arrays)
     return 1e-4 if single else 1e-10
 
 
@@ -54,12 +54,13 @@ def holomorphic_derivative(f, z):
     return d_re
 
 
-def _values(x):
-    """x (partials, possibly an object array of duals) as a complex array of its values."""
-    x = np.asarray(x)
+def _values(x, cast=True):
+    """x (partials: an array, an object array of duals or a DualArray of an enclosing
+    transform) as a complex array of its values."""
+    x = np.asarray(_value(x))
     if x.dtype == object:
         return np.vectorize(lambda e: complex(_value(e)), otypes=[complex])(x)
-    return x.astype(complex)
+    return x.astype(complex) if cast else x
 
 
 def _value(x):
@@ -92,11 +93,15 @@ def complex_evaluate(transform, inputs, evaluate, args, nums):
         raise TypeError(f"{who} requires real-valued outputs, got a complex one. {_HINT}")
     out = []
     for j, ji in zip(jac, jac_im):
-        if np.asarray(j).dtype != object:
+        if isinstance(j, np.ndarray) and j.dtype != object:
             j = np.array(j, dtype=np.result_type(j, ji, np.complex64))
         if transform.holomorphic:
             check_cauchy_riemann(j, ji, who)
         else:  # real-valued f: d/dx - 1j d/dy on the complex columns (JAX's grad)
-            j[..., cols] = j[..., cols] - 1j * np.asarray(ji)[..., cols]
+            if isinstance(ji, np.ndarray) and ji.dtype != object:
+                ji = np.asarray(ji)
+            if not isinstance(j, np.ndarray) or j.dtype == object:
+                j = j + 0j * ji  # a dual Jacobian (nested): made complex, then assigned
+            j[..., cols] = j[..., cols] - 1j * ji[..., cols]
         out.append(j)
     return inputs, treedef, values, out

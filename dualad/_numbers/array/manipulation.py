@@ -135,26 +135,6 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     return np.moveaxis(c, -1, axisc)
 
 
-@implements(np.real)
-def real(val):
-    return _as_dual(val, "real").copy()
-
-
-@implements(np.imag)
-def imag(val):
-    v = _as_dual(val, "imag")
-    return np.zeros(v.shape, v.dtype)
-
-
-@implements(np.angle)
-def angle(z, deg=False):
-    """Of a real array: 0 or pi (a step function: derivative 0)."""
-    v = _as_dual(z, "angle").values
-    while isinstance(v, DualArray):
-        v = v.values
-    return np.angle(v, deg=deg)
-
-
 @implements(np.linspace)
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     if axis != 0 or dtype is not None:
