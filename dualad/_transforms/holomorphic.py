@@ -92,6 +92,7 @@ def complex_evaluate(transform, inputs, evaluate, args, nums):
     if scalar_out and not transform.holomorphic and complex_out:
         raise TypeError(f"{who} requires real-valued outputs, got a complex one. {_HINT}")
     out = []
+    inputs.real_gradient = not transform.holomorphic
     for j, ji in zip(jac, jac_im):
         if isinstance(j, np.ndarray) and j.dtype != object:
             j = np.array(j, dtype=np.result_type(j, ji, np.complex64))

@@ -32,6 +32,7 @@ class _Inputs:
         self.offsets = []
         n = 0
         self.complex_columns = []  # the input columns that are complex (scalars, elements)
+        self.real_gradient = False  # set for grad of a real f: real inputs' blocks real
         for pos, a in enumerate(argnums):
             self.args[a] = list_as_array(self.args[a])
             leaves, treedef = flatten(self.args[a])
@@ -106,6 +107,9 @@ class _Inputs:
             size = 1 if scalar else value.size
             shape = () if scalar else value.shape
             block = mat[..., off:off + size].reshape(out_shape + shape)
+            if self.real_gradient and isinstance(block, np.ndarray) and \
+                    block.dtype.kind == "c" and not _complex_leaf(value):
+                block = block.real.copy()  # of a real f along a real input: real (as JAX)
             per_arg[pos].append(block[()] if block.ndim == 0 else block)
         return [unflatten(self.trees[pos], per_arg[pos]) for pos in range(len(self.argnums))]
 
@@ -236,8 +240,8 @@ class Hessian(_Transform):
     def __call__(self, *args):
         if self._compiled():
             return self._run_compiled(args)
-        inner = Grad(self.f, self.argnums, self.chunk)
-        return Jacobian(inner, self.argnums, self.chunk)(*args)
+        inner = Grad(self.f, self.argnums, self.chunk, self.holomorphic)
+        return Jacobian(inner, self.argnums, self.chunk, self.holomorphic)(*args)
 
 
 def jacobian(f, argnums=0, *, chunk=None, holomorphic=False):
@@ -286,17 +290,19 @@ def value_and_grad(f, argnums=0, *, chunk=None, holomorphic=False):
     return ValueAndGrad(f, argnums, chunk, holomorphic)
 
 
-def hessian(f, argnums=0, *, chunk=None):
+def hessian(f, argnums=0, *, chunk=None, holomorphic=False):
     """Return a function computing the Hessian of a scalar-valued ``f``.
 
     Shape ``arg.shape + arg.shape``; mixed blocks when ``argnums`` is a tuple.
+    ``holomorphic=True``: complex inputs, f holomorphic, the complex Hessian
+    (``jax.hessian(holomorphic=True)``; Cauchy-Riemann checked at both levels).
 
     >>> import numpy as np, dualad as da
     >>> da.hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0]))
     array([[4., 2.],
            [2., 0.]])
     """
-    return Hessian(f, argnums, chunk)
+    return Hessian(f, argnums, chunk, holomorphic)
 
 
 def jvp(f, primals, tangents):

@@ -326,8 +326,8 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomor
     a bool array, rows the flattened output, columns the flattened inputs)
     uses the pattern given. ``format="csr"`` or ``"csc"`` then returns a
     ``scipy.sparse`` array (m x n), ``"dense"`` the usual shapes.
-    ``holomorphic=True``: complex scalar inputs, f holomorphic, the complex
-    Jacobian (JAX's convention; guides/complex.md).
+    ``holomorphic=True``: complex inputs (scalars or arrays), f holomorphic,
+    the complex Jacobian (JAX's convention; guides/complex.md).
 
     >>> import numpy as np, dualad as da
     >>> J = da.jacobian(lambda x: np.sin(x) * x[0])(np.array([1.0, 2.0]))
@@ -348,10 +348,12 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomor
 jacfwd = jacobian
 
 
-def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense"):
+def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomorphic=False):
     """Return a function computing the Hessian of a scalar-valued ``f``.
 
     Shape ``arg.shape + arg.shape``; mixed blocks when ``argnums`` is a tuple.
+    ``holomorphic=True``: complex inputs, f holomorphic, the complex Hessian
+    (``jax.hessian(holomorphic=True)``; Cauchy-Riemann checked at both levels).
     ``sparsity="auto"`` or a pattern, and ``format``, as for ``da.jacobian``:
     the symmetric pattern is star-colored and the gradient differentiated
     along the colors only. For a numba dispatcher the pattern is traced on
@@ -367,6 +369,9 @@ def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense"):
     148
     """
     if sparsity is None and format == "dense":
-        return _dense_hessian(f, argnums, chunk=chunk)
+        return _dense_hessian(f, argnums, chunk=chunk, holomorphic=holomorphic)
+    if holomorphic:
+        raise TypeError("hessian(holomorphic=True) with sparsity: complex sparse "
+                        "Hessians come later; leave sparsity=None")
     check_chunk(chunk, "hessian")
     return SparseTransform("hessian", f, argnums, chunk, sparsity, format)

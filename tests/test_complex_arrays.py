@@ -1,0 +1,302 @@
+"""Complex numbers in the NumPy path: complex DualArrays (issue 10; guides/complex.md).
+
+Every holomorphic rule on complex arrays (the ufuncs) against mpmath, the
+scalar path and central differences, at points in each quadrant and just off
+the branch cuts (both sides), first and second order, complex128 and
+complex64; the non-holomorphic parts (real, imag, conj, abs, angle); the
+transforms side by side with JAX; FFT and linear algebra against central
+differences; the Cauchy-Riemann refusal on arrays. All plain Python/NumPy: no
+compiled signature.
+
+complex64 tolerances: the values carry float32's 6e-8 relative rounding, and
+the points 1e-3 off a branch cut sit where the inverse functions' derivatives
+are ~1e3 times more sensitive to their argument than elsewhere (1/sqrt(1 - z^2)
+at |1 - z^2| ~ 1e-3), so 2e-4 relative (first order) and 2e-3 (second) bound the
+rounding there with a margin; complex128 keeps 1e-11 / 1e-9 as the scalar tests.
+"""
+import mpmath
+import numpy as np
+import pytest
+
+import dualad as da
+from dualad import DualArray
+from dualad._rules import RULES
+
+from test_complex import CUTS, HOLOMORPHIC_UNARY, POINTS, QUADRANTS, _mp, _ref
+
+mpmath.mp.dps = 30
+
+Z = np.array(POINTS)
+RTOL = {np.complex128: (1e-11, 1e-9), np.complex64: (2e-4, 2e-3)}
+
+
+def _ufunc(rule):
+    return getattr(np, rule.ufuncs[0])
+
+
+def _assert_close(got, want, rtol, what=""):
+    got, want = np.asarray(got), np.asarray(want)
+    err = np.abs(got - want) / (1.0 + np.abs(want))
+    assert np.all(err <= rtol), (what, float(np.max(err)), got, want)
+
+
+def holomorphic_central(f, z, h=1e-6):
+    """f'(z) elementwise by a central difference along the real axis (a holomorphic f)."""
+    return (f(z + h) - f(z - h)) / (2 * h)
+
+
+def wirtinger_central(f, z, h=1e-6):
+    """(d/dx, d/dy) of f at z by central differences along the real and imaginary
+    direction of every element: arrays of shape f(z).shape + z.shape."""
+    z = np.asarray(z, complex)
+    cols_x, cols_y = [], []
+    for i in range(z.size):
+        e = np.zeros(z.size, complex)
+        e[i] = h
+        e = e.reshape(z.shape)
+        cols_x.append((np.asarray(f(z + e)) - np.asarray(f(z - e))) / (2 * h))
+        cols_y.append((np.asarray(f(z + 1j * e)) - np.asarray(f(z - 1j * e))) / (2 * h))
+    out_shape = np.shape(cols_x[0])
+    dx = np.stack(cols_x, axis=-1).reshape(out_shape + z.shape)
+    dy = np.stack(cols_y, axis=-1).reshape(out_shape + z.shape)
+    return dx, dy
+
+
+# ------------------------------------------------------------ the rules ---
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+@pytest.mark.parametrize("rule", HOLOMORPHIC_UNARY, ids=lambda r: r.name)
+def test_holomorphic_ufuncs_on_complex_arrays(rule, dtype):
+    f = _ufunc(rule)
+    r1, r2 = RTOL[dtype]
+    z = Z.astype(dtype)
+    zc = z.astype(complex)  # the point the rounded input is, for the references
+    want1 = np.array([_ref(rule.name, complex(w), 1) for w in zc])
+    want2 = np.array([_ref(rule.name, complex(w), 2) for w in zc])
+    x = DualArray(z, np.ones(z.shape + (1,), dtype))
+    y = f(x)
+    assert y.dtype == dtype and y.partials.dtype == dtype
+    np.testing.assert_array_equal(y.values, f(z))  # the value: NumPy's, branch cuts included
+    _assert_close(y.partials[:, 0], want1, r1, "first vs mpmath")
+    scalar = np.array([getattr(da, rule.name)(da.Dual(w, 1.0)).eps for w in zc])
+    _assert_close(y.partials[:, 0], scalar, r1, "first vs scalar path")
+    if dtype is np.complex128:
+        _assert_close(y.partials[:, 0], holomorphic_central(f, zc), 1e-6, "first vs central")
+    d2 = da.derivative(f, order=2)(z)  # nested DualArrays
+    assert d2.dtype == dtype
+    _assert_close(d2, want2, r2, "second vs mpmath")
+    _assert_close(da.derivative(f)(z), want1, r1, "derivative()")
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+def test_binary_rules_on_complex_arrays(dtype):
+    z = np.array(QUADRANTS + CUTS[:4], dtype)
+    w = np.array([1.3 - 0.6j, 0.5 + 0.2j, 1.5j, 0.7, -0.4 + 0.3j, 2.0, 0.5 - 1j, 1j][:z.size],
+                 dtype)
+    r1, r2 = RTOL[dtype]
+    for name, f in (("pow", np.power), ("log_base", lambda a, b: da.log(a, b))):
+        n = z.size
+        X = DualArray(z, np.concatenate([np.eye(n), np.zeros((n, n))], 1).astype(dtype))
+        W = DualArray(w, np.concatenate([np.zeros((n, n)), np.eye(n)], 1).astype(dtype))
+        out = f(X, W)
+        assert out.dtype == dtype
+        mf = _mp(name)
+        for i, (a, b) in enumerate(zip(z.astype(complex), w.astype(complex))):
+            a, b = mpmath.mpc(a), mpmath.mpc(b)
+            fx = complex(mpmath.diff(lambda t: mf(t, b), a))
+            fy = complex(mpmath.diff(lambda t: mf(a, t), b))
+            _assert_close(out.partials[i, i], fx, r1, name)
+            _assert_close(out.partials[i, n + i], fy, r1, name)
+            scalar = getattr(da, name)(da.Dual(complex(a), (1.0, 0.0)),
+                                       da.Dual(complex(b), (0.0, 1.0))) \
+                if name == "pow" else da.log(da.Dual(complex(a), (1.0, 0.0)),
+                                             da.Dual(complex(b), (0.0, 1.0)))
+            _assert_close(out.partials[i, [i, n + i]], scalar.partials, r1, name)
+        fxx = np.array([complex(mpmath.diff(lambda t: mf(t, mpmath.mpc(b)), mpmath.mpc(a), 2))
+                        for a, b in zip(z.astype(complex), w.astype(complex))])
+        _assert_close(da.derivative(lambda t: f(t, w), order=2)(z), fxx, r2, name)
+
+
+def test_arithmetic_with_real_and_complex_operands():
+    z = np.array([0.7 + 0.4j, -0.6 + 0.8j, -0.5 - 0.9j])
+    r = np.array([0.5, -1.5, 2.0])
+
+    def f(z):
+        return ((z * r + 1j) / (z - 2.0) - 3j * z ** 2 + z ** (0.5 + 0.25j)
+                + 2.0 ** z + np.reciprocal(z) + np.square(z) * (1 + 1j) - z / z[0]
+                + np.float32(2) * z + np.complex64(1j) + np.sqrt(z) ** 3)
+    J = da.jacobian(f, holomorphic=True)(z)
+    dx, dy = wirtinger_central(f, z)
+    _assert_close(J, dx, 1e-7)
+    _assert_close(1j * J, dy, 1e-7)  # Cauchy-Riemann: d/dy = 1j d/dx
+    # a real DualArray meets complex constants: its values become complex
+    x = np.array([0.3, 0.9])
+    g = lambda x: x * 1j + np.exp(1j * x) - x / (1 + 2j)  # noqa: E731
+    J = da.jacobian(g)(x)
+    assert J.dtype == np.complex128
+    _assert_close(np.diag(J), 1j + 1j * np.exp(1j * x) - 1 / (1 + 2j), 1e-14)
+    # complex64 stays complex64 beside Python scalars; float32 * 1j is complex64
+    z32 = z.astype(np.complex64)
+    assert da.jacobian(lambda z: z * 2.0 + 1j, holomorphic=True)(z32).dtype == np.complex64
+    assert da.jacobian(lambda x: x * 1j)(x.astype(np.float32)).dtype == np.complex64
+
+
+# ------------------------------------------------------ complex parts ---
+
+def test_real_imag_conj_abs_angle_along_directions():
+    z = np.array([3 + 4j, -1 + 0.5j, 0j, -2 - 1j])
+    t = np.array([0.5 - 1j, 1j, 1 + 1j, -2 + 0.3j])
+    cases = {"real": (np.real, lambda z: z.real, t.real),
+             "imag": (np.imag, lambda z: z.imag, t.imag),
+             "conj": (np.conj, lambda z: z.conj(), t.conj())}
+    for name, (fn, method, want) in cases.items():
+        for g in (fn, method):
+            v, d = da.jvp(g, (z,), (t,))
+            np.testing.assert_array_equal(v, fn(z))
+            np.testing.assert_array_equal(d, want)
+            assert np.iscomplexobj(d) == (name == "conj"), name
+    # |z|: d|z| = Re(conj(z) dz) / |z|, 0 at 0 (hypot's convention)
+    v, d = da.jvp(np.abs, (z,), (t,))
+    np.testing.assert_array_equal(v, np.abs(z))
+    nz = np.abs(z) > 0
+    _assert_close(d[nz], (z.conj() * t).real[nz] / np.abs(z)[nz], 1e-15)
+    assert d[2] == 0.0 and abs(da.DualArray(z, t).values[0]) == 5.0
+    # angle: d atan2(y, x) = (x dy - y dx) / |z|^2
+    v, d = da.jvp(np.angle, (z,), (t,))
+    np.testing.assert_array_equal(v, np.angle(z))
+    a2 = np.where(nz, np.abs(z) ** 2, 1.0)
+    _assert_close(d[nz], ((z.real * t.imag - z.imag * t.real) / a2)[nz], 1e-15)
+    v, d = da.jvp(lambda z: np.angle(z, deg=True), (z,), (t,))
+    np.testing.assert_allclose(v, np.angle(z, deg=True), rtol=1e-15)
+    # real arrays: NumPy's results (real a copy, imag zeros, angle a step)
+    x = DualArray(np.array([1.0, -2.0]), np.ones((2, 1)))
+    assert np.real(x).partials.tolist() == [[1.0], [1.0]]
+    assert x.imag.partials.tolist() == [[0.0], [0.0]] and np.imag(x).tolist() == [0.0, 0.0]
+    assert np.angle(x).tolist() == [0.0, np.pi] and np.conj(x).partials.tolist() == [[1], [1]]
+
+
+def test_parts_against_central_differences_second_order():
+    z = np.array([0.7 + 0.4j, -0.6 + 0.8j, -0.5 - 0.9j])
+
+    def f(z):  # real-valued
+        return np.sum(np.abs(z) ** 3 * np.real(z * z) + np.angle(z) * np.imag(np.exp(z))
+                      + np.real(np.conj(z) * np.sin(z)))
+    dx, dy = wirtinger_central(f, z)
+    _assert_close(da.grad(f)(z), dx - 1j * dy, 1e-8)   # JAX's conjugate form
+    # second order: the gradient of a real-valued function of its parts
+    g = lambda z: da.grad(f)(z).real  # noqa: E731
+    hx, hy = wirtinger_central(g, z)
+    H = da.jacobian(lambda z: da.grad(f)(z).real)  # real outputs of complex inputs
+    with pytest.raises(TypeError, match="holomorphic=True"):
+        H(z)  # as jax.jacfwd: complex inputs need holomorphic=True
+    got = da.grad(lambda z: np.sum(da.grad(f)(z).real * np.array([1.0, 2.0, -1.0])))(z)
+    want = hx.T @ np.array([1.0, 2.0, -1.0]) - 1j * (hy.T @ np.array([1.0, 2.0, -1.0]))
+    _assert_close(got, want, 1e-6)
+
+
+def test_comparisons_and_non_holomorphic_rules_refuse():
+    z = DualArray(np.array([1 + 1j, 2j]), np.ones((2, 1)))
+    for cmp in (lambda: z < z, lambda: z >= 1.0, lambda: np.less(z, z),
+                lambda: np.greater_equal(z, 0)):
+        with pytest.raises(TypeError, match="complex numbers are not ordered"):
+            cmp()
+    assert (z == z).tolist() == [True, True] and (z != 2j).tolist() == [True, False]
+    for f, name in ((np.floor, "floor"), (np.fabs, "fabs"), (np.sign, "sign"),
+                    (lambda a: np.maximum(a, a), "maximum"), (np.cbrt, "cbrt"),
+                    (lambda a: np.arctan2(a, 1.0), "atan2")):
+        with pytest.raises(TypeError, match=f"{name}\\(\\) is not holomorphic"):
+            f(z)
+    with pytest.raises(TypeError, match="imaginary"):
+        z.astype(np.float64)
+    assert z.astype(np.complex64).dtype == np.complex64
+
+
+# ------------------------------------------------------------ transforms ---
+
+def test_cauchy_riemann_refusal_on_arrays():
+    z = np.array([1 + 2j, -0.5 + 0.3j])
+    for f in (np.conj, np.real, lambda z: z * np.abs(z), lambda z: np.sin(z) + z.imag):
+        with pytest.raises(ValueError, match="Cauchy-Riemann"):
+            da.jacobian(f, holomorphic=True)(z)
+        with pytest.raises(ValueError, match="Cauchy-Riemann"):
+            da.derivative(f)(z)
+    with pytest.raises(ValueError, match="Cauchy-Riemann"):
+        da.grad(lambda z: np.sum(z * z.conj()) * 1j, holomorphic=True)(z)
+    with pytest.raises(TypeError, match="complex tangent of a real primal"):
+        da.jvp(np.sin, (np.ones(2),), (np.ones(2) * 1j,))
+    with pytest.raises(TypeError, match="requires inputs with complex dtype"):
+        da.jacobian(np.sin, holomorphic=True)(np.ones(2))
+
+
+@pytest.fixture(scope="module")
+def jax():
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    return jax
+
+
+def test_holomorphic_jacobian_and_hessian_as_jax(jax):
+    jnp = jax.numpy
+    z = np.array([[1 + 2j, -0.5 + 0.3j, 0.2 - 1.1j], [0.4 + 0.4j, -1.3 - 0.2j, 0.9j]])
+    f = lambda z: np.sin(z) * z[0, 0] + np.log(z) / (1 + z ** 2)  # noqa: E731
+    g = lambda z: jnp.sin(z) * z[0, 0] + jnp.log(z) / (1 + z ** 2)  # noqa: E731
+    J = da.jacobian(f, holomorphic=True)(z)
+    Jj = np.asarray(jax.jacfwd(g, holomorphic=True)(z))
+    assert J.shape == Jj.shape == (2, 3, 2, 3) and J.dtype == np.complex128
+    _assert_close(J, Jj, 1e-14)
+    s = lambda z: np.sum(np.tanh(z) * z[1]) + np.prod(np.sqrt(z[0]))  # noqa: E731
+    sj = lambda z: jnp.sum(jnp.tanh(z) * z[1]) + jnp.prod(jnp.sqrt(z[0]))  # noqa: E731
+    _assert_close(da.grad(s, holomorphic=True)(z), jax.grad(sj, holomorphic=True)(z), 1e-14)
+    H = da.hessian(s, holomorphic=True)(z)
+    _assert_close(H, jax.hessian(sj, holomorphic=True)(z), 1e-13)
+    _assert_close(da.jacobian(da.grad(s, holomorphic=True), holomorphic=True)(z), H, 1e-14)
+    J32 = da.jacobian(f, holomorphic=True)(z.astype(np.complex64))
+    assert J32.dtype == np.complex64
+    _assert_close(J32, Jj, 1e-5)
+    with pytest.raises(ValueError, match="Cauchy-Riemann"):
+        da.hessian(lambda z: np.sum(z * np.abs(z)), holomorphic=True)(z)
+
+
+def test_grad_of_real_valued_function_of_complex_arrays_as_jax(jax):
+    jnp = jax.numpy
+    z = np.array([1 + 2j, -0.5 + 0.3j, 0.2 - 1.1j])
+    x = np.array([0.3, -0.7])
+    cases = [(lambda z: np.sum(np.abs(z) ** 2), lambda z: jnp.sum(jnp.abs(z) ** 2)),
+             (lambda z: np.sum(np.real(z * np.sin(z))), lambda z: jnp.sum(jnp.real(z * jnp.sin(z)))),
+             (lambda z: np.sum(np.angle(z) * np.abs(z)), lambda z: jnp.sum(jnp.angle(z) * jnp.abs(z))),
+             (lambda z: np.imag(np.prod(np.exp(z))), lambda z: jnp.imag(jnp.prod(jnp.exp(z))))]
+    for f, g in cases:
+        _assert_close(da.grad(f)(z), jax.grad(g)(z), 1e-13)
+    np.testing.assert_array_equal(da.grad(lambda z: np.sum(np.abs(z) ** 2))(z), 2 * z.conj())
+    # mixed real and complex arguments
+    f = lambda z, x: np.sum(np.abs(z * x[0]) ** 2) + x[1] * np.real(z[0])  # noqa: E731
+    g = lambda z, x: jnp.sum(jnp.abs(z * x[0]) ** 2) + x[1] * jnp.real(z[0])  # noqa: E731
+    got = da.grad(f, argnums=(0, 1))(z, x)
+    want = jax.grad(g, argnums=(0, 1))(z, x)
+    _assert_close(got[0], want[0], 1e-14)
+    _assert_close(got[1], want[1], 1e-14)
+    assert got[1].dtype == np.float64
+    with pytest.raises(TypeError, match="holomorphic=True"):
+        da.grad(lambda z: np.sum(z))(z)
+
+
+def test_jvp_and_real_to_complex_as_jax(jax):
+    jnp = jax.numpy
+    z = np.array([1 + 2j, -0.5 + 0.3j, 0.2 - 1.1j])
+    t = np.array([0.1 + 0.2j, 1j, 1.0 + 0j])
+    for f, g in [(lambda z: np.sin(z) * z[0], lambda z: jnp.sin(z) * z[0]),
+                 (lambda z: np.abs(z) + np.angle(z), lambda z: jnp.abs(z) + jnp.angle(z)),
+                 (lambda z: np.conj(z) * z[1], lambda z: jnp.conj(z) * z[1])]:
+        v, d = da.jvp(f, (z,), (t,))
+        vj, dj = jax.jvp(g, (z,), (t,))
+        _assert_close(v, vj, 1e-15)
+        _assert_close(d, dj, 1e-14)
+        assert np.iscomplexobj(d) == np.iscomplexobj(np.asarray(dj))
+    x = np.array([0.3, 0.7, -1.2])
+    h = lambda x: np.exp(1j * x) * x[0]  # noqa: E731
+    hj = lambda x: jnp.exp(1j * x) * x[0]  # noqa: E731
+    J = da.jacobian(h)(x)
+    assert J.dtype == np.complex128
+    _assert_close(J, jax.jacfwd(hj)(x), 1e-15)
+    v, d = da.jvp(h, (x,), (np.array([1.0, 0.5, -1.0]),))
+    _assert_close(d, jax.jvp(hj, (x,), (np.array([1.0, 0.5, -1.0]),))[1], 1e-15)
