@@ -394,8 +394,7 @@ def test_elementwise_code_with_selection():
 
 def test_unsupported_numpy_functions_name_themselves():
     X = seed([np.ones(4)])[0]
-    for call, name in [(lambda: np.fft.fft(X), "numpy.fft.fft"),
-                       (lambda: np.frexp(X), "numpy.frexp"),
+    for call, name in [(lambda: np.frexp(X), "numpy.frexp"),
                        (lambda: np.cumprod(X), "numpy.cumprod"),
                        (lambda: np.interp(X, [0, 1], [0, 1]), "numpy.interp"),
                        (lambda: np.add.at(X, [0], 1.0), "numpy.add.at"),

@@ -34,7 +34,13 @@ def check_cauchy_riemann(d_re, d_im, who):
     b = _values(d_im)
     gap = np.abs(b - 1j * a)
     scale = np.abs(a) + np.abs(b)
-    bad = gap > _tolerance(d_re, d_im) * scale + 1e-300
+    # rounding relative to each entry, to the largest entry of the array (an entry
+    # that is 0 in exact arithmetic carries the rounding of the others' scale), and
+    # 100 ulps of 1 (a derivative that is 0 everywhere: a Hessian of a linear f)
+    whole = float(np.max(scale[np.isfinite(scale)], initial=0.0))
+    tol = _tolerance(d_re, d_im)
+    floor = 100 * np.finfo(np.float32 if tol > 1e-6 else np.float64).eps
+    bad = gap > tol * (scale + 1e-3 * whole) + floor
     if np.any(bad & np.isfinite(gap)):
         raise ValueError(
             f"{who}: f is not holomorphic at this point (Cauchy-Riemann fails: df/dy "

@@ -11,9 +11,12 @@ directions broadcast as a stack of matrices) through the formula:
   at a degenerate eigenvalue the eigenvectors are not differentiable (F is
   infinite, the result nan) and the eigenvalue derivatives are those of
   LAPACK's arbitrary basis. Only the triangle NumPy reads (``UPLO``) is used.
-* ``eig`` (real matrices with real eigenvalues): the same with ``V^-1``,
-  columns kept at unit norm as NumPy returns them; complex eigenvalues
-  raise NotImplementedError (complex duals: issue 10).
+* ``eig`` (real or complex matrices, distinct eigenvalues): ``dw = diag(V^-1 dA V)``,
+  ``dV = V (F * (V^-1 dA V)) + V diag(c)``, c fixing NumPy's (LAPACK's)
+  normalisation: unit 2-norm columns, and for complex eigenvectors the entry of
+  largest modulus real (that entry held fixed), so the derivative is that of
+  what ``np.linalg.eig`` returns. A degenerate eigenvalue gives nan
+  eigenvector derivatives (as ``eigh``).
 * ``svd`` (reduced, distinct nonzero singular values), Townsend's formulas:
   ``ds = diag(U^T dA V)``; U and V follow the sign convention of LAPACK at
   the point, and are differentiated with it held fixed.
@@ -89,14 +92,26 @@ def eigvalsh(a, UPLO="L"):
 def eig(a):
     a = _as_dual(a, "linalg.eig")
     w, v = np.linalg.eig(a.values)
-    if np.iscomplexobj(_innermost(w)):
-        raise NotImplementedError(
-            "numpy.linalg.eig of a DualArray with complex eigenvalues needs complex dual "
-            "numbers (dualad issue 10); for a symmetric matrix use np.linalg.eigh")
     p = np.linalg.solve(v, _dirs(a) @ v)
     dv = v @ (_gaps(w) * p)
-    dv = dv - v * np.sum(v * dv, axis=-2)[..., None, :]  # columns keep unit norm
+    if np.iscomplexobj(_innermost(v)):
+        dv = dv + v * _eig_gauge(v, dv)[..., None, :]
+    else:
+        dv = dv - v * np.sum(v * dv, axis=-2)[..., None, :]  # columns keep unit norm
     return EigResult(_dual(w, _diag(p), a.tag), _dual(v, dv, a.tag))
+
+
+def _eig_gauge(v, dv):
+    """c_j such that dv_j + c_j v_j follows LAPACK's normalisation of the eigenvectors
+    NumPy returns (unit 2-norm, the entry of largest modulus real), the entry that
+    is largest at the point held fixed: Re(v_j^H dv_j) = 0 and Im(dv_kj) = 0."""
+    n = np.shape(v)[-1]
+    k = np.argmax(np.abs(_innermost(v)), axis=-2)           # batch + (n,)
+    pick = np.arange(n)[:, None] == k[..., None, :]         # batch + (n, n): row k_j of column j
+    vk = np.sum(v * pick, axis=-2)                           # real at the point
+    alpha = -np.sum(np.conjugate(v) * dv, axis=-2).real
+    beta = -np.sum(dv * pick, axis=-2).imag / vk.real
+    return alpha + 1j * beta
 
 
 @implements(np.linalg.eigvals)

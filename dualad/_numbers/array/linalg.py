@@ -18,7 +18,8 @@ import string
 import numpy as np
 
 from .arguments import _as_dual, _reject, normalize_axes, normalize_axis
-from .core import DualArray, _col, _lead_of, _new, _operand, _operands, _split, method
+from .core import (DualArray, _col, _lead_of, _new, _operand, _operands, _split,
+                   is_complex_array, method)
 from .reductions import max_, min_, sum_
 from .manipulation import einsum_sublist
 from .registry import implements, no_rule
@@ -99,8 +100,9 @@ def dot(a, b, out=None):
 
 @implements(np.vdot)
 def vdot(a, b):
+    """sum(conj(a) * b) over the flattened arrays (NumPy conjugates the first)."""
     a, b = _operands("vdot", (a, b))
-    return matmul(np.ravel(a), np.ravel(b))
+    return matmul(np.conjugate(np.ravel(a)), np.ravel(b))
 
 
 @implements(np.inner)
@@ -250,8 +252,8 @@ def _adjugate(av):
     u, s, vh = np.linalg.svd(av)
     m = s.shape[-1]
     others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(m)], -1)
-    scale = np.linalg.det(u) * np.linalg.det(vh)
-    adj = np.swapaxes(vh, -1, -2) @ (others[..., :, None] * np.swapaxes(u, -1, -2))
+    scale = np.linalg.det(u) * np.linalg.det(vh)  # A = U S Vh: adj(A) = det(U Vh) V adj(S) U^H
+    adj = np.swapaxes(vh, -1, -2).conj() @ (others[..., :, None] * np.swapaxes(u, -1, -2).conj())
     return adj * scale[..., None, None]
 
 
@@ -272,18 +274,27 @@ def det(a):
 
 @implements(np.linalg.slogdet)
 def slogdet(a):
+    """d log|det A| = Re tr(A^-1 dA); the sign of a real A is a step (no derivative), that
+    of a complex A is det/|det|, d sign = sign * 1j Im tr(A^-1 dA)."""
     a = _as_matrix_dual(a, "slogdet")
     res = np.linalg.slogdet(a.values)
     sign, logdet = res
-    return type(res)(sign, _new(logdet, _trace_solve(a.values, a.partials), a.tag))
+    t = _trace_solve(a.values, a.partials)
+    if not is_complex_array(a.values):
+        return type(res)(sign, _new(logdet, t, a.tag))
+    return type(res)(_new(sign, _col(sign) * (1j * t.imag), a.tag), _new(logdet, t.real, a.tag))
 
 
 def _two_norm(x, axes, keepdims):
-    """sqrt(sum x^2) over axes: values as NumPy computes them, d|x| = <x, dx> / |x|."""
+    """sqrt(sum |x|^2) over axes: values as NumPy computes them, d|x| = Re<x, dx> / |x|."""
     v, p = x.values, x.partials
     nv = np.linalg.norm(v, axis=None if len(axes) == x.ndim else axes, keepdims=True)
     safe = np.where(nv == 0, 1.0, nv)
-    dp = np.sum(v[..., None] * p, axis=axes, keepdims=True) / safe[..., None]
+    if is_complex_array(v):
+        dp = np.sum((np.conjugate(v)[..., None] * p).real, axis=axes, keepdims=True)
+        dp = dp / safe[..., None]
+    else:
+        dp = np.sum(v[..., None] * p, axis=axes, keepdims=True) / safe[..., None]
     r = _new(nv, dp, x.tag)
     return r if keepdims else np.squeeze(r, axes)
 

@@ -17,7 +17,7 @@ import numpy as np
 from ..._core.base import DualNumber
 from .arguments import _as_dual
 from .core import DualArray, _lead_of, _new, _operand, _split
-from .registry import implements, no_rule
+from .registry import implements
 
 
 def _combine(values, parts, tag):
@@ -217,23 +217,15 @@ def sinc(x):
 
 
 # ------------------------------------------------------------------- FFT ---
-# fftshift/ifftshift are index functions. The transforms themselves are linear
-# but complex-valued, and a DualArray holds real numbers: they are refused by
-# name until complex duals exist (dualad issue 10), never computed on the values.
-for _f in (np.fft.fftshift, np.fft.ifftshift):
-    _linear(_f)
-
-
-def _complex_fft(name):
-    def handler(*args, **kwargs):
-        raise no_rule(f"numpy.fft.{name}", " yet: its result is complex, and complex dual "
-                      "numbers are dualad issue 10 (fftshift/ifftshift and fftfreq work)")
-    return handler
-
-
-for _name in ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2",
-              "irfft2", "fftn", "ifftn", "rfftn", "irfftn"):
-    implements(getattr(np.fft, _name))(_complex_fft(_name))
+# The transforms are linear over the reals (rfft, irfft, hfft take real or
+# Hermitian parts, so not complex-linear): each is applied to the values and to
+# each direction's partials, which is the derivative along every seeded
+# direction, complex or real (a holomorphic transform of rfft fails Cauchy-
+# Riemann, as it should). fftshift/ifftshift are index functions.
+_FFTS = ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2",
+         "irfft2", "fftn", "ifftn", "rfftn", "irfftn", "fftshift", "ifftshift")
+for _name in _FFTS:
+    _linear(getattr(np.fft, _name))
 
 
 # ------------------------------------------------- convolve, correlate ---
