@@ -431,3 +431,40 @@ def test_eig_follows_numpys_normalisation():
     np.testing.assert_allclose(np.sum(np.conj(v) * dv, axis=0).real, 0, atol=1e-13)
     k = np.argmax(np.abs(v), axis=0)
     np.testing.assert_allclose(dv[k, np.arange(3)].imag, 0, atol=1e-13)
+
+
+# ------------------------------------------------------ check_derivatives ---
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_check_derivatives_on_complex_inputs(order):
+    z = np.array([1 + 1j, -0.5 + 2j, 0.3 - 0.2j])
+    hol = lambda z: (np.exp(z) * z[0] + np.fft.fft(z) ** 2 / 4  # noqa: E731
+                     + np.linalg.solve(4 * np.eye(3) + 0.1 * np.outer(z, z), z))
+    assert da.check_derivatives(hol, z, order, holomorphic=True) <= 1.0
+    assert da.check_derivatives(lambda w: w ** 3, 1 + 2j, order, holomorphic=True) <= 1.0
+    anyf = lambda z: np.abs(z) ** 3 + np.conj(z) * z[1] + np.angle(z) * np.real(np.fft.ifft(z))  # noqa: E731,E501
+    assert da.check_derivatives(anyf, z, order) <= 1.0
+    assert da.check_derivatives(anyf, z.astype(np.complex64), order) <= 1.0
+    assert da.check_derivatives(lambda x: np.exp(1j * x) * x, np.array([0.3, 0.5]), order) <= 1.0
+
+
+def test_check_derivatives_catches_wrong_complex_derivatives():
+    z = np.array([1 + 1j, -0.5 + 2j])
+
+    def wrong(w):  # the dual path differs from the plain one: a "derivative" of 2 for 2 + 1e-3
+        return w * 2.0 if isinstance(w, DualArray) else w * (2.0 + 1e-3)
+    with pytest.raises(AssertionError, match="complex direction"):
+        da.check_derivatives(wrong, z, holomorphic=True)
+    with pytest.raises(AssertionError, match="complex direction"):
+        da.check_derivatives(wrong, z)
+
+    def wrong_imag(w):  # right along real directions, wrong along imaginary ones
+        if isinstance(w, DualArray):
+            return w.real + 1j * np.imag(w) * 0.999
+        return w
+    with pytest.raises(AssertionError, match="differs"):
+        da.check_derivatives(wrong_imag, z)
+    with pytest.raises(ValueError, match="Cauchy-Riemann"):
+        da.check_derivatives(np.conj, z, holomorphic=True)
+    with pytest.raises(TypeError, match="requires a complex x"):
+        da.check_derivatives(np.sin, np.ones(2), holomorphic=True)

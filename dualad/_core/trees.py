@@ -47,8 +47,10 @@ def list_as_array(x):
     return x
 
 
-COMPLEX_LATER = ("complex numbers are supported for scalar Dual/HyperDual in plain Python "
-                 "(guides/complex.md); arrays and @njit code come later")
+COMPLEX_LATER = ("complex numbers are supported in plain Python and NumPy code (Dual, "
+                 "HyperDual, DualArray; guides/complex.md); numba (@njit) functions, their "
+                 "compiled transforms and vmap batches, and sparsity= do not take "
+                 "complex inputs yet: come later")
 
 
 def as_float_input(x, what, allow_complex=False):
