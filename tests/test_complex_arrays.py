@@ -468,3 +468,24 @@ def test_check_derivatives_catches_wrong_complex_derivatives():
         da.check_derivatives(np.conj, z, holomorphic=True)
     with pytest.raises(TypeError, match="requires a complex x"):
         da.check_derivatives(np.sin, np.ones(2), holomorphic=True)
+
+
+def test_sparsity_refuses_complex_inputs():
+    # compressed passes seed real directions: half a Jacobian would be silent, so refused
+    z = np.array([1 + 1j, 2 - 1j])
+    for call in (lambda: da.jacobian(np.abs, sparsity="auto")(z),
+                 lambda: da.jacobian(np.abs, sparsity=np.eye(2, dtype=bool))(z),
+                 lambda: da.hessian(lambda z: np.sum(np.abs(z)), sparsity="auto")(z),
+                 lambda: da.jacobian(np.abs, sparsity="auto")(1 + 1j)):
+        with pytest.raises(TypeError, match="sparsity= of complex inputs"):
+            call()
+    with pytest.raises(TypeError, match="holomorphic=True"):
+        da.jacobian(np.sin, format="csr")(z)  # the dense path's refusal, as jax.jacfwd
+
+
+def test_vmap_of_transforms_of_complex_arrays():
+    Z = np.array([[1 + 1j, 2 - 1j], [0.5j, -1 + 0.2j]])
+    f = lambda z: np.sum(np.abs(z) ** 2 * np.real(z))  # noqa: E731
+    np.testing.assert_array_equal(da.vmap(da.grad(f))(Z), np.stack([da.grad(f)(z) for z in Z]))
+    J = da.vmap(da.jacobian(np.sin, holomorphic=True))(Z)
+    np.testing.assert_allclose(J, np.stack([np.diag(np.cos(z)) for z in Z]), rtol=1e-15)

@@ -26,7 +26,7 @@ from .._core.memo import FunctionStore
 from .._core.base import next_tag
 from .._core.numba_support import is_dispatcher
 from .._core.spec import check_chunk, normalize_argnums
-from .._core.trees import flatten
+from .._core.trees import COMPLEX_LATER, flatten
 from .._numbers import DualArray, make_dual, value_and_partials
 from .._numbers.tracer import (MIN_SETS, dependency_leaf, hessian_leaf, read_dependencies,
                                read_hessian_dependencies)
@@ -239,6 +239,11 @@ class SparseTransform(_Transform):
     def __call__(self, *args):
         single, nums = normalize_argnums(self.argnums, len(args), self.kind)
         inputs = _Inputs(args, nums, self.kind)
+        if inputs.complex_columns and self.sparsity is not None:
+            # compressed passes seed real directions only: refused, never half a Jacobian
+            raise TypeError(f"{self.kind} with sparsity= of complex inputs: {COMPLEX_LATER}; "
+                            "leave sparsity=None (holomorphic=True for a holomorphic f, "
+                            "da.grad for a real-valued one)")
         if self.sparsity is None:   # dense forward mode, the result in a sparse format
             import scipy.sparse as sp
             dense = (_dense_hessian if self.kind == "hessian" else _dense_jacobian)(
