@@ -161,7 +161,7 @@ def _unary(name):
             return x._apply1(rule)
         if is_plain_real(x):
             return primal(float(x))
-        if is_complex_float(x) or is_complex_array(x):
+        if is_complex_float(x) or type(x) is np.ndarray and x.dtype.kind == "c":
             return _complex_primal(rule, x)
         return _array_ufunc(rule)(as_array_input(name, rule.argnames[0], x))
 
@@ -188,7 +188,8 @@ def _binary(name):
             return primal(float(x), float(y))
         if (is_complex_float(x) or is_complex_float(y)) and \
                 all(is_plain_real(a) or is_complex_float(a) or isinstance(a, np.floating)
-                    for a in (x, y)) or is_complex_array(x) or is_complex_array(y):
+                    for a in (x, y)) or (type(x) is np.ndarray or type(y) is np.ndarray) and \
+                (is_complex_array(x) or is_complex_array(y)):
             return _complex_primal(rule, x, y)
         name_x, name_y = rule.argnames
         return _array_ufunc(rule)(as_array_input(name, name_x, x),

@@ -53,14 +53,18 @@ class _Inputs:
         """The call's arguments with the selected leaves seeded along [start, start+c)
         (``unit``: the seed, 1j for the imaginary directions of complex inputs; real
         inputs are seeded along 1 in that pass too, and their partials are not read)."""
-        real_dtype = np.empty(0, self.dtype).real.dtype
-        complex_dtype = np.result_type(self.dtype, np.complex64)
+        if type(unit) is float and not self.complex_columns:
+            def seed(value, scalar, off):  # real inputs only: the seeds of self.dtype
+                return seed_leaf(value, scalar, off, unit, self.dtype)
+        else:
+            real_dtype = np.empty(0, self.dtype).real.dtype
+            complex_dtype = np.result_type(self.dtype, np.complex64)
 
-        def seed(value, scalar, off):
-            cplx = _complex_leaf(value)
-            unit_here = unit if cplx else 1.0
-            dtype = complex_dtype if cplx or type(unit_here) is not float else real_dtype
-            return seed_leaf(value, scalar, off, unit_here, dtype)
+            def seed(value, scalar, off):
+                cplx = _complex_leaf(value)
+                unit_here = unit if cplx else 1.0
+                dtype = complex_dtype if cplx or type(unit_here) is not float else real_dtype
+                return seed_leaf(value, scalar, off, unit_here, dtype)
 
         def seed_leaf(value, scalar, off, unit, dtype):
             if scalar:
@@ -116,6 +120,8 @@ class _Inputs:
 
 def _complex_leaf(value):
     """True for a complex input leaf (a scalar, an array, or a dual around one)."""
+    if type(value) is np.ndarray:
+        return value.dtype.kind == "c"
     return is_complex_value(value) or np.iscomplexobj(
         value.values if isinstance(value, DualArray) else value)
 

@@ -51,8 +51,11 @@ def _complex_unary(rule):
 @method
 def _apply1(self, rule):
     values = self.values
-    ladder = (_complex_unary(rule) if is_complex_array(values)
-              else rule.unary_ladder(_FIRST_ORDER))
+    if type(values) is np.ndarray and values.dtype.kind != "c":  # (the real fast path)
+        ladder = rule.unary_ladder(_FIRST_ORDER)
+    else:
+        ladder = (_complex_unary(rule) if is_complex_array(values)
+                  else rule.unary_ladder(_FIRST_ORDER))
     with np.errstate(all="ignore"):
         f0, f1, _ = ladder(values)
         p = self.partials * _col(_coef(f1, f0))

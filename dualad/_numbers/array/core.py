@@ -154,6 +154,8 @@ def _float_array(x):
 
 def is_complex_array(x):
     """True if the innermost values of x (a DualArray or an array) are complex."""
+    if type(x) is np.ndarray:
+        return x.dtype.kind == "c"
     while isinstance(x, DualNumber):
         x = x._primal()
     return np.iscomplexobj(x)
