@@ -321,7 +321,8 @@ def along(f, z, t, h=1e-6):
 def _check_along(f, z, t, dtype=np.complex128):
     z32, t32 = z.astype(dtype), t.astype(dtype)
     v, d = da.jvp(f, (z32,), (t32,))
-    np.testing.assert_array_equal(v, f(z32))
+    # the values as NumPy's to rounding (eigvalsh is eigh's values, lstsq pinv's product)
+    _assert_close(v, f(z32), 1e-13 if dtype == np.complex128 else 1e-5)
     assert np.asarray(d).dtype == np.asarray(f(z32)).dtype
     tol = 1e-7 if dtype == np.complex128 else 2e-4  # complex64: float32 rounding x |f'|
     _assert_close(d, along(f, z, t), tol)
@@ -424,6 +425,85 @@ def test_linalg_and_fft_hessians_as_jax(jax):
     f = lambda v: np.sum(np.abs(np.fft.fft(v, axis=0)) ** 2 * np.real(np.linalg.solve(A, v[:3].T)).T.sum())  # noqa: E731,E501
     g = lambda v: jnp.sum(jnp.abs(jnp.fft.fft(v, axis=0)) ** 2 * jnp.real(jnp.linalg.solve(A, v[:3].T)).T.sum())  # noqa: E731,E501
     _assert_close(da.grad(f)(V), jax.grad(g)(V), 1e-12)
+
+
+S = RNG.standard_normal((3, 3)) + 1j * RNG.standard_normal((3, 3))
+HERM = S @ S.conj().T + 3 * np.eye(3)
+HDIR = TA + TA.conj().T   # a Hermitian direction (NumPy reads one triangle of HERM)
+TALL = RNG.standard_normal((4, 3)) + 1j * RNG.standard_normal((4, 3))
+TTALL = RNG.standard_normal((4, 3)) + 1j * RNG.standard_normal((4, 3))
+NEG = -np.eye(3) + 0.2 * RNG.standard_normal((3, 3))   # real, with a complex square root
+
+
+def _projector(q):  # the phase-free quantity of each eigenvector: q_0 q_0^H
+    return q[:, :1] @ np.conj(q[:, :1]).T
+
+
+def _scipy_cases():
+    import scipy.linalg as sl
+    import dualad.scipy.linalg as dsl
+    b = B
+    cases = {
+        "expm": (dsl.expm, sl.expm, A, TA),
+        "sqrtm": (dsl.sqrtm, sl.sqrtm, A, TA),
+        "sqrtm_negative_real": (dsl.sqrtm, sl.sqrtm, NEG, RNG.standard_normal((3, 3))),
+        "cho_factor_lower": (lambda a: dsl.cho_factor(a, lower=True)[0],
+                             lambda a: np.tril(sl.cho_factor(a, lower=True)[0]), HERM, HDIR),
+        "cho_factor_upper": (lambda a: dsl.cho_factor(a)[0],
+                             lambda a: np.triu(sl.cho_factor(a)[0]), HERM, HDIR),
+        "cho_solve": (lambda a: dsl.cho_solve(dsl.cho_factor(a), b),
+                      lambda a: sl.cho_solve(sl.cho_factor(a), b), HERM, HDIR)}
+    for tr in (0, 1, 2):
+        cases[f"solve_triangular_trans{tr}"] = (
+            lambda a, tr=tr: dsl.solve_triangular(a, b, trans=tr, lower=True),
+            lambda a, tr=tr: sl.solve_triangular(a, b, trans=tr, lower=True), A, TA)
+        cases[f"lu_solve_trans{tr}"] = (
+            lambda a, tr=tr: dsl.lu_solve(dsl.lu_factor(a), b, trans=tr),
+            lambda a, tr=tr: sl.lu_solve(sl.lu_factor(a), b, trans=tr), A, TA)
+    return cases
+
+
+DECOMPOSITIONS = {
+    "svdvals": (lambda a: np.linalg.svd(a, compute_uv=False), TALL, TTALL),
+    "norm_2": (lambda a: np.linalg.norm(a, 2), TALL, TTALL),
+    "qr_q": (lambda a: np.linalg.qr(a)[0], TALL, TTALL),
+    "qr_r": (lambda a: np.linalg.qr(a, mode="r"), TALL, TTALL),
+    "pinv": (np.linalg.pinv, TALL, TTALL),
+    "lstsq": (lambda a: np.linalg.lstsq(a, V[:, 0])[0], TALL, TTALL),
+    "lstsq_residual": (lambda a: np.linalg.lstsq(a, V[:, 0])[1], TALL, TTALL),
+    "cholesky": (np.linalg.cholesky, HERM, HDIR),
+    "cholesky_upper": (lambda a: np.linalg.cholesky(a, upper=True), HERM, HDIR),
+    "eigvalsh": (np.linalg.eigvalsh, HERM, HDIR),
+    "eigvalsh_any_direction": (np.linalg.eigvalsh, HERM, TA),  # the lower triangle's
+    "eigh_projector": (lambda a: _projector(np.linalg.eigh(a)[1]), HERM, HDIR),
+    "eigh_upper_projector": (lambda a: _projector(np.linalg.eigh(a, "U")[1]), HERM, TA),
+    "matrix_power": (lambda a: np.linalg.matrix_power(a, -3), A, TA),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DECOMPOSITIONS))
+def test_complex_decompositions_along_complex_directions(name):
+    f, z, t = DECOMPOSITIONS[name]
+    _check_along(f, z, t)
+
+
+@pytest.mark.parametrize("name", sorted(_scipy_cases()))
+def test_scipy_linalg_on_complex_matrices(name):
+    ours, theirs, z, t = _scipy_cases()[name]
+    v, d = da.jvp(ours, (z,), (t,))
+    _assert_close(v, theirs(z), 1e-13)
+    _assert_close(d, along(theirs, z, t), 1e-7)
+
+
+def test_eigh_eigenvectors_as_jax_and_svd_vectors_refused(jax):
+    jnp = jax.numpy
+    _, dq = da.jvp(lambda a: np.linalg.eigh(a)[1], (HERM,), (HDIR,))
+    _, dqj = jax.jvp(lambda a: jnp.linalg.eigh(a)[1], (HERM,), (HDIR,))
+    _assert_close(dq, dqj, 1e-12)   # JAX's gauge: q_i^H dq_i = 0
+    q = np.linalg.eigh(HERM)[1]
+    np.testing.assert_allclose(np.sum(np.conj(q) * dq, axis=0), 0, atol=1e-13)
+    with pytest.raises(NotImplementedError, match="singular values only"):
+        da.jvp(lambda a: np.linalg.svd(a, full_matrices=False)[0], (TALL,), (TTALL,))
 
 
 def test_eig_follows_numpys_normalisation():

@@ -6,8 +6,9 @@ nested, so the same code gives second derivatives) and pushes every
 direction's partials ``dA`` (the trailing axis moved to the front, so the
 directions broadcast as a stack of matrices) through the formula:
 
-* ``eigh``: ``dw_i = q_i^T dA q_i``, ``dQ = Q (F * (Q^T dA Q))`` with
-  ``F_ij = 1/(w_j - w_i)`` off the diagonal. The eigenvalues must be distinct:
+* ``eigh``: ``dw_i = q_i^H dA q_i``, ``dQ = Q (F * (Q^H dA Q))`` with
+  ``F_ij = 1/(w_j - w_i)`` off the diagonal (for a complex Hermitian A each
+  column's phase is LAPACK's choice: dQ is JAX's, with ``q_i^H dq_i = 0``). The eigenvalues must be distinct:
   at a degenerate eigenvalue the eigenvectors are not differentiable (F is
   infinite, the result nan) and the eigenvalue derivatives are those of
   LAPACK's arbitrary basis. Only the triangle NumPy reads (``UPLO``) is used.
@@ -32,7 +33,7 @@ import numpy as np
 
 from ..._core.base import DualNumber
 from .arguments import _as_dual
-from .core import DualArray, _new, _operand
+from .core import DualArray, _new, _operand, is_complex_array
 from .registry import implements
 
 EighResult = namedtuple("EighResult", "eigenvalues eigenvectors")
@@ -52,6 +53,12 @@ def _dual(values, dirs, tag):
 
 def _T(m):
     return np.swapaxes(m, -1, -2)
+
+
+def _H(m):
+    """The conjugate transpose (the transpose of a real matrix)."""
+    t = np.swapaxes(m, -1, -2)
+    return np.conjugate(t) if is_complex_array(t) else t
 
 
 def _innermost(x):
@@ -78,9 +85,14 @@ def eigh(a, UPLO="L"):
     w, q = np.linalg.eigh(a.values, UPLO)
     d = _dirs(a)
     tri = np.tril if UPLO.upper() == "L" else np.triu
-    d = tri(d) + _T(tri(d, -1 if UPLO.upper() == "L" else 1))  # the triangle NumPy reads
-    p = _T(q) @ d @ q
-    return EighResult(_dual(w, _diag(p), a.tag), _dual(q, q @ (_gaps(w) * p), a.tag))
+    strict = tri(d, -1 if UPLO.upper() == "L" else 1)
+    if is_complex_array(d):  # LAPACK reads the triangle and the real part of the diagonal
+        d = strict + _H(strict) + _diag(d).real[..., None] * np.eye(d.shape[-1])
+    else:
+        d = tri(d) + _T(strict)  # the triangle NumPy reads
+    p = _H(q) @ d @ q
+    dw = _diag(p).real if is_complex_array(p) else _diag(p)
+    return EighResult(_dual(w, dw, a.tag), _dual(q, q @ (_gaps(w) * p), a.tag))
 
 
 @implements(np.linalg.eigvalsh)
@@ -128,6 +140,17 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
                         "full_matrices=False (the extra columns are not unique)")
     u, s, vh = np.linalg.svd(a.values, full_matrices=False)
     d = _dirs(a)
+    if is_complex_array(a.values):
+        # ds = Re diag(U^H dA V); U and V of a complex matrix have a phase each that
+        # LAPACK's algorithm chooses (no normalisation to hold fixed): not differentiated
+        ds = _diag(_H(u) @ d @ _H(vh)).real
+        if not compute_uv:
+            return _dual(s, ds, a.tag)
+        raise NotImplementedError(
+            "dualad: numpy.linalg.svd of a complex DualArray differentiates the singular "
+            "values only (compute_uv=False, np.linalg.svdvals, np.linalg.norm(a, 2)): "
+            "its singular vectors carry a phase each that LAPACK chooses, so they have "
+            "no derivative to follow")
     v = _T(vh)
     p = _T(u) @ d @ v
     ds = _diag(p)
@@ -154,11 +177,11 @@ def cholesky(a, *, upper=False):
     a = _as_dual(a, "linalg.cholesky")
     low = np.linalg.cholesky(a.values)
     li = np.linalg.inv(low)
-    x = li @ _dirs(a) @ _T(li)
+    x = li @ _dirs(a) @ _H(li)    # A = L L^H (L^T for real A)
     n = a.shape[-1]
     dl = low @ (np.tril(x, -1) + 0.5 * x * np.eye(n, dtype=a.dtype))
     r = _dual(low, dl, a.tag)
-    return _T(r) if upper else r
+    return _H(r) if upper else r
 
 
 @implements(np.linalg.qr)
@@ -177,13 +200,15 @@ def qr(a, mode="reduced"):
     d = _dirs(a)
     ri = np.linalg.inv(r)
     dri = d @ ri
-    c = _T(q) @ dri
+    c = _H(q) @ dri
     low = np.tril(c, -1)
-    w = low - _T(low)
+    w = low - _H(low)   # Q^H dQ: skew-Hermitian
+    if is_complex_array(c):  # R's diagonal is real (LAPACK): Q^H dQ's is i Im(C_ii)
+        w = w + 1j * _diag(c).imag[..., None] * np.eye(n)
     dr = (c - w) @ r
     if mode == "r":
         return _dual(r, dr, a.tag)
-    dq = q @ w + dri - q @ (_T(q) @ dri)
+    dq = q @ w + dri - q @ (_H(q) @ dri)
     return QRResult(_dual(q, dq, a.tag), _dual(r, dr, a.tag))
 
 
@@ -195,10 +220,10 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=None):
         kw["rtol"] = rtol
     ap = np.linalg.pinv(a.values, **kw)
     d = _dirs(a)
-    dt = _T(d)
+    dt = _H(d)
     m, n = a.shape[-2:]
     im, in_ = np.eye(m, dtype=a.dtype), np.eye(n, dtype=a.dtype)
-    apt = _T(ap)
+    apt = _H(ap)
     dp = (-(ap @ d @ ap) + ap @ apt @ dt @ (im - a.values @ ap)
           + (in_ - ap @ a.values) @ dt @ apt @ ap)
     return _dual(ap, dp, a.tag)
@@ -215,7 +240,8 @@ def lstsq(a, b, rcond=None):
     cut = rcond if rcond is not None else np.finfo(s0.dtype).eps * max(m, n)
     rank = int(np.sum(s0 > cut * s0.max())) if s0.size else 0
     r = a @ x - b
-    res = np.sum(r * r, axis=0) if (rank == n and m > n) else np.zeros(0, np.result_type(s0))
+    r2 = (np.conjugate(r) * r).real if is_complex_array(r) else r * r   # |r|^2
+    res = np.sum(r2, axis=0) if (rank == n and m > n) else np.zeros(0, np.result_type(s0))
     if np.ndim(b) == 1 and isinstance(res, DualArray):
         res = np.reshape(res, (1,))
     return x, res, rank, sv
