@@ -20,7 +20,11 @@ directions broadcast as a stack of matrices) through the formula:
   eigenvector derivatives (as ``eigh``).
 * ``svd`` (reduced, distinct nonzero singular values), Townsend's formulas:
   ``ds = diag(U^T dA V)``; U and V follow the sign convention of LAPACK at
-  the point, and are differentiated with it held fixed.
+  the point, and are differentiated with it held fixed. Of a complex matrix:
+  the singular values only (``ds = Re diag(U^H dA V)``), the vectors refused.
+* Complex matrices elsewhere: the same rules with conjugate transposes (``_H``):
+  ``cholesky`` A = L L^H, ``qr`` with R's real diagonal (``Q^H dQ``'s diagonal
+  is ``i Im(C_ii)``), ``pinv``, ``eigh`` (Hermitian).
 * ``cholesky``: ``dL = L Phi(L^-1 dA L^-T)``, Phi = lower triangle, half diagonal.
 * ``qr`` (reduced, m >= n, R invertible): with C = Q^T dA R^-1 and
   W = tril(C, -1) - tril(C, -1)^T, ``dR = (C - W) R`` and
