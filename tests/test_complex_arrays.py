@@ -85,6 +85,10 @@ def test_holomorphic_ufuncs_on_complex_arrays(rule, dtype):
     d2 = da.derivative(f, order=2)(z)  # nested DualArrays
     assert d2.dtype == dtype
     _assert_close(d2, want2, r2, "second vs mpmath")
+    scalar2 = np.array([da.derivative(getattr(da, rule.name), order=2)(w) for w in zc])
+    _assert_close(d2, scalar2, r2, "second vs scalar path")
+    if dtype is np.complex128:  # the difference of the exact first derivative
+        _assert_close(d2, holomorphic_central(da.derivative(f), zc), 1e-6, "second vs central")
     _assert_close(da.derivative(f)(z), want1, r1, "derivative()")
 
 
@@ -173,6 +177,19 @@ def test_real_imag_conj_abs_angle_along_directions():
     assert np.real(x).partials.tolist() == [[1.0], [1.0]]
     assert x.imag.partials.tolist() == [[0.0], [0.0]] and np.imag(x).tolist() == [0.0, 0.0]
     assert np.angle(x).tolist() == [0.0, np.pi] and np.conj(x).partials.tolist() == [[1], [1]]
+
+
+def test_numpy_ufuncs_on_complex_scalar_duals():
+    d = da.Dual(3 + 4j, (1.0, 1j))
+    assert np.conj(d).value == 3 - 4j and tuple(np.conj(d).partials) == (1.0, -1j)
+    assert np.abs(d).value == 5.0 and np.allclose(np.abs(d).partials, (0.6, 0.8))
+    assert np.abs(da.Dual(-2.0, 1.0)).eps == -1.0 and np.conj(da.Dual(2.0, 1.0)).eps == 1.0
+    a = np.angle(d)
+    assert np.isclose(a.value, np.angle(3 + 4j)) and np.allclose(a.partials, (-0.16, 0.12))
+    z = DualArray(np.array([1 + 1j, 2j]), np.ones((2, 1)))
+    y = np.float_power(z, 2)   # complex128, as NumPy's float_power of complex
+    assert y.dtype == np.complex128 and np.allclose(y.partials[:, 0], 2 * z.values)
+    assert np.float_power(z.astype(np.complex64), 2).dtype == np.complex128
 
 
 def test_parts_against_central_differences_second_order():

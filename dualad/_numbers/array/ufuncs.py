@@ -57,8 +57,9 @@ def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
 
 
 def _as_float64(x):
+    """x in float_power's type: float64, or complex128 for complex x (as NumPy's)."""
     if isinstance(x, (DualArray, np.ndarray, np.generic)):
-        return x.astype(np.float64)
+        return x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
     return x
 
 
