@@ -27,16 +27,27 @@ from .registry import implements, no_rule
 
 # ------------------------------------------------------------- products ---
 
+def _matmul(a, b):
+    """np.matmul; a real array times a complex one as two real products (NumPy would
+    cast the real one and run the complex product: twice the flops)."""
+    if type(a) is np.ndarray and type(b) is np.ndarray and a.dtype.kind != b.dtype.kind:
+        if b.dtype.kind == "c" and a.dtype.kind == "f":
+            return np.matmul(a, b.real) + 1j * np.matmul(a, b.imag)
+        if a.dtype.kind == "c" and b.dtype.kind == "f":
+            return np.matmul(a.real, b) + 1j * np.matmul(a.imag, b)
+    return np.matmul(a, b)
+
+
 def _mm_left(pa, b, result_shape):
     """The partials of A @ b from those of A: dA_k @ b for each k, on a trailing axis."""
     n = pa.shape[-1]
     if pa.ndim == 2:  # A is a vector (k,): (N, k) @ b is a stack of N rows
-        r = np.matmul(np.swapaxes(pa, 0, 1), b)
+        r = _matmul(np.swapaxes(pa, 0, 1), b)
         return np.moveaxis(r, -2, -1) if np.ndim(b) > 1 else r
     sa = pa.shape[:-1]
     rows, k = sa[-2], sa[-1]
     t = np.swapaxes(pa, -1, -2).reshape(sa[:-2] + (rows * n, k))
-    r = np.matmul(t, b)
+    r = _matmul(t, b)
     if np.ndim(b) == 1:
         return r.reshape(result_shape + (n,))
     m = r.shape[-1]
@@ -47,9 +58,9 @@ def _mm_right(a, pb, result_shape):
     """The partials of a @ B from those of B: a @ dB_k for each k, on a trailing axis."""
     n = pb.shape[-1]
     if pb.ndim == 2:  # B is a vector (k,): a @ (k, N) stacks the N products
-        return np.matmul(a, pb)
+        return _matmul(a, pb)
     sb = pb.shape[:-1]
-    r = np.matmul(a, pb.reshape(sb[:-1] + (sb[-1] * n,)))
+    r = _matmul(a, pb.reshape(sb[:-1] + (sb[-1] * n,)))
     return r.reshape(result_shape + (n,))
 
 
@@ -58,7 +69,7 @@ def matmul(a, b):
     top = _lead_of((a, b))
     av, pa = _split(top, a)
     bv, pb = _split(top, b)
-    v = np.matmul(av, bv)
+    v = _matmul(av, bv)
     shape = v.shape
     p = None
     if pa is not None:
