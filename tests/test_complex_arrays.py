@@ -588,3 +588,29 @@ def test_vmap_of_transforms_of_complex_arrays():
     np.testing.assert_array_equal(da.vmap(da.grad(f))(Z), np.stack([da.grad(f)(z) for z in Z]))
     J = da.vmap(da.jacobian(np.sin, holomorphic=True))(Z)
     np.testing.assert_allclose(J, np.stack([np.diag(np.cos(z)) for z in Z]), rtol=1e-15)
+
+
+@pytest.mark.parametrize("call", [
+    lambda z: np.fft.fft(z, axis=0), lambda z: np.fft.fft(z, n=6, axis=1, norm="ortho"),
+    lambda z: np.fft.ifft(z, 2, 0), lambda z: np.fft.fftn(z, axes=(0,)),
+    lambda z: np.fft.fftn(z, s=(2, 5), axes=(0, 1)),
+    lambda z: np.fft.ifft2(z, axes=(1, 0), norm="forward"),
+    lambda z: np.fft.irfftn(z, s=(4, 4), axes=(-2, -1)), lambda z: np.fft.hfft(z, axis=0),
+    lambda z: np.fft.rfft(z.real, axis=0), lambda z: np.fft.fftshift(z, axes=1),
+    lambda z: np.fft.ifftshift(z, 0), lambda z: np.fft.irfft2(z, s=[3, 4], axes=[0, 1])])
+def test_fft_axes_sizes_and_norms(call):
+    _check_along(call, V, TV)
+    v, d = da.jvp(call, (V,), (TV,))
+    np.testing.assert_array_equal(v, call(V))
+
+
+def test_fft_refusals():
+    x = DualArray(V, np.ones(V.shape + (1,)))
+    with pytest.raises(TypeError, match="only dual argument"):
+        np.fft.fft(x, n=x[0, 0])
+    with pytest.raises(TypeError, match="cannot become a plain NumPy array"):
+        np.fft.fft(x, out=np.empty(V.shape, complex))   # a float out= would drop them
+    out = np.zeros_like(x)
+    assert np.fft.fft(x, out=out) is out and np.allclose(out.values, np.fft.fft(V))
+    with pytest.raises(np.exceptions.AxisError):
+        np.fft.fft(x, axis=2)

@@ -9,6 +9,7 @@ others are written with the functions that already have rules, so each
 derivative follows from the rule table (``logaddexp`` by branches that are
 smooth at ties, ``sinc`` with its series near 0).
 """
+import inspect
 import math
 import string
 
@@ -219,13 +220,57 @@ def sinc(x):
 # ------------------------------------------------------------------- FFT ---
 # The transforms are linear over the reals (rfft, irfft, hfft take real or
 # Hermitian parts, so not complex-linear): each is applied to the values and to
-# each direction's partials, which is the derivative along every seeded
-# direction, complex or real (a holomorphic transform of rfft fails Cauchy-
-# Riemann, as it should). fftshift/ifftshift are index functions.
+# every direction's partials, which is the derivative along every seeded
+# direction, complex or real (a holomorphic transform of irfft fails Cauchy-
+# Riemann, as it should). The partials go in one call, their directions a
+# leading axis that the transform's axes, given as negative numbers, skip.
+# fftshift/ifftshift are index functions, handled alike.
 _FFTS = ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2",
          "irfft2", "fftn", "ifftn", "rfftn", "irfftn", "fftshift", "ifftshift")
+
+
+def _negative_axes(bound, ndim):
+    """The call's axis/axes as negative numbers (None: the ones NumPy takes)."""
+    def neg(i):
+        i = int(i)
+        if not -ndim <= i < ndim:
+            raise np.exceptions.AxisError(i, ndim)
+        return i - ndim if i >= 0 else i
+    args = bound.arguments
+    if "axis" in bound.signature.parameters:
+        args["axis"] = neg(args.get("axis", -1))
+        return
+    axes = args.get("axes", bound.signature.parameters["axes"].default)
+    if axes is None:
+        s = args.get("s")
+        count = ndim if s is None else len(s)
+        axes = range(-count, 0)
+    elif isinstance(axes, (int, np.integer)):
+        axes = (axes,)
+    args["axes"] = tuple(neg(i) for i in axes)
+
+
+def _fft(func):
+    signature = inspect.signature(func)
+
+    def handler(a, *args, **kwargs):
+        for x in list(args) + list(kwargs.values()):
+            if isinstance(x, DualNumber):
+                raise TypeError(f"dualad: numpy.fft.{func.__name__} takes the array as its "
+                                "only dual argument")
+        a = _as_dual(a, f"fft.{func.__name__}")
+        bound = signature.bind(a.values, *args, **kwargs)  # (out=: the registry stores it)
+        _negative_axes(bound, a.ndim)
+        kw = {k: v for k, v in bound.arguments.items() if k not in ("a", "x")}
+        values = func(a.values, **kw)
+        lanes = func(np.moveaxis(a.partials, -1, 0), **kw)
+        return _new(values, np.moveaxis(lanes, 0, -1), a.tag)
+    handler.__name__ = func.__name__
+    return implements(func)(handler)
+
+
 for _name in _FFTS:
-    _linear(getattr(np.fft, _name))
+    _fft(getattr(np.fft, _name))
 
 
 # ------------------------------------------------- convolve, correlate ---
