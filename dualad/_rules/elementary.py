@@ -73,11 +73,6 @@ def is_complex_float(x):
     return type(x) is complex or isinstance(x, np.complexfloating)
 
 
-def is_complex_array(x):
-    """True for a NumPy array of complex numbers."""
-    return isinstance(x, np.ndarray) and x.dtype.kind == "c"
-
-
 def not_holomorphic(name):
     """The error of a non-holomorphic rule applied to a complex argument."""
     return TypeError(f"{name}() is not holomorphic: it has no complex derivative, so dualad "
@@ -188,8 +183,8 @@ def _binary(name):
             return primal(float(x), float(y))
         if (is_complex_float(x) or is_complex_float(y)) and \
                 all(is_plain_real(a) or is_complex_float(a) or isinstance(a, np.floating)
-                    for a in (x, y)) or (type(x) is np.ndarray or type(y) is np.ndarray) and \
-                (is_complex_array(x) or is_complex_array(y)):
+                    for a in (x, y)) or (type(x) is np.ndarray and x.dtype.kind == "c") or \
+                (type(y) is np.ndarray and y.dtype.kind == "c"):
             return _complex_primal(rule, x, y)
         name_x, name_y = rule.argnames
         return _array_ufunc(rule)(as_array_input(name, name_x, x),

@@ -8,8 +8,8 @@ directions broadcast as a stack of matrices) through the formula:
 
 * ``eigh``: ``dw_i = q_i^H dA q_i``, ``dQ = Q (F * (Q^H dA Q))`` with
   ``F_ij = 1/(w_j - w_i)`` off the diagonal (for a complex Hermitian A each
-  column's phase is LAPACK's choice: dQ is JAX's, with ``q_i^H dq_i = 0``). The eigenvalues must be distinct:
-  at a degenerate eigenvalue the eigenvectors are not differentiable (F is
+  column's phase is LAPACK's choice: dQ is JAX's, with ``q_i^H dq_i = 0``).
+  The eigenvalues must be distinct: at a degenerate eigenvalue the eigenvectors are not differentiable (F is
   infinite, the result nan) and the eigenvalue derivatives are those of
   LAPACK's arbitrary basis. Only the triangle NumPy reads (``UPLO``) is used.
 * ``eig`` (real or complex matrices, distinct eigenvalues): ``dw = diag(V^-1 dA V)``,
