@@ -524,6 +524,25 @@ def test_eigh_eigenvectors_as_jax_and_svd_vectors_refused(jax):
         da.jvp(lambda a: np.linalg.svd(a, full_matrices=False)[0], (TALL,), (TTALL,))
 
 
+def test_batched_and_second_order_complex_decompositions():
+    Ab = np.stack([A, A.T + 1j])
+    Tb = np.stack([TA, TA * 1j])
+    for f in (lambda a: np.linalg.eig(a)[1], lambda a: np.linalg.eig(a)[0], np.linalg.det,
+              np.linalg.inv, lambda a: np.linalg.slogdet(a)[0],
+              lambda a: np.linalg.eigh(a @ np.conj(np.swapaxes(a, -1, -2)))[0]):
+        _check_along(f, Ab, Tb)
+    # second order: the gradient of real losses through the decompositions, along TA
+    for loss in (lambda a: np.sum(np.abs(np.linalg.eig(a)[1] @ np.ones(3)) ** 2),
+                 lambda a: np.linalg.norm(np.linalg.qr(a)[0] @ np.linalg.cholesky(HERM)),
+                 lambda a: np.sum(np.abs(np.linalg.cholesky(a @ np.conj(a.T) + np.eye(3)))),
+                 lambda a: np.real(np.linalg.slogdet(a)[0]) + np.abs(np.linalg.det(a))):
+        g = da.grad(loss)
+        _, d = da.jvp(g, (A,), (TA,))
+        _assert_close(d, along(g, A, TA, h=1e-5), 1e-7)
+    with pytest.raises(NotImplementedError, match="second derivatives of the singular"):
+        da.jvp(da.grad(lambda a: np.linalg.norm(a, 2)), (A,), (TA,))
+
+
 def test_eig_follows_numpys_normalisation():
     # unit columns whose largest entry is real: the derivative keeps both (to first order)
     w, v = np.linalg.eig(A)

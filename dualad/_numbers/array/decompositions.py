@@ -142,6 +142,11 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     if compute_uv and full_matrices and m != n:
         raise TypeError("dualad: numpy.linalg.svd of a non-square DualArray needs "
                         "full_matrices=False (the extra columns are not unique)")
+    if is_complex_array(a.values) and isinstance(a.values, DualArray):
+        raise NotImplementedError(
+            "dualad: second derivatives of the singular values of a complex matrix (svd, "
+            "svdvals, norm(a, 2), lstsq of complex DualArrays nested in another "
+            "transform) are not supported: they need the singular vectors' derivatives")
     u, s, vh = np.linalg.svd(a.values, full_matrices=False)
     d = _dirs(a)
     if is_complex_array(a.values):
