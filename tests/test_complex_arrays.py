@@ -634,3 +634,14 @@ def test_fft_refusals():
     assert np.fft.fft(x, out=out) is out and np.allclose(out.values, np.fft.fft(V))
     with pytest.raises(np.exceptions.AxisError):
         np.fft.fft(x, axis=2)
+
+
+def test_cauchy_riemann_check_scales_with_the_function():
+    z = np.array([1 + 2j, -0.5 + 0.3j])
+    # a tiny non-holomorphic f is still refused (no absolute floor)
+    with pytest.raises(ValueError, match="Cauchy-Riemann"):
+        da.jacobian(lambda z: 1e-20 * np.conj(z), holomorphic=True)(z)
+    # an identically zero Hessian is rounding of f's values only: accepted, and ~0
+    H = da.hessian(lambda z: np.sum(np.linalg.inv(np.diag(z + 3)) @ np.diag(z + 3) @ z),
+                   holomorphic=True)(z)
+    assert np.abs(H).max() < 1e-13

@@ -28,18 +28,25 @@ def _tolerance(*arrays):
     return 1e-4 if single else 1e-10
 
 
-def check_cauchy_riemann(d_re, d_im, who):
-    """Refuse f unless d_im == 1j * d_re (the two seeded partials), within rounding."""
+def check_cauchy_riemann(d_re, d_im, who, values=None):
+    """Refuse f unless d_im == 1j * d_re (the two seeded partials), within rounding.
+
+    Rounding is taken relative to each entry, to the largest entry of the array
+    (an entry that is 0 in exact arithmetic carries the rounding of the others'
+    scale) and, given f's output ``values``, to 100 ulps of their largest
+    magnitude (a derivative that is 0 in exact arithmetic everywhere, as the
+    Hessian of a linear f, is the rounding of f's values alone)."""
     a = _values(d_re)
     b = _values(d_im)
     gap = np.abs(b - 1j * a)
     scale = np.abs(a) + np.abs(b)
-    # rounding relative to each entry, to the largest entry of the array (an entry
-    # that is 0 in exact arithmetic carries the rounding of the others' scale), and
-    # 100 ulps of 1 (a derivative that is 0 everywhere: a Hessian of a linear f)
     whole = float(np.max(scale[np.isfinite(scale)], initial=0.0))
     tol = _tolerance(d_re, d_im)
-    floor = 100 * np.finfo(np.float32 if tol > 1e-6 else np.float64).eps
+    floor = 0.0
+    if values is not None:
+        v = np.abs(_values(values))
+        eps = np.finfo(np.float32 if tol > 1e-6 else np.float64).eps
+        floor = 100 * eps * float(np.max(v[np.isfinite(v)], initial=0.0))
     bad = gap > tol * (scale + 1e-3 * whole) + floor
     if np.any(bad & np.isfinite(gap)):
         raise ValueError(
@@ -99,11 +106,11 @@ def complex_evaluate(transform, inputs, evaluate, args, nums):
         raise TypeError(f"{who} requires real-valued outputs, got a complex one. {_HINT}")
     out = []
     inputs.real_gradient = not transform.holomorphic
-    for j, ji in zip(jac, jac_im):
+    for j, ji, v in zip(jac, jac_im, values):
         if isinstance(j, np.ndarray) and j.dtype != object:
             j = np.array(j, dtype=np.result_type(j, ji, np.complex64))
         if transform.holomorphic:
-            check_cauchy_riemann(j, ji, who)
+            check_cauchy_riemann(j, ji, who, v)
         else:  # real-valued f: d/dx - 1j d/dy on the complex columns (JAX's grad)
             if isinstance(ji, np.ndarray) and ji.dtype != object:
                 ji = np.asarray(ji)
