@@ -645,3 +645,22 @@ def test_cauchy_riemann_check_scales_with_the_function():
     H = da.hessian(lambda z: np.sum(np.linalg.inv(np.diag(z + 3)) @ np.diag(z + 3) @ z),
                    holomorphic=True)(z)
     assert np.abs(H).max() < 1e-13
+
+
+def test_sparsity_through_complex_intermediates():
+    # the parts of a complex quantity keep its dependencies (imag of a set is the set)
+    x = np.linspace(0.1, 1, 12).reshape(3, 4)
+    M = np.array([[0.1, -2, 0, 0], [1, 0.3, 0, 0], [0, 0, 1, 0.5], [0, 0, 0.2, 2]])
+    cases = [lambda x: np.fft.fft(x).real, lambda x: np.fft.rfft(x, axis=0).imag,
+             lambda x: np.abs(np.fft.fft2(x[:, :2])), lambda x: np.fft.fftshift(x, axes=1),
+             lambda x: np.fft.irfft(x, n=5), lambda x: np.linalg.eigvals(M * x[0]).imag,
+             lambda x: np.abs(np.linalg.eig(M + x[:2, :2].sum())[1]).ravel(),
+             lambda x: np.linalg.slogdet(M + 1j * x[0, 0])[0].imag,
+             lambda x: np.angle(x[0] + 1j * x[1]), lambda x: np.conj(x * 1j).imag]
+    for f in cases:
+        P = da.sparsity(f)(x).toarray()
+        J = da.jacobian(f)(x).reshape(P.shape)
+        assert np.all(P | (J == 0))   # every nonzero of the Jacobian is in the pattern
+    # exact where the transform mixes only along its axis
+    P = da.sparsity(lambda x: np.fft.rfft(x, axis=0).imag)(x).toarray()
+    assert P.sum() == 3 * 4 * 2   # 2 outputs per column, each of the column's 3 inputs
