@@ -152,11 +152,13 @@ def _unary(name):
                 d._p = f1 * x._p
                 d.tag = x.tag
                 return d
+        if t is np.ndarray and x.dtype.kind in "biuf":  # a real array: NumPy's ufunc
+            return _array_ufunc(rule)(x)
         if isinstance(x, DualNumber):
             return x._apply1(rule)
         if is_plain_real(x):
             return primal(float(x))
-        if is_complex_float(x) or type(x) is np.ndarray and x.dtype.kind == "c":
+        if is_complex_float(x) or t is np.ndarray and x.dtype.kind == "c":
             return _complex_primal(rule, x)
         return _array_ufunc(rule)(as_array_input(name, rule.argnames[0], x))
 

@@ -53,9 +53,10 @@ def _apply1(self, rule):
     values = self.values
     if type(values) is np.ndarray and values.dtype.kind != "c":  # (the real fast path)
         ladder = rule.unary_ladder(_FIRST_ORDER)
+    elif is_complex_array(values):
+        ladder = _complex_unary(rule)
     else:
-        ladder = (_complex_unary(rule) if is_complex_array(values)
-                  else rule.unary_ladder(_FIRST_ORDER))
+        ladder = rule.unary_ladder(_FIRST_ORDER)
     with np.errstate(all="ignore"):
         f0, f1, _ = ladder(values)
         p = self.partials * _col(_coef(f1, f0))

@@ -27,40 +27,37 @@ from .registry import implements, no_rule
 
 # ------------------------------------------------------------- products ---
 
-def _matmul(a, b):
-    """np.matmul; a real array times a complex one as two real products (NumPy would
+def _split_matmul(a, b):
+    """a @ b for one real and one complex operand, as two real products (NumPy would
     cast the real one and run the complex product: twice the flops)."""
-    if type(a) is np.ndarray and type(b) is np.ndarray and a.dtype.kind != b.dtype.kind:
-        if b.dtype.kind == "c" and a.dtype.kind == "f":
-            return np.matmul(a, b.real) + 1j * np.matmul(a, b.imag)
-        if a.dtype.kind == "c" and b.dtype.kind == "f":
-            return np.matmul(a.real, b) + 1j * np.matmul(a.imag, b)
-    return np.matmul(a, b)
+    if b.dtype.kind == "c":
+        return np.matmul(a, b.real) + 1j * np.matmul(a, b.imag)
+    return np.matmul(a.real, b) + 1j * np.matmul(a.imag, b)
 
 
-def _mm_left(pa, b, result_shape):
+def _mm_left(pa, b, result_shape, mm=np.matmul):
     """The partials of A @ b from those of A: dA_k @ b for each k, on a trailing axis."""
     n = pa.shape[-1]
     if pa.ndim == 2:  # A is a vector (k,): (N, k) @ b is a stack of N rows
-        r = _matmul(np.swapaxes(pa, 0, 1), b)
+        r = mm(np.swapaxes(pa, 0, 1), b)
         return np.moveaxis(r, -2, -1) if np.ndim(b) > 1 else r
     sa = pa.shape[:-1]
     rows, k = sa[-2], sa[-1]
     t = np.swapaxes(pa, -1, -2).reshape(sa[:-2] + (rows * n, k))
-    r = _matmul(t, b)
+    r = mm(t, b)
     if np.ndim(b) == 1:
         return r.reshape(result_shape + (n,))
     m = r.shape[-1]
     return np.swapaxes(r.reshape(r.shape[:-2] + (rows, n, m)), -1, -2)
 
 
-def _mm_right(a, pb, result_shape):
+def _mm_right(a, pb, result_shape, mm=np.matmul):
     """The partials of a @ B from those of B: a @ dB_k for each k, on a trailing axis."""
     n = pb.shape[-1]
     if pb.ndim == 2:  # B is a vector (k,): a @ (k, N) stacks the N products
-        return _matmul(a, pb)
+        return mm(a, pb)
     sb = pb.shape[:-1]
-    r = _matmul(a, pb.reshape(sb[:-1] + (sb[-1] * n,)))
+    r = mm(a, pb.reshape(sb[:-1] + (sb[-1] * n,)))
     return r.reshape(result_shape + (n,))
 
 
@@ -69,13 +66,17 @@ def matmul(a, b):
     top = _lead_of((a, b))
     av, pa = _split(top, a)
     bv, pb = _split(top, b)
-    v = _matmul(av, bv)
+    mm = np.matmul
+    if type(av) is np.ndarray and type(bv) is np.ndarray and av.dtype.kind != bv.dtype.kind \
+            and "c" in (av.dtype.kind, bv.dtype.kind):
+        mm = _split_matmul  # (the partials share their values' dtypes)
+    v = mm(av, bv)
     shape = v.shape
     p = None
     if pa is not None:
-        p = _mm_left(pa, bv, shape)
+        p = _mm_left(pa, bv, shape, mm)
     if pb is not None:
-        q = _mm_right(av, pb, shape)
+        q = _mm_right(av, pb, shape, mm)
         p = q if p is None else p + q
     return _new(v, p, top.tag)
 

@@ -14,13 +14,13 @@ from ... import _rules
 from ..._rules.scipy_special import special_call, ufunc_rule
 from ..._core.base import DualNumber, lead
 from .arith import _ADD, _DIV, _MUL, _SUB, _arith, _pow_const, _power, ordered
-from .complex_parts import absolute
 from .core import DualArray, by_value, _holds, _operand, _operands, _primal, method
 from .linalg import matmul
 from .manipulation import COMPOSITE_UFUNCS
 from .registry import _HANDLED, _LIKE, _call_handler, _foreign, _store, no_rule
 
 _ARITH_UFUNCS = {np.add: _ADD, np.subtract: _SUB, np.multiply: _MUL, np.divide: _DIV}
+_ABSOLUTE = np.absolute  # (np.fabs refuses complex, as NumPy's)
 _ORDERING_UFUNCS = {np.less: "<", np.less_equal: "<=", np.greater: ">",
                     np.greater_equal: ">="}
 _BY_VALUE_UFUNCS = {
@@ -74,8 +74,6 @@ def _ufunc_call(ufunc, inputs):
         if ufunc in _ORDERING_UFUNCS:
             ordered(*values, _ORDERING_UFUNCS[ufunc])
         return by_value(ufunc(*values))
-    if ufunc is np.absolute:  # of a complex array: hypot of its parts, not a rule of its own
-        return absolute(_operands("absolute", inputs)[0])
     rule = ufunc_rule(ufunc)
     if rule is None:
         special = special_call(ufunc)  # sici, betainc: not one rule each
@@ -88,6 +86,8 @@ def _ufunc_call(ufunc, inputs):
                 ops = [_as_float64(o) for o in ops]
             return _power(*ops)
         if rule.arity == 1:
+            if ufunc is _ABSOLUTE:  # |z| of complex: hypot of the parts (complex_parts)
+                return abs(ops[0])
             return ops[0]._apply1(rule)
         return lead(*ops)._apply2(rule, *ops)
     if ufunc is np.matmul:
