@@ -664,3 +664,23 @@ def test_sparsity_through_complex_intermediates():
     # exact where the transform mixes only along its axis
     P = da.sparsity(lambda x: np.fft.rfft(x, axis=0).imag)(x).toarray()
     assert P.sum() == 3 * 4 * 2   # 2 outputs per column, each of the column's 3 inputs
+
+
+def test_chunks_trees_and_value_and_grad_on_complex_arrays(jax):
+    jnp = jax.numpy
+    z = np.array([1 + 2j, -0.5 + 0.3j, 0.2 - 1.1j, 2j, 1.0 + 0j])
+    f = lambda z: np.sin(z) * z[0] + np.fft.fft(z)  # noqa: E731
+    J = da.jacobian(f, holomorphic=True)(z)
+    np.testing.assert_array_equal(da.jacobian(f, holomorphic=True, chunk=2)(z), J)
+    _assert_close(J, jax.jacfwd(lambda z: jnp.sin(z) * z[0] + jnp.fft.fft(z),
+                                holomorphic=True)(z), 1e-13)
+    g = lambda t: np.sum(np.abs(t[0]) ** 2) + np.real(t[1] * t[0][0])  # noqa: E731
+    gj = lambda t: jnp.sum(jnp.abs(t[0]) ** 2) + jnp.real(t[1] * t[0][0])  # noqa: E731
+    got, want = da.grad(g)((z[:2], 1j)), jax.grad(gj)((z[:2], 1j))
+    _assert_close(got[0], want[0], 1e-15)
+    _assert_close(got[1], want[1], 1e-15)
+    h = lambda z: np.sum(np.exp(z) * z)  # noqa: E731
+    v, gr = da.value_and_grad(h, holomorphic=True, chunk=3)(z)
+    vj, grj = jax.value_and_grad(lambda z: jnp.sum(jnp.exp(z) * z), holomorphic=True)(z)
+    _assert_close(v, vj, 1e-15)
+    _assert_close(gr, grj, 1e-14)
