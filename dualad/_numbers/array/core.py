@@ -239,7 +239,9 @@ class DualArray(DualNumber):
     partial derivatives of every element exactly. Comparisons compare values.
     Indexing one element gives a scalar :class:`dualad.Dual`. ``values`` and
     ``partials`` may be DualArrays of a lower ``tag`` (nested duals, for
-    higher derivatives).
+    higher derivatives). Values and partials are real (float32, float64) or
+    complex (complex64, complex128) and share one dtype: complex partials make
+    the values complex (guides/complex.md).
 
     >>> import numpy as np
     >>> import dualad as da
