@@ -513,15 +513,22 @@ def test_scipy_linalg_on_complex_matrices(name):
     _assert_close(d, along(theirs, z, t), 1e-7)
 
 
-def test_eigh_eigenvectors_as_jax_and_svd_vectors_refused(jax):
+def test_eigh_and_svd_vectors_as_jax(jax):
     jnp = jax.numpy
     _, dq = da.jvp(lambda a: np.linalg.eigh(a)[1], (HERM,), (HDIR,))
     _, dqj = jax.jvp(lambda a: jnp.linalg.eigh(a)[1], (HERM,), (HDIR,))
     _assert_close(dq, dqj, 1e-12)   # JAX's gauge: q_i^H dq_i = 0
     q = np.linalg.eigh(HERM)[1]
     np.testing.assert_allclose(np.sum(np.conj(q) * dq, axis=0), 0, atol=1e-13)
-    with pytest.raises(NotImplementedError, match="singular values only"):
-        da.jvp(lambda a: np.linalg.svd(a, full_matrices=False)[0], (TALL,), (TTALL,))
+    for a, t in ((TALL, TTALL), (TALL.T, TTALL.T), (A, TA)):   # tall, wide, square
+        (u, s, vh), (du, ds, dvh) = da.jvp(
+            lambda a: tuple(np.linalg.svd(a, full_matrices=False)), (a,), (t,))
+        _, want = jax.jvp(lambda a: tuple(jnp.linalg.svd(a, full_matrices=False)), (a,), (t,))
+        for got, w in zip((du, ds, dvh), want):
+            _assert_close(got, w, 1e-13)
+        # whatever the gauge, the product rule of U S Vh gives back the direction
+        _assert_close(du @ np.diag(s) @ vh + u @ np.diag(ds) @ vh + u @ np.diag(s) @ dvh,
+                      t, 1e-13)
 
 
 def test_batched_and_second_order_complex_decompositions():
@@ -539,8 +546,13 @@ def test_batched_and_second_order_complex_decompositions():
         g = da.grad(loss)
         _, d = da.jvp(g, (A,), (TA,))
         _assert_close(d, along(g, A, TA, h=1e-5), 1e-7)
-    with pytest.raises(NotImplementedError, match="second derivatives of the singular"):
-        da.jvp(da.grad(lambda a: np.linalg.norm(a, 2)), (A,), (TA,))
+    for loss in (lambda a: np.linalg.norm(a, 2),   # singular values, second order
+                 lambda a: np.sum(np.linalg.svd(a, compute_uv=False) ** 2 * np.arange(1, 4)),
+                 lambda a: np.sum(np.abs(np.linalg.svd(a, full_matrices=False)[0][:, 0]
+                                         @ np.linalg.svd(a, full_matrices=False)[2][0]))):
+        g = da.grad(loss)
+        _, d = da.jvp(g, (A,), (TA,))
+        _assert_close(d, along(g, A, TA, h=1e-5), 1e-7)
 
 
 def test_eig_follows_numpys_normalisation():

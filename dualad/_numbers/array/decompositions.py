@@ -21,7 +21,8 @@ directions broadcast as a stack of matrices) through the formula:
 * ``svd`` (reduced, distinct nonzero singular values), Townsend's formulas:
   ``ds = diag(U^T dA V)``; U and V follow the sign convention of LAPACK at
   the point, and are differentiated with it held fixed. Of a complex matrix:
-  the singular values only (``ds = Re diag(U^H dA V)``), the vectors refused.
+  ``ds = Re diag(U^H dA V)``, and the vectors in JAX's gauge (the phase of each
+  pair u_i, v_i is LAPACK's choice: ``i Im(U^H dA V)_ii / s_i`` goes to dU).
 * Complex matrices elsewhere: the same rules with conjugate transposes (``_H``):
   ``cholesky`` A = L L^H, ``qr`` with R's real diagonal (``Q^H dQ``'s diagonal
   is ``i Im(C_ii)``), ``pinv``, ``eigh`` (Hermitian).
@@ -142,38 +143,26 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     if compute_uv and full_matrices and m != n:
         raise TypeError("dualad: numpy.linalg.svd of a non-square DualArray needs "
                         "full_matrices=False (the extra columns are not unique)")
-    if is_complex_array(a.values) and isinstance(a.values, DualArray):
-        raise NotImplementedError(
-            "dualad: second derivatives of the singular values of a complex matrix (svd, "
-            "svdvals, norm(a, 2), lstsq of complex DualArrays nested in another "
-            "transform) are not supported: they need the singular vectors' derivatives")
     u, s, vh = np.linalg.svd(a.values, full_matrices=False)
     d = _dirs(a)
-    if is_complex_array(a.values):
-        # ds = Re diag(U^H dA V); U and V of a complex matrix have a phase each that
-        # LAPACK's algorithm chooses (no normalisation to hold fixed): not differentiated
-        ds = _diag(_H(u) @ d @ _H(vh)).real
-        if not compute_uv:
-            return _dual(s, ds, a.tag)
-        raise NotImplementedError(
-            "dualad: numpy.linalg.svd of a complex DualArray differentiates the singular "
-            "values only (compute_uv=False, np.linalg.svdvals, np.linalg.norm(a, 2)): "
-            "its singular vectors carry a phase each that LAPACK chooses, so they have "
-            "no derivative to follow")
-    v = _T(vh)
-    p = _T(u) @ d @ v
-    ds = _diag(p)
+    cplx = is_complex_array(a.values)
+    v = _H(vh)
+    p = _H(u) @ d @ v
+    ds = _diag(p).real if cplx else _diag(p)
     if not compute_uv:
         return _dual(s, ds, a.tag)
     f = _gaps(s * s)
     si, sj = s[..., :, None], s[..., None, :]
-    du = u @ (f * (p * sj + si * _T(p)))
-    dv = v @ (f * (si * p + _T(p) * sj))
+    du = f * (p * sj + si * _H(p))
+    if cplx:  # the pair's common phase: JAX's gauge, i Im(P_ii) / s_i on U's side
+        du = du + 1j * (_diag(p).imag / s)[..., None, :] * np.eye(s.shape[-1])
+    du = u @ du
+    dv = v @ (f * (si * p + _H(p) * sj))
     if m > n:
-        du = du + (d @ v - u @ (_T(u) @ d @ v)) / sj
+        du = du + (d @ v - u @ (_H(u) @ d @ v)) / sj
     if n > m:
-        dv = dv + (_T(d) @ u - v @ (_T(v) @ _T(d) @ u)) / sj
-    return SVDResult(_dual(u, du, a.tag), _dual(s, ds, a.tag), _dual(vh, _T(dv), a.tag))
+        dv = dv + (_H(d) @ u - v @ (_H(v) @ _H(d) @ u)) / sj
+    return SVDResult(_dual(u, du, a.tag), _dual(s, ds, a.tag), _dual(vh, _H(dv), a.tag))
 
 
 @implements(getattr(np.linalg, "svdvals", None))
