@@ -31,8 +31,10 @@ def test_construction_and_attributes():
     assert z.dtype == np.float32 and z.partials.dtype == np.float32
     with pytest.raises(ValueError, match="partials must have shape"):
         DualArray(np.ones(3), np.ones((2, 3)))
-    with pytest.raises(TypeError, match="real"):
-        DualArray(np.ones(3, complex), np.ones((3, 1)))
+    with pytest.raises(TypeError, match="real or complex"):
+        DualArray(np.ones(3, "U1"), np.ones((3, 1)))
+    w = DualArray(np.ones(3, np.complex64), np.eye(3))  # complex: tests/test_complex_arrays.py
+    assert w.dtype == np.complex64 and w.partials.dtype == np.complex64
     with pytest.raises(TypeError, match="len"):
         len(DualArray(1.0, [1.0]))
     assert "DualArray(" in repr(x)
@@ -392,8 +394,7 @@ def test_elementwise_code_with_selection():
 
 def test_unsupported_numpy_functions_name_themselves():
     X = seed([np.ones(4)])[0]
-    for call, name in [(lambda: np.fft.fft(X), "numpy.fft.fft"),
-                       (lambda: np.frexp(X), "numpy.frexp"),
+    for call, name in [(lambda: np.frexp(X), "numpy.frexp"),
                        (lambda: np.cumprod(X), "numpy.cumprod"),
                        (lambda: np.interp(X, [0, 1], [0, 1]), "numpy.interp"),
                        (lambda: np.add.at(X, [0], 1.0), "numpy.add.at"),

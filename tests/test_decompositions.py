@@ -97,10 +97,15 @@ def test_float32():
     np.testing.assert_allclose(J, da.jacobian(lambda x: np.linalg.eigvalsh(x))(SYM), atol=1e-4)
 
 
-def test_eig_with_complex_eigenvalues_names_issue_10():
-    rot = np.array([[0.0, -1.0], [1.0, 0.0]])
-    with pytest.raises(NotImplementedError, match="issue 10"):
-        da.jacobian(lambda x: np.linalg.eig(x)[0])(rot)
+def test_eig_with_complex_eigenvalues():
+    # a real matrix with complex eigenvalues: complex Jacobians (more: test_complex_arrays.py)
+    rot = np.array([[0.1, -2.0], [1.0, 0.3]])
+    for k in (0, 1):
+        f = lambda x: np.linalg.eig(x)[k]  # noqa: E731
+        J = da.jacobian(f)(rot)
+        assert J.dtype == np.complex128
+        want = central_jacobian(f, rot)
+        np.testing.assert_allclose(J.reshape(want.shape), want, rtol=1e-6, atol=1e-8)
 
 
 def test_full_matrices_svd_of_a_rectangle_is_refused():

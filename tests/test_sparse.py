@@ -199,8 +199,8 @@ def test_bad_arguments():
         da.hessian_sparsity(np.sin)(x)
     with pytest.raises(TypeError, match="callable"):
         da.sparsity(3)
-    with pytest.raises(TypeError, match="no rule for numpy.fft"):
-        da.sparsity(lambda x: np.fft.fft(x).real)(x)
+    with pytest.raises(TypeError, match="no rule for numpy.interp"):
+        da.sparsity(lambda x: np.interp(x, [0, 1], [0, 1]))(x)
 
 
 def test_scipy_takes_the_results():

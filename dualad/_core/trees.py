@@ -47,16 +47,18 @@ def list_as_array(x):
     return x
 
 
-COMPLEX_LATER = ("complex numbers are supported for scalar Dual/HyperDual in plain Python "
-                 "(guides/complex.md); arrays and @njit code come later")
+COMPLEX_LATER = ("complex numbers are supported in plain Python and NumPy code (Dual, "
+                 "HyperDual, DualArray; guides/complex.md); numba (@njit) functions, their "
+                 "compiled transforms and vmap batches, and sparsity= do not take "
+                 "complex inputs yet: come later")
 
 
 def as_float_input(x, what, allow_complex=False):
     """A real input as a float array or scalar; ints promoted to float64, never refused.
 
     Returns (value, is_python_scalar). Float32 stays float32. A complex scalar
-    is returned as it is where ``allow_complex`` (the Python transforms), else
-    refused, as complex arrays are.
+    or array is returned as it is where ``allow_complex`` (the Python
+    transforms; complex64 stays complex64), else refused.
     """
     if type(x) is complex or isinstance(x, np.complexfloating):
         if allow_complex:
@@ -84,6 +86,10 @@ def as_float_input(x, what, allow_complex=False):
                 arr = arr.astype(np.float64)
             return arr, False
         if arr.dtype.kind == "c":
+            if allow_complex:
+                if arr.dtype not in (np.complex64, np.complex128):
+                    arr = arr.astype(np.complex128)
+                return arr, False
             raise TypeError(f"{what} is a complex array: {COMPLEX_LATER}")
         raise TypeError(f"{what} must hold real numbers, got an array of dtype {arr.dtype}")
     raise TypeError(f"{what} must be a real number or an array of them, "

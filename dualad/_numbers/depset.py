@@ -11,9 +11,10 @@ operation on partials reads in this semiring:
   whatever the coefficient's value: a dependency is recorded even where f'
   happens to vanish at the point traced, so the pattern holds over the whole
   input domain; a product of two sets (nested duals) is their intersection;
-* a contraction with coefficients (``A @ p``, ``einsum``, ``solve``) treats
-  every coefficient as nonzero: output j depends on every input it sums over
-  (constant matrices included: their zeros are not read);
+* a contraction with coefficients (``A @ p``, ``einsum``, ``solve``, the
+  transforms of ``np.fft`` along their axes) treats every coefficient as
+  nonzero: output j depends on every input it sums over (constant matrices
+  included: their zeros are not read);
 * data movement (indexing, reshape, concatenate, roll, ...) moves the sets;
   ``np.where`` takes the union of both branches, so selections by value
   (``where``, ``maximum``, ``clip``, ``abs``, ``max``) hold for every point.
@@ -53,6 +54,21 @@ class Dependencies(np.ndarray):
     def astype(self, dtype=None, order="K", casting="unsafe", subok=True, copy=True):
         # DualArray.astype casts its partials: sets stay sets
         return self.copy() if copy else self
+
+    # The parts of a complex quantity depend on what the quantity depends on (the
+    # ndarray's imag of bools would be all False: a dropped dependency).
+    @property
+    def real(self):
+        return self
+
+    @property
+    def imag(self):
+        return self
+
+    def conjugate(self):
+        return self.copy()
+
+    conj = conjugate
 
     def cleared(self):
         """The empty sets of self's shape."""
@@ -214,6 +230,20 @@ def _solve(a, b):
     return _as_deps(np.broadcast_to(rows, shape).copy())
 
 
+def _fft(func):
+    """A transform of np.fft: every output along its axes depends on every input along
+    them (DualArray's handler always names the axes, negative: the sets lead)."""
+    def rule(a, **kwargs):
+        axes = kwargs.get("axis", kwargs.get("axes"))
+        if axes is None:
+            raise _unsupported(f"numpy.fft.{func.__name__} without its axes")
+        b = _bits(a)
+        shape = func(np.zeros(b.shape), **kwargs).shape
+        axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
+        return _as_deps(np.broadcast_to(np.any(b, axis=axes, keepdims=True), shape).copy())
+    return rule
+
+
 def _zeros_like(a, *args, **kwargs):
     return _as_deps(np.zeros(np.shape(a), bool))
 
@@ -224,6 +254,9 @@ _FUNCTIONS = {
     np.zeros_like: _zeros_like, np.empty_like: _zeros_like,
     **{f: _contraction(f) for f in (np.dot, np.tensordot, np.inner, np.outer, np.vdot,
                                     np.matmul, np.kron)},
+    **{getattr(np.fft, n): _fft(getattr(np.fft, n))
+       for n in ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2",
+                 "irfft2", "fftn", "ifftn", "rfftn", "irfftn")},
 }
 
 # Questions about the array itself, answered on its bools.
@@ -238,4 +271,5 @@ _MOVES = {
     np.rot90, np.squeeze, np.expand_dims, np.copy, np.repeat, np.tile, np.tril, np.triu,
     np.ravel, np.split, np.array_split, np.atleast_1d, np.atleast_2d, np.atleast_3d,
     np.pad, np.delete, np.insert, np.append, np.put_along_axis, np.compress,
+    np.fft.fftshift, np.fft.ifftshift,
 }

@@ -43,7 +43,7 @@ def partial_along(y, tag):
     if isinstance(y, (numbers.Real, np.generic)):
         # NumPy scalars are numbers.Real too: test them first to keep float32
         return y * 0 if isinstance(y, np.generic) else 0.0 * float(y)
-    if isinstance(y, np.ndarray) and y.dtype.kind in "biuf":
+    if isinstance(y, np.ndarray) and y.dtype.kind in "biufc":
         return np.zeros_like(y, dtype=np.result_type(y.dtype, np.float32))
     if isinstance(y, (tuple, list)):
         return type(y)(partial_along(v, tag) for v in y)

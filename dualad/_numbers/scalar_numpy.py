@@ -35,6 +35,11 @@ def scalar_array_ufunc(self, ufunc, method, *inputs, **kwargs):
     """``__array_ufunc__`` of the scalar dual types."""
     if method != "__call__" or kwargs:
         return NotImplemented
+    if len(inputs) == 1 and inputs[0] is self:
+        if ufunc is np.conjugate:  # the scalar types' own complex parts (guides/complex.md)
+            return self.conjugate()
+        if ufunc is np.absolute:   # |z| = hypot(re, im) of a complex dual, else the fabs rule
+            return abs(self)
     rule = ufunc_rule(ufunc)
     if rule is not None and len(inputs) == 1 and inputs[0] is self:
         # NumPy semantics: a domain error gives nan (with NumPy's warning), not

@@ -152,11 +152,13 @@ def _unary(name):
                 d._p = f1 * x._p
                 d.tag = x.tag
                 return d
+        if t is np.ndarray and x.dtype.kind in "biuf":  # a real array: NumPy's ufunc
+            return _array_ufunc(rule)(x)
         if isinstance(x, DualNumber):
             return x._apply1(rule)
         if is_plain_real(x):
             return primal(float(x))
-        if is_complex_float(x):
+        if is_complex_float(x) or t is np.ndarray and x.dtype.kind == "c":
             return _complex_primal(rule, x)
         return _array_ufunc(rule)(as_array_input(name, rule.argnames[0], x))
 
@@ -183,7 +185,8 @@ def _binary(name):
             return primal(float(x), float(y))
         if (is_complex_float(x) or is_complex_float(y)) and \
                 all(is_plain_real(a) or is_complex_float(a) or isinstance(a, np.floating)
-                    for a in (x, y)):
+                    for a in (x, y)) or (type(x) is np.ndarray and x.dtype.kind == "c") or \
+                (type(y) is np.ndarray and y.dtype.kind == "c"):
             return _complex_primal(rule, x, y)
         name_x, name_y = rule.argnames
         return _array_ufunc(rule)(as_array_input(name, name_x, x),

@@ -154,6 +154,26 @@ def _taylor_or_nested(f, order):
     return df
 
 
+def _innermost(x):
+    while isinstance(x, DualNumber):
+        x = x._primal()
+    return x
+
+
+def _elementwise_partial(f, base, shape, dtype, unit):
+    """The partial of f(x) along every element of x seeded by ``unit`` (1, or 1j)."""
+    tag = next_tag()
+    y = f(DualArray(base, np.full(shape + (1,), unit, dtype), tag))
+    if isinstance(y, DualArray) and y.tag == tag and y.shape != shape:
+        raise ValueError(f"derivative(): for an array x, f must be elementwise, returning "
+                         f"x's shape {shape}; it returned shape {y.shape} (use da.jacobian "
+                         "for functions that mix elements)")
+    if isinstance(y, DualNumber) and not isinstance(y, DualArray) and y.tag == tag and shape:
+        raise ValueError("derivative(): for an array x, f must be elementwise; it returned "
+                         "a scalar depending on x (use da.grad or da.jacobian)")
+    return partial_along(y, tag)
+
+
 def elementwise_derivative(f, x):
     """The derivative of an elementwise function f at every element of the array x.
 
@@ -172,20 +192,15 @@ def elementwise_derivative(f, x):
         base = _float_array(x)
         dtype = base.dtype
     shape = base.shape
-    tag = next_tag()
-    y = f(DualArray(base, np.ones(shape + (1,), dtype), tag))
-    if isinstance(y, DualArray) and y.tag == tag and y.shape != shape:
-        raise ValueError(f"derivative(): for an array x, f must be elementwise, returning "
-                         f"x's shape {shape}; it returned shape {y.shape} (use da.jacobian "
-                         "for functions that mix elements)")
-    if isinstance(y, DualNumber) and not isinstance(y, DualArray) and y.tag == tag and shape:
-        raise ValueError("derivative(): for an array x, f must be elementwise; it returned "
-                         "a scalar depending on x (use da.grad or da.jacobian)")
-    d = partial_along(y, tag)
+    d = _elementwise_partial(f, base, shape, dtype, 1.0)
+    if np.iscomplexobj(_innermost(base)):
+        # f'(z) of a complex array: seeded along 1 and 1j, Cauchy-Riemann checked
+        from .holomorphic import check_cauchy_riemann
+        check_cauchy_riemann(d, _elementwise_partial(f, base, shape, dtype, 1j), "derivative()")
     if isinstance(d, DualArray):
         return d if d.shape == shape else np.broadcast_to(d, shape).copy()
     d = np.asarray(d)
-    if d.dtype.kind != "f":
+    if d.dtype.kind not in "fc":
         d = d.astype(dtype)
     if d.shape != shape:
         d = np.broadcast_to(d, shape).astype(d.dtype)

@@ -24,17 +24,30 @@ def _is_complex(v):
 
 
 def _tolerance(*arrays):
-    single = any(np.asarray(a).dtype in (np.complex64, np.float32) for a in arrays)
+    single = any(_values(a, cast=False).dtype in (np.complex64, np.float32) for a in arrays)
     return 1e-4 if single else 1e-10
 
 
-def check_cauchy_riemann(d_re, d_im, who):
-    """Refuse f unless d_im == 1j * d_re (the two seeded partials), within rounding."""
+def check_cauchy_riemann(d_re, d_im, who, values=None):
+    """Refuse f unless d_im == 1j * d_re (the two seeded partials), within rounding.
+
+    Rounding is taken relative to each entry, to the largest entry of the array
+    (an entry that is 0 in exact arithmetic carries the rounding of the others'
+    scale) and, given f's output ``values``, to 100 ulps of their largest
+    magnitude (a derivative that is 0 in exact arithmetic everywhere, as the
+    Hessian of a linear f, is the rounding of f's values alone)."""
     a = _values(d_re)
     b = _values(d_im)
     gap = np.abs(b - 1j * a)
     scale = np.abs(a) + np.abs(b)
-    bad = gap > _tolerance(d_re, d_im) * scale + 1e-300
+    whole = float(np.max(scale[np.isfinite(scale)], initial=0.0))
+    tol = _tolerance(d_re, d_im)
+    floor = 0.0
+    if values is not None:
+        v = np.abs(_values(values))
+        eps = np.finfo(np.float32 if tol > 1e-6 else np.float64).eps
+        floor = 100 * eps * float(np.max(v[np.isfinite(v)], initial=0.0))
+    bad = gap > tol * (scale + 1e-3 * whole) + floor
     if np.any(bad & np.isfinite(gap)):
         raise ValueError(
             f"{who}: f is not holomorphic at this point (Cauchy-Riemann fails: df/dy "
@@ -54,12 +67,13 @@ def holomorphic_derivative(f, z):
     return d_re
 
 
-def _values(x):
-    """x (partials, possibly an object array of duals) as a complex array of its values."""
-    x = np.asarray(x)
+def _values(x, cast=True):
+    """x (partials: an array, an object array of duals or a DualArray of an enclosing
+    transform) as a complex array of its values."""
+    x = np.asarray(_value(x))
     if x.dtype == object:
         return np.vectorize(lambda e: complex(_value(e)), otypes=[complex])(x)
-    return x.astype(complex)
+    return x.astype(complex) if cast else x
 
 
 def _value(x):
@@ -91,12 +105,17 @@ def complex_evaluate(transform, inputs, evaluate, args, nums):
     if scalar_out and not transform.holomorphic and complex_out:
         raise TypeError(f"{who} requires real-valued outputs, got a complex one. {_HINT}")
     out = []
-    for j, ji in zip(jac, jac_im):
-        if np.asarray(j).dtype != object:
+    inputs.real_gradient = not transform.holomorphic
+    for j, ji, v in zip(jac, jac_im, values):
+        if isinstance(j, np.ndarray) and j.dtype != object:
             j = np.array(j, dtype=np.result_type(j, ji, np.complex64))
         if transform.holomorphic:
-            check_cauchy_riemann(j, ji, who)
+            check_cauchy_riemann(j, ji, who, v)
         else:  # real-valued f: d/dx - 1j d/dy on the complex columns (JAX's grad)
-            j[..., cols] = j[..., cols] - 1j * np.asarray(ji)[..., cols]
+            if isinstance(ji, np.ndarray) and ji.dtype != object:
+                ji = np.asarray(ji)
+            if not isinstance(j, np.ndarray) or j.dtype == object:
+                j = j + 0j * ji  # a dual Jacobian (nested): made complex, then assigned
+            j[..., cols] = j[..., cols] - 1j * ji[..., cols]
         out.append(j)
     return inputs, treedef, values, out

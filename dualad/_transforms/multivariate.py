@@ -32,28 +32,42 @@ class _Inputs:
         self.leaves = []     # (argnum position, leaf index, value, is_scalar)
         self.offsets = []
         n = 0
-        self.complex_columns = []  # the input columns that are complex scalars
+        self.complex_columns = []  # the input columns that are complex (scalars, elements)
+        self.real_gradient = False  # set for grad of a real f: real inputs' blocks real
         for pos, a in enumerate(argnums):
             self.args[a] = list_as_array(self.args[a])
             leaves, treedef = flatten(self.args[a])
             self.trees.append(treedef)
             for k, leaf in enumerate(leaves):
                 value, scalar = as_float_input(leaf, f"{who}: argument {a}", True)
-                if scalar and is_complex_value(value):
-                    self.complex_columns.append(n)
+                size = 1 if scalar else value.size
+                if _complex_leaf(value):
+                    self.complex_columns.extend(range(n, n + size))
                 self.leaves.append((pos, k, value, scalar))
                 self.offsets.append(n)
-                n += 1 if scalar else value.size
+                n += size
         self.n = n
         dtypes = [leaf_dtype(v) for _, _, v, s in self.leaves]
         self.dtype = np.result_type(*dtypes) if dtypes else np.dtype(np.float64)
 
     def seeded_args(self, start, c, tag, unit=1.0):
         """The call's arguments with the selected leaves seeded along [start, start+c)
-        (``unit``: the seed, 1j for the imaginary directions of complex inputs)."""
-        dtype = self.dtype if type(unit) is float else np.result_type(self.dtype, np.complex64)
+        (``unit``: the seed, 1j for the imaginary directions of complex inputs; real
+        inputs are seeded along 1 in that pass too, and their partials are not read)."""
+        if type(unit) is float and not self.complex_columns:
+            def seed(value, scalar, off):  # real inputs only: the seeds of self.dtype
+                return seed_leaf(value, scalar, off, unit, self.dtype)
+        else:
+            real_dtype = np.empty(0, self.dtype).real.dtype
+            complex_dtype = np.result_type(self.dtype, np.complex64)
 
-        def seed(value, scalar, off):
+            def seed(value, scalar, off):
+                cplx = _complex_leaf(value)
+                unit_here = unit if cplx else 1.0
+                dtype = complex_dtype if cplx or type(unit_here) is not float else real_dtype
+                return seed_leaf(value, scalar, off, unit_here, dtype)
+
+        def seed_leaf(value, scalar, off, unit, dtype):
             if scalar:
                 j = off - start
                 if c == 1:
@@ -76,7 +90,7 @@ class _Inputs:
             hi = min(start + c, off + size)
             if lo < hi:
                 idx = np.arange(lo, hi)
-                p[idx - off, idx - start] = 1
+                p[idx - off, idx - start] = unit
             return DualArray(value, p.reshape(value.shape + (c,)), tag)
         return self.seeded_with(seed)
 
@@ -98,8 +112,19 @@ class _Inputs:
             size = 1 if scalar else value.size
             shape = () if scalar else value.shape
             block = mat[..., off:off + size].reshape(out_shape + shape)
+            if self.real_gradient and isinstance(block, np.ndarray) and \
+                    block.dtype.kind == "c" and not _complex_leaf(value):
+                block = block.real.copy()  # of a real f along a real input: real (as JAX)
             per_arg[pos].append(block[()] if block.ndim == 0 else block)
         return [unflatten(self.trees[pos], per_arg[pos]) for pos in range(len(self.argnums))]
+
+
+def _complex_leaf(value):
+    """True for a complex input leaf (a scalar, an array, or a dual around one)."""
+    if type(value) is np.ndarray:
+        return value.dtype.kind == "c"
+    return is_complex_value(value) or np.iscomplexobj(
+        value.values if isinstance(value, DualArray) else value)
 
 
 def _evaluate(f, args, argnums, chunk, who, inputs=None, unit=1.0):
@@ -226,8 +251,8 @@ class Hessian(_Transform):
     def __call__(self, *args):
         if self._compiled():
             return self._run_compiled(args)
-        inner = Grad(self.f, self.argnums, self.chunk)
-        return _symmetric(Jacobian(inner, self.argnums, self.chunk)(*args))
+        inner = Grad(self.f, self.argnums, self.chunk, self.holomorphic)
+        return _symmetric(Jacobian(inner, self.argnums, self.chunk, self.holomorphic)(*args))
 
 
 def _mirrored(h, shape):
@@ -313,17 +338,19 @@ def value_and_grad(f, argnums=0, *, chunk=None, holomorphic=False):
     return ValueAndGrad(f, argnums, chunk, holomorphic)
 
 
-def hessian(f, argnums=0, *, chunk=None):
+def hessian(f, argnums=0, *, chunk=None, holomorphic=False):
     """Return a function computing the Hessian of a scalar-valued ``f``.
 
     Shape ``arg.shape + arg.shape``; mixed blocks when ``argnums`` is a tuple.
+    ``holomorphic=True``: complex inputs, f holomorphic, the complex Hessian
+    (``jax.hessian(holomorphic=True)``; Cauchy-Riemann checked at both levels).
 
     >>> import numpy as np, dualad as da
     >>> da.hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0]))
     array([[4., 2.],
            [2., 0.]])
     """
-    return Hessian(f, argnums, chunk)
+    return Hessian(f, argnums, chunk, holomorphic)
 
 
 def jvp(f, primals, tangents):
@@ -388,4 +415,8 @@ def _seed_tangent(xv, tv, scalar, tag):
         return make_dual(xv, tv, tag)
     if isinstance(tv, DualNumber):
         return DualArray(xv, DualArray.from_any(tv)[..., None], tag)
+    if np.iscomplexobj(tv) and not _complex_leaf(xv):
+        raise TypeError("jvp(): a complex tangent of a real primal (JAX refuses it too: "
+                        "the tangent has the primal's dtype); pass the primal as complex "
+                        "(x.astype(complex)) to differentiate along complex directions")
     return DualArray(xv, np.asarray(tv, leaf_dtype(xv))[..., None], tag)

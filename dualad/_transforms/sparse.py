@@ -37,7 +37,7 @@ from .._core import coloring as col
 from .._core.base import next_tag
 from .._core.numba_support import is_dispatcher
 from .._core.spec import check_chunk, normalize_argnums
-from .._core.trees import flatten
+from .._core.trees import COMPLEX_LATER, flatten
 from .._numbers import DualArray, make_dual, value_and_partials
 from .multivariate import Grad, _Inputs, _Transform
 from .multivariate import hessian as _dense_hessian
@@ -121,6 +121,11 @@ class SparseTransform(_Transform):
     def __call__(self, *args):
         single, nums = normalize_argnums(self.argnums, len(args), self.kind)
         inputs = _Inputs(args, nums, self.kind)
+        if inputs.complex_columns and self.sparsity is not None:
+            # compressed passes seed real directions only: refused, never half a Jacobian
+            raise TypeError(f"{self.kind} with sparsity= of complex inputs: {COMPLEX_LATER}; "
+                            "leave sparsity=None (holomorphic=True for a holomorphic f, "
+                            "da.grad for a real-valued one)")
         if self.sparsity is None:   # dense forward mode, the result in a sparse format
             import scipy.sparse as sp
             dense = (_dense_hessian if self.kind == "hessian" else _dense_jacobian)(
@@ -212,8 +217,8 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomor
     UserWarning says it is used unchecked; ``check=False`` skips the check).
     ``format="csr"`` or ``"csc"`` then returns a ``scipy.sparse`` array
     (m x n), ``"dense"`` the usual shapes.
-    ``holomorphic=True``: complex scalar inputs, f holomorphic, the complex
-    Jacobian (JAX's convention; guides/complex.md).
+    ``holomorphic=True``: complex inputs (scalars or arrays), f holomorphic,
+    the complex Jacobian (JAX's convention; guides/complex.md).
 
     >>> import numpy as np, dualad as da
     >>> J = da.jacobian(lambda x: np.sin(x) * x[0])(np.array([1.0, 2.0]))
@@ -234,10 +239,13 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomor
 jacfwd = jacobian
 
 
-def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", check=True):
+def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", check=True,
+            holomorphic=False):
     """Return a function computing the Hessian of a scalar-valued ``f``.
 
     Shape ``arg.shape + arg.shape``; mixed blocks when ``argnums`` is a tuple.
+    ``holomorphic=True``: complex inputs, f holomorphic, the complex Hessian
+    (``jax.hessian(holomorphic=True)``; Cauchy-Riemann checked at both levels).
     ``sparsity="auto"`` or a pattern, and ``format``, as for ``da.jacobian``:
     the symmetric pattern is star-colored and the gradient differentiated
     along the colors only; a given pattern is checked as for ``da.jacobian``
@@ -254,6 +262,9 @@ def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", check=Tr
     148
     """
     if sparsity is None and format == "dense":
-        return _dense_hessian(f, argnums, chunk=chunk)
+        return _dense_hessian(f, argnums, chunk=chunk, holomorphic=holomorphic)
+    if holomorphic:
+        raise TypeError("hessian(holomorphic=True) with sparsity: complex sparse "
+                        "Hessians come later; leave sparsity=None")
     check_chunk(chunk, "hessian")
     return SparseTransform("hessian", f, argnums, chunk, sparsity, format, check)

@@ -11,7 +11,7 @@ pyproject.toml checks it):
   elementary functions), ``indexing``, ``methods`` (ndarray's methods) and
   ``arguments`` (what the handlers share: axes, shapes, checks).
 * the handlers of ``__array_function__``: ``creation``, ``reductions``,
-  ``shape``, ``selection``, ``elementwise``, ``by_value``, then ``linalg``
+  ``shape``, ``selection``, ``elementwise``, ``by_value``, ``complex_parts``, then ``linalg``
   (products, ``@`` and np.linalg).
 * ``ufuncs``: ``__array_ufunc__`` and the fallbacks of scalar duals.
 
@@ -24,6 +24,7 @@ from ..scalar_numpy import ARRAY_HOOKS
 from .core import DualArray
 from . import arith, chain, indexing, methods  # noqa: F401  (add DualArray's methods)
 from . import by_value, creation, elementwise, manipulation, reductions, selection, shape  # noqa: F401,E501
+from . import complex_parts  # noqa: F401  (real, imag, conj, abs, angle)
 from . import decompositions, linalg  # noqa: F401  (registers handlers, adds ``@``)
 from .ufuncs import array_function_scalar_fallback, array_ufunc_scalar_fallback
 

@@ -95,7 +95,7 @@ def _power(x, y):
 @method
 def __add__(self, other):
     t = type(other)
-    if t is float or t is int:
+    if t is float or t is int or t is complex:
         return _new(self.values + other, self.partials.copy(), self.tag)
     if t is DualArray and other.tag == self.tag:
         _check_n(self.partials, other.partials)
@@ -109,7 +109,7 @@ def __add__(self, other):
 @method
 def __radd__(self, other):
     t = type(other)
-    if t is float or t is int:
+    if t is float or t is int or t is complex:
         return _new(other + self.values, self.partials.copy(), self.tag)
     other = _operand(other)
     if other is None:
@@ -120,7 +120,7 @@ def __radd__(self, other):
 @method
 def __sub__(self, other):
     t = type(other)
-    if t is float or t is int:
+    if t is float or t is int or t is complex:
         return _new(self.values - other, self.partials.copy(), self.tag)
     if t is DualArray and other.tag == self.tag:
         _check_n(self.partials, other.partials)
@@ -134,7 +134,7 @@ def __sub__(self, other):
 @method
 def __rsub__(self, other):
     t = type(other)
-    if t is float or t is int:
+    if t is float or t is int or t is complex:
         return _new(other - self.values, -self.partials, self.tag)
     other = _operand(other)
     if other is None:
@@ -145,7 +145,7 @@ def __rsub__(self, other):
 @method
 def __mul__(self, other):
     t = type(other)
-    if t is float or t is int:
+    if t is float or t is int or t is complex:
         return _new(self.values * other, self.partials * other, self.tag)
     if t is DualArray and other.tag == self.tag:
         _check_n(self.partials, other.partials)
@@ -161,7 +161,7 @@ def __mul__(self, other):
 @method
 def __rmul__(self, other):
     t = type(other)
-    if t is float or t is int:
+    if t is float or t is int or t is complex:
         return _new(other * self.values, other * self.partials, self.tag)
     other = _operand(other)
     if other is None:
@@ -172,7 +172,7 @@ def __rmul__(self, other):
 @method
 def __truediv__(self, other):
     t = type(other)
-    if t is float or t is int:
+    if t is float or t is int or t is complex:
         return _new(self.values / other, self.partials / other, self.tag)
     other = _operand(other)
     if other is None:
@@ -249,11 +249,6 @@ def __pos__(self):
     return self.copy()
 
 
-@method
-def __abs__(self):
-    return self._apply1(_rules.RULES_BY_NAME["fabs"])
-
-
 def _binary_rule(name, x, y):
     """A binary rule of the table for the operators that have no kernel here (//, %)."""
     x = _operand(x)
@@ -311,22 +306,36 @@ def __ne__(self, other):
     return by_value(_primal(self) != _primal(other))
 
 
+def ordered(a, b, op):
+    """(a, b) for an ordering comparison; complex values refuse, as Python's complex
+    numbers and dualad's complex scalars do (NumPy's lexicographic order is no order
+    of the complex plane: a branch on it would be a silent choice)."""
+    if np.iscomplexobj(a) or np.iscomplexobj(b):
+        raise TypeError(f"'{op}' is not supported for complex DualArrays (complex numbers "
+                        "are not ordered); compare their .real or abs() instead")
+    return a, b
+
+
 @method
 def __lt__(self, other):
-    return by_value(_primal(self) < _primal(other))
+    a, b = ordered(_primal(self), _primal(other), "<")
+    return by_value(a < b)
 
 
 @method
 def __le__(self, other):
-    return by_value(_primal(self) <= _primal(other))
+    a, b = ordered(_primal(self), _primal(other), "<=")
+    return by_value(a <= b)
 
 
 @method
 def __gt__(self, other):
-    return by_value(_primal(self) > _primal(other))
+    a, b = ordered(_primal(self), _primal(other), ">")
+    return by_value(a > b)
 
 
 @method
 def __ge__(self, other):
-    return by_value(_primal(self) >= _primal(other))
+    a, b = ordered(_primal(self), _primal(other), ">=")
+    return by_value(a >= b)
 

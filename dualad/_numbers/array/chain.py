@@ -12,7 +12,7 @@ import numpy as np
 from ..._core.base import bad_argument, lead
 from ..._rules import STEP
 from ..depset import through_step
-from .core import _check_n, _col, _finish, _new, _operand, _split, method
+from .core import _check_n, _col, _finish, _new, _operand, _split, is_complex_array, method
 
 # DualArray's calculus uses f and f' only (Rule.unary_ladder / binary_ladders).
 _FIRST_ORDER = True
@@ -41,10 +41,24 @@ def _constant(a, c):
     return c
 
 
+def _complex_unary(rule):
+    """The ladder of a rule at complex values: its complex ladder (the elementary
+    functions take complex arrays to the complex primitives, NumPy's branch cuts);
+    TypeError, naming the function, if the rule is not holomorphic."""
+    return rule.complex_ladders()[0]
+
+
 @method
 def _apply1(self, rule):
+    values = self.values
+    if type(values) is np.ndarray and values.dtype.kind != "c":  # (the real fast path)
+        ladder = rule.unary_ladder(_FIRST_ORDER)
+    elif is_complex_array(values):
+        ladder = _complex_unary(rule)
+    else:
+        ladder = rule.unary_ladder(_FIRST_ORDER)
     with np.errstate(all="ignore"):
-        f0, f1, _ = rule.unary_ladder(_FIRST_ORDER)(self.values)
+        f0, f1, _ = ladder(values)
         p = self.partials * _col(_coef(f1, f0))
         return _new(f0, through_step(p) if rule.kind == STEP else p, self.tag)
 
@@ -61,7 +75,10 @@ def _apply2(self, rule, x, y):
         return top._apply2(rule, x, y)
     xv, px = _split(self, x)
     yv, py = _split(self, y)
-    ladder, ladder_x, ladder_y = rule.binary_ladders(_FIRST_ORDER)
+    if is_complex_array(xv) or is_complex_array(yv):
+        ladder, ladder_x, ladder_y = rule.complex_ladders()  # TypeError if not holomorphic
+    else:
+        ladder, ladder_x, ladder_y = rule.binary_ladders(_FIRST_ORDER)
     with np.errstate(all="ignore"):
         if px is not None and py is not None:
             _check_n(px, py)

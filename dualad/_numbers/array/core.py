@@ -55,7 +55,7 @@ def _new(values, partials, tag):
 def _col(a):
     """``a`` with a trailing axis of length 1, so that it scales the partials of its element."""
     t = type(a)
-    if t is float or t is int:
+    if t is float or t is int or t is complex:
         return a
     return a[..., None]
 
@@ -138,18 +138,29 @@ def _lead_of(items):
 
 def _float_dtype(dtype):
     dtype = np.dtype(dtype)
-    if dtype.kind == "f":
+    if dtype.kind in "fc":
         return dtype
     if dtype.kind in "biu":
         return np.dtype(np.float64)
-    raise TypeError(f"DualArray holds real floating-point numbers, got dtype {dtype}")
+    raise TypeError(f"DualArray holds real or complex floating-point numbers, got dtype {dtype}")
 
 
 def _float_array(x):
     a = np.asarray(x)
-    if a.dtype.kind != "f":
+    if a.dtype.kind not in "fc":
         a = a.astype(_float_dtype(a.dtype))
     return a
+
+
+def is_complex_array(x):
+    """True if the innermost values of x (a DualArray or an array) are complex."""
+    if type(x) is np.ndarray:
+        return x.dtype.kind == "c"
+    while isinstance(x, DualNumber):
+        x = x._primal()
+    if isinstance(x, (np.ndarray, np.generic)):  # (dependency sets too: never dispatched)
+        return x.dtype.kind == "c"
+    return isinstance(x, complex)
 
 
 def _values_component(x):
@@ -173,8 +184,8 @@ def _from_sequence(seq):
     """A (possibly nested) list as an operand: an ndarray, or a DualArray if it holds duals."""
     if not _holds(seq, DualNumber):
         a = np.asarray(seq)
-        if a.dtype.kind not in "biuf":
-            raise TypeError(f"cannot use a sequence of {a.dtype} as a real array")
+        if a.dtype.kind not in "biufc":
+            raise TypeError(f"cannot use a sequence of {a.dtype} as a numeric array")
         return a
     items = [_from_sequence(s) if isinstance(s, (list, tuple))
              else DualArray.from_any(s) if isinstance(s, DualNumber) else s
@@ -183,13 +194,14 @@ def _from_sequence(seq):
 
 
 def _operand(x):
-    """x as an operand of DualArray arithmetic (DualArray, ndarray or real scalar), or None."""
+    """x as an operand of DualArray arithmetic (DualArray, ndarray or real or complex
+    scalar), or None."""
     t = type(x)
-    if t is DualArray or t is float or t is int:
+    if t is DualArray or t is float or t is int or t is complex:
         return x
     if isinstance(x, np.ndarray):
         kind = x.dtype.kind
-        if kind in "biuf":
+        if kind in "biufc":
             return x
         if kind == "O":
             return _from_sequence(x.tolist()) if x.ndim else _operand(x[()])
@@ -197,9 +209,11 @@ def _operand(x):
     if isinstance(x, DualNumber):
         return x if isinstance(x, DualArray) else DualArray.from_any(x)
     if isinstance(x, np.generic):
-        return x if x.dtype.kind in "biuf" else None
+        return x if x.dtype.kind in "biufc" else None
     if isinstance(x, numbers.Real):
         return float(x)
+    if isinstance(x, numbers.Complex):
+        return complex(x)
     if isinstance(x, (list, tuple)):
         return _from_sequence(x)
     return None
@@ -225,7 +239,9 @@ class DualArray(DualNumber):
     partial derivatives of every element exactly. Comparisons compare values.
     Indexing one element gives a scalar :class:`dualad.Dual`. ``values`` and
     ``partials`` may be DualArrays of a lower ``tag`` (nested duals, for
-    higher derivatives).
+    higher derivatives). Values and partials are real (float32, float64) or
+    complex (complex64, complex128) and share one dtype: complex partials make
+    the values complex (guides/complex.md).
 
     >>> import numpy as np
     >>> import dualad as da
@@ -246,8 +262,13 @@ class DualArray(DualNumber):
             partials = DualArray.from_any(partials)
         else:
             partials = np.asarray(partials)
-            if partials.dtype.kind not in "biuf":
-                raise TypeError(f"DualArray partials must be real, got dtype {partials.dtype}")
+            if partials.dtype.kind not in "biufc":
+                raise TypeError(f"DualArray partials must be real or complex numbers, got "
+                                f"dtype {partials.dtype}")
+            if partials.dtype.kind == "c" and dtype.kind != "c":
+                # complex partials make a complex array (values and partials share a dtype)
+                dtype = np.result_type(dtype, partials.dtype)
+                values = values.astype(dtype)
             partials = partials.astype(dtype, copy=partials.dtype != dtype)
         pshape = partials.shape
         if pshape == shape:  # one partial per element, given without its axis
@@ -296,7 +317,7 @@ class DualArray(DualNumber):
 
     @property
     def dtype(self):
-        """The floating type of the values (of the innermost values when nested)."""
+        """The floating type (real or complex) of the values (innermost when nested)."""
         return self.values.dtype
 
     @property
@@ -348,9 +369,12 @@ class DualArray(DualNumber):
 
     def astype(self, dtype, copy=True):
         dtype = np.dtype(dtype)
-        if dtype.kind != "f":
+        if dtype.kind not in "fc":
             raise TypeError(f"astype({dtype}) of a DualArray would drop its derivatives; "
                             "read .values explicitly")
+        if dtype.kind == "f" and is_complex_array(self):
+            raise TypeError(f"astype({dtype}) of a complex DualArray would drop the imaginary "
+                            "parts (and their derivatives); take .real explicitly")
         if dtype == self.dtype and not copy:
             return self
         return _new(self.values.astype(dtype), self.partials.astype(dtype), self.tag)

@@ -31,8 +31,9 @@ def _zeros(template, shape, dtype=None):
 
 
 def _zeros_or_plain(template, shape, dtype):
-    """``_zeros`` (dtype None: template's float type), or plain zeros of a dtype not floating."""
-    if dtype is not None and np.dtype(dtype).kind != "f":
+    """``_zeros`` (dtype None: template's float type), or plain zeros of a dtype neither
+    floating nor complex."""
+    if dtype is not None and np.dtype(dtype).kind not in "fc":
         return np.zeros(shape, dtype)  # integers cannot carry derivatives
     return _zeros(template, _shape_tuple(shape), dtype)
 

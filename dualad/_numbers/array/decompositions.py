@@ -6,17 +6,26 @@ nested, so the same code gives second derivatives) and pushes every
 direction's partials ``dA`` (the trailing axis moved to the front, so the
 directions broadcast as a stack of matrices) through the formula:
 
-* ``eigh``: ``dw_i = q_i^T dA q_i``, ``dQ = Q (F * (Q^T dA Q))`` with
-  ``F_ij = 1/(w_j - w_i)`` off the diagonal. The eigenvalues must be distinct:
-  at a degenerate eigenvalue the eigenvectors are not differentiable (F is
+* ``eigh``: ``dw_i = q_i^H dA q_i``, ``dQ = Q (F * (Q^H dA Q))`` with
+  ``F_ij = 1/(w_j - w_i)`` off the diagonal (for a complex Hermitian A each
+  column's phase is LAPACK's choice: dQ is JAX's, with ``q_i^H dq_i = 0``).
+  The eigenvalues must be distinct: at a degenerate eigenvalue the eigenvectors are not differentiable (F is
   infinite, the result nan) and the eigenvalue derivatives are those of
   LAPACK's arbitrary basis. Only the triangle NumPy reads (``UPLO``) is used.
-* ``eig`` (real matrices with real eigenvalues): the same with ``V^-1``,
-  columns kept at unit norm as NumPy returns them; complex eigenvalues
-  raise NotImplementedError (complex duals: issue 10).
+* ``eig`` (real or complex matrices, distinct eigenvalues): ``dw = diag(V^-1 dA V)``,
+  ``dV = V (F * (V^-1 dA V)) + V diag(c)``, c fixing NumPy's (LAPACK's)
+  normalisation: unit 2-norm columns, and for complex eigenvectors the entry of
+  largest modulus real (that entry held fixed), so the derivative is that of
+  what ``np.linalg.eig`` returns. A degenerate eigenvalue gives nan
+  eigenvector derivatives (as ``eigh``).
 * ``svd`` (reduced, distinct nonzero singular values), Townsend's formulas:
   ``ds = diag(U^T dA V)``; U and V follow the sign convention of LAPACK at
-  the point, and are differentiated with it held fixed.
+  the point, and are differentiated with it held fixed. Of a complex matrix:
+  ``ds = Re diag(U^H dA V)``, and the vectors in JAX's gauge (the phase of each
+  pair u_i, v_i is LAPACK's choice: ``i Im(U^H dA V)_ii / s_i`` goes to dU).
+* Complex matrices elsewhere: the same rules with conjugate transposes (``_H``):
+  ``cholesky`` A = L L^H, ``qr`` with R's real diagonal (``Q^H dQ``'s diagonal
+  is ``i Im(C_ii)``), ``pinv``, ``eigh`` (Hermitian).
 * ``cholesky``: ``dL = L Phi(L^-1 dA L^-T)``, Phi = lower triangle, half diagonal.
 * ``qr`` (reduced, m >= n, R invertible): with C = Q^T dA R^-1 and
   W = tril(C, -1) - tril(C, -1)^T, ``dR = (C - W) R`` and
@@ -29,7 +38,7 @@ import numpy as np
 
 from ..._core.base import DualNumber
 from .arguments import _as_dual
-from .core import DualArray, _new, _operand
+from .core import DualArray, _new, _operand, is_complex_array
 from .registry import implements
 
 EighResult = namedtuple("EighResult", "eigenvalues eigenvectors")
@@ -49,6 +58,12 @@ def _dual(values, dirs, tag):
 
 def _T(m):
     return np.swapaxes(m, -1, -2)
+
+
+def _H(m):
+    """The conjugate transpose (the transpose of a real matrix)."""
+    t = np.swapaxes(m, -1, -2)
+    return np.conjugate(t) if is_complex_array(t) else t
 
 
 def _innermost(x):
@@ -75,9 +90,14 @@ def eigh(a, UPLO="L"):
     w, q = np.linalg.eigh(a.values, UPLO)
     d = _dirs(a)
     tri = np.tril if UPLO.upper() == "L" else np.triu
-    d = tri(d) + _T(tri(d, -1 if UPLO.upper() == "L" else 1))  # the triangle NumPy reads
-    p = _T(q) @ d @ q
-    return EighResult(_dual(w, _diag(p), a.tag), _dual(q, q @ (_gaps(w) * p), a.tag))
+    strict = tri(d, -1 if UPLO.upper() == "L" else 1)
+    if is_complex_array(d):  # LAPACK reads the triangle and the real part of the diagonal
+        d = strict + _H(strict) + _diag(d).real[..., None] * np.eye(d.shape[-1])
+    else:
+        d = tri(d) + _T(strict)  # the triangle NumPy reads
+    p = _H(q) @ d @ q
+    dw = _diag(p).real if is_complex_array(p) else _diag(p)
+    return EighResult(_dual(w, dw, a.tag), _dual(q, q @ (_gaps(w) * p), a.tag))
 
 
 @implements(np.linalg.eigvalsh)
@@ -89,14 +109,26 @@ def eigvalsh(a, UPLO="L"):
 def eig(a):
     a = _as_dual(a, "linalg.eig")
     w, v = np.linalg.eig(a.values)
-    if np.iscomplexobj(_innermost(w)):
-        raise NotImplementedError(
-            "numpy.linalg.eig of a DualArray with complex eigenvalues needs complex dual "
-            "numbers (dualad issue 10); for a symmetric matrix use np.linalg.eigh")
     p = np.linalg.solve(v, _dirs(a) @ v)
     dv = v @ (_gaps(w) * p)
-    dv = dv - v * np.sum(v * dv, axis=-2)[..., None, :]  # columns keep unit norm
+    if np.iscomplexobj(_innermost(v)):
+        dv = dv + v * _eig_gauge(v, dv)[..., None, :]
+    else:
+        dv = dv - v * np.sum(v * dv, axis=-2)[..., None, :]  # columns keep unit norm
     return EigResult(_dual(w, _diag(p), a.tag), _dual(v, dv, a.tag))
+
+
+def _eig_gauge(v, dv):
+    """c_j such that dv_j + c_j v_j follows LAPACK's normalisation of the eigenvectors
+    NumPy returns (unit 2-norm, the entry of largest modulus real), the entry that
+    is largest at the point held fixed: Re(v_j^H dv_j) = 0 and Im(dv_kj) = 0."""
+    n = np.shape(v)[-1]
+    k = np.argmax(np.abs(_innermost(v)), axis=-2)           # batch + (n,)
+    pick = np.arange(n)[:, None] == k[..., None, :]         # batch + (n, n): row k_j of column j
+    vk = np.sum(v * pick, axis=-2)                           # real at the point
+    alpha = -np.sum(np.conjugate(v) * dv, axis=-2).real
+    beta = -np.sum(dv * pick, axis=-2).imag / vk.real
+    return alpha + 1j * beta
 
 
 @implements(np.linalg.eigvals)
@@ -113,20 +145,24 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
                         "full_matrices=False (the extra columns are not unique)")
     u, s, vh = np.linalg.svd(a.values, full_matrices=False)
     d = _dirs(a)
-    v = _T(vh)
-    p = _T(u) @ d @ v
-    ds = _diag(p)
+    cplx = is_complex_array(a.values)
+    v = _H(vh)
+    p = _H(u) @ d @ v
+    ds = _diag(p).real if cplx else _diag(p)
     if not compute_uv:
         return _dual(s, ds, a.tag)
     f = _gaps(s * s)
     si, sj = s[..., :, None], s[..., None, :]
-    du = u @ (f * (p * sj + si * _T(p)))
-    dv = v @ (f * (si * p + _T(p) * sj))
+    du = f * (p * sj + si * _H(p))
+    if cplx:  # the pair's common phase: JAX's gauge, i Im(P_ii) / s_i on U's side
+        du = du + 1j * (_diag(p).imag / s)[..., None, :] * np.eye(s.shape[-1])
+    du = u @ du
+    dv = v @ (f * (si * p + _H(p) * sj))
     if m > n:
-        du = du + (d @ v - u @ (_T(u) @ d @ v)) / sj
+        du = du + (d @ v - u @ (_H(u) @ d @ v)) / sj
     if n > m:
-        dv = dv + (_T(d) @ u - v @ (_T(v) @ _T(d) @ u)) / sj
-    return SVDResult(_dual(u, du, a.tag), _dual(s, ds, a.tag), _dual(vh, _T(dv), a.tag))
+        dv = dv + (_H(d) @ u - v @ (_H(v) @ _H(d) @ u)) / sj
+    return SVDResult(_dual(u, du, a.tag), _dual(s, ds, a.tag), _dual(vh, _H(dv), a.tag))
 
 
 @implements(getattr(np.linalg, "svdvals", None))
@@ -139,11 +175,11 @@ def cholesky(a, *, upper=False):
     a = _as_dual(a, "linalg.cholesky")
     low = np.linalg.cholesky(a.values)
     li = np.linalg.inv(low)
-    x = li @ _dirs(a) @ _T(li)
+    x = li @ _dirs(a) @ _H(li)    # A = L L^H (L^T for real A)
     n = a.shape[-1]
     dl = low @ (np.tril(x, -1) + 0.5 * x * np.eye(n, dtype=a.dtype))
     r = _dual(low, dl, a.tag)
-    return _T(r) if upper else r
+    return _H(r) if upper else r
 
 
 @implements(np.linalg.qr)
@@ -162,13 +198,15 @@ def qr(a, mode="reduced"):
     d = _dirs(a)
     ri = np.linalg.inv(r)
     dri = d @ ri
-    c = _T(q) @ dri
+    c = _H(q) @ dri
     low = np.tril(c, -1)
-    w = low - _T(low)
+    w = low - _H(low)   # Q^H dQ: skew-Hermitian
+    if is_complex_array(c):  # R's diagonal is real (LAPACK): Q^H dQ's is i Im(C_ii)
+        w = w + 1j * _diag(c).imag[..., None] * np.eye(n)
     dr = (c - w) @ r
     if mode == "r":
         return _dual(r, dr, a.tag)
-    dq = q @ w + dri - q @ (_T(q) @ dri)
+    dq = q @ w + dri - q @ (_H(q) @ dri)
     return QRResult(_dual(q, dq, a.tag), _dual(r, dr, a.tag))
 
 
@@ -180,10 +218,10 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=None):
         kw["rtol"] = rtol
     ap = np.linalg.pinv(a.values, **kw)
     d = _dirs(a)
-    dt = _T(d)
+    dt = _H(d)
     m, n = a.shape[-2:]
     im, in_ = np.eye(m, dtype=a.dtype), np.eye(n, dtype=a.dtype)
-    apt = _T(ap)
+    apt = _H(ap)
     dp = (-(ap @ d @ ap) + ap @ apt @ dt @ (im - a.values @ ap)
           + (in_ - ap @ a.values) @ dt @ apt @ ap)
     return _dual(ap, dp, a.tag)
@@ -200,7 +238,8 @@ def lstsq(a, b, rcond=None):
     cut = rcond if rcond is not None else np.finfo(s0.dtype).eps * max(m, n)
     rank = int(np.sum(s0 > cut * s0.max())) if s0.size else 0
     r = a @ x - b
-    res = np.sum(r * r, axis=0) if (rank == n and m > n) else np.zeros(0, np.result_type(s0))
+    r2 = (np.conjugate(r) * r).real if is_complex_array(r) else r * r   # |r|^2
+    res = np.sum(r2, axis=0) if (rank == n and m > n) else np.zeros(0, np.result_type(s0))
     if np.ndim(b) == 1 and isinstance(res, DualArray):
         res = np.reshape(res, (1,))
     return x, res, rank, sv

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..depset import is_dependencies, zeros_partials
 from ..dual import make_dual
-from .core import DualArray, _check_n, _new, _operand, method
+from .core import DualArray, _check_n, _new, _operand, is_complex_array, method
 
 
 def _partials_index(idx):
@@ -86,6 +86,10 @@ def __setitem__(self, idx, val):
     o = _operand(val)
     if o is None:
         raise TypeError(f"cannot store a {type(val).__name__} in a DualArray")
+    if is_complex_array(o) and not is_complex_array(self):
+        raise TypeError("cannot store complex values in a real DualArray (NumPy would drop "
+                        "their imaginary parts, and the derivatives' with them); allocate a "
+                        "complex one (np.zeros_like(x, dtype=complex), x.astype(complex))")
     pidx = _partials_index(idx)
     if type(o) is DualArray and o.tag >= self.tag:
         if o.tag > self.tag:

@@ -18,7 +18,8 @@ import string
 import numpy as np
 
 from .arguments import _as_dual, _reject, normalize_axes, normalize_axis
-from .core import DualArray, _col, _lead_of, _new, _operand, _operands, _split, method
+from .core import (DualArray, _col, _lead_of, _new, _operand, _operands, _split,
+                   is_complex_array, method)
 from .reductions import max_, min_, sum_
 from .manipulation import einsum_sublist
 from .registry import implements, no_rule
@@ -26,29 +27,37 @@ from .registry import implements, no_rule
 
 # ------------------------------------------------------------- products ---
 
-def _mm_left(pa, b, result_shape):
+def _split_matmul(a, b):
+    """a @ b for one real and one complex operand, as two real products (NumPy would
+    cast the real one and run the complex product: twice the flops)."""
+    if b.dtype.kind == "c":
+        return np.matmul(a, b.real) + 1j * np.matmul(a, b.imag)
+    return np.matmul(a.real, b) + 1j * np.matmul(a.imag, b)
+
+
+def _mm_left(pa, b, result_shape, mm=np.matmul):
     """The partials of A @ b from those of A: dA_k @ b for each k, on a trailing axis."""
     n = pa.shape[-1]
     if pa.ndim == 2:  # A is a vector (k,): (N, k) @ b is a stack of N rows
-        r = np.matmul(np.swapaxes(pa, 0, 1), b)
+        r = mm(np.swapaxes(pa, 0, 1), b)
         return np.moveaxis(r, -2, -1) if np.ndim(b) > 1 else r
     sa = pa.shape[:-1]
     rows, k = sa[-2], sa[-1]
     t = np.swapaxes(pa, -1, -2).reshape(sa[:-2] + (rows * n, k))
-    r = np.matmul(t, b)
+    r = mm(t, b)
     if np.ndim(b) == 1:
         return r.reshape(result_shape + (n,))
     m = r.shape[-1]
     return np.swapaxes(r.reshape(r.shape[:-2] + (rows, n, m)), -1, -2)
 
 
-def _mm_right(a, pb, result_shape):
+def _mm_right(a, pb, result_shape, mm=np.matmul):
     """The partials of a @ B from those of B: a @ dB_k for each k, on a trailing axis."""
     n = pb.shape[-1]
     if pb.ndim == 2:  # B is a vector (k,): a @ (k, N) stacks the N products
-        return np.matmul(a, pb)
+        return mm(a, pb)
     sb = pb.shape[:-1]
-    r = np.matmul(a, pb.reshape(sb[:-1] + (sb[-1] * n,)))
+    r = mm(a, pb.reshape(sb[:-1] + (sb[-1] * n,)))
     return r.reshape(result_shape + (n,))
 
 
@@ -57,13 +66,17 @@ def matmul(a, b):
     top = _lead_of((a, b))
     av, pa = _split(top, a)
     bv, pb = _split(top, b)
-    v = np.matmul(av, bv)
+    mm = np.matmul
+    if type(av) is np.ndarray and type(bv) is np.ndarray and av.dtype.kind != bv.dtype.kind \
+            and "c" in (av.dtype.kind, bv.dtype.kind):
+        mm = _split_matmul  # (the partials share their values' dtypes)
+    v = mm(av, bv)
     shape = v.shape
     p = None
     if pa is not None:
-        p = _mm_left(pa, bv, shape)
+        p = _mm_left(pa, bv, shape, mm)
     if pb is not None:
-        q = _mm_right(av, pb, shape)
+        q = _mm_right(av, pb, shape, mm)
         p = q if p is None else p + q
     return _new(v, p, top.tag)
 
@@ -99,8 +112,9 @@ def dot(a, b, out=None):
 
 @implements(np.vdot)
 def vdot(a, b):
+    """sum(conj(a) * b) over the flattened arrays (NumPy conjugates the first)."""
     a, b = _operands("vdot", (a, b))
-    return matmul(np.ravel(a), np.ravel(b))
+    return matmul(np.conjugate(np.ravel(a)), np.ravel(b))
 
 
 @implements(np.inner)
@@ -250,8 +264,8 @@ def _adjugate(av):
     u, s, vh = np.linalg.svd(av)
     m = s.shape[-1]
     others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(m)], -1)
-    scale = np.linalg.det(u) * np.linalg.det(vh)
-    adj = np.swapaxes(vh, -1, -2) @ (others[..., :, None] * np.swapaxes(u, -1, -2))
+    scale = np.linalg.det(u) * np.linalg.det(vh)  # A = U S Vh: adj(A) = det(U Vh) V adj(S) U^H
+    adj = np.swapaxes(vh, -1, -2).conj() @ (others[..., :, None] * np.swapaxes(u, -1, -2).conj())
     return adj * scale[..., None, None]
 
 
@@ -272,18 +286,27 @@ def det(a):
 
 @implements(np.linalg.slogdet)
 def slogdet(a):
+    """d log|det A| = Re tr(A^-1 dA); the sign of a real A is a step (no derivative), that
+    of a complex A is det/|det|, d sign = sign * 1j Im tr(A^-1 dA)."""
     a = _as_matrix_dual(a, "slogdet")
     res = np.linalg.slogdet(a.values)
     sign, logdet = res
-    return type(res)(sign, _new(logdet, _trace_solve(a.values, a.partials), a.tag))
+    t = _trace_solve(a.values, a.partials)
+    if not is_complex_array(a.values):
+        return type(res)(sign, _new(logdet, t, a.tag))
+    return type(res)(_new(sign, _col(sign) * (1j * t.imag), a.tag), _new(logdet, t.real, a.tag))
 
 
 def _two_norm(x, axes, keepdims):
-    """sqrt(sum x^2) over axes: values as NumPy computes them, d|x| = <x, dx> / |x|."""
+    """sqrt(sum |x|^2) over axes: values as NumPy computes them, d|x| = Re<x, dx> / |x|."""
     v, p = x.values, x.partials
     nv = np.linalg.norm(v, axis=None if len(axes) == x.ndim else axes, keepdims=True)
     safe = np.where(nv == 0, 1.0, nv)
-    dp = np.sum(v[..., None] * p, axis=axes, keepdims=True) / safe[..., None]
+    if is_complex_array(v):
+        dp = np.sum((np.conjugate(v)[..., None] * p).real, axis=axes, keepdims=True)
+        dp = dp / safe[..., None]
+    else:
+        dp = np.sum(v[..., None] * p, axis=axes, keepdims=True) / safe[..., None]
     r = _new(nv, dp, x.tag)
     return r if keepdims else np.squeeze(r, axes)
 

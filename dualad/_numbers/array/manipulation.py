@@ -9,6 +9,7 @@ others are written with the functions that already have rules, so each
 derivative follows from the rule table (``logaddexp`` by branches that are
 smooth at ties, ``sinc`` with its series near 0).
 """
+import inspect
 import math
 import string
 
@@ -17,7 +18,7 @@ import numpy as np
 from ..._core.base import DualNumber
 from .arguments import _as_dual
 from .core import DualArray, _lead_of, _new, _operand, _split
-from .registry import implements, no_rule
+from .registry import implements
 
 
 def _combine(values, parts, tag):
@@ -135,26 +136,6 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     return np.moveaxis(c, -1, axisc)
 
 
-@implements(np.real)
-def real(val):
-    return _as_dual(val, "real").copy()
-
-
-@implements(np.imag)
-def imag(val):
-    v = _as_dual(val, "imag")
-    return np.zeros(v.shape, v.dtype)
-
-
-@implements(np.angle)
-def angle(z, deg=False):
-    """Of a real array: 0 or pi (a step function: derivative 0)."""
-    v = _as_dual(z, "angle").values
-    while isinstance(v, DualArray):
-        v = v.values
-    return np.angle(v, deg=deg)
-
-
 @implements(np.linspace)
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     if axis != 0 or dtype is not None:
@@ -237,23 +218,59 @@ def sinc(x):
 
 
 # ------------------------------------------------------------------- FFT ---
-# fftshift/ifftshift are index functions. The transforms themselves are linear
-# but complex-valued, and a DualArray holds real numbers: they are refused by
-# name until complex duals exist (dualad issue 10), never computed on the values.
-for _f in (np.fft.fftshift, np.fft.ifftshift):
-    _linear(_f)
+# The transforms are linear over the reals (rfft, irfft, hfft take real or
+# Hermitian parts, so not complex-linear): each is applied to the values and to
+# every direction's partials, which is the derivative along every seeded
+# direction, complex or real (a holomorphic transform of irfft fails Cauchy-
+# Riemann, as it should). The partials go in one call, their directions a
+# leading axis that the transform's axes, given as negative numbers, skip.
+# fftshift/ifftshift are index functions, handled alike.
+_FFTS = ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2",
+         "irfft2", "fftn", "ifftn", "rfftn", "irfftn", "fftshift", "ifftshift")
 
 
-def _complex_fft(name):
-    def handler(*args, **kwargs):
-        raise no_rule(f"numpy.fft.{name}", " yet: its result is complex, and complex dual "
-                      "numbers are dualad issue 10 (fftshift/ifftshift and fftfreq work)")
-    return handler
+def _negative_axes(bound, ndim):
+    """The call's axis/axes as negative numbers (None: the ones NumPy takes)."""
+    def neg(i):
+        i = int(i)
+        if not -ndim <= i < ndim:
+            raise np.exceptions.AxisError(i, ndim)
+        return i - ndim if i >= 0 else i
+    args = bound.arguments
+    if "axis" in bound.signature.parameters:
+        args["axis"] = neg(args.get("axis", -1))
+        return
+    axes = args.get("axes", bound.signature.parameters["axes"].default)
+    if axes is None:
+        s = args.get("s")
+        count = ndim if s is None else len(s)
+        axes = range(-count, 0)
+    elif isinstance(axes, (int, np.integer)):
+        axes = (axes,)
+    args["axes"] = tuple(neg(i) for i in axes)
 
 
-for _name in ("fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2",
-              "irfft2", "fftn", "ifftn", "rfftn", "irfftn"):
-    implements(getattr(np.fft, _name))(_complex_fft(_name))
+def _fft(func):
+    signature = inspect.signature(func)
+
+    def handler(a, *args, **kwargs):
+        for x in list(args) + list(kwargs.values()):
+            if isinstance(x, DualNumber):
+                raise TypeError(f"dualad: numpy.fft.{func.__name__} takes the array as its "
+                                "only dual argument")
+        a = _as_dual(a, f"fft.{func.__name__}")
+        bound = signature.bind(a.values, *args, **kwargs)  # (out=: the registry stores it)
+        _negative_axes(bound, a.ndim)
+        kw = {k: v for k, v in bound.arguments.items() if k not in ("a", "x")}
+        values = func(a.values, **kw)
+        lanes = func(np.moveaxis(a.partials, -1, 0), **kw)
+        return _new(values, np.moveaxis(lanes, 0, -1), a.tag)
+    handler.__name__ = func.__name__
+    return implements(func)(handler)
+
+
+for _name in _FFTS:
+    _fft(getattr(np.fft, _name))
 
 
 # ------------------------------------------------- convolve, correlate ---

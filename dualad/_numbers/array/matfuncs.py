@@ -9,10 +9,10 @@ they call SciPy. Each derivative is exact:
   ``expm([[A, dA], [0, A]])`` (Higham, *Functions of Matrices*, 3.2), one
   batched expm for all N directions; nested duals (second derivatives)
   go through the same function.
-* ``sqrtm`` (principal root, real): ``X dX + dX X = dA``, a Sylvester
+* ``sqrtm`` (principal root): ``X dX + dX X = dA``, a Sylvester
   equation solved as the n**2 x n**2 system ``(X (x) I + I (x) X^T) vec dX = vec dA``
-  by ``np.linalg.solve`` (its DualArray rule when nested). A complex root
-  (a negative eigenvalue) needs complex duals (issue 10) and raises.
+  by ``np.linalg.solve`` (its DualArray rule when nested); complex for a complex
+  A or a real one with a negative eigenvalue (complex duals, as SciPy's result).
 * ``solve_triangular``, ``cho_factor``/``cho_solve``, ``lu_factor``/``lu_solve``:
   linear solves with the triangle(s) as matrices, by ``np.linalg.solve``'s
   rule ``dx = A^-1 (db - dA x)``; ``cho_factor`` returns the factor with a
@@ -21,9 +21,8 @@ they call SciPy. Each derivative is exact:
 """
 import numpy as np
 
-from ..._core.base import DualNumber
 from .core import DualArray, _operand
-from .decompositions import _dirs, _dual, _T
+from .decompositions import _H, _dirs, _dual, _T
 
 
 def _sl():
@@ -67,14 +66,7 @@ def sqrtm(A):
     if a.ndim != 2:
         raise TypeError("dualad.scipy.linalg.sqrtm: a single matrix (2-D) is supported; "
                         "map over a batch with a loop or da.vmap")
-    x = sqrtm(a.values)
-    inner = x
-    while isinstance(inner, DualNumber):
-        inner = inner._primal()
-    if np.iscomplexobj(inner):
-        raise NotImplementedError(
-            "dualad.scipy.linalg.sqrtm: this matrix has a complex square root (a negative "
-            "real eigenvalue); that needs complex dual numbers (dualad issue 10)")
+    x = sqrtm(a.values)  # complex for a complex A, or a real one with a negative eigenvalue
     n = a.shape[-1]
     eye = np.eye(n, dtype=a.dtype)
     k = np.kron(x, eye) + np.kron(eye, _T(x))
@@ -99,11 +91,13 @@ def solve_triangular(a, b, trans=0, lower=False, unit_diagonal=False, overwrite_
     if not _is_dual(a, b):
         return _sl().solve_triangular(a, b, trans=trans, lower=lower,
                                       unit_diagonal=unit_diagonal, check_finite=check_finite)
-    if trans not in (0, 1, "N", "T", "C"):
+    if trans not in (0, 1, 2, "N", "T", "C"):
         raise ValueError(f"dualad.scipy.linalg.solve_triangular: invalid trans {trans!r}")
     t = _triangle(_square(a, "solve_triangular"), lower, unit_diagonal)
-    if trans in (1, "T", "C"):
+    if trans in (1, "T"):
         t = _T(t)
+    elif trans in (2, "C"):
+        t = _H(t)
     return np.linalg.solve(t, _operand(b))
 
 
@@ -113,7 +107,7 @@ def cho_factor(a, lower=False, overwrite_a=False, check_finite=True):
     if not _is_dual(a):
         return _sl().cho_factor(a, lower=lower, check_finite=check_finite)
     low = np.linalg.cholesky(_square(a, "cho_factor"))
-    return (low if lower else _T(low)), lower
+    return (low if lower else _H(low)), lower
 
 
 def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
@@ -122,7 +116,7 @@ def cho_solve(c_and_lower, b, overwrite_b=False, check_finite=True):
     if not _is_dual(c, b):
         return _sl().cho_solve((c, lower), b, check_finite=check_finite)
     t = _triangle(_square(c, "cho_solve"), lower)
-    first, second = (t, _T(t)) if lower else (_T(t), t)  # A = L L^T or U^T U
+    first, second = (t, _H(t)) if lower else (_H(t), t)  # A = L L^H or U^H U
     return np.linalg.solve(second, np.linalg.solve(first, _operand(b)))
 
 
@@ -167,8 +161,9 @@ def lu_solve(lu_and_piv, b, trans=0, overwrite_b=False, check_finite=True):
     b = _operand(b)
     if trans in (0, "N"):
         return np.linalg.solve(up, np.linalg.solve(low, b[perm]))
-    if trans in (1, 2, "T", "C"):  # A^T x = b: A^T = U^T L^T P
-        y = np.linalg.solve(_T(low), np.linalg.solve(_T(up), b))
+    if trans in (1, 2, "T", "C"):  # A^T x = b: A^T = U^T L^T P (A^H: conjugated)
+        tr = _T if trans in (1, "T") else _H
+        y = np.linalg.solve(tr(low), np.linalg.solve(tr(up), b))
         inv = np.empty_like(perm)
         inv[perm] = np.arange(n)
         return y[inv]

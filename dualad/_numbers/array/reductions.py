@@ -93,6 +93,10 @@ def cumsum(a, axis=None, dtype=None, out=None):
 def _select(a, axis, keepdims, arg):
     """The element chosen by ``arg`` (argmax/argmin of the values) along axis, with its partials."""
     a = _as_dual(a, arg.__name__)
+    if np.iscomplexobj(_primal(a)):
+        raise TypeError(f"numpy.{'max' if arg is np.argmax else 'min'} of a complex DualArray: "
+                        "complex numbers are not ordered (NumPy's lexicographic order is no "
+                        "order of the plane); take it of np.abs(z) or z.real instead")
     if axis is None:
         flat = a.reshape(-1)
         i = arg(_primal(flat))

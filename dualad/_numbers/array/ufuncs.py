@@ -13,13 +13,16 @@ import numpy as np
 from ... import _rules
 from ..._rules.scipy_special import special_call, ufunc_rule
 from ..._core.base import DualNumber, lead
-from .arith import _ADD, _DIV, _MUL, _SUB, _arith, _pow_const, _power
+from .arith import _ADD, _DIV, _MUL, _SUB, _arith, _pow_const, _power, ordered
 from .core import DualArray, by_value, _holds, _operand, _operands, _primal, method
 from .linalg import matmul
 from .manipulation import COMPOSITE_UFUNCS
 from .registry import _HANDLED, _LIKE, _call_handler, _foreign, _store, no_rule
 
 _ARITH_UFUNCS = {np.add: _ADD, np.subtract: _SUB, np.multiply: _MUL, np.divide: _DIV}
+_ABSOLUTE = np.absolute  # (np.fabs refuses complex, as NumPy's)
+_ORDERING_UFUNCS = {np.less: "<", np.less_equal: "<=", np.greater: ">",
+                    np.greater_equal: ">="}
 _BY_VALUE_UFUNCS = {
     np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
     np.isnan, np.isfinite, np.isinf, np.signbit, np.logical_not,
@@ -54,8 +57,9 @@ def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
 
 
 def _as_float64(x):
+    """x in float_power's type: float64, or complex128 for complex x (as NumPy's)."""
     if isinstance(x, (DualArray, np.ndarray, np.generic)):
-        return x.astype(np.float64)
+        return x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
     return x
 
 
@@ -66,7 +70,10 @@ def _ufunc_call(ufunc, inputs):
         x, y = _operands(ufunc.__name__, inputs)
         return _arith(op, x, y)
     if ufunc in _BY_VALUE_UFUNCS:
-        return by_value(ufunc(*(_primal(i) for i in inputs)))
+        values = [_primal(i) for i in inputs]
+        if ufunc in _ORDERING_UFUNCS:
+            ordered(*values, _ORDERING_UFUNCS[ufunc])
+        return by_value(ufunc(*values))
     rule = ufunc_rule(ufunc)
     if rule is None:
         special = special_call(ufunc)  # sici, betainc: not one rule each
@@ -79,6 +86,8 @@ def _ufunc_call(ufunc, inputs):
                 ops = [_as_float64(o) for o in ops]
             return _power(*ops)
         if rule.arity == 1:
+            if ufunc is _ABSOLUTE:  # |z| of complex: hypot of the parts (complex_parts)
+                return abs(ops[0])
             return ops[0]._apply1(rule)
         return lead(*ops)._apply2(rule, *ops)
     if ufunc is np.matmul:
@@ -92,7 +101,7 @@ def _ufunc_call(ufunc, inputs):
     if ufunc is np.reciprocal:
         return _arith(_DIV, 1.0, inputs[0])
     if ufunc is np.conjugate:
-        return inputs[0].copy()
+        return _operands("conjugate", inputs)[0].conjugate()
     if ufunc is np.divmod:
         x, y = _operands("divmod", inputs)
         return (_rules.FUNCTIONS["floordiv"](x, y), _rules.FUNCTIONS["mod"](x, y))
