@@ -30,7 +30,7 @@ user function (``perfunction``), calling it as a global, and is disk-cached
 with it when it has ``cache=True``. The helpers that do not take it
 (planning, seeding, stores, workspaces) are cached.
 """
-from numba import literally, njit
+from numba import njit
 
 from .._jit.api import seed, seed2
 from .._jit.arrays import empty_dual_array, point_args
@@ -41,9 +41,11 @@ from .plan import (dual2_block, first_chunk, first_dual2, first_row, next_chunk,
 from .seed import point_input, seed_chunk, seed_dual2, seed_rows
 from .store import store_hessian2, store_partials, store_second, store_values
 
-# numba.literally is CPU-only (numba-cuda has no typing for it): the bodies rely
-# on their callers passing K and C as literals (the batch loop forces them; the
-# CUDA kernel captures them as constants, which numba types as literals).
+# The bodies rely on their callers passing K and C as literals: the batch loop is
+# compiled for literal types of K, C and mask (its entry point is compiled for
+# that signature, never by numba's literal dispatch: ``numba.literally`` was
+# three more compile units, and is CPU-only); the CUDA kernel captures them as
+# constants, which numba types as literals.
 
 
 @njit(inline="always")
@@ -132,9 +134,6 @@ def _batch_template(STAMP_):
     # WORKSPACE are globals given by ``per_function``.
     def batch(args, K, C, mask, X, OUT, VALS, lo, hi):
         STAMP_  # noqa: B018  (the closure's one cell: part of numba's cache key)
-        literally(K)
-        literally(C)
-        literally(mask)
         xd = WORKSPACE(X[lo], C)  # noqa: F821
         for b in range(lo, hi):
             BODY(F, point_args(args, b, mask, -1, 0), K, C, X[b], OUT[b], VALS[b], xd)  # noqa: F821
@@ -143,7 +142,8 @@ def _batch_template(STAMP_):
 
 def batch_kernel(f, algorithm):
     """The CPU batch loop of ``algorithm`` around the user's dispatcher f, a dispatcher
-    ``batch(args, K, C, mask, X, OUT, VALS, lo, hi)`` (K, C, mask literals); X holds
+    ``batch(args, K, C, mask, X, OUT, VALS, lo, hi)`` (to be compiled for K, C and
+    mask typed as literals: ``perfunction.entry_point``); X holds
     the points as rows (scalar points: one column), the args the user's arguments.
     Disk-cached when f is (see ``per_function``)."""
     return per_function(_batch_template, f, BODY=BODIES[algorithm],

@@ -15,7 +15,7 @@ of points, one per core, as ``batch``; the loops are built per user function
 """
 import numba
 import numpy as np
-from numba import literally, njit
+from numba import njit
 from numba.core import types
 
 from .._jit.api import seed
@@ -46,9 +46,6 @@ def _jacobian_template(STAMP_):
     # the batch loop around the user's F (a global, see ``perfunction``)
     def compressed_batch(args, K, C, mask, X, OUT, VALS, color, rows, cols, source, lo, hi):
         STAMP_  # noqa: B018  (the closure's one cell: part of numba's cache key)
-        literally(K)
-        literally(C)
-        literally(mask)
         xd = jacobian_workspace(X[lo], C)
         comp = np.empty((OUT.shape[1], C), X.dtype)
         for b in range(lo, hi):
@@ -80,9 +77,6 @@ def _hessian_template(STAMP_):
     def compressed_hessian_batch(args, K, C, mask, X, OUT, VALS, color, rows, cols, source,
                                  lo, hi):
         STAMP_  # noqa: B018
-        literally(K)
-        literally(C)
-        literally(mask)
         xd = hessian_workspace(X[lo], C)
         comp = np.empty((int(color.max()) + 1 if color.size else 1, X.shape[1]), X.dtype)
         for b in range(lo, hi):
