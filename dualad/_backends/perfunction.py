@@ -61,7 +61,8 @@ def per_function(template, f, **names):
     scope = dict(inner.__globals__, F=f, **names)
     fn = FunctionType(inner.__code__, scope, inner.__name__, inner.__defaults__,
                       inner.__closure__)
-    return njit(nogil=True, cache=stamp is not None)(fn)
+    # no C-callable wrapper: the kernel is only called through its entry point
+    return njit(nogil=True, cache=stamp is not None, no_cfunc_wrapper=True)(fn)
 
 
 def entry_point(f, key, build, sig):
