@@ -1,6 +1,6 @@
 """First-call latency of the compiled transforms, each in a fresh process (issue 12, item 6).
 
-    python bench/bench_latency.py [--rounds N]
+    python bench/bench_latency.py [--rounds N] [--repo PATH]
 
 Four workloads, each timed alone in its own new Python process (so one never
 warms another), after the user's @njit function ran once on floats (numba's
@@ -88,8 +88,11 @@ def _round(repo):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    rounds = parser.parse_args().rounds
-    repo = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    parser.add_argument("--repo", default=os.path.join(os.path.dirname(
+        os.path.abspath(__file__)), ".."), help="the dualad checkout to time (default: "
+        "this one; another one gives a before/after on the same machine)")
+    opts = parser.parse_args()
+    rounds, repo = opts.rounds, opts.repo
     results = [_round(repo) for _ in range(rounds)]
     print(f"First-call latency, each in a fresh process, minimum of {rounds} rounds "
           "(seconds, wall [cpu]; target in brackets)")

@@ -38,4 +38,10 @@ def inline_body(fn):
     (numba's untyped inlining; an overload's ``inline="always"`` compiles the
     callee first, then inlines it). For thin wrappers only: the caller's typing
     then includes fn's. Every target (numba-cuda inlines it too)."""
-    return njit(inline="always")(fn)
+    body = _inline_bodies.get(fn)
+    if body is None:
+        body = _inline_bodies[fn] = njit(inline="always")(fn)
+    return body
+
+
+_inline_bodies = {}
