@@ -14,7 +14,7 @@ constants; x the point as a 1-D array (a scalar point: of length 1; f still
 gets a scalar, see ``seed.point_input``); out, vals the point's outputs,
 every entry written (no clearing first); xd the work array of n seeded
 numbers. The passes are ``plan``'s: a first pass, then its step functions.
-The CPU batch loop (``BATCH_KERNELS``, here) and the CUDA kernel
+The CPU batch loop (``batch_kernel``, here) and the CUDA kernel
 (``cuda.kernel_parts``) are the only callers.
 
 The first pass of the Jacobian and the nested Hessian is written out before
@@ -24,11 +24,15 @@ gradients of Rosenbrock n=8 2-3x slower, scalar-point Hessians 3x). Not in
 the Dual2 body: there f is large (its compile time would double, +0.4 s at
 n = 16) and costs far more than the seeding.
 
-The bodies take the user's function as an argument and are not disk-cached
-themselves: its type differs in every process. The CPU batch loop is built per
-user function (``perfunction``), calling it as a global, and is disk-cached
-with it when it has ``cache=True``. The helpers that do not take it
-(planning, seeding, stores, workspaces) are cached.
+The bodies take the user's function as an argument and are ``inline="always"``
+njit functions: numba inlines them into their caller's IR before typing, so
+they are never compiled on their own, and f reaches them as the caller's
+global or constant. The CPU batch loop is built per user function
+(``perfunction``), calling it as a global, and is disk-cached with it when it
+has ``cache=True``: a dispatcher passed on as a value to a function compiled
+apart (the bodies, before) is a pointer to a Python object in the machine
+code, which numba refuses to cache. The helpers that do not take f (planning,
+seeding, stores, workspaces) are cached.
 """
 from numba import njit
 
