@@ -140,7 +140,8 @@ def _batch_template(STAMP_):
         STAMP_  # noqa: B018  (the closure's one cell: part of numba's cache key)
         xd = WORKSPACE(X[lo], C)  # noqa: F821
         for b in range(lo, hi):
-            BODY(F, point_args(args, b, mask, -1, 0), K, C, X[b], OUT[b], VALS[b], xd)  # noqa: F821
+            BODY(F, point_args(args, b, mask, -1, 0),  # noqa: F821
+                 K, C, X[b], OUT[b], VALS[b], xd)
     return batch
 
 

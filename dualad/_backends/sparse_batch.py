@@ -49,8 +49,9 @@ def _jacobian_template(STAMP_):
         xd = jacobian_workspace(X[lo], C)
         comp = np.empty((OUT.shape[1], C), X.dtype)
         for b in range(lo, hi):
-            compressed_jacobian_point(F, point_args(args, b, mask, -1, 0), K, C, X[b],  # noqa: F821
-                                      OUT[b], VALS[b], xd, color, rows, cols, source, comp)
+            compressed_jacobian_point(F, point_args(args, b, mask, -1, 0),  # noqa: F821
+                                      K, C, X[b], OUT[b], VALS[b], xd, color, rows, cols,
+                                      source, comp)
     return compressed_batch
 
 
@@ -80,8 +81,9 @@ def _hessian_template(STAMP_):
         xd = hessian_workspace(X[lo], C)
         comp = np.empty((int(color.max()) + 1 if color.size else 1, X.shape[1]), X.dtype)
         for b in range(lo, hi):
-            compressed_hessian_point(F, point_args(args, b, mask, -1, 0), K, C, X[b],  # noqa: F821
-                                     OUT[b], VALS[b], xd, color, rows, cols, source, comp)
+            compressed_hessian_point(F, point_args(args, b, mask, -1, 0),  # noqa: F821
+                                     K, C, X[b], OUT[b], VALS[b], xd, color, rows, cols,
+                                     source, comp)
     return compressed_hessian_batch
 
 
