@@ -62,7 +62,13 @@ def per_function(template, f, **names):
     fn = FunctionType(inner.__code__, scope, inner.__name__, inner.__defaults__,
                       inner.__closure__)
     # no C-callable wrapper: the kernel is only called through its entry point
-    return njit(nogil=True, cache=stamp is not None, no_cfunc_wrapper=True)(fn)
+    options = dict(nogil=True, no_cfunc_wrapper=True)
+    if stamp is not None:
+        try:
+            return njit(cache=True, **options)(fn)
+        except RuntimeError:   # numba found no writable cache folder: compile only
+            pass
+    return njit(**options)(fn)
 
 
 def entry_point(f, key, build, sig):
