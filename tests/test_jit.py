@@ -507,3 +507,32 @@ def test_refusals_in_compiled_code_come_first_in_the_message():
         da.derivative(numba.njit(lambda x: float(x) * x))(1.0)
     assert str(e.value).startswith("dualad: float() of a Dual[float64, 1] would drop")
     assert "d.value" in str(e.value)
+
+
+def test_compile_units_of_a_small_function():
+    # Cold-compile latency is paid per compiled unit: the calculus' arithmetic on
+    # vector partials is inline (no operator unit per partials type), a swapped
+    # constant operand is one unit (not a wrapper around the other form), a float
+    # ladder is inlined into its function's impl.
+    from numba.core import event
+
+    @numba.njit
+    def f(x):
+        return 2.0 * math.exp(x[0]) + x[1] * x[2] - x[3] / 3.0
+
+    units = []
+
+    class Units(event.Listener):
+        def on_start(self, e):
+            units.append(e.data["dispatcher"].py_func.__qualname__)
+
+        def on_end(self, e):
+            pass
+
+    x = np.array([0.7, 1.1, -0.4, 2.0])
+    with event.install_listener("numba:compile", Units()):
+        g = da.grad(f)(x)       # f on Dual[float64, 4]: vector partials
+    np.testing.assert_allclose(g, [2.0 * math.exp(0.7), -0.4, 1.1, -1.0 / 3.0], rtol=1e-15)
+    assert not [u for u in units if u.startswith(("_partials_typer", "_neg", "_exp"))], units
+    # f, 2.0 * e, exp (its impl and the type's chain rule), x * x, +, x / 3.0, -
+    assert len(units) <= 8, units

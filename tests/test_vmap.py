@@ -135,3 +135,83 @@ def test_out_must_match_the_result():
         da.vmap(da.value_and_grad(rosen), out=np.empty((4, 6)))(X)
     with pytest.raises(TypeError, match="no out="):
         da.vmap(da.jacobian(l96), out=np.empty((4, 6, 6)), target="cuda")
+
+
+_CACHED_USER_MOD = '''
+import math, numpy as np
+from numba import njit
+
+@njit(cache=True)
+def f(x):
+    out = np.empty_like(x)
+    for i in range(x.shape[0]):
+        out[i] = x[i] * math.sin(x[i - 1]) + {c} * x[i] ** 2
+    return out
+
+@njit(cache=True)
+def r(x):
+    s = 0.0
+    for i in range(x.shape[0] - 1):
+        s += 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2
+    return s
+
+@njit
+def plain(x):
+    return x * x
+'''
+
+_CACHED_PROBE = '''
+import sys, numpy as np, dualad as da, user_mod
+from dualad._backends import perfunction
+if "restamp" in sys.argv:
+    perfunction.STAMP = "another dualad"
+X = np.linspace(0.5, 1.5, 12).reshape(3, 4)
+user_mod.f(X[0]); user_mod.r(X[0]); user_mod.plain(X[0])
+J = da.vmap(da.jacobian(user_mod.f))(X)
+H = da.vmap(da.hessian(user_mod.r))(X)
+P = da.vmap(da.jacobian(user_mod.plain))(X)
+for g, alg in ((user_mod.f, "jacobian"), (user_mod.r, "hessian2")):
+    k = perfunction.kernel(g, alg)
+    print(alg, sum(k.stats.cache_hits.values()), sum(k.stats.cache_misses.values()),
+          len(g.signatures))
+print("plain", type(perfunction.kernel(user_mod.plain, "jacobian")._cache).__name__)
+np.save(sys.argv[1], np.concatenate([J.ravel(), H.ravel(), P.ravel()]))
+'''
+
+
+def test_vmap_kernels_of_a_cached_function_load_from_disk_in_a_second_process(tmp_path):
+    # Two fresh processes: the second loads the per-function batch kernels of
+    # vmap(jacobian) and vmap(hessian) from numba's cache (no compile of the
+    # kernels, nor of f on duals); a changed user file or another dualad misses.
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "user_mod.py"
+    src.write_text(_CACHED_USER_MOD.format(c="0.25"))
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONPATH": os.pathsep.join([str(tmp_path)] + sys.path)}
+
+    def run(name, *flags):
+        out = subprocess.run([sys.executable, "-c", _CACHED_PROBE, str(tmp_path / name),
+                              *flags], capture_output=True, text=True, env=env, check=True)
+        lines = [line.split() for line in out.stdout.splitlines()]
+        return {line[0]: line[1:] for line in lines}, np.load(tmp_path / f"{name}.npy")
+
+    first, v1 = run("first")
+    assert first["jacobian"][:2] == ["0", "1"] and first["hessian2"][:2] == ["0", "1"]
+    assert first["plain"] == ["NullCache"]   # f without cache=True: nothing written
+    second, v2 = run("second")
+    assert second["jacobian"] == ["1", "0", "1"]  # a hit, and f compiled only on floats
+    assert second["hessian2"] == ["1", "0", "1"]
+    np.testing.assert_array_equal(v2, v1)
+    # the user's file changes: the kernel around f misses and computes the new f
+    src.write_text(_CACHED_USER_MOD.format(c="0.75"))
+    third, v3 = run("third")
+    assert third["jacobian"][:2] == ["0", "1"] and third["hessian2"][:2] == ["0", "1"]
+    X = np.linspace(0.5, 1.5, 12).reshape(3, 4)
+    diag = np.einsum("bii->bi", (v3 - v1)[:48].reshape(3, 4, 4))
+    np.testing.assert_allclose(diag, 2 * 0.5 * X, rtol=1e-14)   # d/dx of 0.5 x^2 more
+    # another dualad (its STAMP): misses too
+    fourth, _ = run("fourth", "restamp")
+    assert fourth["jacobian"][:2] == ["0", "1"]

@@ -1,51 +1,25 @@
 """``vmap`` of a compiled transform on the CPU: one serial, GIL-free compiled loop
 per block of points, one block per core, run from Python threads.
 """
-from concurrent.futures import ThreadPoolExecutor
-
 import numba
 import numpy as np
 from numba.core import types
 
 from .._core.spec import normalize_argnums
 from .._core.trees import as_float_input, check_out, flatten, unflatten
-from .kernels import BATCH_KERNELS
+from .kernels import batch_kernel
+from .perfunction import entry_point, run_blocks
 from .plan import plan_point, with_dual2_fallback
 from .read import probe
-
-_ENTRY_POINTS = {}
-
-
-def _entry_point(kernel, f, args, K, C, mask, X, out, vals):
-    """The compiled batch loop for these argument types, K, C and mask as literals.
-
-    Calling the dispatcher would re-run numba's literal dispatch (tens of ms) on
-    every call; the entry point of the exact signature is called directly.
-    """
-    sig = (numba.typeof(f), numba.typeof(args), types.literal(K), types.literal(C),
-           types.literal(mask), numba.typeof(X), numba.typeof(out), numba.typeof(vals),
-           types.int64, types.int64)
-    key = (kernel, sig)
-    entry = _ENTRY_POINTS.get(key)
-    if entry is None:
-        entry = _ENTRY_POINTS[key] = kernel.compile(sig)
-    return entry
 
 
 def _run_parallel(plan, f, args, K, mask, X, out, vals):
     """Run the batch loop of ``plan`` (a PointPlan) over the rows of X, one block per core."""
-    kernel = BATCH_KERNELS[plan.algorithm]
     C = plan.C
-    n = X.shape[0]
-    entry = _entry_point(kernel, f, args, K, C, mask, X, out, vals)
-    workers = max(1, min(numba.config.NUMBA_NUM_THREADS, n // 64 or 1))
-    bounds = np.linspace(0, n, workers + 1).astype(np.int64)
-    if workers == 1:
-        entry(f, args, K, C, mask, X, out, vals, 0, n)
-        return
-    with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(lambda i: entry(f, args, K, C, mask, X, out, vals,
-                                      bounds[i], bounds[i + 1]), range(workers)))
+    sig = (numba.typeof(args), types.literal(K), types.literal(C), types.literal(mask),
+           numba.typeof(X), numba.typeof(out), numba.typeof(vals), types.int64, types.int64)
+    entry = entry_point(f, plan.algorithm, lambda: batch_kernel(f, plan.algorithm), sig)
+    run_blocks(entry, X.shape[0], args, K, C, mask, X, out, vals)
 
 
 def _output(out, shape, dtype, who):

@@ -14,7 +14,7 @@ constants; x the point as a 1-D array (a scalar point: of length 1; f still
 gets a scalar, see ``seed.point_input``); out, vals the point's outputs,
 every entry written (no clearing first); xd the work array of n seeded
 numbers. The passes are ``plan``'s: a first pass, then its step functions.
-The CPU batch loop (``BATCH_KERNELS``, here) and the CUDA kernel
+The CPU batch loop (``batch_kernel``, here) and the CUDA kernel
 (``cuda.kernel_parts``) are the only callers.
 
 The first pass of the Jacobian and the nested Hessian is written out before
@@ -24,27 +24,35 @@ gradients of Rosenbrock n=8 2-3x slower, scalar-point Hessians 3x). Not in
 the Dual2 body: there f is large (its compile time would double, +0.4 s at
 n = 16) and costs far more than the seeding.
 
-Kernels that take the user's function are not disk-cached: its type differs
-in every process, so numba's cache could never hit and would only grow by
-one entry per process. The helpers that do not take it (planning, seeding,
-stores, workspaces) are cached.
+The bodies take the user's function as an argument and are ``inline="always"``
+njit functions: numba inlines them into their caller's IR before typing, so
+they are never compiled on their own, and f reaches them as the caller's
+global or constant. The CPU batch loop is built per user function
+(``perfunction``), calling it as a global, and is disk-cached with it when it
+has ``cache=True``: a dispatcher passed on as a value to a function compiled
+apart (the bodies, before) is a pointer to a Python object in the machine
+code, which numba refuses to cache. The helpers that do not take f (planning,
+seeding, stores, workspaces) are cached.
 """
-from numba import literally, njit
+from numba import njit
 
 from .._jit.api import seed, seed2
 from .._jit.arrays import empty_dual_array, point_args
 from .._jit.intrinsics import make_dual
+from .perfunction import per_function
 from .plan import (dual2_block, first_chunk, first_dual2, first_row, next_chunk, next_dual2,
                    next_row)
 from .seed import point_input, seed_chunk, seed_dual2, seed_rows
 from .store import store_hessian2, store_partials, store_second, store_values
 
-# numba.literally is CPU-only (numba-cuda has no typing for it): the bodies rely
-# on their callers passing K and C as literals (the batch loop forces them; the
-# CUDA kernel captures them as constants, which numba types as literals).
+# The bodies rely on their callers passing K and C as literals: the batch loop is
+# compiled for literal types of K, C and mask (its entry point is compiled for
+# that signature, never by numba's literal dispatch: ``numba.literally`` was
+# three more compile units, and is CPU-only); the CUDA kernel captures them as
+# constants, which numba types as literals.
 
 
-@njit
+@njit(inline="always")
 def jacobian_point(f, args, K, C, x, out, vals, xd):
     """Jacobian of f(*args) w.r.t. args[K] = x into out (m, n), values into vals (m,)."""
     n = x.shape[0]
@@ -61,7 +69,7 @@ def jacobian_point(f, args, K, C, x, out, vals, xd):
         start = next_chunk(start, n, C)
 
 
-@njit
+@njit(inline="always")
 def hessian_point(f, args, K, C, x, out, vals, xd):
     """Hessian of the scalar f(*args) w.r.t. args[K] = x into out (n, n) by nested duals."""
     n = x.shape[0]
@@ -81,7 +89,7 @@ def hessian_point(f, args, K, C, x, out, vals, xd):
             out[i, j] = out[j, i]
 
 
-@njit
+@njit(inline="always")
 def hessian2_point(f, args, K, C, x, out, vals, xd):
     """Hessian of the scalar f(*args) w.r.t. args[K] = x into out (n, n) by second-order
     duals Dual2[float, C]: one pass, or one per pair of blocks."""
@@ -119,25 +127,29 @@ def hessian2_workspace(x, C):
     return empty_dual_array(x.shape[0], seed2(x[0], 0, C))
 
 
-def batch_kernel(body, workspace):
+WORKSPACES = {"jacobian": jacobian_workspace, "hessian": hessian_workspace,
+              "hessian2": hessian2_workspace}
+
+
+def _batch_template(STAMP_):
     # A serial loop over [lo, hi) that releases the GIL; vmap runs one per core
     # from Python threads. (prange compiles twice as slowly, for the same speed.)
-    # The dual workspace is allocated once per block, not per point.
-    @njit(nogil=True)
-    def batch(f, args, K, C, mask, X, OUT, VALS, lo, hi):
-        literally(K)
-        literally(C)
-        literally(mask)
-        xd = workspace(X[lo], C)
+    # The dual workspace is allocated once per block, not per point. F, BODY and
+    # WORKSPACE are globals given by ``per_function``.
+    def batch(args, K, C, mask, X, OUT, VALS, lo, hi):
+        STAMP_  # noqa: B018  (the closure's one cell: part of numba's cache key)
+        xd = WORKSPACE(X[lo], C)  # noqa: F821
         for b in range(lo, hi):
-            body(f, point_args(args, b, mask, -1, 0), K, C, X[b], OUT[b], VALS[b], xd)
+            BODY(F, point_args(args, b, mask, -1, 0),  # noqa: F821
+                 K, C, X[b], OUT[b], VALS[b], xd)
     return batch
 
 
-BATCH_KERNELS = {
-    "jacobian": batch_kernel(jacobian_point, jacobian_workspace),
-    "hessian": batch_kernel(hessian_point, hessian_workspace),
-    "hessian2": batch_kernel(hessian2_point, hessian2_workspace),
-}
-"""The CPU batch loop of each algorithm; X holds the points as rows (scalar points:
-one column), the args the user's arguments."""
+def batch_kernel(f, algorithm):
+    """The CPU batch loop of ``algorithm`` around the user's dispatcher f, a dispatcher
+    ``batch(args, K, C, mask, X, OUT, VALS, lo, hi)`` (to be compiled for K, C and
+    mask typed as literals: ``perfunction.entry_point``); X holds
+    the points as rows (scalar points: one column), the args the user's arguments.
+    Disk-cached when f is (see ``per_function``)."""
+    return per_function(_batch_template, f, BODY=BODIES[algorithm],
+                        WORKSPACE=WORKSPACES[algorithm])

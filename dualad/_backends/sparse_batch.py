@@ -10,25 +10,23 @@ the point's dense (m, n) block from its precomputed source
 ``compressed.compiled_compressed_hessian`` (outer level one star color, inner
 level a chunk of C unit directions), (H @ S)^T stored row per color by
 ``store_second``, then scattered likewise. Serial, GIL-free loops over blocks
-of points, one per core, as ``batch``.
+of points, one per core, as ``batch``; the loops are built per user function
+(``perfunction``), disk-cached with it when it has ``cache=True``.
 """
-from concurrent.futures import ThreadPoolExecutor
-
 import numba
 import numpy as np
-from numba import literally, njit
+from numba import njit
 from numba.core import types
 
 from .._jit.api import seed
 from .._jit.arrays import point_args
 from .kernels import hessian_workspace, jacobian_workspace
+from .perfunction import entry_point, per_function, run_blocks
 from .seed import point_input, seed_rows
 from .store import store_partials, store_second, store_values
 
-_ENTRY_POINTS = {}
 
-
-@njit
+@njit(inline="always")
 def compressed_jacobian_point(f, args, K, C, x, out, vals, xd, color, rows, cols, source,
                               comp):
     """The Jacobian of f(*args) w.r.t. args[K] = x into out (m, n) by one pass on the
@@ -44,19 +42,20 @@ def compressed_jacobian_point(f, args, K, C, x, out, vals, xd, color, rows, cols
         out[rows[k], cols[k]] = flat[source[k]]
 
 
-@njit(nogil=True)
-def compressed_batch(f, args, K, C, mask, X, OUT, VALS, color, rows, cols, source, lo, hi):
-    literally(K)
-    literally(C)
-    literally(mask)
-    xd = jacobian_workspace(X[lo], C)
-    comp = np.empty((OUT.shape[1], C), X.dtype)
-    for b in range(lo, hi):
-        compressed_jacobian_point(f, point_args(args, b, mask, -1, 0), K, C, X[b], OUT[b],
-                                  VALS[b], xd, color, rows, cols, source, comp)
+def _jacobian_template(STAMP_):
+    # the batch loop around the user's F (a global, see ``perfunction``)
+    def compressed_batch(args, K, C, mask, X, OUT, VALS, color, rows, cols, source, lo, hi):
+        STAMP_  # noqa: B018  (the closure's one cell: part of numba's cache key)
+        xd = jacobian_workspace(X[lo], C)
+        comp = np.empty((OUT.shape[1], C), X.dtype)
+        for b in range(lo, hi):
+            compressed_jacobian_point(F, point_args(args, b, mask, -1, 0),  # noqa: F821
+                                      K, C, X[b], OUT[b], VALS[b], xd, color, rows, cols,
+                                      source, comp)
+    return compressed_batch
 
 
-@njit
+@njit(inline="always")
 def compressed_hessian_point(f, args, K, C, x, out, vals, xd, color, rows, cols, source,
                              comp):
     """The Hessian of the scalar f(*args) w.r.t. args[K] = x into out (n, n) from
@@ -75,17 +74,17 @@ def compressed_hessian_point(f, args, K, C, x, out, vals, xd, color, rows, cols,
         out[rows[k], cols[k]] = flat[source[k]]
 
 
-@njit(nogil=True)
-def compressed_hessian_batch(f, args, K, C, mask, X, OUT, VALS, color, rows, cols, source,
-                             lo, hi):
-    literally(K)
-    literally(C)
-    literally(mask)
-    xd = hessian_workspace(X[lo], C)
-    comp = np.empty((int(color.max()) + 1 if color.size else 1, X.shape[1]), X.dtype)
-    for b in range(lo, hi):
-        compressed_hessian_point(f, point_args(args, b, mask, -1, 0), K, C, X[b], OUT[b],
-                                 VALS[b], xd, color, rows, cols, source, comp)
+def _hessian_template(STAMP_):
+    def compressed_hessian_batch(args, K, C, mask, X, OUT, VALS, color, rows, cols, source,
+                                 lo, hi):
+        STAMP_  # noqa: B018
+        xd = hessian_workspace(X[lo], C)
+        comp = np.empty((int(color.max()) + 1 if color.size else 1, X.shape[1]), X.dtype)
+        for b in range(lo, hi):
+            compressed_hessian_point(F, point_args(args, b, mask, -1, 0),  # noqa: F821
+                                     K, C, X[b], OUT[b], VALS[b], xd, color, rows, cols,
+                                     source, comp)
+    return compressed_hessian_batch
 
 
 def compressed_vmap(f, args, K, mask, X, out, vals, plan, C=None):
@@ -94,24 +93,14 @@ def compressed_vmap(f, args, K, mask, X, out, vals, plan, C=None):
     (batch, m), one block of points per core."""
     source = plan.source.astype(np.int64)
     if plan.symmetric:
-        kernel = compressed_hessian_batch
+        key, template = "compressed_hessian", _hessian_template
         r, c = np.divmod(source, max(plan.ncolors, 1))
         source = c * plan.shape[0] + r   # into (H @ S)^T
     else:
-        kernel, C = compressed_batch, max(plan.ncolors, 1)
+        key, template, C = "compressed_jacobian", _jacobian_template, max(plan.ncolors, 1)
     arrays = (plan.color, plan.rows.astype(np.int64), plan.cols.astype(np.int64), source)
-    sig = (numba.typeof(f), numba.typeof(args), types.literal(K), types.literal(C),
-           types.literal(mask), numba.typeof(X), numba.typeof(out), numba.typeof(vals),
+    sig = (numba.typeof(args), types.literal(K), types.literal(C), types.literal(mask),
+           numba.typeof(X), numba.typeof(out), numba.typeof(vals),
            *[numba.typeof(a) for a in arrays], types.int64, types.int64)
-    entry = _ENTRY_POINTS.get((kernel, sig))
-    if entry is None:
-        entry = _ENTRY_POINTS[(kernel, sig)] = kernel.compile(sig)
-    n = X.shape[0]
-    workers = max(1, min(numba.config.NUMBA_NUM_THREADS, n // 64 or 1))
-    bounds = np.linspace(0, n, workers + 1).astype(np.int64)
-    if workers == 1:
-        entry(f, args, K, C, mask, X, out, vals, *arrays, 0, n)
-        return
-    with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(lambda i: entry(f, args, K, C, mask, X, out, vals, *arrays,
-                                      bounds[i], bounds[i + 1]), range(workers)))
+    entry = entry_point(f, key, lambda: per_function(template, f), sig)
+    run_blocks(entry, X.shape[0], args, K, C, mask, X, out, vals, *arrays)

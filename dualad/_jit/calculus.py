@@ -12,6 +12,12 @@ compiled and Python results agree to the last bit in float64):
 * the product and quotient rules (``(a' - q b') / b``, never ``b*b``), sums,
   differences and negation, and the forms with a constant operand.
 
+Arithmetic on partials (a Dual's partials, a Dual2's gradient and packed
+Hessian) is written with ``partials.padd/psub/pmul/pdiv/pneg``, not operators:
+on vector partials they are one inline instruction, where an operator was a
+compile unit of its own per operation and type (on floats and nested duals
+they lower as the operator).
+
 ``calculus_of(t)`` picks a type's ``Calculus`` at typing time, in Python:
 the impls of functions (``compiled_ladders``, ``functions``, ``builtins``),
 operators and custom rules call its jitable functions directly, so no
@@ -30,7 +36,8 @@ derivative callables on a nested dual) pass zeros instead.
 """
 from .intrinsics import const_like, dual2_like, dual_like, hyper_like, outer_sq, outer_sym
 from .operands import LEFT, RIGHT, SAME
-from .registry import jitable
+from .partials import padd, pdiv, pmul, pneg, psub
+from .registry import inline_body, jitable
 from .types import Dual2Type, DualType, HyperDualType
 
 
@@ -48,11 +55,19 @@ class Calculus:
 
 
 def _swap(fn):
-    """The impl of c op x from the impl taking (x, c)."""
-    jitable(fn)
+    """The impl of c op x from the impl taking (x, c).
+
+    fn's body is inlined into it at the numba IR level before typing (an
+    ``inline="always"`` njit function; unlike an overload's ``inline``, which
+    compiles the callee first): one compile unit, not a wrapper unit whose
+    finalisation would have LLVM optimise and generate fn's machine code again
+    (measured: the three swapped forms in the Hessian of Rosenbrock on Dual2 were
+    a fifth of its compile time).
+    """
+    body = inline_body(fn)
 
     def impl(a, b):
-        return fn(b, a)
+        return body(b, a)
     return impl
 
 
@@ -96,31 +111,31 @@ def _calculus(order, chain, chain2, neg, same, constant):
 # {value, partials}: partials are a float or a vector <N x float>.
 
 def dual_chain(x, f0, f1, f2):
-    return dual_like(x, f0, x.partials * f1)
+    return dual_like(x, f0, pmul(x.partials, f1))
 
 
 def dual_chain2(x, y, f, fx, fy, fxx, fxy, fyy):
-    return dual_like(x, f, x.partials * fx + y.partials * fy)
+    return dual_like(x, f, padd(pmul(x.partials, fx), pmul(y.partials, fy)))
 
 
 def _dual_add(a, b):
-    return dual_like(a, a.value + b.value, a.partials + b.partials)
+    return dual_like(a, a.value + b.value, padd(a.partials, b.partials))
 
 
 def _dual_sub(a, b):
-    return dual_like(a, a.value - b.value, a.partials - b.partials)
+    return dual_like(a, a.value - b.value, psub(a.partials, b.partials))
 
 
 def _dual_mul(a, b):
     x = a.value
     y = b.value
-    return dual_like(a, x * y, a.partials * y + b.partials * x)
+    return dual_like(a, x * y, padd(pmul(a.partials, y), pmul(b.partials, x)))
 
 
 def _dual_div(a, b):
     y = b.value
     q = a.value / y
-    return dual_like(a, q, (a.partials - b.partials * q) / y)
+    return dual_like(a, q, pdiv(psub(a.partials, pmul(b.partials, q)), y))
 
 
 def _dual_add_c(a, b):
@@ -132,21 +147,21 @@ def _dual_sub_c(a, b):
 
 
 def _dual_rsub_c(a, b):
-    return dual_like(a, const_like(b, a) - a.value, -a.partials)
+    return dual_like(a, const_like(b, a) - a.value, pneg(a.partials))
 
 
 def _dual_mul_c(a, b):
     k = const_like(b, a)
-    return dual_like(a, a.value * k, a.partials * k)
+    return dual_like(a, a.value * k, pmul(a.partials, k))
 
 
 def _dual_div_c(a, b):
     k = const_like(b, a)
-    return dual_like(a, a.value / k, a.partials / k)
+    return dual_like(a, a.value / k, pdiv(a.partials, k))
 
 
 def _dual_neg(x):
-    return dual_like(x, -x.value, -x.partials)
+    return dual_like(x, -x.value, pneg(x.partials))
 
 
 DUAL = _calculus(1, dual_chain, dual_chain2, _dual_neg,
@@ -238,24 +253,26 @@ HYPER = _calculus(2, hyper_chain, hyper_chain2, _hyper_neg,
 def dual2_chain(x, f0, f1, f2):
     """f(x) for a Dual2 x from f, f', f'' at x.value: h' = f' h + f'' g g^T."""
     g = x.grad
-    return dual2_like(x, f0, g * f1, x.hess * f1 + outer_sq(x, g) * f2)
+    return dual2_like(x, f0, pmul(g, f1), padd(pmul(x.hess, f1), pmul(outer_sq(x, g), f2)))
 
 
 def dual2_chain2(x, y, f, fx, fy, fxx, fxy, fyy):
     """f(x, y) for Dual2 x, y of one type from f's derivatives up to order 2."""
     ga = x.grad
     gb = y.grad
-    return dual2_like(x, f, ga * fx + gb * fy,
-                      x.hess * fx + y.hess * fy + outer_sq(x, ga) * fxx
-                      + outer_sym(x, ga, gb) * fxy + outer_sq(x, gb) * fyy)
+    hess = padd(padd(padd(padd(pmul(x.hess, fx), pmul(y.hess, fy)),
+                          pmul(outer_sq(x, ga), fxx)),
+                     pmul(outer_sym(x, ga, gb), fxy)),
+                pmul(outer_sq(x, gb), fyy))
+    return dual2_like(x, f, padd(pmul(ga, fx), pmul(gb, fy)), hess)
 
 
 def _d2_add(a, b):
-    return dual2_like(a, a.value + b.value, a.grad + b.grad, a.hess + b.hess)
+    return dual2_like(a, a.value + b.value, padd(a.grad, b.grad), padd(a.hess, b.hess))
 
 
 def _d2_sub(a, b):
-    return dual2_like(a, a.value - b.value, a.grad - b.grad, a.hess - b.hess)
+    return dual2_like(a, a.value - b.value, psub(a.grad, b.grad), psub(a.hess, b.hess))
 
 
 def _d2_mul(a, b):
@@ -263,8 +280,8 @@ def _d2_mul(a, b):
     y = b.value
     ga = a.grad
     gb = b.grad
-    return dual2_like(a, x * y, ga * y + gb * x,
-                      a.hess * y + b.hess * x + outer_sym(a, ga, gb))
+    return dual2_like(a, x * y, padd(pmul(ga, y), pmul(gb, x)),
+                      padd(padd(pmul(a.hess, y), pmul(b.hess, x)), outer_sym(a, ga, gb)))
 
 
 def _d2_div(a, b):
@@ -272,8 +289,9 @@ def _d2_div(a, b):
     y = b.value
     q = a.value / y
     gb = b.grad
-    qg = (a.grad - gb * q) / y
-    return dual2_like(a, q, qg, (a.hess - b.hess * q - outer_sym(a, qg, gb)) / y)
+    qg = pdiv(psub(a.grad, pmul(gb, q)), y)
+    return dual2_like(a, q, qg, pdiv(psub(psub(a.hess, pmul(b.hess, q)), outer_sym(a, qg, gb)),
+                                     y))
 
 
 def _d2_add_c(a, b):
@@ -285,21 +303,21 @@ def _d2_sub_c(a, b):
 
 
 def _d2_rsub_c(a, b):
-    return dual2_like(a, const_like(b, a) - a.value, -a.grad, -a.hess)
+    return dual2_like(a, const_like(b, a) - a.value, pneg(a.grad), pneg(a.hess))
 
 
 def _d2_mul_c(a, b):
     k = const_like(b, a)
-    return dual2_like(a, a.value * k, a.grad * k, a.hess * k)
+    return dual2_like(a, a.value * k, pmul(a.grad, k), pmul(a.hess, k))
 
 
 def _d2_div_c(a, b):
     k = const_like(b, a)
-    return dual2_like(a, a.value / k, a.grad / k, a.hess / k)
+    return dual2_like(a, a.value / k, pdiv(a.grad, k), pdiv(a.hess, k))
 
 
 def _d2_neg(x):
-    return dual2_like(x, -x.value, -x.grad, -x.hess)
+    return dual2_like(x, -x.value, pneg(x.grad), pneg(x.hess))
 
 
 DUAL2 = _calculus(2, dual2_chain, dual2_chain2, _d2_neg,

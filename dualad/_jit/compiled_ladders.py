@@ -18,11 +18,19 @@ from .calculus import calculus_of
 from .floats import float_impl
 from .intrinsics import const_like, convert
 from .operands import LEFT, SAME, classify
-from .registry import jitable
+from .registry import inline_body, jitable
 from .types import is_dual
 
 
 # ------------------------------------------------------------- apply ---
+
+def _on_floats_inline(ladder, t):
+    """The ladder to call for the dual type t: over floats, its body inlined
+    (``registry.inline_body``: a ladder of float primitives, one compile unit
+    fewer per function applied); over duals, the compiled ladder (None stays None:
+    a rule with no ladder for that argument)."""
+    return inline_body(ladder) if ladder is not None and on_floats(t) else ladder
+
 
 def unary_impl(ladder, x):
     """The impl applying a unary ladder to the dual x (None if x is no dual)."""
@@ -30,6 +38,7 @@ def unary_impl(ladder, x):
     if calc is None:
         return None
     chain = calc.chain
+    ladder = _on_floats_inline(ladder, x)
 
     def impl(x):
         f0, f1, f2 = ladder(x.value)
@@ -48,7 +57,8 @@ def binary_impl(generic, floats, x, y, selfcall):
     if k is None:
         return None
     kind, T = k
-    ladder, ladder_x, ladder_y = floats if isinstance(T.base, types.Float) else generic
+    ladder, ladder_x, ladder_y = [_on_floats_inline(lad, T) for lad in
+                                  (floats if isinstance(T.base, types.Float) else generic)]
     calc = calculus_of(T)
     if kind == SAME:
         if x != T or y != T:

@@ -26,7 +26,7 @@ from .calculus import calculus_of
 from .compiled_ladders import (FLOAT_LADDERS, PARTIAL_LADDERS, binary_impl, on_floats,
                                unary_impl)
 from .floats import float_impl, real_binary, real_unary, tofloat
-from .registry import OVERLOAD
+from .registry import OVERLOAD, inline_body
 from .types import is_dual, is_real
 
 
@@ -79,6 +79,7 @@ def _register_rule(rule, public):
 
 
 _log_e = _elementary.log_e        # dualad's one-argument log
+_log_e_typer = unary_rule_typer(_rules.RULES_BY_NAME["log"], False)
 for _rule in _rules.RULES:
     # dualad's log takes an optional base (below); its rule is the one-argument log_e.
     _register_rule(_rule, _log_e if _rule.name == "log" else _rules.FUNCTIONS[_rule.name])
@@ -97,7 +98,14 @@ def no_argument(arg):
 def _log_typer(reals):
     def typer(x, base=None):
         if no_argument(base):
-            if is_dual(x) or (reals and is_real(x)):
+            if is_dual(x):
+                # the one-argument log's impl inlined: no wrapper unit of its own
+                body = inline_body(_log_e_typer(x))
+
+                def impl(x, base=None):
+                    return body(x)
+                return impl
+            if reals and is_real(x):
                 def impl(x, base=None):
                     return _log_e(x)
                 return impl

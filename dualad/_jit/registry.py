@@ -5,6 +5,7 @@ name does not start with ``numba.``): the same registrations then compile for
 the CPU and for numba-cuda (``target="cpu"`` is invisible to CUDA,
 ``target="cuda"`` breaks the CPU build).
 """
+from numba import njit
 from numba.extending import intrinsic, overload
 
 # Options of every dualad overload: registered for all targets (CPU and
@@ -29,3 +30,18 @@ def jitable(fn):
         _jitable_ids.add(id(fn))
         overload(fn, strict=False, **OVERLOAD)(lambda *args, **kws: fn)
     return fn
+
+
+def inline_body(fn):
+    """fn as an ``njit(inline="always")`` function: its body is inlined into each
+    caller's numba IR before typing, so it is never a compile unit of its own
+    (numba's untyped inlining; an overload's ``inline="always"`` compiles the
+    callee first, then inlines it). For thin wrappers only: the caller's typing
+    then includes fn's. Every target (numba-cuda inlines it too)."""
+    body = _inline_bodies.get(fn)
+    if body is None:
+        body = _inline_bodies[fn] = njit(inline="always")(fn)
+    return body
+
+
+_inline_bodies = {}
