@@ -10,8 +10,9 @@ from numba.core import cgutils, types
 from numba.core.errors import NumbaTypeError
 from numba.core.imputils import lower_cast, lower_constant
 
-from .types import Dual2Type, DualType, HyperDualType, PartialsType, is_dual, is_real, \
-    same_shape
+from .complex_layout import join_complex_partials, split_complex_partials
+from .types import ComplexPartialsType, Dual2Type, DualType, HyperDualType, PartialsType, \
+    is_dual, is_real, same_shape
 
 
 def cast_value(context, builder, fromty, toty, val):
@@ -64,6 +65,22 @@ def _cast_partials(context, builder, fromty, toty, val):
     if fromty.dtype.bitwidth > toty.dtype.bitwidth:
         return builder.fptrunc(val, lt)
     return val
+
+
+@lower_cast(PartialsType, ComplexPartialsType)
+def _real_to_complex_partials(context, builder, fromty, toty, val):
+    re = _cast_partials(context, builder, fromty, toty.real_type, val)
+    return join_complex_partials(context, builder, toty, re,
+                                 context.get_constant_null(toty.real_type))
+
+
+@lower_cast(ComplexPartialsType, ComplexPartialsType)
+def _cast_complex_partials(context, builder, fromty, toty, val):
+    re, im = split_complex_partials(builder, val)
+    return join_complex_partials(
+        context, builder, toty,
+        _cast_partials(context, builder, fromty.real_type, toty.real_type, re),
+        _cast_partials(context, builder, fromty.real_type, toty.real_type, im))
 
 
 @lower_cast(types.Number, DualType)
