@@ -5,15 +5,18 @@ vector (``types.ComplexPartialsType``); the Dual calculus adds, subtracts,
 negates and scales them (by a real or a complex scalar) with these, a few
 vector instructions each, as ``partials`` does for real vectors
 (``operators`` maps ``+ - * /`` on partials here). ``cvreal``/``cvimag``/
-``cvconj`` are the parts, for ``z.real``, ``z.imag``, ``z.conjugate()``.
+``cvconj`` are the parts of the partials; ``complex_part`` is ``z.real``,
+``z.imag`` or ``z.conjugate()`` of a whole (nested) complex dual, component
+by component.
 """
 from llvmlite import ir
-from numba.core import types
+from numba.core import cgutils, types
 
 from .complex_layout import complex_partial, join_complex_partials, split_complex_partials
 from .partials import _splat
 from .registry import generic_intrinsic
-from .types import ComplexPartialsType, is_real
+from .types import ComplexPartialsType, DualType, HyperDualType, is_complex_dual, is_real, \
+    real_of, with_dtype
 
 _I32 = ir.IntType(32)
 
@@ -111,6 +114,13 @@ def cvget(typingctx, v, i):
     return v.dtype(v, i), codegen
 
 
+def _vector_part(context, builder, v, val, which):
+    re, im = split_complex_partials(builder, val)
+    if which == "conj":
+        return join_complex_partials(context, builder, v, re, _minus(builder, im))
+    return re if which == "real" else im
+
+
 def _part(which):
     def typer(typingctx, v):
         if not isinstance(v, ComplexPartialsType):
@@ -118,13 +128,56 @@ def _part(which):
         out = v if which == "conj" else v.real_type
 
         def codegen(context, builder, sig, args):
-            re, im = split_complex_partials(builder, args[0])
-            if which == "conj":
-                return join_complex_partials(context, builder, v, re, _minus(builder, im))
-            return re if which == "real" else im
+            return _vector_part(context, builder, v, args[0], which)
         return out(v), codegen
     typer.__name__ = "cv" + which
     return generic_intrinsic(typer)
+
+
+def part_type(t, which):
+    """The type of the part ``which`` ('real', 'imag', 'conj') of a complex dual t."""
+    return t if which == "conj" else with_dtype(t, real_of(t.dtype))
+
+
+def _part_value(context, builder, t, val, which):
+    """The part ``which`` of the LLVM value val of type t, component by component."""
+    if isinstance(t, types.Complex):
+        c = context.make_complex(builder, t, value=val)
+        if which == "real":
+            return c.real
+        if which == "imag":
+            return c.imag
+        out = context.make_complex(builder, t)
+        out.real = c.real
+        out.imag = builder.fsub(ir.Constant(c.imag.type, -0.0), c.imag)
+        return out._getvalue()
+    if isinstance(t, ComplexPartialsType):
+        return _vector_part(context, builder, t, val, which)
+    src = cgutils.create_struct_proxy(t)(context, builder, value=val)
+    dst = cgutils.create_struct_proxy(part_type(t, which))(context, builder)
+    if isinstance(t, DualType):
+        dst.value = _part_value(context, builder, t.base, src.value, which)
+        dst.partials = _part_value(context, builder, t.partials_type, src.partials, which)
+    else:
+        for f in HyperDualType.fields:
+            setattr(dst, f, _part_value(context, builder, t.base, getattr(src, f), which))
+    return dst._getvalue()
+
+
+def _whole_part(which):
+    def typer(typingctx, x):
+        if not (is_complex_dual(x) and isinstance(x, (DualType, HyperDualType))):
+            return None
+
+        def codegen(context, builder, sig, args):
+            return _part_value(context, builder, x, args[0], which)
+        return part_type(x, which)(x), codegen
+    typer.__name__ = "complex_" + which
+    return generic_intrinsic(typer)
+
+
+COMPLEX_PARTS = {w: _whole_part(w) for w in ("real", "imag", "conj")}
+"""'real' / 'imag' / 'conj' -> the intrinsic taking that part of a complex dual."""
 
 
 cvreal = _part("real")
