@@ -158,16 +158,7 @@ def test_arrays_and_numba_refuse_complex():
         da.derivative(lambda x: x * x)(np.array([1j]))
     with pytest.raises(TypeError):
         da.DualArray(np.ones(3, complex), np.ones((3, 1)))
-    numba = pytest.importorskip("numba")
-    f = numba.njit(lambda x: x * x)
-    with pytest.raises(TypeError, match="come later"):
-        da.grad(f, holomorphic=True)(1j)
-    with pytest.raises(TypeError, match="complex"):
-        da.derivative(f)(1 + 1j)
-    for d in (da.Dual(1j, 1.0), da.Dual(1.0, 1j), da.HyperDual(1j, 1.0, 1.0, 0.0),
-              da.Dual(1.0, [1.0, 1j])):
-        with pytest.raises(TypeError, match="passed to @njit code: .* come later"):
-            f(d)
+    # @njit code takes complex duals (tests/test_jit_complex.py)
 
 
 # ----------------------------------------------------- JAX, side by side ---

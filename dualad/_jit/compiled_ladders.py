@@ -24,7 +24,7 @@ from .._rules import elementary as _elementary, ladders as _ladders, special as 
 from .calculus import calculus_of
 from .floats import float_impl
 from .intrinsics import const_like, convert
-from .operands import LEFT, SAME, classify, converting
+from .operands import LEFT, SAME, classify, converting_xy
 from .registry import jitable
 from .types import is_complex_dual, is_dual
 
@@ -78,7 +78,7 @@ def binary_impl(generic, floats, x, y, selfcall, rule=None):
     if k is None:
         return None
     kind, T = k
-    conv = converting(selfcall, x, y, T, kind)
+    conv = converting_xy(selfcall, x, y, T, kind)
     if conv is not None:
         return conv
     ladder, ladder_x, ladder_y = ladders_for(rule, T, floats, generic)

@@ -24,7 +24,7 @@ from .intrinsics import convert
 from .types import can_embed, complex_of, is_complex_scalar, is_constant, is_dual, \
     same_shape, unify_types, with_dtype
 
-__all__ = ["SAME", "LEFT", "RIGHT", "classify", "converting"]  # the words: _core.base
+__all__ = ["SAME", "LEFT", "RIGHT", "classify", "converting", "converting_xy"]  # the words: _core.base
 
 
 def classify(a, b):
@@ -59,18 +59,36 @@ def _promoted(lead, c):
 def converting(fn, a, b, T, kind=SAME):
     """An impl casting the operands to T first, where they are not of type T: for
     'same' operands of different float widths, for a real dual leading a complex
-    constant ('left', 'right': the dual only). None when no cast is needed."""
-    if kind == LEFT:
-        if a == T:
-            return None
-        return lambda a, b: fn(convert(a, T), b)
-    if kind == RIGHT:
-        if b == T:
-            return None
-        return lambda a, b: fn(a, convert(b, T))
-    if a == T and b == T:
-        return None
+    constant ('left', 'right': the dual only). None when no cast is needed.
 
-    def impl(a, b):
-        return fn(convert(a, T), convert(b, T))
-    return impl
+    The impl takes numba's operator argument names (a, b); ``converting_xy`` is
+    the same for functions of (x, y).
+    """
+    side = _cast_side(a, b, T, kind)
+    if side is None:
+        return None
+    if side == LEFT:
+        return lambda a, b: fn(convert(a, T), b)
+    if side == RIGHT:
+        return lambda a, b: fn(a, convert(b, T))
+    return lambda a, b: fn(convert(a, T), convert(b, T))
+
+
+def converting_xy(fn, x, y, T, kind=SAME):
+    side = _cast_side(x, y, T, kind)
+    if side is None:
+        return None
+    if side == LEFT:
+        return lambda x, y: fn(convert(x, T), y)
+    if side == RIGHT:
+        return lambda x, y: fn(x, convert(y, T))
+    return lambda x, y: fn(convert(x, T), convert(y, T))
+
+
+def _cast_side(a, b, T, kind):
+    """Which operands are cast to T (LEFT, RIGHT, SAME: both), None if none is."""
+    if kind == LEFT:
+        return None if a == T else LEFT
+    if kind == RIGHT:
+        return None if b == T else RIGHT
+    return None if a == T and b == T else SAME
