@@ -211,6 +211,24 @@ def test_derivative_of_a_dispatcher_at_complex_points(dtype):
         da.derivative(njit(lambda z: z + 0.5 * (z * z).real), order=2)(0.5 + 1j)
 
 
+def test_derivative_over_complex_arrays_and_jvp():
+    zs = np.array(QUADRANTS)
+    got = da.derivative(poly_sin)(zs)
+    want = [da.derivative(py_poly_sin)(z) for z in QUADRANTS]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    with pytest.raises(ValueError, match="not holomorphic"):
+        da.derivative(njit(lambda z: abs(z) + 0j))(zs)
+    # jvp: complex primals and tangents, a real argument among them
+    g = njit(lambda z, x: z * z * x + cmath.exp(1j * x))
+    py_g = lambda z, x: z * z * x + da.exp(1j * x)  # noqa: E731
+    for tangents in ((1j, 0.0), (0.0, 1.0), (0.5 - 1j, 2.0)):
+        v, t = da.jvp(g, (1 + 1j, 0.5), tangents)
+        pv, pt = da.jvp(py_g, (1 + 1j, 0.5), tangents)
+        assert abs(v - pv) < 1e-14 and abs(t - pt) < 1e-14
+    v, t = da.jvp(njit(lambda v: v * v), (zs,), (np.array([1.0, 1j, 0.0, 2.0]),))
+    np.testing.assert_allclose(t, 2 * zs * np.array([1.0, 1j, 0.0, 2.0]), rtol=1e-14)
+
+
 @njit
 def mix(z):
     """A holomorphic map of a complex vector: a loop, indexing, an output array."""

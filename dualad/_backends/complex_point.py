@@ -150,3 +150,64 @@ def hyper_along(f, z, u, w):
     if not isinstance(y, HyperDual):
         return 0 * u, 0 * u, 0 * u
     return y.eps1, y.eps2, y.eps1eps2
+
+
+def compiled_complex_jvp(f, primals, tangents):
+    """jvp of a dispatcher where a primal or a tangent is complex: one call of f on
+    Dual[., 1] numbers (complex where either is) seeded with the tangents."""
+    args = []
+    for i, (x, t) in enumerate(zip(primals, tangents)):
+        xv, scalar = _complex_or_real(x, "jvp", i)
+        dtype = np.asarray(xv).dtype
+        if is_complex_input(x) or is_complex_input(t):
+            dtype = np.dtype(_COMPLEX[dtype])
+        tv = np.asarray(t)
+        if tv.dtype.kind not in "biufc":
+            raise TypeError(f"jvp: tangent {i} must hold real or complex numbers")
+        tv = tv.astype(dtype)
+        if tv.shape != np.shape(xv):
+            raise ValueError(f"jvp: tangent {i} has shape {tv.shape}, primal {i} has shape "
+                             f"{np.shape(xv)}")
+        if scalar:
+            py = dtype in (np.float64, np.complex128) and not isinstance(xv, np.generic)
+            v = dtype.type(xv)
+            args.append(Dual(v.item() if py else v, tv[()].item() if py else tv[()]))
+        else:
+            buf = dual_buffer(DualType(_numba_float_or_complex(dtype), 1), xv.shape)
+            buf["value"] = xv
+            buf["partials"] = tv
+            args.append(buf)
+    value, partials = read_pass(f(*args), "jacobian", "jvp")
+    value = np.asarray(value)
+    tangent = np.zeros_like(value) if partials is None else partials[..., 0]
+    scalar_out = (lambda a: a[()] if isinstance(a, np.ndarray) and a.ndim == 0 else a)
+    return scalar_out(value), scalar_out(np.asarray(tangent))
+
+
+# ---------------------------------------- derivative over complex arrays ---
+
+_ALONG = {}
+
+
+def _along_kernel(f):
+    """The compiled loop out[i] = d/dt f(x[i] + t unit) at 0, kept per f."""
+    k = _ALONG.get(f)
+    if k is None:
+        import numba
+        from .._jit.api import partial_at
+        from .._jit.intrinsics import make_dual as nb_dual
+
+        def along(x, unit, out):
+            for i in range(x.size):
+                out[i] = partial_at(f(nb_dual(x[i], unit)), 1)
+        k = _ALONG[f] = numba.njit(along)
+    return k
+
+
+def elementwise_along(f, x, unit):
+    """d/dt f(x[i] + t unit) at 0 for every element of the complex array x (f a
+    dispatcher of one complex scalar): one compiled loop."""
+    flat = np.ascontiguousarray(x).reshape(-1)
+    out = np.empty(flat.shape, flat.dtype)
+    _along_kernel(f)(flat, flat.dtype.type(unit), out)
+    return out.reshape(np.shape(x))

@@ -135,6 +135,9 @@ def _at_complex_points_too(f, order, df):
         if is_complex_value(x) and not isinstance(x, DualNumber):
             from .holomorphic import compiled_holomorphic_derivative
             return compiled_holomorphic_derivative(f, order, x)
+        if isinstance(x, (np.ndarray, list, tuple)) and np.iscomplexobj(x):
+            from .holomorphic import compiled_holomorphic_elementwise
+            return compiled_holomorphic_elementwise(f, order, x)
         return df(x)
 
     dfc.__name__ = df.__name__

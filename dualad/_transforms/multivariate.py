@@ -320,6 +320,9 @@ def jvp(f, primals, tangents):
     if len(primals) != len(tangents):
         raise ValueError(f"jvp(): {len(primals)} primals but {len(tangents)} tangents")
     if is_dispatcher(f):
+        from .._backends.complex_point import compiled_complex_jvp, is_complex_input
+        if any(is_complex_input(a) for a in tuple(primals) + tuple(tangents)):
+            return compiled_complex_jvp(f, primals, tangents)
         from .._backends.point import compiled_jvp
         return compiled_jvp(f, primals, tangents)
     tag = next_tag()
