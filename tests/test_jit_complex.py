@@ -78,6 +78,7 @@ SEEDS = {
     "Dual[complex128, 1]": (lambda z: Dual(z, 1.0), 1e-13),
     "Dual[complex128, 2]": (lambda z: Dual(z, (1.0, 1j)), 1e-13),
     "HyperDual[complex128]": (lambda z: HyperDual(z, 1.0, 1j, 0.0), 1e-12),
+    "Dual[Dual[complex128, 1], 1]": (lambda z: Dual(Dual(z, 1.0), Dual(1.0, 0.0)), 1e-12),
     "Dual[complex64, 2]": (lambda z: Dual(np.complex64(z), np.array([1, 1j], np.complex64)),
                            2e-5),
     "HyperDual[complex64]": (lambda z: HyperDual(np.complex64(z), np.complex64(1),
@@ -125,6 +126,8 @@ ARITHMETIC_CASES = {
     "complex constant, real vector dual": (-0.6 + 0.8j, Dual(0.7, (1.0, 2.0))),
     "real and complex duals": (Dual(0.7, 1.0), Dual(-0.6 + 0.8j, 1.0)),
     "hyperduals": (HyperDual(0.7 + 0.4j, 1.0, 1.0, 0.0), HyperDual(0.8 - 0.3j, 1j, 0.0, 0.0)),
+    "nested": (Dual(Dual(0.7 + 0.4j, 1.0), Dual(1.0, 0.0)), Dual(Dual(0.3 - 0.2j, 1j),
+                                                               Dual(0.5, 0.0))),
     "complex64": (Dual(np.complex64(0.7 + 0.4j), np.complex64(1)), np.complex64(-0.6 + 0.8j)),
 }
 

@@ -1,8 +1,9 @@
 """Casts between the compiled number types and from reals to them.
 
-A real, or a dual of lower nesting depth, embeds as a constant (zero
-partials); two numbers of the same shape convert component by component
-(float32 <-> float64). ``cast_value`` is the one implementation, used by
+A real (or a complex, into a complex dual: typing allows nothing else), or a
+dual of lower nesting depth, embeds as a constant (zero partials); two numbers
+of the same shape convert component by component (float32 <-> float64, real
+-> complex). ``cast_value`` is the one implementation, used by
 numba's implicit casts (``lower_cast``) and by dualad's intrinsics.
 """
 from llvmlite import ir
@@ -21,7 +22,8 @@ def cast_value(context, builder, fromty, toty, val):
         return val
     if not is_dual(toty):
         return context.cast(builder, val, fromty, toty)
-    if is_real(fromty) or (is_dual(fromty) and fromty.depth < toty.depth):
+    if is_real(fromty) or isinstance(fromty, types.Complex) or (
+            is_dual(fromty) and fromty.depth < toty.depth):
         inner = cast_value(context, builder, fromty, toty.base, val)
         st = cgutils.create_struct_proxy(toty)(context, builder)
         if isinstance(toty, DualType):
