@@ -30,7 +30,6 @@ from numba.extending import overload
 from .. import _rules
 from .._rules import elementary as _elementary
 from .arrays import empty_array_of
-from .complex_partials import part_type
 from .intrinsics import convert
 from .operands import classify
 from .registry import OVERLOAD, jitable
@@ -292,41 +291,14 @@ def _compare_typer(fn):
     return typer
 
 
+# Arrays of complex duals: |z| is an array of real duals (``complex_arrays``).
+REAL_OF_COMPLEX = {abs, _rules.FUNCTIONS["fabs"]}
+
+
 def _unary_typer(fn):
     def typer(a):
-        if dual_array(a) and not (is_complex_dual(a.dtype) and fn in _REAL_OF_COMPLEX):
+        if dual_array(a) and not (is_complex_dual(a.dtype) and fn in REAL_OF_COMPLEX):
             return unary_map(fn, a.dtype)
-    return typer
-
-
-# Arrays of complex duals: the parts and |z| are arrays of real duals.
-def _real(x):
-    return x.real
-
-
-def _imag(x):
-    return x.imag
-
-
-def _conj(x):
-    return x.conjugate()
-
-
-def _abs(x):
-    return abs(x)
-
-
-_REAL_OF_COMPLEX = {abs: "real", _rules.FUNCTIONS["fabs"]: "real"}
-_PARTS = {np.real: (_real, "real"), np.imag: (_imag, "imag"),
-          np.conjugate: (_conj, "conj"), np.absolute: (_abs, "real"), abs: (_abs, "real")}
-
-
-def _part_typer(fn, which):
-    jitable(fn)
-
-    def typer(a):
-        if dual_array(a) and is_complex_dual(a.dtype):
-            return unary_map(fn, part_type(a.dtype, which))
     return typer
 
 
@@ -400,8 +372,6 @@ for _uf, (_fn, _arity) in _MAPPED.items():
                  **OVERLOAD)(_binary_typer(_fn))
 for _t in VALUE_TESTS:
     overload(_t, strict=False, **OVERLOAD)(_test_typer(_t))
-for _uf, (_fn, _which) in _PARTS.items():
-    overload(_uf, strict=False, **OVERLOAD)(_part_typer(_fn, _which))
 
 
 # ------------------------------------------------------- where, clip ---
