@@ -190,24 +190,27 @@ _ALONG = {}
 
 
 def _along_kernel(f):
-    """The compiled loop out[i] = d/dt f(x[i] + t unit) at 0, kept per f."""
+    """The compiled loop taking d/dx and d/dy of f at every x[i] in one pass
+    (Dual[complex, 2] seeded (1, 1j)), kept per f."""
     k = _ALONG.get(f)
     if k is None:
         import numba
-        from .._jit.api import partial_at
+        from .._jit.api import partial
         from .._jit.intrinsics import make_dual as nb_dual
 
-        def along(x, unit, out):
+        def along(x, d_re, d_im):
             for i in range(x.size):
-                out[i] = partial_at(f(nb_dual(x[i], unit)), 1)
+                y = f(nb_dual(x[i], (1.0, 1j)))
+                d_re[i] = partial(y, 0)
+                d_im[i] = partial(y, 1)
         k = _ALONG[f] = numba.njit(along)
     return k
 
 
-def elementwise_along(f, x, unit):
-    """d/dt f(x[i] + t unit) at 0 for every element of the complex array x (f a
-    dispatcher of one complex scalar): one compiled loop."""
+def elementwise_partials(f, x):
+    """(d/dx, d/dy) of f at every element of the complex array x (f a dispatcher
+    of one complex scalar): one compiled loop."""
     flat = np.ascontiguousarray(x).reshape(-1)
-    out = np.empty(flat.shape, flat.dtype)
-    _along_kernel(f)(flat, flat.dtype.type(unit), out)
-    return out.reshape(np.shape(x))
+    d_re, d_im = np.empty(flat.shape, flat.dtype), np.empty(flat.shape, flat.dtype)
+    _along_kernel(f)(flat, d_re, d_im)
+    return d_re.reshape(np.shape(x)), d_im.reshape(np.shape(x))
