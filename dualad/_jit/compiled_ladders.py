@@ -26,7 +26,7 @@ from .floats import float_impl
 from .intrinsics import const_like, convert
 from .operands import LEFT, SAME, classify, converting_xy
 from .registry import jitable
-from .types import is_complex_dual, is_dual
+from .types import is_complex_dual
 
 
 # ------------------------------------------------------------- apply ---
@@ -103,11 +103,6 @@ def binary_impl(generic, floats, x, y, selfcall, rule=None):
     return impl
 
 
-def on_floats(t):
-    """True for a dual whose primal is a float (its ladder runs on float primitives)."""
-    return is_dual(t) and isinstance(t.base, types.Float)
-
-
 # ----------------------------------------------------------- ladders ---
 
 def _compiled_partial_ladders(rule, ladder=None, lx=None, ly=None):
@@ -182,14 +177,19 @@ def _complex_pow(x, y):
     return x ** y
 
 
+COMPLEX_PRIMITIVES = {r.name: getattr(cmath, r.name, None) or getattr(np, r.ufuncs[0])
+                      for r in _rules.RULES if r.holomorphic and r.arity == 1}
+"""Holomorphic unary rule name -> numba's function on complex floats (cmath.<name>,
+else the rule's NumPy ufunc)."""
+
+
 def _complex_ladders():
     """(ladders on complex floats, generic complex ladders) of the holomorphic rules:
-    each rule's complex ladder re-bound to numba's complex functions (cmath.<name>,
-    else the rule's NumPy ufunc), and as it is for nested complex duals."""
+    each rule's complex ladder re-bound to ``COMPLEX_PRIMITIVES``, and as it is
+    for nested complex duals."""
     holomorphic = [r for r in _rules.RULES if r.holomorphic]
-    primitives = {r.name: getattr(cmath, r.name, None) or getattr(np, r.ufuncs[0])
-                  for r in holomorphic if r.arity == 1}
-    primitives.update(log=cmath.log, pow=jitable(_complex_pow), where=jitable(_float_where))
+    primitives = dict(COMPLEX_PRIMITIVES, log=cmath.log, pow=jitable(_complex_pow),
+                      where=jitable(_float_where))
     rebind = _ladders.rebinder(primitives, jitable)
     on_floats, generic = {}, {}
     for r in holomorphic:

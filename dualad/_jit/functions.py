@@ -24,15 +24,11 @@ from numba.extending import overload
 from .. import _rules
 from .._rules import elementary as _elementary, ladders as _ladders, special as _special
 from .calculus import calculus_of
-from .compiled_ladders import FLOAT_LADDERS, PARTIAL_LADDERS, binary_impl, unary_impl
+from .compiled_ladders import (COMPLEX_PRIMITIVES, FLOAT_LADDERS, PARTIAL_LADDERS, binary_impl,
+                               unary_impl)
 from .floats import float_impl, real_binary, real_unary, tofloat
 from .registry import OVERLOAD, jitable
 from .types import is_complex_dual, is_constant, is_dual, is_real
-
-
-_COMPLEX_IMPL = {r.name: getattr(cmath, r.name, None) or getattr(np, r.ufuncs[0])
-                 for r in _rules.RULES if r.holomorphic and r.arity == 1}
-"""dualad's holomorphic functions on a complex scalar (inside nested complex ladders)."""
 
 
 def unary_rule_typer(rule, handle_reals):
@@ -41,7 +37,7 @@ def unary_rule_typer(rule, handle_reals):
     float_ladder = FLOAT_LADDERS[rule.name]
     fimpl = float_impl(rule)
 
-    cimpl = _COMPLEX_IMPL.get(rule.name)
+    cimpl = COMPLEX_PRIMITIVES.get(rule.name)  # on a complex scalar (nested ladders)
 
     def typer(x):
         if is_real(x):

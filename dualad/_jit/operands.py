@@ -24,7 +24,8 @@ from .intrinsics import convert
 from .types import can_embed, complex_of, is_complex_scalar, is_constant, is_dual, \
     same_shape, unify_types, with_dtype
 
-__all__ = ["SAME", "LEFT", "RIGHT", "classify", "converting", "converting_xy"]  # the words: _core.base
+# the words: _core.base
+__all__ = ["SAME", "LEFT", "RIGHT", "classify", "converting", "converting_xy"]
 
 
 def classify(a, b):

@@ -3,8 +3,8 @@
 ``DualType(base, n)`` is a struct ``{value: base, partials: P}`` where ``P`` is
 ``base`` itself for n == 1 and an LLVM vector ``<n x double|float>``
 (``PartialsType``) for n > 1 with a float base. ``base`` is float32, float64,
-complex64, complex128 or another dual type: a ``Dual[Dual[float64, 1], 1]`` carries second
-derivatives. ``HyperDualType(base)`` is ``{re, eps1, eps2, eps1eps2}``.
+complex64, complex128 or another dual type: a ``Dual[Dual[float64, 1], 1]``
+carries second derivatives. ``HyperDualType(base)`` is ``{re, eps1, eps2, eps1eps2}``.
 ``Dual2Type(base, n)`` is ``{value, grad, hess}``: a float value, its gradient
 in n directions and the Hessian's packed upper triangle (n(n+1)/2 numbers,
 row by row), both vectors; one pass of it gives a whole Hessian.
