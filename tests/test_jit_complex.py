@@ -258,6 +258,10 @@ def test_holomorphic_jacobian_and_grad_of_dispatchers():
         holomorphic=True)(list(z))
     assert J.shape == (3, 3) and J.dtype == np.complex128
     np.testing.assert_allclose(J, np.stack(want, axis=-1), rtol=1e-12)  # per input z_k
+    np.testing.assert_array_equal(da.jacobian(mix, holomorphic=True, chunk=2)(z), J)
+    J64 = da.jacobian(mix, holomorphic=True)(z.astype(np.complex64))
+    assert J64.dtype == np.complex64
+    np.testing.assert_allclose(J64, J, rtol=1e-5)
     g = da.grad(njit(lambda a, b: a * cmath.exp(b)), argnums=(0, 1), holomorphic=True)
     a, b = 0.5 + 1.0j, 1j
     got = g(a, b)
@@ -294,6 +298,9 @@ def test_grad_of_real_valued_dispatchers_follows_jax():
     assert abs(v - energy(z, t)) < 1e-14
     np.testing.assert_allclose(g2[0], got, rtol=1e-13)
     assert abs(g2[1] - (energy(z, t + h) - energy(z, t - h)) / (2 * h)) < 1e-7
+    g64 = da.grad(energy)(z.astype(np.complex64), np.float32(t))
+    assert g64.dtype == np.complex64
+    np.testing.assert_allclose(g64, got, rtol=1e-5)
     # a complex scalar input, float32 -> complex64 widths kept
     zs = np.complex64(1 + 2j)
     gs = da.grad(njit(lambda z: abs(z) ** 2))(zs)
