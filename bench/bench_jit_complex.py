@@ -7,7 +7,8 @@ Workloads (guides/complex.md, "inside numba"):
   Cauchy-Riemann check) against a hand-written numba loop of f' (the chain
   rule by hand) and against the same loop of f itself;
 * the gradient of a real-valued loss of a complex vector (n = 8) at one point,
-  JAX's convention: the compiled path against dualad's Python path.
+  JAX's convention, and under ``vmap`` at 200 points (a loop over the points,
+  each compiled): the compiled path against dualad's Python path.
 
 Rounds are interleaved, the minimum per method kept, ratios printed.
 
@@ -103,6 +104,15 @@ def main():
     }, a.rounds * 3)
     show("grad of a real-valued loss of 8 complex inputs, one point", best,
          "da.grad(njit_loss)(z), compiled")
+
+    zb = rng.uniform(-1, 1, (200, 8)) + 1j * rng.uniform(-1, 1, (200, 8))
+    vg = da.vmap(g)
+    best = interleaved({
+        "da.vmap(da.grad(njit_loss))(200 points)": lambda: vg(zb),
+        "200 x da.grad(py_loss), Python path": lambda: [pg(list(z)) for z in zb],
+    }, a.rounds)
+    show("vmap at 200 complex points (point by point, each compiled)", best,
+         "da.vmap(da.grad(njit_loss))(200 points)")
 
 
 if __name__ == "__main__":
