@@ -9,6 +9,7 @@ at complex points with JAX's conventions; the refusals. Few dispatchers,
 each exercising many functions (compile time).
 """
 import cmath
+import math
 
 import numpy as np
 import pytest
@@ -184,6 +185,10 @@ def test_ordering_and_non_holomorphic_rules_refuse_complex_duals():
         njit(lambda a: np.fabs(a))(HyperDual(1j, 1.0, 1.0, 0.0))
     with pytest.raises(TypeError, match=r"maximum\(\).*not holomorphic"):
         njit(lambda a: max(a, 0.5))(z)
+    with pytest.raises(TypeError, match=r"math.sin\(\) takes real numbers.*cmath.sin"):
+        njit(lambda a: math.sin(a))(z)
+    with pytest.raises(TypeError, match=r"math.log\(\) takes real numbers"):
+        njit(lambda a: math.log(a, 2.0))(z)
 
 
 # ------------------------------------------------------------ transforms ---

@@ -15,6 +15,7 @@ through rules are in ``builtins``, the other NumPy ufuncs (and the refusal of
 functions with no rule) in ``ufuncs``.
 """
 import cmath
+import functools
 import math
 
 import numpy as np
@@ -86,6 +87,20 @@ def abs_typer(fallback):
     return typer
 
 
+def real_math(name, typer):
+    """``typer`` of a ``math`` function, refusing complex duals as ``math`` refuses
+    complex numbers (in Python and in numba): cmath and NumPy take them."""
+    @functools.wraps(typer)  # numba reads the typer's signature (through __wrapped__)
+    def checked(*args):
+        for a in args:
+            if is_complex_dual(a):
+                # a TypeError, not numba's: it reaches the user as it is (see attributes)
+                raise TypeError(f"dualad: {name}() takes real numbers, got a complex "
+                                f"{a.short}; use cmath.{name[5:]} or the NumPy function")
+        return typer(*args)
+    return checked
+
+
 def _register_rule(rule, public):
     """dualad's function, math.<name>, cmath.<name> and the rule's NumPy ufuncs."""
     overload(public, strict=False, **OVERLOAD)(_rule_typer(rule, True, public))
@@ -95,8 +110,8 @@ def _register_rule(rule, public):
             _rule_typer(rule, False, public))
     if hasattr(math, rule.name) and rule.name not in ("pow", "log"):
         # math.pow and math.log are registered below (duals only; log with a base).
-        overload(getattr(math, rule.name), strict=False, **OVERLOAD)(
-            _rule_typer(rule, _math_reals_missing(rule.name), public))
+        overload(getattr(math, rule.name), strict=False, **OVERLOAD)(real_math(
+            f"math.{rule.name}", _rule_typer(rule, _math_reals_missing(rule.name), public)))
     for u in rule.ufuncs:
         typer = _rule_typer(rule, False, public)
         overload(getattr(np, u), strict=False, **OVERLOAD)(
@@ -139,7 +154,7 @@ def _log_typer(reals):
 
 
 overload(_rules.FUNCTIONS["log"], strict=False, **OVERLOAD)(_log_typer(True))
-overload(math.log, strict=False, **OVERLOAD)(_log_typer(False))
+overload(math.log, strict=False, **OVERLOAD)(real_math("math.log", _log_typer(False)))
 
 
 @overload(cmath.log, strict=False, **OVERLOAD)
@@ -156,8 +171,8 @@ def _cmath_phase(x):
 
 
 # math.pow: duals only (numba has the float version).
-overload(math.pow, strict=False, **OVERLOAD)(
-    binary_rule_typer(_rules.RULES_BY_NAME["pow"], False, _rules.FUNCTIONS["pow"]))
+overload(math.pow, strict=False, **OVERLOAD)(real_math("math.pow", binary_rule_typer(
+    _rules.RULES_BY_NAME["pow"], False, _rules.FUNCTIONS["pow"])))
 
 
 # ----------------------------------------------------- where, polygamma ---
