@@ -149,20 +149,10 @@ def test_refusals():
         da.derivative(lambda x: x * x.real)(1 + 1j)
 
 
-def test_numba_refuses_complex():
-    # (complex arrays in the Python transforms: tests/test_complex_arrays.py)
+def test_grad_of_a_complex_output_is_refused():
+    # complex arrays: tests/test_complex_arrays.py; @njit code: tests/test_jit_complex.py
     with pytest.raises(TypeError, match="requires real-valued outputs"):
         da.grad(lambda x: np.sum(x))(np.array([1j, 2.0]))  # as jax.grad
-    numba = pytest.importorskip("numba")
-    f = numba.njit(lambda x: x * x)
-    with pytest.raises(TypeError, match="come later"):
-        da.grad(f, holomorphic=True)(1j)
-    with pytest.raises(TypeError, match="complex"):
-        da.derivative(f)(1 + 1j)
-    for d in (da.Dual(1j, 1.0), da.Dual(1.0, 1j), da.HyperDual(1j, 1.0, 1.0, 0.0),
-              da.Dual(1.0, [1.0, 1j])):
-        with pytest.raises(TypeError, match="passed to @njit code: .* come later"):
-            f(d)
 
 
 # ----------------------------------------------------- JAX, side by side ---

@@ -5,6 +5,7 @@ the ``cuda`` extra). No GPU is needed: ``compile_ptx`` with an explicit
 compute capability, plus a test-only shim where numba-cuda asks the current
 device for its compute capability while compiling device functions.
 """
+import cmath
 import math
 import types as pytypes
 
@@ -84,9 +85,26 @@ def step_nested_kernel(x, out):
         out[i] = y.partials.partials
 
 
+# Complex duals (guides/complex.md): cmath on Dual, vector partials (two
+# vectors), HyperDual; real duals meeting complex constants; the parts.
+def complex_kernel(x, out):
+    i = cuda.grid(1)
+    if i < x.size:
+        z = Dual(x[i], 1.0)
+        y = cmath.exp(1j * z) * z ** 3 + cmath.sqrt(z) / (1.0 + z) - cmath.log(z) * cmath.sin(z)
+        y = y + cmath.tanh(z) + cmath.asin(z) + z ** (0.5 + 1j) + abs(z) + z.real * z.conjugate()
+        g = Dual(x[i], (1.0, 1j)) * Dual(2.0 + 1j, (0.0, 1.0)) / (z.value + 1.0)
+        h = HyperDual(x[i], 1.0, 1.0, 0.0)
+        k = cmath.cosh(h) / h + cmath.atan(h) ** 2
+        r = Dual(x[i].real, 1.0)
+        w = cmath.exp(1j * r) * (2.0 - 1j) + abs(1.0 + r * 1j)
+        out[i] = y.partials + g.partials[1] + k.eps1eps2 + w.partials
+
+
 CASES = [(k, types.float64) for k in (dual_kernel, hyper_kernel, vector_and_nested_kernel)] \
     + [(k, t) for k in (step_dual_kernel, step_hyper_kernel, step_nested_kernel)
-       for t in (types.float64, types.float32)]
+       for t in (types.float64, types.float32)] \
+    + [(complex_kernel, t) for t in (types.complex128, types.complex64)]
 
 
 @pytest.mark.parametrize("kernel, dtype", CASES,

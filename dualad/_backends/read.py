@@ -26,9 +26,9 @@ def _jacobian_output(y, who):
                         "return one array (np.concatenate the parts) or use a plain "
                         "Python function")
     y = np.asarray(y)
-    if y.dtype.kind not in "biuf":
-        raise TypeError(f"{who}: f must return real numbers or an array of them, "
-                        f"got {y.dtype}")
+    if y.dtype.kind not in "biufc":
+        raise TypeError(f"{who}: f must return real or complex numbers or an array of "
+                        f"them, got {y.dtype}")
     return y, None
 
 

@@ -48,9 +48,10 @@ def list_as_array(x):
 
 
 COMPLEX_LATER = ("complex numbers are supported in plain Python and NumPy code (Dual, "
-                 "HyperDual, DualArray; guides/complex.md); numba (@njit) functions, their "
-                 "compiled transforms and vmap batches, and sparsity= do not take "
-                 "complex inputs yet: come later")
+                 "HyperDual, DualArray) and in @njit code (guides/complex.md); not yet: "
+                 "sparsity= with complex inputs, Taylor orders >= 3 at a complex point, and "
+                 "for @njit functions at complex inputs hessian, compositions of compiled "
+                 "transforms and vmap(target='cuda'): come later")
 
 
 def as_float_input(x, what, allow_complex=False):

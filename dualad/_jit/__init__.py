@@ -17,14 +17,16 @@ Inside nopython code::
     lift(x), partial_at(y, level), partial(d, i), value_of(d), partials_zero(float64, n)
 
 The modules, bottom up (an import-linter contract in pyproject.toml):
-``registry`` (overload options, ``jitable``), ``types``, ``models`` /
-``boxing`` / ``casts``, ``intrinsics`` / ``partials`` / ``floats`` (LLVM
-building blocks), ``operands`` (``classify``: 'same' | 'left' | 'right'),
+``registry`` (overload options, ``jitable``), ``types``, ``complex_layout``,
+``models`` / ``boxing`` / ``casts``, ``intrinsics`` / ``partials`` /
+``floats`` (LLVM building blocks), ``operands`` (``classify``: 'same' |
+'left' | 'right') / ``complex_partials`` (complex vector partials, parts),
 ``calculus`` (each type's chain, product and quotient rules, once),
 ``operators`` / ``attributes`` / ``api`` / ``arrays`` / ``compiled_ladders``,
 ``functions`` (the rule table), ``builtins`` / ``ufuncs`` / ``custom`` /
 ``scipy_special``; then
-arrays of duals: ``elementwise`` (array expressions), ``reductions`` /
+arrays of duals: ``elementwise`` (array expressions), ``complex_arrays`` /
+``reductions`` /
 ``linalg`` / ``construction``; and the Taylor numbers (``taylor_types``,
 ``taylor_ops``, ``taylor_elementary``, ``taylor_functions``).
 """
@@ -43,6 +45,7 @@ from . import builtins as _builtins  # noqa: F401  (**, //, %, abs, round, min, 
 from . import ufuncs as _ufuncs  # noqa: F401  (other NumPy ufuncs)
 from . import arrays as _arrays  # noqa: F401  (arrays of duals)
 from . import elementwise as _elementwise  # noqa: F401  (array expressions)
+from . import complex_arrays as _complex_arrays  # noqa: F401  (parts of complex arrays)
 from . import reductions as _reductions  # noqa: F401  (sums, scans, norm)
 from . import linalg as _linalg  # noqa: F401  (products, solve, inv, det)
 from . import construction as _construction  # noqa: F401  (np.array of duals)

@@ -9,9 +9,10 @@ from numba.extending import intrinsic, overload
 
 from .casts import cast_value
 from .intrinsics import innermost, make_dual
+from .complex_partials import cvget
 from .partials import vget
 from .registry import OVERLOAD
-from .types import Dual2Type, DualType, PartialsType, is_dual, is_real
+from .types import ComplexPartialsType, Dual2Type, DualType, PartialsType, is_dual, is_real
 
 _I32 = ir.IntType(32)
 
@@ -111,8 +112,9 @@ def _partial(d, i):
     if isinstance(d, DualType):
         if d.n == 1:
             return lambda d, i: d.partials
-        return lambda d, i: vget(d.partials, i)
-    if is_real(d):
+        get = cvget if isinstance(d.partials_type, ComplexPartialsType) else vget
+        return lambda d, i: get(d.partials, i)
+    if is_real(d) or isinstance(d, types.Complex):
         return lambda d, i: 0.0 * d
 
 

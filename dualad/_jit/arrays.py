@@ -27,7 +27,7 @@ from numba.np import arraymath as _arraymath, numpy_support
 from numba.np.arrayobj import _empty_nd_impl
 
 from .taylor_types import TaylorType
-from .types import DualNumberType, PartialsType, is_dual
+from .types import ComplexPartialsType, DualNumberType, PartialsType, is_dual
 
 # (unwrapped: a re-import of this module must not wrap its own wrapper)
 _original_as_dtype = getattr(numpy_support.as_dtype, "__wrapped__", numpy_support.as_dtype)
@@ -55,7 +55,7 @@ def numpy_dtype(nbtype):
         names.append(name)
         if isinstance(member, DualNumberType):
             formats.append(numpy_dtype(member))
-        elif isinstance(member, PartialsType):  # a subarray of N floats
+        elif isinstance(member, (PartialsType, ComplexPartialsType)):  # N floats (complex)
             formats.append((_original_as_dtype(member.dtype), (member.n,)))
         elif isinstance(member, types.UniTuple):  # Taylor coefficients: n floats
             formats.append((_original_as_dtype(member.dtype), (member.count,)))

@@ -1,7 +1,8 @@
 """Python <-> nopython for the scalar duals: typeof, unboxing and boxing.
 
 ``typeof`` gives a Python ``Dual``/``HyperDual`` its numba type (Python floats
-are weak: they take the other components' type). Unboxing asks a small
+are weak: they take the other components' type; a Python complex makes the
+number complex, of the others' width). Unboxing asks a small
 Python helper for the components as a flat tuple (registering the number's
 tag as one that entered compiled code); boxing builds the Python number from
 such a tuple. A Dual2 boxes to a ``Dual2Value``, vector partials to a tuple.
@@ -13,10 +14,13 @@ from numba.extending import NativeValue, box, typeof_impl, unbox
 
 from .. import _numbers as _scalar
 from .._core import base as _base
-from .._core.trees import COMPLEX_LATER
-from .._numbers.components import is_complex_value
-from .types import Dual2Type, Dual2Value, DualType, HyperDualType, PartialsType, is_dual, \
-    same_shape, wider, with_dtype
+from .complex_layout import complex_partial, pack_complex_partials
+from .types import ComplexPartialsType, Dual2Type, Dual2Value, DualType, HyperDualType, \
+    PartialsType, complex_of, is_dual, same_shape, wider, with_dtype
+
+_WEAK_COMPLEX = "complex"  # a Python complex: complex, of the other components' width
+_SCALAR_TYPES = {np.float32: types.float32, np.float64: types.float64,
+                 np.complex64: types.complex64, np.complex128: types.complex128}
 
 _I32 = ir.IntType(32)
 
@@ -26,10 +30,12 @@ def _typeof_component(x, c):
         return typeof_dual(x, c)
     if isinstance(x, _scalar.HyperDual):
         return typeof_hyperdual(x, c)
-    if isinstance(x, (np.float32, np.float64)):
-        return types.float32 if isinstance(x, np.float32) else types.float64
+    if type(x) in _SCALAR_TYPES:
+        return _SCALAR_TYPES[type(x)]
     if isinstance(x, (float, int, np.integer)):
         return None  # weak: takes the other components' type
+    if type(x) is complex:
+        return _WEAK_COMPLEX
     return False
 
 
@@ -38,6 +44,10 @@ def _base_of(components, c):
     found = [_typeof_component(x, c) for x in components]
     if any(t is False for t in found):
         return None
+    if _WEAK_COMPLEX in found:
+        base = _base_of([x for x in components if type(x) is not complex], c)
+        return None if base is None else with_dtype(base, complex_of(
+            base.dtype if is_dual(base) else base))
     strong = [t for t in found if t is not None]
     if not strong:
         return types.float64
@@ -56,16 +66,8 @@ def _base_of(components, c):
     return dt
 
 
-def _refuse_complex(val):
-    """A complex dual passed to @njit code: a clear TypeError, not numba's typing failure."""
-    if any(is_complex_value(x) or np.iscomplexobj(x) for x in val._components()):
-        raise TypeError(f"a {type(val).__name__} with complex components passed to @njit "
-                        f"code: {COMPLEX_LATER}")
-
-
 @typeof_impl.register(_scalar.Dual)
 def typeof_dual(val, c):
-    _refuse_complex(val)
     p = val._p
     if isinstance(p, np.ndarray):
         n = p.shape[0]
@@ -83,7 +85,6 @@ def typeof_dual(val, c):
 
 @typeof_impl.register(_scalar.HyperDual)
 def typeof_hyperdual(val, c):
-    _refuse_complex(val)
     base = _base_of([val.re, val.eps1, val.eps2, val.eps1eps2], c)
     return None if base is None else HyperDualType(base)
 
@@ -128,10 +129,17 @@ def _hyper_parts(h):
     return _uniform((h.re, h.eps1, h.eps2, h.eps1eps2))
 
 
+def _single(parts):
+    """Boxed components of a single-precision number: float32 / complex64 scalars."""
+    return tuple(np.float32(x) if type(x) is float else np.complex64(x) if type(x) is complex
+                 else x for x in parts)
+
+
 def _box_dual(parts, f32):
-    """A Python Dual from boxed components (float32 components as np.float32)."""
+    """A Python Dual from boxed components (float32 components as np.float32,
+    complex64 as np.complex64)."""
     if f32:
-        parts = tuple(np.float32(x) if type(x) is float else x for x in parts)
+        parts = _single(parts)
     if len(parts) == 2:
         return _scalar.Dual(parts[0], parts[1])
     return _scalar.Dual(parts[0], parts[1:])
@@ -139,7 +147,7 @@ def _box_dual(parts, f32):
 
 def _box_hyperdual(parts, f32):
     if f32:
-        parts = tuple(np.float32(x) if type(x) is float else x for x in parts)
+        parts = _single(parts)
     return _scalar.HyperDual(*parts)
 
 
@@ -156,6 +164,8 @@ def _pack(context, builder, typ, comps):
         st.value = comps[0]
         if typ.n == 1:
             st.partials = comps[1]
+        elif isinstance(typ.partials_type, ComplexPartialsType):
+            st.partials = pack_complex_partials(context, builder, typ.partials_type, comps[1:])
         else:
             vec = ir.Constant(context.get_value_type(typ.partials_type), ir.Undefined)
             for i, x in enumerate(comps[1:]):
@@ -173,6 +183,9 @@ def _unpack(context, builder, typ, val):
         if typ.n == 1:
             return [st.value, st.partials]
         vec = st.partials
+        if isinstance(typ.partials_type, ComplexPartialsType):
+            return [st.value] + [complex_partial(context, builder, typ.partials_type, vec,
+                                                 ir.Constant(_I32, i)) for i in range(typ.n)]
         return [st.value] + [builder.extract_element(vec, ir.Constant(_I32, i))
                              for i in range(typ.n)]
     return [getattr(st, f) for f in HyperDualType.fields]
@@ -209,7 +222,7 @@ def _box_any(typ, val, c):
     tup = c.pyapi.tuple_pack(objs)
     for o in objs:
         c.pyapi.decref(o)
-    flag = c.pyapi.bool_from_bool(cgutils.true_bit if typ.dtype == types.float32
+    flag = c.pyapi.bool_from_bool(cgutils.true_bit if typ.dtype in (types.float32, types.complex64)
                                   else cgutils.false_bit)
     fn = c.pyapi.unserialize(c.pyapi.serialize_object(helper))
     res = c.pyapi.call_function_objargs(fn, [tup, flag])
@@ -229,7 +242,7 @@ def box_dual2(typ, val, c):
     st = cgutils.create_struct_proxy(typ)(c.context, c.builder, value=val)
     objs = [c.box(typ.base, st.value), c.box(typ.grad_type, st.grad),
             c.box(typ.hess_type, st.hess)]
-    flag = c.pyapi.bool_from_bool(cgutils.true_bit if typ.dtype == types.float32
+    flag = c.pyapi.bool_from_bool(cgutils.true_bit if typ.dtype in (types.float32, types.complex64)
                                   else cgutils.false_bit)
     fn = c.pyapi.unserialize(c.pyapi.serialize_object(_box_dual2))
     res = c.pyapi.call_function_objargs(fn, objs + [flag])
@@ -239,11 +252,14 @@ def box_dual2(typ, val, c):
 
 
 @box(PartialsType)
+@box(ComplexPartialsType)
 def box_partials(typ, val, c):
-    """Partials leave compiled code as a tuple of floats."""
+    """Partials leave compiled code as a tuple of floats (complex numbers)."""
     objs = []
     for i in range(typ.n):
-        x = c.builder.extract_element(val, ir.Constant(_I32, i))
+        k = ir.Constant(_I32, i)
+        x = complex_partial(c.context, c.builder, typ, val, k) \
+            if isinstance(typ, ComplexPartialsType) else c.builder.extract_element(val, k)
         objs.append(c.box(typ.dtype, x))
     tup = c.pyapi.tuple_pack(objs)
     for o in objs:

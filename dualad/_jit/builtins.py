@@ -13,9 +13,9 @@ from numba.extending import overload
 from .. import _rules
 from .calculus import calculus_of
 from .compiled_ladders import ipow_ladder, literal_pow_ladder
-from .functions import binary_rule_typer, no_argument, unary_rule_typer
+from .functions import abs_typer, binary_rule_typer, no_argument, unary_rule_typer
 from .registry import OVERLOAD
-from .types import is_dual
+from .types import is_complex_dual, is_dual
 
 
 def _binary(name):
@@ -43,8 +43,10 @@ def _int_pow_impl(x, y):
 
 
 def _operator_pow(x, y):
-    if is_dual(x) and isinstance(y, types.Integer):
+    if is_dual(x) and isinstance(y, types.Integer) and not (is_complex_dual(x) and not (
+            isinstance(y, types.IntegerLiteral) and y.literal_value >= 0)):
         return _int_pow_impl(x, y)
+    # complex duals: z ** n is products for a literal n >= 0, else the pow rule
     return _pow_typer(x, y)
 
 
@@ -62,9 +64,7 @@ _min_typer = _binary("minimum")
 _ROUND_FN = _rules.FUNCTIONS["round"]
 
 
-@overload(abs, **OVERLOAD)
-def _abs(x):
-    return _fabs_typer(x)
+overload(abs, **OVERLOAD)(abs_typer(_fabs_typer))
 
 
 @overload(round, strict=False, **OVERLOAD)

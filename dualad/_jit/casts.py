@@ -1,8 +1,9 @@
 """Casts between the compiled number types and from reals to them.
 
-A real, or a dual of lower nesting depth, embeds as a constant (zero
-partials); two numbers of the same shape convert component by component
-(float32 <-> float64). ``cast_value`` is the one implementation, used by
+A real (or a complex, into a complex dual: typing allows nothing else), or a
+dual of lower nesting depth, embeds as a constant (zero partials); two numbers
+of the same shape convert component by component (float32 <-> float64, real
+-> complex). ``cast_value`` is the one implementation, used by
 numba's implicit casts (``lower_cast``) and by dualad's intrinsics.
 """
 from llvmlite import ir
@@ -10,8 +11,9 @@ from numba.core import cgutils, types
 from numba.core.errors import NumbaTypeError
 from numba.core.imputils import lower_cast, lower_constant
 
-from .types import Dual2Type, DualType, HyperDualType, PartialsType, is_dual, is_real, \
-    same_shape
+from .complex_layout import join_complex_partials, split_complex_partials
+from .types import ComplexPartialsType, Dual2Type, DualType, HyperDualType, PartialsType, \
+    is_dual, is_real, same_shape
 
 
 def cast_value(context, builder, fromty, toty, val):
@@ -20,7 +22,8 @@ def cast_value(context, builder, fromty, toty, val):
         return val
     if not is_dual(toty):
         return context.cast(builder, val, fromty, toty)
-    if is_real(fromty) or (is_dual(fromty) and fromty.depth < toty.depth):
+    if is_real(fromty) or isinstance(fromty, types.Complex) or (
+            is_dual(fromty) and fromty.depth < toty.depth):
         inner = cast_value(context, builder, fromty, toty.base, val)
         st = cgutils.create_struct_proxy(toty)(context, builder)
         if isinstance(toty, DualType):
@@ -64,6 +67,22 @@ def _cast_partials(context, builder, fromty, toty, val):
     if fromty.dtype.bitwidth > toty.dtype.bitwidth:
         return builder.fptrunc(val, lt)
     return val
+
+
+@lower_cast(PartialsType, ComplexPartialsType)
+def _real_to_complex_partials(context, builder, fromty, toty, val):
+    re = _cast_partials(context, builder, fromty, toty.real_type, val)
+    return join_complex_partials(context, builder, toty, re,
+                                 context.get_constant_null(toty.real_type))
+
+
+@lower_cast(ComplexPartialsType, ComplexPartialsType)
+def _cast_complex_partials(context, builder, fromty, toty, val):
+    re, im = split_complex_partials(builder, val)
+    return join_complex_partials(
+        context, builder, toty,
+        _cast_partials(context, builder, fromty.real_type, toty.real_type, re),
+        _cast_partials(context, builder, fromty.real_type, toty.real_type, im))
 
 
 @lower_cast(types.Number, DualType)

@@ -4,25 +4,37 @@
   with one argument constant (``ladder_x``, ``ladder_y``) are made typeable.
 * Float ladders: the same ladder code re-bound to numba's float
   implementations (``floats.float_impl``), used where the primal is a float.
+* Complex ladders (the holomorphic rules' ``complex_ladder``): re-bound the
+  same way to numba's complex implementations (``cmath.<name>``, else the
+  NumPy ufunc) where the primal is a complex float, the generic ones on
+  nested complex duals; ``ladders_for`` picks a rule's ladders for a dual
+  type and refuses a non-holomorphic rule on a complex dual.
 * Integer powers: ``x ** n`` as repeated products.
 * ``unary_impl`` / ``binary_impl``: the impl applying a ladder to a dual,
   through its type's chain rule (``calculus``), chosen at typing time.
 """
+import cmath
 import math
 
+import numpy as np
 from numba.core import types
 
 from .. import _rules
-from .._rules import ladders as _ladders, special as _special
+from .._rules import elementary as _elementary, ladders as _ladders, special as _special
 from .calculus import calculus_of
 from .floats import float_impl
 from .intrinsics import const_like, convert
-from .operands import LEFT, SAME, classify
+from .operands import LEFT, SAME, classify, converting_xy
 from .registry import inline_body, jitable
-from .types import is_dual
+from .types import is_complex_dual, is_dual
 
 
 # ------------------------------------------------------------- apply ---
+
+def on_floats(t):
+    """True for a dual whose primal is a float (its ladder runs on float primitives)."""
+    return is_dual(t) and isinstance(t.base, types.Float)
+
 
 def _on_floats_inline(ladder, t):
     """The ladder to call for the dual type t: over floats, its body inlined
@@ -32,11 +44,33 @@ def _on_floats_inline(ladder, t):
     return inline_body(ladder) if ladder is not None and on_floats(t) else ladder
 
 
-def unary_impl(ladder, x):
-    """The impl applying a unary ladder to the dual x (None if x is no dual)."""
+def ladders_for(rule, t, float_ladders, generic):
+    """The ladders of ``rule`` for the dual type t: ``float_ladders`` or ``generic``
+    (the rule's real ones), the complex ones for a complex dual; a TypeError
+    naming the rule where it is not holomorphic (it has no complex derivative)."""
+    if not is_complex_dual(t):
+        return float_ladders if isinstance(t.base, types.Float) else generic
+    if rule is None:
+        raise TypeError(f"dualad: a function with no complex rule applied to a complex "
+                        f"{t.short}: apply it to z.real, z.imag or abs(z)")
+    if not rule.holomorphic:
+        raise TypeError(f"dualad: {rule.name}() of a complex {t.short}: "
+                        + str(_elementary.not_holomorphic(rule.name)))
+    if isinstance(t.base, types.Complex):
+        return COMPLEX_FLOAT_LADDERS[rule.name]
+    return COMPLEX_LADDERS[rule.name]
+
+
+def unary_impl(ladder, x, rule=None, float_ladder=None):
+    """The impl applying a unary ladder to the dual x (None if x is no dual).
+
+    With ``rule`` (and, on float primals, its ``float_ladder``) the ladder is
+    the one ``ladders_for`` picks; a complex x needs a holomorphic rule."""
     calc = calculus_of(x)
     if calc is None:
         return None
+    if rule is not None or is_complex_dual(x):
+        ladder = ladders_for(rule, x, float_ladder or ladder, ladder)
     chain = calc.chain
     ladder = _on_floats_inline(ladder, x)
 
@@ -46,25 +80,25 @@ def unary_impl(ladder, x):
     return impl
 
 
-def binary_impl(generic, floats, x, y, selfcall):
+def binary_impl(generic, floats, x, y, selfcall, rule=None):
     """The impl applying a binary rule where x or y is a dual, else None.
 
     ``generic`` and ``floats`` are (ladder, ladder_x, ladder_y) for duals
-    over duals and over floats; ``selfcall`` is the function itself, called
-    again on operands converted to one float width.
+    over duals and over floats (``ladders_for``: complex duals take the
+    rule's complex ones); ``selfcall`` is the function itself, called again
+    on operands converted to one type.
     """
     k = classify(x, y)
     if k is None:
         return None
     kind, T = k
-    ladder, ladder_x, ladder_y = [_on_floats_inline(lad, T) for lad in
-                                  (floats if isinstance(T.base, types.Float) else generic)]
+    conv = converting_xy(selfcall, x, y, T, kind)
+    if conv is not None:
+        return conv
+    ladder, ladder_x, ladder_y = [_on_floats_inline(lad, T)
+                                  for lad in ladders_for(rule, T, floats, generic)]
     calc = calculus_of(T)
     if kind == SAME:
-        if x != T or y != T:
-            def impl(x, y):
-                return selfcall(convert(x, T), convert(y, T))
-            return impl
         chain2 = calc.chain2
 
         def impl(x, y):
@@ -82,11 +116,6 @@ def binary_impl(generic, floats, x, y, selfcall):
         f0, f1, f2 = ladder_y(const_like(x, y), y.value)
         return chain(y, f0, f1, f2)
     return impl
-
-
-def on_floats(t):
-    """True for a dual whose primal is a float (its ladder runs on float primitives)."""
-    return is_dual(t) and isinstance(t.base, types.Float)
 
 
 # ----------------------------------------------------------- ladders ---
@@ -157,6 +186,43 @@ def _float_ladders():
 
 FLOAT_LADDERS = _float_ladders()
 """Rule name -> its ladder on floats (binary: (ladder, ladder_x, ladder_y))."""
+
+
+def _complex_pow(x, y):
+    return x ** y
+
+
+COMPLEX_PRIMITIVES = {r.name: getattr(cmath, r.name, None) or getattr(np, r.ufuncs[0])
+                      for r in _rules.RULES if r.holomorphic and r.arity == 1}
+"""Holomorphic unary rule name -> numba's function on complex floats (cmath.<name>,
+else the rule's NumPy ufunc)."""
+
+
+def _complex_ladders():
+    """(ladders on complex floats, generic complex ladders) of the holomorphic rules:
+    each rule's complex ladder re-bound to ``COMPLEX_PRIMITIVES``, and as it is
+    for nested complex duals."""
+    holomorphic = [r for r in _rules.RULES if r.holomorphic]
+    primitives = dict(COMPLEX_PRIMITIVES, log=cmath.log, pow=jitable(_complex_pow),
+                      where=jitable(_float_where))
+    rebind = _ladders.rebinder(primitives, jitable)
+    on_floats, generic = {}, {}
+    for r in holomorphic:
+        lad = rebind(r.complex_ladder)
+        jitable(r.complex_ladder)
+        if r.arity == 1:
+            on_floats[r.name] = lad
+            generic[r.name] = r.complex_ladder
+        else:
+            on_floats[r.name] = (lad,) + _compiled_partial_ladders(
+                r, lad, rebind(r.complex_ladder_x), None)
+            generic[r.name] = (r.complex_ladder,) + _compiled_partial_ladders(
+                r, r.complex_ladder, r.complex_ladder_x and jitable(r.complex_ladder_x), None)
+    return on_floats, generic
+
+
+COMPLEX_FLOAT_LADDERS, COMPLEX_LADDERS = _complex_ladders()
+"""Holomorphic rule name -> its ladder on complex floats / on nested complex duals."""
 
 
 # ------------------------------------------------------ integer powers ---

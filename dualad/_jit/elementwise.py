@@ -35,7 +35,7 @@ from .intrinsics import convert
 from .operands import classify
 from .registry import OVERLOAD, jitable
 from .taylor_types import is_taylor
-from .types import is_dual, is_real
+from .types import is_complex_dual, is_dual, is_real
 from .ufuncs import UFUNC_ALIASES, VALUE_TESTS
 
 
@@ -307,9 +307,13 @@ def _compare_typer(fn):
     return typer
 
 
+# Arrays of complex duals: |z| is an array of real duals (``complex_arrays``).
+REAL_OF_COMPLEX = {abs, _rules.FUNCTIONS["fabs"]}
+
+
 def _unary_typer(fn):
     def typer(a):
-        if dual_array(a):
+        if dual_array(a) and not (is_complex_dual(a.dtype) and fn in REAL_OF_COMPLEX):
             return unary_map(fn, a.dtype)
     return typer
 

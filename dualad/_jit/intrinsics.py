@@ -12,10 +12,12 @@ from numba.core import cgutils, types
 from numba.core.errors import NumbaTypeError
 
 from .casts import cast_value
+from .complex_layout import pack_complex_partials
 from .registry import generic_intrinsic
 from .taylor_types import is_taylor
-from .types import (Dual2Type, DualType, HyperDualType, PartialsType, dual2_triangle, is_dual,
-                    is_real, unify_types)
+from .types import (ComplexPartialsType, Dual2Type, DualType, HyperDualType, PartialsType,
+                    complex_of, dual2_triangle, is_dual, is_real, real_of, unify_types,
+                    with_dtype)
 
 _I32 = ir.IntType(32)
 
@@ -117,30 +119,32 @@ def _component_base(value, others):
 
     A float value decides the float width (a literal 1.0 is float64 in numba
     but must not widen a float32 dual); an int value takes the others' type.
-    A dual anywhere makes the base a dual (the deeper one wins).
+    A dual anywhere makes the base a dual (the deeper one wins); a complex
+    component makes it complex, of that width.
     """
     comps = [value] + list(others)
-    if not all(is_real(t) or is_dual(t) for t in comps):
+    if not all(is_real(t) or is_dual(t) or isinstance(t, types.Complex) for t in comps):
         return None
     duals = [t for t in comps if is_dual(t)]
+    cplx = any(isinstance(t, types.Complex) for t in comps)
     if duals:
         base = duals[0]
         for t in duals[1:]:
             base = unify_types(base, t)
             if base is None:
                 return None
-        return base
-    if isinstance(value, types.Float):
-        return value
-    floats = [t for t in others if isinstance(t, types.Float)]
-    if not floats:
-        return types.float64
-    return max(floats, key=lambda t: t.bitwidth)
+        return with_dtype(base, complex_of(base.dtype)) if cplx else base
+    if isinstance(value, (types.Float, types.Complex)):
+        width = real_of(value)
+    else:
+        floats = [real_of(t) for t in others if isinstance(t, (types.Float, types.Complex))]
+        width = max(floats, key=lambda t: t.bitwidth) if floats else types.float64
+    return complex_of(width) if cplx else width
 
 
 def infer_dual_type(value, partials):
     """The DualType that Dual(value, partials) builds, or None."""
-    if isinstance(partials, PartialsType):
+    if isinstance(partials, (PartialsType, ComplexPartialsType)):
         n = partials.n
         others = [partials.dtype]
     elif isinstance(partials, types.BaseTuple) and len(partials) >= 1:
@@ -176,6 +180,8 @@ def make_dual(typingctx, value, partials):
                      for t, it in zip(partials, items)]
             if typ.n == 1:
                 pv = items[0]
+            elif isinstance(typ.partials_type, ComplexPartialsType):
+                pv = pack_complex_partials(context, builder, typ.partials_type, items)
             else:
                 pv = ir.Constant(context.get_value_type(typ.partials_type), ir.Undefined)
                 for i, it in enumerate(items):
@@ -215,8 +221,10 @@ def convert(typingctx, x, tref):
 
 @generic_intrinsic
 def const_like(typingctx, c, like):
-    """A constant operand for a dual of type ``like``: reals take its float type."""
-    if is_real(c):
+    """A constant operand for a dual of type ``like``: reals (and complex constants
+    of a complex dual) take its float (complex) type."""
+    if is_real(c) or (isinstance(c, types.Complex) and is_dual(like)
+                      and isinstance(like.dtype, types.Complex)):
         target = like.dtype if is_dual(like) else like
     elif is_dual(c):
         target = c
@@ -247,7 +255,7 @@ def innermost(typingctx, x):
             chain.append(t)
             t = t.base
         res = t
-    elif is_real(x):
+    elif is_real(x) or isinstance(x, types.Complex):
         chain = []
         res = x
     else:

@@ -10,7 +10,7 @@ from llvmlite import ir
 from numba.core import types
 from numba.extending import make_attribute_wrapper, models, register_model
 
-from .types import Dual2Type, DualType, HyperDualType, PartialsType
+from .types import ComplexPartialsType, Dual2Type, DualType, HyperDualType, PartialsType
 
 _I32 = ir.IntType(32)
 
@@ -52,6 +52,44 @@ class PartialsModel(models.PrimitiveModel):
         return self.from_data(builder, builder.load(ptr, align=align))
 
 
+@register_model(ComplexPartialsType)
+class ComplexPartialsModel(models.PrimitiveModel):
+    """``{<N x re>, <N x im>}`` in registers, ``[N x {re, im}]`` in memory (NumPy's
+    layout of a complex (N,) subarray; types.ComplexPartialsType says why)."""
+
+    def __init__(self, dmm, fe_type):
+        elem = ir.DoubleType() if fe_type.dtype == types.complex128 else ir.FloatType()
+        self._n = fe_type.n
+        vec = ir.VectorType(elem, fe_type.n)
+        self._array = ir.ArrayType(ir.LiteralStructType([elem, elem]), fe_type.n)
+        super().__init__(dmm, fe_type, ir.LiteralStructType([vec, vec]))
+
+    def get_data_type(self):
+        return self._array
+
+    def as_data(self, builder, value):
+        re, im = builder.extract_value(value, 0), builder.extract_value(value, 1)
+        out = ir.Constant(self._array, ir.Undefined)
+        for i in range(self._n):
+            k = ir.Constant(_I32, i)
+            out = builder.insert_value(out, builder.extract_element(re, k), [i, 0])
+            out = builder.insert_value(out, builder.extract_element(im, k), [i, 1])
+        return out
+
+    def from_data(self, builder, value):
+        vec = self.be_type.elements[0]
+        re = im = ir.Constant(vec, ir.Undefined)
+        for i in range(self._n):
+            k = ir.Constant(_I32, i)
+            re = builder.insert_element(re, builder.extract_value(value, [i, 0]), k)
+            im = builder.insert_element(im, builder.extract_value(value, [i, 1]), k)
+        out = builder.insert_value(ir.Constant(self.be_type, ir.Undefined), re, 0)
+        return builder.insert_value(out, im, 1)
+
+    def load_from_data_pointer(self, builder, ptr, align=None):
+        return self.from_data(builder, builder.load(ptr, align=align))
+
+
 @register_model(DualType)
 class DualModel(models.StructModel):
     def __init__(self, dmm, fe_type):
@@ -84,3 +122,4 @@ for _f in HyperDualType.fields:
 # calculus uses for every type. A field access, not an overload (which would
 # compile a function of its own at every use).
 make_attribute_wrapper(HyperDualType, "re", "value")
+

@@ -2,12 +2,23 @@
 
 ``DualType(base, n)`` is a struct ``{value: base, partials: P}`` where ``P`` is
 ``base`` itself for n == 1 and an LLVM vector ``<n x double|float>``
-(``PartialsType``) for n > 1 with a float base. ``base`` is float32, float64
-or another dual type: a ``Dual[Dual[float64, 1], 1]`` carries second
-derivatives. ``HyperDualType(base)`` is ``{re, eps1, eps2, eps1eps2}``.
+(``PartialsType``) for n > 1 with a float base. ``base`` is float32, float64,
+complex64, complex128 or another dual type: a ``Dual[Dual[float64, 1], 1]``
+carries second derivatives. ``HyperDualType(base)`` is ``{re, eps1, eps2, eps1eps2}``.
 ``Dual2Type(base, n)`` is ``{value, grad, hess}``: a float value, its gradient
 in n directions and the Hessian's packed upper triangle (n(n+1)/2 numbers,
 row by row), both vectors; one pass of it gives a whole Hessian.
+
+Complex duals (``Dual[complex128, n]``, ``HyperDual[complex64]``, nested):
+value and partials complex. For n > 1 the partials are a ``ComplexPartialsType``,
+two float vectors (real parts, imaginary parts) in registers, since an LLVM
+vector cannot hold a complex element: a complex scale of the partials is then
+four vector multiplies and two adds, where an array of n complex structs
+would be n scalar complex products; in memory they are interleaved as NumPy
+lays out a complex (n,) subarray, so arrays of complex duals are plain
+structured NumPy arrays. Complex meets real by promotion (a real dual and a
+complex constant make a complex dual); nothing converts complex to real
+implicitly.
 
 Inside numba the perturbation of a number is its *nesting depth*: when two
 duals meet, the deeper one is the outer number and the other a constant with
@@ -70,6 +81,22 @@ class PartialsType(types.Type):
         super().__init__(name=f"Partials[{dtype}, {n}]@{STAMP}")
 
 
+class ComplexPartialsType(types.Type):
+    """N > 1 complex partials: two vector registers ``{<N x re>, <N x im>}``.
+
+    An LLVM vector holds no complex elements; split into real and imaginary
+    vectors, every complex operation on the partials is a few vector
+    instructions (no shuffles), and in memory they are ``[N x {re, im}]``,
+    NumPy's layout of a complex (N,) subarray (``models``).
+    """
+
+    def __init__(self, dtype, n):
+        self.dtype = dtype
+        self.n = n
+        self.real_type = PartialsType(real_of(dtype), n)
+        super().__init__(name=f"ComplexPartials[{dtype}, {n}]@{STAMP}")
+
+
 class DualNumberType(types.Type):
     """Common base of the compiled dual number types."""
 
@@ -88,18 +115,22 @@ class DualNumberType(types.Type):
         """``T(0)`` of a dual type T, as numba's own array code writes the start of a
         sum (numba-cuda's np.sum): the real value, which casts to a constant dual."""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
+            return complex(value) if isinstance(self.dtype, types.Complex) else float(value)
         raise NotImplementedError(f"{self} from {value!r}")
 
     def can_convert_from(self, typingctx, other):
-        if isinstance(other, (types.Integer, types.Float)):
+        complex_self = isinstance(self.dtype, types.Complex)
+        if isinstance(other, (types.Integer, types.Float)) or \
+                (complex_self and isinstance(other, types.Complex)):
             return Conversion.safe
         if isinstance(other, DualNumberType):
+            if isinstance(other.dtype, types.Complex) and not complex_self:
+                return None  # complex -> real would drop the imaginary parts
             if other.depth < self.depth and can_embed(other, self.base):
                 return Conversion.safe
             if same_shape(self, other):
-                return Conversion.promote if other.dtype.bitwidth < self.dtype.bitwidth \
-                    else Conversion.unsafe
+                return Conversion.promote if other.dtype != self.dtype and \
+                    wider(other.dtype, self.dtype) == self.dtype else Conversion.unsafe
         return None
 
 
@@ -107,9 +138,40 @@ def _short(t):
     return t.short if isinstance(t, DualNumberType) else str(t)
 
 
+_COMPLEX_OF = {types.float32: types.complex64, types.float64: types.complex128,
+               types.complex64: types.complex64, types.complex128: types.complex128}
+_REAL_OF = {types.complex64: types.float32, types.complex128: types.float64,
+            types.float32: types.float32, types.float64: types.float64}
+
+
+def complex_of(dtype):
+    """The complex type of a float type's width (complex types map to themselves)."""
+    return _COMPLEX_OF[dtype]
+
+
+def real_of(dtype):
+    """The float type of a complex type's width (float types map to themselves)."""
+    return _REAL_OF[dtype]
+
+
+def is_complex_scalar(t):
+    return isinstance(t, types.Complex)
+
+
+def is_constant(t):
+    """A plain scalar (real or complex) that meets duals as a constant."""
+    return is_real(t) or isinstance(t, types.Complex)
+
+
+def is_complex_dual(t):
+    """A dual whose innermost values are complex."""
+    return is_dual(t) and isinstance(t.dtype, types.Complex)
+
+
 def _check_base(base, what):
-    if not (base in (types.float32, types.float64) or isinstance(base, DualNumberType)):
-        raise NumbaTypeError(f"{what} needs a float32, float64 or dual base, got {base}")
+    if not (base in _COMPLEX_OF or isinstance(base, DualNumberType)):
+        raise NumbaTypeError(f"{what} needs a float32, float64, complex64, complex128 or "
+                             f"dual base, got {base}")
 
 
 class DualType(DualNumberType):
@@ -133,7 +195,11 @@ class DualType(DualNumberType):
 
     @property
     def partials_type(self):
-        return self.base if self.n == 1 else PartialsType(self.base, self.n)
+        if self.n == 1:
+            return self.base
+        if isinstance(self.base, types.Complex):
+            return ComplexPartialsType(self.base, self.n)
+        return PartialsType(self.base, self.n)
 
 
 class HyperDualType(DualNumberType):
@@ -210,12 +276,17 @@ def same_shape(a, b):
 
 
 def can_embed(c, t):
-    """True if c (a real or a dual) can be cast into type t as a constant."""
+    """True if c (a real, a complex or a dual) can be cast into type t as a constant
+    (nothing complex into a real type)."""
     if is_real(c):
         return True
+    if isinstance(c, types.Complex):
+        return isinstance(t.dtype if is_dual(t) else t, types.Complex)
     if not is_dual(c):
         return False
     if not is_dual(t):
+        return False
+    if isinstance(c.dtype, types.Complex) and not isinstance(t.dtype, types.Complex):
         return False
     if c.depth < t.depth:
         return can_embed(c, t.base)
@@ -223,7 +294,10 @@ def can_embed(c, t):
 
 
 def wider(a, b):
-    """The wider of two float types."""
+    """The type two float or complex types promote to (complex if either is)."""
+    if isinstance(a, types.Complex) or isinstance(b, types.Complex):
+        w = max(real_of(a).bitwidth, real_of(b).bitwidth)
+        return types.complex128 if w == 64 else types.complex64
     return a if a.bitwidth >= b.bitwidth else b
 
 
@@ -235,6 +309,8 @@ def unify_types(a, b):
         return None
     if isinstance(b, (types.Integer, types.Float)):
         return a
+    if isinstance(b, types.Complex):
+        return with_dtype(a, wider(a.dtype, b))
     if not is_dual(b):
         return None
     if b.depth > a.depth:

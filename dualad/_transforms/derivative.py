@@ -90,7 +90,7 @@ def _build(f, order):
             from .._backends.taylor import taylor_or_nested
             return taylor_or_nested(f, order)
         from .._backends.derivative import compiled_derivative
-        return compiled_derivative(f, order)
+        return _at_complex_points_too(f, order, compiled_derivative(f, order))
     if order == 0:
         return f
     if order >= TAYLOR_MIN_ORDER:
@@ -128,6 +128,26 @@ def _build(f, order):
     df.__name__ = f"derivative({getattr(f, '__name__', 'f')})"
     df.__doc__ = f"First derivative of {getattr(f, '__name__', f)!r}."
     return df
+
+
+def _at_complex_points_too(f, order, df):
+    """The compiled derivative df of a dispatcher f, taking complex scalars too
+    (f holomorphic: JAX's convention and the Cauchy-Riemann check, ``holomorphic``)."""
+    if order == 0:
+        return df
+
+    def dfc(x):
+        if is_complex_value(x) and not isinstance(x, DualNumber):
+            from .holomorphic import compiled_holomorphic_derivative
+            return compiled_holomorphic_derivative(f, order, x)
+        if isinstance(x, (np.ndarray, list, tuple)) and np.iscomplexobj(x):
+            from .holomorphic import compiled_holomorphic_elementwise
+            return compiled_holomorphic_elementwise(f, order, x)
+        return df(x)
+
+    dfc.__name__ = df.__name__
+    dfc.__doc__ = df.__doc__
+    return dfc
 
 
 def _nested(f, order):

@@ -119,3 +119,55 @@ def complex_evaluate(transform, inputs, evaluate, args, nums):
             j[..., cols] = j[..., cols] - 1j * ji[..., cols]
         out.append(j)
     return inputs, treedef, values, out
+
+
+# ------------------------------------------------- numba dispatchers ---
+# The same conventions, each evaluation compiled (``_backends.complex_point``).
+
+def has_complex_input(args, nums):
+    """True if a differentiated argument is complex (a scalar or an array)."""
+    from .._backends.complex_point import is_complex_input
+    return any(is_complex_input(args[a]) for a in nums)
+
+
+def compiled_complex_evaluate(transform, args, nums):
+    """(inputs, treedef, values, jac) of a transform of a dispatcher at complex inputs
+    (or with ``holomorphic=True``), by ``complex_evaluate`` over compiled evaluations."""
+    from .._backends.complex_point import CompiledInputs, compiled_evaluate
+    inputs = CompiledInputs(args, nums, transform.kind)
+    return complex_evaluate(transform, inputs, compiled_evaluate, args, nums)
+
+
+def compiled_holomorphic_derivative(f, order, z):
+    """f^(order)(z) of a dispatcher f at a complex scalar z (order 1 or 2), with the
+    Cauchy-Riemann check of f (and, at order 2, of f')."""
+    from .._backends.complex_point import dual_along, hyper_along
+    if order == 1:
+        d_re = dual_along(f, z, 1.0)
+        check_cauchy_riemann(d_re, dual_along(f, z, 1j), "derivative()")
+        return d_re
+    if order != 2:
+        raise NotImplementedError(
+            f"derivative(f, order={order}) of a numba function at a complex point is not "
+            "compiled (orders 1 and 2 are); write f in plain Python for higher orders")
+    f_x, f_y, f_xy = hyper_along(f, z, 1.0, 1j)   # f_y = 1j f', f_xy = 1j f''
+    _, _, f_xx = hyper_along(f, z, 1.0, 1.0)
+    check_cauchy_riemann(f_x, f_y, "derivative()")
+    check_cauchy_riemann(f_xx, f_xy, "derivative()")
+    return f_xx
+
+
+def compiled_holomorphic_elementwise(f, order, x):
+    """f'(z) at every element of a complex array x, f a dispatcher of one complex
+    scalar (order 1: one compiled loop taking d/dx and d/dy, and the
+    Cauchy-Riemann check; order 2: point by point)."""
+    x = np.asarray(x)
+    if x.dtype not in (np.complex64, np.complex128):
+        x = x.astype(np.complex128)
+    if order != 1:
+        out = [compiled_holomorphic_derivative(f, order, z) for z in x.reshape(-1)]
+        return np.array(out, dtype=x.dtype).reshape(x.shape)
+    from .._backends.complex_point import elementwise_partials
+    d_re, d_im = elementwise_partials(f, x)
+    check_cauchy_riemann(d_re, d_im, "derivative()")
+    return d_re

@@ -16,7 +16,7 @@ from .._core.base import (COMPILED_TAGS, DualNumber, check_not_compiled, next_ta
 from .._core.numba_support import is_dispatcher
 from .._core.spec import (PYTHON_CHUNK, TransformSpec, chunk_passes, check_chunk,
                           normalize_argnums)
-from .._core.trees import COMPLEX_LATER, as_float_input, flatten, list_as_array, unflatten
+from .._core.trees import as_float_input, flatten, list_as_array, unflatten
 from .._numbers import DualArray, make_dual, value_and_partials
 from .._numbers.components import is_complex_value
 from .._numbers.extract import leaf_dtype
@@ -187,19 +187,33 @@ class _Transform:
         return f"<dualad {self.__name__}, argnums={self.argnums!r}>"
 
     def _compiled(self):
-        if self.holomorphic and is_dispatcher(self.f):
-            raise TypeError(f"{self.kind}(holomorphic=True) of a numba function: "
-                            f"{COMPLEX_LATER}")
         return is_dispatcher(self.f)
+
+    def _complex_compiled(self, args):
+        """True for a dispatcher f at complex inputs or under holomorphic=True: the
+        conventions of ``holomorphic`` over compiled evaluations (``_evaluate``)."""
+        if not is_dispatcher(self.f):
+            return False
+        if self.holomorphic:
+            return True
+        from .holomorphic import has_complex_input
+        return has_complex_input(args, normalize_argnums(self.argnums, len(args),
+                                                         self.kind)[1])
 
     def _run_compiled(self, args):
         """The whole transform in compiled code (a numba dispatcher f)."""
+        if self._complex_compiled(args):
+            return NotImplemented  # the caller takes the complex path (_evaluate)
         from .._backends.point import compiled_transform
         return compiled_transform(self.spec, args)
 
     def _evaluate(self, args):
-        """(single, inputs, treedef, values, jacobians) of f at args, on the Python types."""
+        """(single, inputs, treedef, values, jacobians) of f at args, on the Python types
+        (on compiled evaluations for a dispatcher at complex inputs)."""
         single, nums = normalize_argnums(self.argnums, len(args), self.kind)
+        if self._complex_compiled(args):
+            from .holomorphic import compiled_complex_evaluate
+            return (single,) + compiled_complex_evaluate(self, args, nums)
         inputs = _Inputs(args, nums, self.kind)
         if inputs.complex_columns or self.holomorphic:
             from .holomorphic import complex_evaluate
@@ -212,9 +226,15 @@ class Jacobian(_Transform):
 
     def __call__(self, *args):
         if self._compiled():
-            return self._run_compiled(args)
+            res = self._run_compiled(args)
+            if res is not NotImplemented:
+                return res
         inner = self.f
         if isinstance(inner, (Jacobian, Grad)) and inner._compiled():
+            if self.holomorphic or inner._complex_compiled(args):
+                raise NotImplementedError(
+                    f"jacobian({inner.kind}(njit_f)) at complex inputs is not compiled; "
+                    "write f in plain Python for second derivatives of complex inputs")
             # jacobian(jacobian(njit_f)), jacobian(grad(njit_f)): compiled together
             from .._backends.point import compiled_second
             return compiled_second(self.spec, inner.spec, args)
@@ -227,7 +247,9 @@ class ValueAndGrad(_Transform):
 
     def __call__(self, *args):
         if self._compiled():
-            return self._run_compiled(args)
+            res = self._run_compiled(args)
+            if res is not NotImplemented:
+                return res
         single, inputs, treedef, values, jac = self._evaluate(args)
         if treedef is not None or np.size(values[0]) != 1:
             shape = "a tuple" if treedef is not None else f"shape {np.shape(values[0])}"
@@ -249,6 +271,9 @@ class Hessian(_Transform):
     kind = "hessian"
 
     def __call__(self, *args):
+        if self._complex_compiled(args):
+            raise TypeError("hessian of a numba function at complex inputs is not "
+                            "compiled; write f in plain Python")
         if self._compiled():
             return self._run_compiled(args)
         inner = Grad(self.f, self.argnums, self.chunk, self.holomorphic)
@@ -368,6 +393,9 @@ def jvp(f, primals, tangents):
     if len(primals) != len(tangents):
         raise ValueError(f"jvp(): {len(primals)} primals but {len(tangents)} tangents")
     if is_dispatcher(f):
+        from .._backends.complex_point import compiled_complex_jvp, is_complex_input
+        if any(is_complex_input(a) for a in tuple(primals) + tuple(tangents)):
+            return compiled_complex_jvp(f, primals, tangents)
         from .._backends.point import compiled_jvp
         return compiled_jvp(f, primals, tangents)
     tag = next_tag()

@@ -91,6 +91,12 @@ class VMap:
             res = _sparse_vmap(self.g, args, mapped, batch, self.out)
             if res is not NotImplemented:
                 return res
+        if _compiled_transform(self.g) and _complex_batch(self.g, args):
+            if self.target == "cuda":
+                raise TypeError("vmap(target='cuda') of a transform at complex inputs is "
+                                "not compiled yet; vmap on the CPU loops over the points")
+            # complex inputs: point by point, each point compiled (holomorphic)
+            return self._into_out(_loop(self.g, args, mapped, batch))
         if _compiled_transform(self.g):
             if self.target == "cuda":
                 from .._backends.cuda import cuda_vmap
@@ -174,6 +180,12 @@ def _sparse_vmap(g, args, mapped, batch, out):
     compressed_vmap(g.f, tuple(args), K, mask, X, res.reshape(batch, rows, n),
                     np.empty((batch, m), dtype), plan, C)
     return res
+
+
+def _complex_batch(g, args):
+    """True for a compiled transform at complex inputs (or holomorphic=True)."""
+    from .holomorphic import has_complex_input
+    return g.holomorphic or has_complex_input(args, range(len(args)))
 
 
 def _slice(a, i):

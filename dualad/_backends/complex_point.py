@@ -1,0 +1,216 @@
+"""Compiled transforms at complex points: the seeded evaluations, for the conventions.
+
+The convention code (``_transforms.holomorphic``: JAX's ``holomorphic=True``,
+the Cauchy-Riemann check, grad = d/dx - 1j d/dy) combines two evaluations
+of f, seeded along 1 and along 1j. Here each evaluation is the user's
+dispatcher called from Python on seeded numbers, as ``point`` does for real
+inputs: a complex scalar as a ``Dual`` over complex, a complex array as a
+``DualBuffer`` of ``Dual[complex, C]``; real inputs are seeded only along 1
+(their 1j columns are never read, and a real input stays real, so its
+comparisons keep working). Values and partials are read back in NumPy.
+"""
+import numpy as np
+
+from .._core.spec import chunk_passes, compiled_chunk
+from .._core.trees import flatten
+from .._jit.arrays import dual_buffer
+from .._jit.types import DualType
+from .._numbers import Dual, HyperDual, make_dual
+from .point import _numba_float, _prepare_arg
+from .read import outer_partials, read_pass
+
+_COMPLEX = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128,
+            np.dtype(np.complex64): np.complex64, np.dtype(np.complex128): np.complex128}
+
+
+def is_complex_input(x):
+    """A complex scalar or a complex array (the compiled path's inputs)."""
+    return type(x) is complex or isinstance(x, np.complexfloating) or (
+        isinstance(x, (np.ndarray, list, tuple)) and np.iscomplexobj(x))
+
+
+def _complex_or_real(x, who, i):
+    """(value, is_scalar) of an input: complex ones as they are, real ones as ``point``."""
+    if type(x) is complex or isinstance(x, np.complexfloating):
+        return x, True
+    if isinstance(x, (np.ndarray, list, tuple)) and np.iscomplexobj(x):
+        a = np.ascontiguousarray(x)
+        return (a if a.dtype in (np.complex64, np.complex128) else a.astype(complex)), False
+    return _prepare_arg(x, who, i)
+
+
+class CompiledInputs:
+    """The differentiated inputs of one compiled call (one scalar or array per argnum):
+    their values, columns, and which columns are complex (``complex_columns``)."""
+
+    def __init__(self, args, argnums, who):
+        self.args = list(args)
+        self.argnums = argnums
+        self.leaves = []       # (value, is_scalar, offset, size)
+        self.complex_columns = []
+        n = 0
+        for a in argnums:
+            value, scalar = _complex_or_real(self.args[a], who, a)
+            size = 1 if scalar else value.size
+            if np.iscomplexobj(value):
+                self.complex_columns.extend(range(n, n + size))
+            self.leaves.append((value, scalar, n, size))
+            n += size
+        self.n = n
+        dtypes = [np.asarray(v).dtype for v, _, _, _ in self.leaves]
+        self.dtype = np.result_type(*dtypes) if dtypes else np.dtype(np.float64)
+
+    def split(self, mat, out_shape):
+        """Cut the last axis of ``mat`` (out_shape + (n,)) into per-argument blocks."""
+        out = []
+        for value, scalar, off, size in self.leaves:
+            block = mat[..., off:off + size].reshape(out_shape + np.shape(value))
+            out.append(block[()] if block.ndim == 0 else block)
+        return out
+
+
+def _seeded(value, scalar, off, size, start, c, C, unit):
+    """One input seeded with directions [start, start + c) of C, each ``unit``."""
+    real_dtype = np.asarray(value).dtype
+    cplx = np.iscomplexobj(value) or type(unit) is not float
+    dtype = np.dtype(_COMPLEX[real_dtype]) if cplx else real_dtype
+    if scalar:
+        j = off - start
+        if C == 1:
+            p = unit if j == 0 else 0.0
+            p = dtype.type(p) if isinstance(value, np.generic) else (complex(p) if cplx else p)
+        else:
+            p = np.zeros(C, dtype)
+            if 0 <= j < c:
+                p[j] = unit
+        return Dual(value, p)
+    buf = dual_buffer(DualType(_numba_float_or_complex(dtype), C), value.shape)
+    flat = buf.reshape(-1)
+    flat["value"] = value.reshape(-1)
+    lo, hi = max(start, off), min(start + c, off + size)
+    if lo < hi:
+        idx = np.arange(lo, hi)
+        if C == 1:
+            flat["partials"][idx - off] = unit
+        else:
+            flat["partials"][idx - off, idx - start] = unit
+    return buf
+
+
+def _numba_float_or_complex(dtype):
+    from numba.core import types
+    if dtype == np.complex64:
+        return types.complex64
+    if dtype == np.complex128:
+        return types.complex128
+    return _numba_float(dtype)
+
+
+def compiled_evaluate(f, args, nums, chunk, who, inputs, unit=1.0):
+    """(inputs, treedef, values, Jacobians) of the dispatcher f at args, the inputs
+    seeded along ``unit`` (1.0 or 1j), per output leaf shape + (n,): the
+    ``evaluate`` of ``complex_evaluate``."""
+    n = inputs.n
+    C = compiled_chunk(n, chunk)
+    values = blocks = treedef = None
+    for start, c in chunk_passes(n, C, C):
+        call = list(inputs.args)
+        for a, (value, scalar, off, size) in zip(inputs.argnums, inputs.leaves):
+            if type(unit) is not float and not np.iscomplexobj(value):
+                call[a] = value  # a real input is not seeded along 1j (never read)
+            else:
+                call[a] = _seeded(value, scalar, off, size, start, c, C, unit)
+        leaves, treedef = flatten(f(*call))
+        read = [read_pass(y, "jacobian", who) for y in leaves]
+        if values is None:
+            values = [np.asarray(v) for v, _ in read]
+            blocks = [[] for _ in read]
+        for b, (v, p) in zip(blocks, read):
+            dt = np.result_type(np.asarray(v).dtype, inputs.dtype)
+            b.append(np.zeros(np.shape(v) + (c,), dt) if p is None else p[..., :c])
+    jac = [b[0] if len(b) == 1 else np.concatenate(b, axis=-1) for b in blocks]
+    return inputs, treedef, values, jac
+
+
+def _unit_like(z, unit):
+    return z.dtype.type(unit) if isinstance(z, np.complexfloating) else complex(unit)
+
+
+def dual_along(f, z, unit):
+    """d/dt f(z + t unit) at t = 0, for a dispatcher f at a complex scalar z."""
+    u = _unit_like(z, unit)
+    return outer_partials(f(make_dual(z, u, 0)), 1, 0 * u)
+
+
+def hyper_along(f, z, u, w):
+    """(f_u, f_w, f_uw): the derivatives of f(z + s u + t w) at 0 from one
+    HyperDual(z, u, w, 0), for a dispatcher f at a complex scalar z."""
+    u, w = _unit_like(z, u), _unit_like(z, w)
+    y = f(HyperDual(z, u, w, 0 * u))
+    if not isinstance(y, HyperDual):
+        return 0 * u, 0 * u, 0 * u
+    return y.eps1, y.eps2, y.eps1eps2
+
+
+def compiled_complex_jvp(f, primals, tangents):
+    """jvp of a dispatcher where a primal or a tangent is complex: one call of f on
+    Dual[., 1] numbers (complex where either is) seeded with the tangents."""
+    args = []
+    for i, (x, t) in enumerate(zip(primals, tangents)):
+        xv, scalar = _complex_or_real(x, "jvp", i)
+        dtype = np.asarray(xv).dtype
+        if is_complex_input(x) or is_complex_input(t):
+            dtype = np.dtype(_COMPLEX[dtype])
+        tv = np.asarray(t)
+        if tv.dtype.kind not in "biufc":
+            raise TypeError(f"jvp: tangent {i} must hold real or complex numbers")
+        tv = tv.astype(dtype)
+        if tv.shape != np.shape(xv):
+            raise ValueError(f"jvp: tangent {i} has shape {tv.shape}, primal {i} has shape "
+                             f"{np.shape(xv)}")
+        if scalar:
+            py = dtype in (np.float64, np.complex128) and not isinstance(xv, np.generic)
+            v = dtype.type(xv)
+            args.append(Dual(v.item() if py else v, tv[()].item() if py else tv[()]))
+        else:
+            buf = dual_buffer(DualType(_numba_float_or_complex(dtype), 1), xv.shape)
+            buf["value"] = xv
+            buf["partials"] = tv
+            args.append(buf)
+    value, partials = read_pass(f(*args), "jacobian", "jvp")
+    value = np.asarray(value)
+    tangent = np.zeros_like(value) if partials is None else partials[..., 0]
+    scalar_out = (lambda a: a[()] if isinstance(a, np.ndarray) and a.ndim == 0 else a)
+    return scalar_out(value), scalar_out(np.asarray(tangent))
+
+
+# ---------------------------------------- derivative over complex arrays ---
+
+_ALONG = {}
+
+
+def _along_kernel(f):
+    """The compiled loop taking d/dx and d/dy of f at every x[i] in one pass
+    (Dual[complex, 2] seeded (1, 1j)), kept per f."""
+    k = _ALONG.get(f)
+    if k is None:
+        import numba
+        from .._jit.api import partial
+        from .._jit.intrinsics import make_dual as nb_dual
+
+        def along(x, d_re, d_im):
+            for i in range(x.size):
+                y = f(nb_dual(x[i], (1.0, 1j)))
+                d_re[i] = partial(y, 0)
+                d_im[i] = partial(y, 1)
+        k = _ALONG[f] = numba.njit(along)
+    return k
+
+
+def elementwise_partials(f, x):
+    """(d/dx, d/dy) of f at every element of the complex array x (f a dispatcher
+    of one complex scalar): one compiled loop."""
+    flat = np.ascontiguousarray(x).reshape(-1)
+    d_re, d_im = np.empty(flat.shape, flat.dtype), np.empty(flat.shape, flat.dtype)
+    _along_kernel(f)(flat, d_re, d_im)
+    return d_re.reshape(np.shape(x)), d_im.reshape(np.shape(x))
