@@ -45,24 +45,12 @@ from dualad._backends import point as point_mod  # noqa: E402
 from bench_numpy import interleaved  # noqa: E402
 from _common import fmt_time, optional  # noqa: E402
 from models import rosen  # noqa: E402
+from bench_transforms import _rosen_hess_point as _hand_point  # noqa: E402
 
 jax = optional("jax")
 if jax is not None:
     import jax.numpy as jnp
     jax.config.update("jax_enable_x64", True)
-
-
-@njit(inline="always")
-def _hand_point(x, H):
-    n = x.shape[0]
-    for i in range(n):
-        for j in range(n):
-            H[i, j] = 0.0
-    for i in range(n - 1):
-        H[i, i] += 1200.0 * x[i] * x[i] - 400.0 * x[i + 1] + 2.0
-        H[i, i + 1] += -400.0 * x[i]
-        H[i + 1, i] += -400.0 * x[i]
-        H[i + 1, i + 1] += 200.0
 
 
 @njit

@@ -41,16 +41,8 @@ def check_derivatives(f, x, order=1, *, directions=3, rtol=None, atol=None, seed
     if np.iscomplexobj(x) or holomorphic:
         return _check_complex(f, x, scalar, order, directions, rtol, atol, seed, holomorphic)
     x64 = np.asarray(x, dtype=np.float64)
-    single = np.asarray(x).dtype == np.float32
-    rtol = rtol if rtol is not None else (2e-3 if single else 1e-6)
-    atol = atol if atol is not None else (2e-3 if single else 1e-7)
+    rtol, atol, h, as_input = _settings(x, x64, np.float32, scalar, rtol, atol)
     rng = np.random.default_rng(seed)
-    scale = max(1.0, float(np.max(np.abs(x64)))) if x64.size else 1.0
-    h = (1e-2 if single else 2e-3) * scale
-
-    def as_input(z):
-        z = np.asarray(z, dtype=np.asarray(x).dtype)
-        return z[()] if scalar else z
 
     def call(z):
         y = np.asarray(f(as_input(z)))  # complex outputs of real inputs stay complex
@@ -101,21 +93,29 @@ def _compare(exact, approx, atol, rtol, what):
     return ratio
 
 
+def _settings(x, wide, single_dtype, scalar, rtol, atol):
+    """(rtol, atol, h, as_input) for checking at x: the default tolerances and the
+    difference step (looser in single precision, the step scaled by |x|), and the
+    map of a wide-precision point back to x's dtype (a scalar for a scalar x)."""
+    dtype = np.asarray(x).dtype
+    single = dtype == single_dtype
+    rtol = rtol if rtol is not None else (2e-3 if single else 1e-6)
+    atol = atol if atol is not None else (2e-3 if single else 1e-7)
+    scale = max(1.0, float(np.max(np.abs(wide)))) if wide.size else 1.0
+
+    def as_input(z):
+        z = np.asarray(z, dtype=dtype)
+        return z[()] if scalar else z
+    return rtol, atol, (1e-2 if single else 2e-3) * scale, as_input
+
+
 def _check_complex(f, x, scalar, order, directions, rtol, atol, seed, holomorphic):
     """check_derivatives at a complex x (see there)."""
     if holomorphic and not np.iscomplexobj(x):
         raise TypeError("check_derivatives(holomorphic=True) requires a complex x")
     x128 = np.asarray(x, dtype=np.complex128)
-    single = np.asarray(x).dtype == np.complex64
-    rtol = rtol if rtol is not None else (2e-3 if single else 1e-6)
-    atol = atol if atol is not None else (2e-3 if single else 1e-7)
+    rtol, atol, h, as_input = _settings(x, x128, np.complex64, scalar, rtol, atol)
     rng = np.random.default_rng(seed)
-    scale = max(1.0, float(np.max(np.abs(x128)))) if x128.size else 1.0
-    h = (1e-2 if single else 2e-3) * scale
-
-    def as_input(z):
-        z = np.asarray(z, dtype=np.asarray(x).dtype)
-        return z[()] if scalar else z
 
     def call(z):
         return _wide(f(as_input(z)))
