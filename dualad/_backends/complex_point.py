@@ -16,7 +16,7 @@ from .._core.trees import flatten
 from .._jit.arrays import dual_buffer
 from .._jit.types import DualType
 from .._numbers import Dual, HyperDual, make_dual
-from .point import _numba_float, _prepare_arg
+from .point import _numba_float, _prepare_arg, jvp_result, tangent_buffer
 from .read import outer_partials, read_pass
 
 _COMPLEX = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128,
@@ -173,15 +173,8 @@ def compiled_complex_jvp(f, primals, tangents):
             v = dtype.type(xv)
             args.append(Dual(v.item() if py else v, tv[()].item() if py else tv[()]))
         else:
-            buf = dual_buffer(DualType(_numba_float_or_complex(dtype), 1), xv.shape)
-            buf["value"] = xv
-            buf["partials"] = tv
-            args.append(buf)
-    value, partials = read_pass(f(*args), "jacobian", "jvp")
-    value = np.asarray(value)
-    tangent = np.zeros_like(value) if partials is None else partials[..., 0]
-    scalar_out = (lambda a: a[()] if isinstance(a, np.ndarray) and a.ndim == 0 else a)
-    return scalar_out(value), scalar_out(np.asarray(tangent))
+            args.append(tangent_buffer(xv, tv, _numba_float_or_complex(dtype)))
+    return jvp_result(f, args)
 
 
 # ---------------------------------------- derivative over complex arrays ---

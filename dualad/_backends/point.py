@@ -251,13 +251,24 @@ def compiled_jvp(f, primals, tangents):
         if scalar:
             args.append(make_dual(xv, float(tv) if dtype == np.float64 else tv[()], 0))
         else:
-            buf = dual_buffer(DualType(_numba_float(dtype), 1), xv.shape)
-            buf["value"] = xv
-            buf["partials"] = tv
-            args.append(buf)
+            args.append(tangent_buffer(xv, tv, _numba_float(dtype)))
+    return jvp_result(f, args)
+
+
+def tangent_buffer(xv, tv, base):
+    """The array xv as Dual[base, 1] numbers whose partials are the tangent tv."""
+    buf = dual_buffer(DualType(base, 1), xv.shape)
+    buf["value"] = xv
+    buf["partials"] = tv
+    return buf
+
+
+def jvp_result(f, args):
+    """(f(*args), its tangent) of one call of f on Dual[., 1] numbers."""
     value, partials = read_pass(f(*args), "jacobian", "jvp")
+    value = np.asarray(value)
     tangent = np.zeros_like(value) if partials is None else partials[..., 0]
-    return _scalar_out(np.asarray(value)), _scalar_out(np.asarray(tangent))
+    return _scalar_out(value), _scalar_out(np.asarray(tangent))
 
 
 def compiled_compressed(f, args, nums, seed, who):
