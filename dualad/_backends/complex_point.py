@@ -207,3 +207,69 @@ def elementwise_partials(f, x):
     d_re, d_im = np.empty(flat.shape, flat.dtype), np.empty(flat.shape, flat.dtype)
     _along_kernel(f)(flat, d_re, d_im)
     return d_re.reshape(np.shape(x)), d_im.reshape(np.shape(x))
+
+
+# ------------------------------------------ second order over complex inputs ---
+
+def _nested_seeded(x, scalar, nbtype, row, start, c, C, w):
+    """x as Dual[Dual[complex, C], 1]: inner directions [start, start + c) along 1,
+    the outer direction e_row along ``w`` (1 or 1j)."""
+    if scalar:
+        one = _unit_like(x, 1.0)
+        zero = 0 * one
+        inner = one if C == 1 else np.eye(C, dtype=np.asarray(one).dtype)[0]
+        pad = zero if C == 1 else np.zeros(C, np.asarray(one).dtype)
+        return Dual(Dual(x, inner), Dual(_unit_like(x, w), pad))
+    buf = dual_buffer(nbtype, x.shape)
+    flat = buf.reshape(-1)
+    flat["value"]["value"] = x.reshape(-1)
+    idx = np.arange(start, start + c)
+    if C == 1:
+        flat["value"]["partials"][idx] = 1
+    else:
+        flat["value"]["partials"][idx, idx - start] = 1
+    flat["partials"]["value"][row] = w
+    return buf
+
+
+def _nested_read(y, C, who):
+    """d2/d row d chunk of one complex scalar output on nested duals (C of them)."""
+    if isinstance(y, Dual):
+        p = y._p
+        second = p._p if isinstance(p, Dual) else 0
+        return np.broadcast_to(np.asarray(second), (C,))
+    y = np.asarray(y)
+    if y.dtype.names is not None or y.size != 1:
+        raise ValueError(f"{who}: f must return a scalar, got an array of shape {y.shape}")
+    return np.zeros(C, complex)   # f constant in the differentiated argument
+
+
+def complex_second(f, args, K, chunk, w, who):
+    """H[k, j] = d/d(w e_j) d/d(e_k) f of a dispatcher f of a complex scalar output
+    at args, argument K complex (a scalar or an array), on nested
+    ``Dual[Dual[complex, C], 1]`` (outer e_j along w, inner chunks of k along 1).
+    Along w = 1 the x-x block is symmetric for any f: its upper triangle is taken
+    and mirrored; along w = 1j every entry is taken (the Cauchy-Riemann check
+    compares each one)."""
+    from .plan import nested_plan
+    args = list(args)
+    x, scalar = _complex_or_real(args[K], who, K)
+    n = 1 if scalar else x.size
+    dtype = np.dtype(_COMPLEX[np.asarray(x).dtype])
+    symmetric = type(w) is float
+    if symmetric:
+        plan = nested_plan(n, chunk)
+        C, passes = plan.C, plan.passes
+    else:
+        C = compiled_chunk(n, chunk)
+        passes = [(row, start) for row in range(n) for start in range(0, n, C)]
+    nbtype = DualType(DualType(_numba_float_or_complex(dtype), C), 1)
+    H = np.zeros((n, n), dtype)
+    for row, start in passes:
+        c = min(C, n - start)
+        args[K] = _nested_seeded(x, scalar, nbtype, row, start, c, C, w)
+        b = _nested_read(f(*args), C, who)[:c]
+        H[start:start + c, row] = b
+        if symmetric:
+            H[row, start:start + c] = b
+    return H

@@ -272,8 +272,15 @@ class Hessian(_Transform):
 
     def __call__(self, *args):
         if self._complex_compiled(args):
-            raise TypeError("hessian of a numba function at complex inputs is not "
-                            "compiled; write f in plain Python")
+            if not self.holomorphic:   # as the Python path and jax.hessian (jacfwd) refuse
+                raise TypeError(
+                    "hessian requires real-valued inputs, got a complex one (so does "
+                    "jax.hessian). For holomorphic differentiation, pass holomorphic=True; "
+                    "for a real-valued function of complex inputs write it over "
+                    "(z.real, z.imag)")
+            from .holomorphic import compiled_holomorphic_hessian
+            return compiled_holomorphic_hessian(
+                Grad(self.f, self.argnums, self.chunk, True), args)
         if self._compiled():
             return self._run_compiled(args)
         inner = Grad(self.f, self.argnums, self.chunk, self.holomorphic)
