@@ -97,3 +97,43 @@ def test_non_holomorphic_functions_and_real_inputs_are_refused():
         da.hessian(njit(lambda v: np.sum(np.abs(v) ** 2)))(Z)
     with pytest.raises(TypeError, match="holomorphic=True"):
         da.hessian(lambda v: np.sum(np.abs(v) ** 2))(Z)
+
+
+@njit
+def mixed(z):
+    """A holomorphic map of a complex vector (an output array)."""
+    out = np.empty_like(z)
+    for i in range(z.size):
+        out[i] = cmath.exp(z[i]) * z[(i + 1) % z.size] ** 2 + cmath.sin(z[i]) * z[0]
+    return out
+
+
+def py_mixed(z):
+    n = len(z)
+    return np.array([da.exp(z[i]) * z[(i + 1) % n] ** 2 + da.sin(z[i]) * z[0]
+                     for i in range(n)])
+
+
+def test_jacobian_of_jacobian_of_a_dispatcher():
+    hol = dict(holomorphic=True)
+    T = da.jacobian(da.jacobian(mixed, **hol), **hol)(Z)
+    assert T.shape == (3, 3, 3) and T.dtype == np.complex128
+    want = da.jacobian(da.jacobian(py_mixed, **hol), **hol)(Z)
+    np.testing.assert_allclose(T, want, rtol=1e-13, atol=1e-14)
+    jac = da.jacobian(mixed, **hol)
+    h = 1e-6
+    for j in range(3):   # T[..., k, j] = d/dz_j (df/dz_k)
+        e = np.zeros(3, complex)
+        e[j] = h
+        np.testing.assert_allclose(T[..., j], (jac(Z + e) - jac(Z - e)) / (2 * h),
+                                   rtol=1e-7, atol=1e-8)
+    # jacobian(grad) is the Hessian
+    np.testing.assert_array_equal(
+        da.jacobian(da.grad(coupled, **hol), **hol)(Z), da.hessian(coupled, **hol)(Z))
+    with pytest.raises(TypeError, match="holomorphic=True"):
+        da.jacobian(da.jacobian(mixed, **hol))(Z)
+    with pytest.raises(NotImplementedError, match="both transforms take holomorphic=True"):
+        da.jacobian(da.grad(njit(lambda v: np.sum(np.abs(v) ** 2))), **hol)(Z)
+    with pytest.raises(ValueError, match="Cauchy-Riemann"):
+        da.jacobian(da.jacobian(njit(lambda v: v * v[0].imag + v), **hol), **hol)(
+            np.array([0j, 1 + 1j]))

@@ -233,24 +233,28 @@ def _nested_seeded(x, scalar, nbtype, row, start, c, C, w):
 
 
 def _nested_read(y, C, who):
-    """d2/d row d chunk of one complex scalar output on nested duals (C of them)."""
+    """(value, d2/d row d chunk (shape + (C,))) of one output leaf on nested duals."""
+    if isinstance(y, np.ndarray) and y.dtype.names == ("value", "partials"):
+        second = y["partials"]["partials"]
+        return y["value"]["value"], (second if second.ndim > y.ndim else second[..., None])
     if isinstance(y, Dual):
         p = y._p
+        value = y.value.value if isinstance(y.value, Dual) else y.value
         second = p._p if isinstance(p, Dual) else 0
-        return np.broadcast_to(np.asarray(second), (C,))
-    y = np.asarray(y)
-    if y.dtype.names is not None or y.size != 1:
-        raise ValueError(f"{who}: f must return a scalar, got an array of shape {y.shape}")
-    return np.zeros(C, complex)   # f constant in the differentiated argument
+        return np.asarray(value), np.broadcast_to(np.asarray(second), (C,))
+    y = np.asarray(y)   # f constant in the differentiated argument
+    if y.dtype.kind not in "biufc":
+        raise TypeError(f"{who}: f must return numbers or arrays of them, got {y.dtype}")
+    return y, np.zeros(y.shape + (C,), y.dtype)
 
 
 def complex_second(f, args, K, chunk, w, who):
-    """H[k, j] = d/d(w e_j) d/d(e_k) f of a dispatcher f of a complex scalar output
-    at args, argument K complex (a scalar or an array), on nested
+    """(treedef, [T per output leaf]) with T[..., k, j] = d/d(w e_j) d/d(e_k) f of a
+    dispatcher f at args, argument K complex (a scalar or an array), on nested
     ``Dual[Dual[complex, C], 1]`` (outer e_j along w, inner chunks of k along 1).
     Along w = 1 the x-x block is symmetric for any f: its upper triangle is taken
     and mirrored; along w = 1j every entry is taken (the Cauchy-Riemann check
-    compares each one)."""
+    compares each one). T is shaped leaf shape + (n, n)."""
     from .plan import nested_plan
     args = list(args)
     x, scalar = _complex_or_real(args[K], who, K)
@@ -264,12 +268,17 @@ def complex_second(f, args, K, chunk, w, who):
         C = compiled_chunk(n, chunk)
         passes = [(row, start) for row in range(n) for start in range(0, n, C)]
     nbtype = DualType(DualType(_numba_float_or_complex(dtype), C), 1)
-    H = np.zeros((n, n), dtype)
+    T = treedef = None
     for row, start in passes:
         c = min(C, n - start)
         args[K] = _nested_seeded(x, scalar, nbtype, row, start, c, C, w)
-        b = _nested_read(f(*args), C, who)[:c]
-        H[start:start + c, row] = b
-        if symmetric:
-            H[row, start:start + c] = b
-    return H
+        leaves, treedef = flatten(f(*args))
+        read = [_nested_read(y, C, who) for y in leaves]
+        if T is None:
+            T = [np.zeros(np.shape(v) + (n, n), np.result_type(v, dtype)) for v, _ in read]
+        for t, (_, block) in zip(T, read):
+            b = block[..., :c]
+            t[..., start:start + c, row] = b
+            if symmetric:
+                t[..., row, start:start + c] = b
+    return treedef, T

@@ -180,7 +180,6 @@ def compiled_holomorphic_hessian(grad, args):
     on nested complex duals with the inner seed along 1 and the outer along 1 and
     along 1j: d/dy_j (df/dx_k) == 1j d/dx_j (df/dx_k) is checked for every entry,
     as the Python path checks the Jacobian of the gradient."""
-    from .._backends.complex_point import complex_second
     from .._core.spec import normalize_argnums
     single, nums = normalize_argnums(grad.argnums, len(args), "hessian")
     if not single:
@@ -191,10 +190,52 @@ def compiled_holomorphic_hessian(grad, args):
     if np.size(values[0]) != 1 or len(values) != 1:
         raise ValueError("hessian: f must return a scalar (or an array of size 1); use "
                          "da.jacobian(da.jacobian(f, holomorphic=True)) for vector outputs")
-    K = nums[0]
-    h_xx = complex_second(grad.f, args, K, grad.chunk, 1.0, "hessian")
-    h_xy = complex_second(grad.f, args, K, grad.chunk, 1j, "hessian")
-    check_cauchy_riemann(h_xx, h_xy, "hessian", jac[0])
+    _, out = _second_along(grad.f, args, nums[0], grad.chunk, "hessian", inputs, jac)
+    h = np.reshape(out[0], 2 * np.shape(inputs.leaves[0][0]))
+    return h[()] if h.ndim == 0 else h
+
+
+def _second_along(f, args, K, chunk, who, inputs, jac):
+    """(treedef, [second derivatives per output leaf]), leaf shape + input shape * 2,
+    ``[..., k, j] = d/dz_j (df/dz_k)``: nested complex duals along 1 and 1j, the
+    Cauchy-Riemann check on every entry (f's first derivatives ``jac`` setting
+    the rounding floor)."""
+    from .._backends.complex_point import complex_second
+    treedef, t_xx = complex_second(f, args, K, chunk, 1.0, who)
+    _, t_xy = complex_second(f, args, K, chunk, 1j, who)
     shape = np.shape(inputs.leaves[0][0])
-    out = h_xx.reshape(shape + shape)
-    return out[()] if out.ndim == 0 else out
+    out = []
+    for xx, xy, j in zip(t_xx, t_xy, jac):
+        check_cauchy_riemann(xx, xy, who, j)
+        t = xx.reshape(xx.shape[:-2] + shape + shape)
+        out.append(t[()] if t.ndim == 0 else t)
+    return treedef, out
+
+
+def compiled_holomorphic_second(outer, inner, args):
+    """jacobian(jacobian(f, holomorphic=True), holomorphic=True) (or of grad) of a
+    dispatcher f at a complex input (or under holomorphic=True), one argnum in
+    both; other compositions at complex inputs refused. f's Jacobian from its
+    compiled evaluations (Cauchy-Riemann checked), then ``_second_along``."""
+    from .._core.spec import normalize_argnums
+    from .._core.trees import unflatten
+    single_o, nums_o = normalize_argnums(outer.argnums, len(args), outer.kind)
+    single_i, nums_i = normalize_argnums(inner.argnums, len(args), inner.kind)
+    if not outer.holomorphic and has_complex_input(args, nums_o):
+        raise TypeError("jacobian requires real-valued inputs, got a complex one (as "
+                        f"jax.jacfwd). {_HINT}")
+    if not (outer.holomorphic and inner.holomorphic):
+        raise NotImplementedError(
+            f"jacobian({inner.kind}(njit_f)) at complex inputs is compiled when both "
+            "transforms take holomorphic=True; write f in plain Python for this composition")
+    if not (single_o and single_i and nums_o == nums_i):
+        raise NotImplementedError(
+            f"jacobian({inner.kind}(njit_f)) at complex inputs is compiled for one argnum, "
+            "the same in both transforms; pack the arguments into one array, or write f "
+            "in plain Python")
+    if inner.kind == "grad":
+        return compiled_holomorphic_hessian(inner, args)
+    inputs, _, _, jac = compiled_complex_evaluate(inner, args, nums_i)
+    treedef, out = _second_along(inner.f, args, nums_i[0], inner.chunk or outer.chunk,
+                                 f"jacobian({inner.kind})", inputs, jac)
+    return unflatten(treedef, out)

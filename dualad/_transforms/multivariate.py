@@ -232,9 +232,8 @@ class Jacobian(_Transform):
         inner = self.f
         if isinstance(inner, (Jacobian, Grad)) and inner._compiled():
             if self.holomorphic or inner._complex_compiled(args):
-                raise NotImplementedError(
-                    f"jacobian({inner.kind}(njit_f)) at complex inputs is not compiled; "
-                    "write f in plain Python for second derivatives of complex inputs")
+                from .holomorphic import compiled_holomorphic_second
+                return compiled_holomorphic_second(self, inner, args)
             # jacobian(jacobian(njit_f)), jacobian(grad(njit_f)): compiled together
             from .._backends.point import compiled_second
             return compiled_second(self.spec, inner.spec, args)
