@@ -70,9 +70,29 @@ def test_holomorphic_hessian_of_a_scalar_dispatcher():
         assert isinstance(got, (complex, np.complexfloating))
         assert abs(got - exact) < 1e-14 * abs(exact)
         assert abs(got - da.derivative(g, order=2)(w)) < 1e-15 * abs(exact)  # HyperDual path
+    zs = np.array([0.3 + 0.7j, -0.8 - 0.2j])   # vmap: point by point
+    np.testing.assert_allclose(da.vmap(da.hessian(g, holomorphic=True))(zs),
+                               np.exp(zs) * (zs * zs + 4 * zs + 2), rtol=1e-14)
     got32 = da.hessian(g, holomorphic=True)(np.complex64(0.3 + 0.7j))
     assert got32.dtype == np.complex64
     assert abs(got32 - cmath.exp(0.3 + 0.7j) * ((0.3 + 0.7j) ** 2 + 4 * (0.3 + 0.7j) + 2)) < 1e-5
+
+
+@njit
+def grid(z):
+    t = 0j
+    for i in range(z.shape[0]):
+        for j in range(z.shape[1]):
+            t += cmath.sin(z[i, j]) * z[0, 0]
+    return t
+
+
+def test_holomorphic_hessian_over_a_matrix_has_its_shape_twice():
+    Z2 = np.array([[1 + 2j, -0.5 + 0.3j], [0.2 - 1.1j, 0.4j]])
+    H = da.hessian(grid, holomorphic=True)(Z2)
+    assert H.shape == (2, 2, 2, 2)
+    want = da.hessian(lambda z: np.sum(np.sin(z) * z[0, 0]), holomorphic=True)(Z2)
+    np.testing.assert_allclose(H, want, rtol=1e-14, atol=1e-15)
 
 
 def test_non_holomorphic_functions_and_real_inputs_are_refused():
