@@ -8,7 +8,10 @@ Workloads (guides/complex.md, "inside numba"):
   rule by hand) and against the same loop of f itself;
 * the gradient of a real-valued loss of a complex vector (n = 8) at one point,
   JAX's convention, and under ``vmap`` at 200 points (a loop over the points,
-  each compiled): the compiled path against dualad's Python path.
+  each compiled): the compiled path against dualad's Python path;
+* the holomorphic Hessian of a complex scalar of a complex vector (n = 3, 8):
+  ``da.hessian(njit_f, holomorphic=True)`` (nested complex duals, seeds 1 and
+  1j at both levels) against the Python path on NumPy arrays.
 
 Rounds are interleaved, the minimum per method kept, ratios printed.
 
@@ -57,6 +60,18 @@ def py_loss(z):
     for i in range(len(z)):
         s = s + abs(z[i] - 1j) ** 2 + (z[i] * z[(i + 1) % len(z)]).real
     return s
+
+
+@numba.njit
+def action(z):
+    t = 0j
+    for i in range(z.size):
+        t += cmath.tanh(z[i]) * z[(i + 1) % z.size] + cmath.sqrt(z[i]) ** 3
+    return t
+
+
+def py_action(z):
+    return np.sum(np.tanh(z) * np.roll(z, -1) + np.sqrt(z) ** 3)
 
 
 def interleaved(methods, rounds):
@@ -113,6 +128,18 @@ def main():
     }, a.rounds)
     show("vmap at 200 complex points (point by point, each compiled)", best,
          "da.vmap(da.grad(njit_loss))(200 points)")
+
+    for n in (3, 8):
+        zn = rng.uniform(0.2, 1, n) + 1j * rng.uniform(-1, 1, n)
+        hc = da.hessian(action, holomorphic=True)
+        hp = da.hessian(py_action, holomorphic=True)
+        np.testing.assert_allclose(hc(zn), hp(zn), rtol=1e-12)
+        best = interleaved({
+            "da.hessian(njit_f, holomorphic=True), compiled": lambda: hc(zn),
+            "da.hessian(np_f, holomorphic=True), Python path": lambda: hp(zn),
+        }, a.rounds * 3)
+        show(f"holomorphic Hessian, {n} complex inputs, one point", best,
+             "da.hessian(njit_f, holomorphic=True), compiled")
 
 
 if __name__ == "__main__":
