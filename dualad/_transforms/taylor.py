@@ -57,6 +57,15 @@ def _float_input(x, who, name="x"):
     raise bad_argument(who, name, x, "a real or complex number or an array of them")
 
 
+def _refuse_compiled_complex(f, who, *arrays):
+    """Compiled Taylor numbers are real: a numba f at a complex point is refused."""
+    if any(np.iscomplexobj(a) for a in arrays):
+        raise NotImplementedError(
+            f"{who}() of the numba function {getattr(f, '__name__', f)!r} at a complex "
+            "point is not compiled (compiled Taylor numbers are real; da.derivative of "
+            "orders 1 and 2 is); call it on f's Python source (f.py_func) instead")
+
+
 def _check_holomorphic(f, x, order, who, c):
     """At a complex x, f^(k)(x) / k! are c's coefficients only for a holomorphic f: run
     f seeded along 1j too, and refuse f unless those are 1j**k times c's (Cauchy-Riemann
@@ -143,7 +152,13 @@ def taylor(f, order):
     order = _check_order(order, "taylor")
     if is_dispatcher(f):
         from .._backends.taylor import compiled_taylor
-        return compiled_taylor(f, order)
+        compiled = compiled_taylor(f, order)
+
+        def compiled_coefficients(x):
+            _refuse_compiled_complex(f, "taylor", np.asarray(x))
+            return compiled(x)
+        compiled_coefficients.__name__ = compiled.__name__
+        return compiled_coefficients
 
     def coefficients(x):
         x = _float_input(x, "taylor")
@@ -184,6 +199,7 @@ def taylor_derivative(f, order, direction=None):
             raise ValueError(f"derivative(): direction has shape {np.shape(direction)}, "
                              f"x has shape {np.shape(x)}")
         if compiled:  # f of an array of compiled Taylor numbers
+            _refuse_compiled_complex(f, "derivative", x, direction)
             from .._backends.taylor import compiled_coefficients
             c = compiled_coefficients(f, [_seed_coefficients(x, order, direction)],
                                       "derivative")
@@ -248,6 +264,7 @@ def jet(f, primals, series):
     if is_dispatcher(f):  # compiled: f on (arrays of) compiled Taylor numbers
         if not args:
             raise ValueError("jet(): a numba function needs at least one primal")
+        _refuse_compiled_complex(f, "jet", *args)
         from .._backends.taylor import compiled_coefficients
         c = compiled_coefficients(f, [a.astype(dtype, copy=False) for a in args], "jet")
         shape = c.shape[:-1]
