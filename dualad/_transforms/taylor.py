@@ -140,12 +140,16 @@ def taylor(f, order):
     O(order²) per operation). For an ndarray ``x`` f is treated as elementwise
     and the coefficients are on a trailing axis: shape ``x.shape + (order + 1,)``.
     A numba dispatcher runs compiled on Taylor numbers (one loop over x).
+    At a complex x (plain Python f) the coefficients are the complex ones of a
+    holomorphic f, checked by Cauchy-Riemann at every order (guides/complex.md).
 
     >>> import dualad as da
     >>> da.taylor(da.exp, 4)(0.0).tolist()
     [1.0, 1.0, 0.5, 0.16666666666666666, 0.041666666666666664]
     >>> da.taylor(lambda x: x ** 3, 4)(2.0).tolist()
     [8.0, 12.0, 6.0, 1.0, 0.0]
+    >>> da.taylor(lambda z: z ** 3, 3)(1 + 1j).tolist()
+    [(-2+2j), 6j, (3+3j), (1+0j)]
     """
     if not callable(f):
         raise TypeError(f"taylor() needs a callable f, got {type(f).__name__}")
