@@ -49,9 +49,10 @@ def list_as_array(x):
 
 COMPLEX_LATER = ("complex numbers are supported in plain Python and NumPy code (Dual, "
                  "HyperDual, DualArray, Taylor) and in @njit code (guides/complex.md); not "
-                 "yet: sparsity= with complex inputs, and for @njit functions at complex "
-                 "inputs Taylor orders >= 3, hessian, compositions of compiled transforms "
-                 "and vmap(target='cuda'): come later")
+                 "yet: sparsity= with complex inputs beyond jacobian(holomorphic=True) of a "
+                 "Python f, and for @njit functions at complex inputs Taylor orders >= 3, "
+                 "hessian, compositions of compiled transforms and vmap(target='cuda'): "
+                 "come later")
 
 
 def as_float_input(x, what, allow_complex=False):
