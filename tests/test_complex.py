@@ -228,11 +228,6 @@ def test_vmap_of_complex_derivatives():
     np.testing.assert_allclose(da.vmap(da.grad(lambda w: abs(w) ** 2))(z), 2 * z.conj())
 
 
-def test_higher_orders_refuse_complex_for_now():
-    with pytest.raises(TypeError, match="real"):
-        da.derivative(da.exp, order=3)(1j)
-
-
 def test_nested_holomorphic_transforms_as_jax_hessian(jax):
     jnp = jax.numpy
     z = 0.3 + 0.8j

@@ -48,10 +48,11 @@ def list_as_array(x):
 
 
 COMPLEX_LATER = ("complex numbers are supported in plain Python and NumPy code (Dual, "
-                 "HyperDual, DualArray) and in @njit code (guides/complex.md); not yet: "
-                 "sparsity= with complex inputs, Taylor orders >= 3 at a complex point, and "
-                 "for @njit functions at complex inputs hessian, compositions of compiled "
-                 "transforms and vmap(target='cuda'): come later")
+                 "HyperDual, DualArray, Taylor) and in @njit code (guides/complex.md); not "
+                 "yet: sparsity= with complex inputs beyond jacobian(holomorphic=True) of a "
+                 "Python f, and for @njit functions at complex inputs Taylor orders >= 3, "
+                 "hessian and jacobian(jacobian(f)) over several argnums, other "
+                 "compositions of compiled transforms and vmap(target='cuda'): come later")
 
 
 def as_float_input(x, what, allow_complex=False):

@@ -86,9 +86,9 @@ def _build(f, order):
         raise TypeError(f"derivative() needs a callable f, got {type(f).__name__}")
     order = _check_order(order)
     if is_dispatcher(f):
-        if order >= TAYLOR_MIN_ORDER:
+        if order >= TAYLOR_MIN_ORDER:  # complex points: not compiled, a clear refusal
             from .._backends.taylor import taylor_or_nested
-            return taylor_or_nested(f, order)
+            return _at_complex_points_too(f, order, taylor_or_nested(f, order))
         from .._backends.derivative import compiled_derivative
         return _at_complex_points_too(f, order, compiled_derivative(f, order))
     if order == 0:

@@ -84,9 +84,11 @@ def _as_matrix(pattern, m, n, who):
 class SparseTransform(_Transform):
     """A Jacobian or Hessian computed by compressed forward passes over a sparsity pattern."""
 
-    def __init__(self, kind, f, argnums, chunk, sparsity, format, check=True):
+    def __init__(self, kind, f, argnums, chunk, sparsity, format, check=True,
+                 holomorphic=False):
         self.kind = kind
         super().__init__(f, argnums, chunk)
+        self.holomorphic = holomorphic
         self.sparsity = _check_options(sparsity, format, kind)
         if not isinstance(check, bool):
             raise TypeError(f"{kind}: check must be True or False, got {check!r}")
@@ -121,7 +123,9 @@ class SparseTransform(_Transform):
     def __call__(self, *args):
         single, nums = normalize_argnums(self.argnums, len(args), self.kind)
         inputs = _Inputs(args, nums, self.kind)
-        if inputs.complex_columns and self.sparsity is not None:
+        if self.holomorphic:
+            _check_holomorphic_inputs(self, inputs)
+        elif inputs.complex_columns and self.sparsity is not None:
             # compressed passes seed real directions only: refused, never half a Jacobian
             raise TypeError(f"{self.kind} with sparsity= of complex inputs: {COMPLEX_LATER}; "
                             "leave sparsity=None (holomorphic=True for a holomorphic f, "
@@ -148,6 +152,9 @@ class SparseTransform(_Transform):
                      if len(nums) == 1 else (inputs.n,))
         else:
             compressed, shapes = _compressed(self.f, args, nums, seed, inputs, self.kind)
+            if self.holomorphic:  # the compressed complex Jacobian, checked along 1j
+                compressed = _holomorphic_compressed(self, compressed, args, nums, seed,
+                                                     inputs)
             if len(shapes) != 1:
                 raise ValueError(f"{self.kind}: a sparse Jacobian needs f to return one array")
             shape = shapes[0]
@@ -162,6 +169,27 @@ class SparseTransform(_Transform):
             return dense   # the full (n, n) matrix over the inputs argnums names, in order
         per_arg = inputs.split(dense.reshape(shape + (inputs.n,)), shape)
         return per_arg[0] if single else tuple(per_arg)
+
+
+def _check_holomorphic_inputs(transform, inputs):
+    """holomorphic=True with sparsity: a Python f and every input complex."""
+    if is_dispatcher(transform.f):
+        raise TypeError(f"{transform.kind}(holomorphic=True) with sparsity= of a numba "
+                        f"function: {COMPLEX_LATER}; leave sparsity=None")
+    if len(inputs.complex_columns) != inputs.n:
+        raise TypeError(f"{transform.kind} with holomorphic=True requires inputs with "
+                        "complex dtype (complex, np.complex64, np.complex128), got a real "
+                        "input")
+
+
+def _holomorphic_compressed(transform, compressed, args, nums, seed, inputs):
+    """J @ S of a holomorphic f (the colors seeded along 1), Cauchy-Riemann checked by
+    a second pass along 1j (``holomorphic.check_cauchy_riemann``, as the dense path)."""
+    from .holomorphic import check_cauchy_riemann
+    along_i, _ = _compressed(transform.f, args, nums, seed * 1j, inputs, transform.kind)
+    check_cauchy_riemann(compressed, along_i, transform.kind,
+                         [y for y in flatten(transform.f(*args))[0]][0])
+    return np.asarray(compressed, np.result_type(compressed, np.complex64))
 
 
 def _output_size(f, args):
@@ -218,7 +246,9 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomor
     ``format="csr"`` or ``"csc"`` then returns a ``scipy.sparse`` array
     (m x n), ``"dense"`` the usual shapes.
     ``holomorphic=True``: complex inputs (scalars or arrays), f holomorphic,
-    the complex Jacobian (JAX's convention; guides/complex.md).
+    the complex Jacobian (JAX's convention; guides/complex.md); with
+    ``sparsity=`` each color is seeded along 1, and along 1j for the
+    Cauchy-Riemann check (plain Python f).
 
     >>> import numpy as np, dualad as da
     >>> J = da.jacobian(lambda x: np.sin(x) * x[0])(np.array([1.0, 2.0]))
@@ -229,11 +259,12 @@ def jacobian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", holomor
     """
     if sparsity is None and format == "dense":
         return _dense_jacobian(f, argnums, chunk=chunk, holomorphic=holomorphic)
-    if holomorphic:
-        raise TypeError("jacobian(holomorphic=True) with sparsity: complex sparse "
-                        "Jacobians come later; leave sparsity=None")
+    if holomorphic and sparsity is None:
+        raise TypeError("jacobian(holomorphic=True) with format= needs sparsity= "
+                        "(\"auto\" or a pattern); for the dense complex Jacobian leave "
+                        "format=\"dense\"")
     check_chunk(chunk, "jacobian")
-    return SparseTransform("jacobian", f, argnums, chunk, sparsity, format, check)
+    return SparseTransform("jacobian", f, argnums, chunk, sparsity, format, check, holomorphic)
 
 
 jacfwd = jacobian

@@ -38,22 +38,46 @@ def _check_order(order, who):
 
 
 def _float_input(x, who, name="x"):
-    """x as a float scalar (Python float, or a NumPy float32/64) or a float ndarray."""
+    """x as a float or complex scalar (Python, or NumPy 32/64 bits) or a float or
+    complex ndarray (Taylor coefficients are algebraic: they hold over complex values)."""
     if isinstance(x, DualNumber):
         raise TypeError(f"{who}(): {name} is a {type(x).__name__}; Taylor transforms do not "
                         "take dual numbers (they do not nest inside other transforms): "
                         "differentiate the whole function in one call")
     s = scalar_constant(x)
     if s is not None:
-        return s
+        return np.complex128(s) if type(s) is complex else s
     if isinstance(x, (list, tuple)):
         x = np.asarray(x)
     if isinstance(x, np.ndarray):
         if x.dtype.kind in "biu":
             return x.astype(np.float64)
-        if x.dtype.kind == "f":
+        if x.dtype.kind in "fc":
             return x
-    raise bad_argument(who, name, x, "a real number or an array of reals")
+    raise bad_argument(who, name, x, "a real or complex number or an array of them")
+
+
+def _refuse_compiled_complex(f, who, *arrays):
+    """Compiled Taylor numbers are real: a numba f at a complex point is refused."""
+    if any(np.iscomplexobj(a) for a in arrays):
+        raise NotImplementedError(
+            f"{who}() of the numba function {getattr(f, '__name__', f)!r} at a complex "
+            "point is not compiled (compiled Taylor numbers are real; da.derivative of "
+            "orders 1 and 2 is); call it on f's Python source (f.py_func) instead")
+
+
+def _check_holomorphic(f, x, order, who, c):
+    """At a complex x, f^(k)(x) / k! are c's coefficients only for a holomorphic f: run
+    f seeded along 1j too, and refuse f unless those are 1j**k times c's (Cauchy-Riemann
+    at every order, ``holomorphic.check_cauchy_riemann``). The Taylor numbers refuse
+    the non-holomorphic rules already; this catches what bypasses them."""
+    if not np.iscomplexobj(x) or order == 0:
+        return
+    from .holomorphic import check_cauchy_riemann
+    c_im = _run(f, x, order, who, unit=1j)
+    for k in range(1, order + 1):
+        check_cauchy_riemann(c[..., k] * 1j ** (k - 1), c_im[..., k], f"{who}()",
+                             c[..., 0])
 
 
 def _seed(x, order, tag, direction=None):
@@ -83,8 +107,8 @@ def _coefficients_of(y, tag, shape, order, dtype, who):
         raise TypeError(f"{who}(): f returned a {type(y).__name__} that does not carry "
                         "this transform's perturbation")
     v = np.asarray(y)
-    if v.dtype.kind not in "biuf":
-        raise TypeError(f"{who}(): f must return a real number or an array of reals "
+    if v.dtype.kind not in "biufc":
+        raise TypeError(f"{who}(): f must return a number or an array of numbers "
                         f"(a function of the input), got {type(y).__name__}")
     out = np.zeros(np.broadcast_shapes(v.shape, shape) + (order + 1,),
                    np.result_type(v.dtype, dtype))
@@ -92,11 +116,12 @@ def _coefficients_of(y, tag, shape, order, dtype, who):
     return out
 
 
-def _run(f, x, order, who, direction=None):
-    """f on x seeded to ``order``: the output's normalised coefficients."""
+def _run(f, x, order, who, direction=None, unit=None):
+    """f on x seeded to ``order`` (along ``direction``, else along ``unit``, 1 if None):
+    the output's normalised coefficients."""
     tag = next_tag()
     xs = np.asarray(x)
-    y = f(_seed(x, order, tag, direction))
+    y = f(_seed(x, order, tag, direction if direction is not None else unit))
     if direction is None and isinstance(y, Taylor) and y.tag == tag and y.shape != xs.shape:
         raise ValueError(f"{who}(): for an array x, f must be elementwise, returning x's "
                          f"shape {xs.shape}; it returned shape {y.shape} (for functions of "
@@ -115,22 +140,35 @@ def taylor(f, order):
     O(order²) per operation). For an ndarray ``x`` f is treated as elementwise
     and the coefficients are on a trailing axis: shape ``x.shape + (order + 1,)``.
     A numba dispatcher runs compiled on Taylor numbers (one loop over x).
+    At a complex x (plain Python f) the coefficients are the complex ones of a
+    holomorphic f, checked by Cauchy-Riemann at every order (guides/complex.md).
 
     >>> import dualad as da
     >>> da.taylor(da.exp, 4)(0.0).tolist()
     [1.0, 1.0, 0.5, 0.16666666666666666, 0.041666666666666664]
     >>> da.taylor(lambda x: x ** 3, 4)(2.0).tolist()
     [8.0, 12.0, 6.0, 1.0, 0.0]
+    >>> da.taylor(lambda z: z ** 3, 3)(1 + 1j).tolist()
+    [(-2+2j), 6j, (3+3j), (1+0j)]
     """
     if not callable(f):
         raise TypeError(f"taylor() needs a callable f, got {type(f).__name__}")
     order = _check_order(order, "taylor")
     if is_dispatcher(f):
         from .._backends.taylor import compiled_taylor
-        return compiled_taylor(f, order)
+        compiled = compiled_taylor(f, order)
+
+        def compiled_coefficients(x):
+            _refuse_compiled_complex(f, "taylor", np.asarray(x))
+            return compiled(x)
+        compiled_coefficients.__name__ = compiled.__name__
+        return compiled_coefficients
 
     def coefficients(x):
-        return _run(f, _float_input(x, "taylor"), order, "taylor")
+        x = _float_input(x, "taylor")
+        c = _run(f, x, order, "taylor")
+        _check_holomorphic(f, x, order, "taylor", c)
+        return c
 
     coefficients.__name__ = f"taylor({getattr(f, '__name__', 'f')}, {order})"
     coefficients.__doc__ = f"Taylor coefficients to order {order} of {getattr(f, '__name__', f)!r}."
@@ -165,13 +203,16 @@ def taylor_derivative(f, order, direction=None):
             raise ValueError(f"derivative(): direction has shape {np.shape(direction)}, "
                              f"x has shape {np.shape(x)}")
         if compiled:  # f of an array of compiled Taylor numbers
+            _refuse_compiled_complex(f, "derivative", x, direction)
             from .._backends.taylor import compiled_coefficients
             c = compiled_coefficients(f, [_seed_coefficients(x, order, direction)],
                                       "derivative")
         else:
             c = _run(f, x, order, "derivative", direction)
+            if direction is None:
+                _check_holomorphic(f, x, order, "derivative", c)
         d = c[..., order] * c.dtype.type(fact)
-        return d if d.ndim else (float(d) if d.dtype == np.float64 else d[()])
+        return d if d.ndim else _scalar(d)
 
     df.__name__ = f"derivative({getattr(f, '__name__', 'f')}, order={order})"
     df.__doc__ = f"Derivative of order {order} of {getattr(f, '__name__', f)!r} (Taylor mode)."
@@ -213,10 +254,11 @@ def jet(f, primals, series):
     for i, (p, terms) in enumerate(zip(primals, series)):
         p = _float_input(p, "jet", f"primals[{i}]")
         pa = np.asarray(p)
-        c = np.zeros(pa.shape + (order + 1,), pa.dtype)
+        ts = [np.asarray(_float_input(term, "jet", f"series[{i}][{k}]"))
+              for k, term in enumerate(terms)]
+        c = np.zeros(pa.shape + (order + 1,), np.result_type(pa, *ts))
         c[..., 0] = pa
-        for k, term in enumerate(terms, 1):
-            t = np.asarray(_float_input(term, "jet", f"series[{i}][{k - 1}]"))
+        for k, t in enumerate(ts, 1):
             if t.shape != pa.shape:
                 raise ValueError(f"jet(): series[{i}][{k - 1}] has shape {t.shape}, its "
                                  f"primal has shape {pa.shape}")
@@ -226,6 +268,7 @@ def jet(f, primals, series):
     if is_dispatcher(f):  # compiled: f on (arrays of) compiled Taylor numbers
         if not args:
             raise ValueError("jet(): a numba function needs at least one primal")
+        _refuse_compiled_complex(f, "jet", *args)
         from .._backends.taylor import compiled_coefficients
         c = compiled_coefficients(f, [a.astype(dtype, copy=False) for a in args], "jet")
         shape = c.shape[:-1]
@@ -243,7 +286,9 @@ def jet(f, primals, series):
 
 
 def _scalar(a):
-    return float(a) if a.dtype == np.float64 else a[()]
+    if a.dtype == np.float64:
+        return float(a)
+    return complex(a) if a.dtype == np.complex128 else a[()]
 
 
 def third_order_tensor(f):

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from ..._rules import FUNCTIONS, RULES_BY_NAME, polygamma as _polygamma, polygamma_rule
+from ..._rules.elementary import not_holomorphic
 from . import generic, series
 
 LN2 = math.log(2.0)
@@ -88,6 +89,9 @@ def _tan(c, x0):
 
 
 def _tanh(c, x0):
+    if np.iscomplexobj(x0):  # tanh' = 1 - tanh² (no sech² by |x0| off the real line)
+        t = _fn("tanh")(x0)
+        return series.tan_like(c, t, 1.0 - t * t, -1.0)
     # w0 = sech²(x0) = 4e / (1 + e)² with e = exp(-2|x0|), as the table's ladder
     e = np.exp(-2.0 * np.abs(x0)) if not isinstance(x0, float) else math.exp(-2.0 * abs(x0))
     s = 1.0 + e
@@ -148,8 +152,23 @@ def _polygamma_order(rule):
     return None
 
 
+def _is_complex(a):
+    """True for a complex series or constant (Taylor numbers of complex coefficients)."""
+    return np.iscomplexobj(a._c if hasattr(a, "_c") else a)
+
+
+def holomorphic_or_refuse(rule, *args):
+    """True if an operand is complex (then rule is holomorphic, else TypeError naming it)."""
+    if any(_is_complex(a) for a in args):
+        if not rule.holomorphic:
+            raise not_holomorphic(rule.name)
+        return True
+    return False
+
+
 def apply1(rule, x):
-    """rule(x) for a Taylor number x."""
+    """rule(x) for a Taylor number x (complex: the holomorphic rules only)."""
+    holomorphic_or_refuse(rule, x)
     rec = _UNARY.get(rule.name)
     if rec is not None and RULES_BY_NAME.get(rule.name) is rule:
         return x._new(rec(x._c, x.value))
@@ -161,6 +180,7 @@ def apply1(rule, x):
 
 def apply2(rule, x, y):
     """rule(x, y), one or both operands Taylor numbers of one tag (the others constants)."""
+    holomorphic_or_refuse(rule, x, y)
     if rule.name == "pow" and RULES_BY_NAME["pow"] is rule:
         out = _pow(x, y)
         if out is not None:
@@ -178,15 +198,25 @@ def _pow(x, y):
             return x._new(series.power(x._c, pow_(x0, y), y))
         return None
     if ty and not tx:
-        if np.all(np.asarray(x) > 0.0):
+        if _positive_or_complex(x):
             return y._new(series.exp(y._c, pow_(x, y.value), _log_of(x)))
         return None
     x0 = x.value
-    if np.all(np.asarray(x0) > 0.0):
+    if _positive_or_complex(x0):
         z = series.mul(y._c, series.log(x._c, _fn("log")(x0)))
         return x._new(series.exp(z, pow_(x0, y.value)))
     return None
 
 
+def _positive_or_complex(x0):
+    """exp(y log x) is x**y: x0 > 0, or x0 != 0 complex (principal log, NumPy's pow)."""
+    a = np.asarray(x0)
+    if a.dtype.kind == "c":
+        return bool(np.all(a != 0.0))
+    return bool(np.all(a > 0.0))
+
+
 def _log_of(c):
-    return math.log(c) if isinstance(c, float) else np.log(c)
+    if isinstance(c, float):
+        return math.log(c)
+    return FUNCTIONS["log"](c) if np.iscomplexobj(c) else np.log(c)

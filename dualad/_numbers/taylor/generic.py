@@ -133,8 +133,26 @@ def _series_of(g, like):
     return series.constant(g, like._c)
 
 
+def _is_complex(a):
+    return np.iscomplexobj(a._c if _is_taylor(a) else a)
+
+
+def _ladders(rule, args):
+    """(ladder, ladder_x, ladder_y) for the operands args (binary) or (ladder,) (unary):
+    the complex ladders where an operand is complex (the rule holomorphic: ``functions``
+    refused the others), else the first-order real ones."""
+    if any(_is_complex(a) for a in args):
+        return rule.complex_ladders()
+    if rule.arity == 1:
+        return (rule.unary_ladder(True),)
+    return rule.binary_ladders(True)
+
+
 def _value(rule, vals):
-    """f at the values (degree 0): the float function for Python floats, else the ladder."""
+    """f at the values (degree 0): the float function for Python floats, the complex
+    one for complex values, else the ladder."""
+    if any(np.iscomplexobj(v) for v in vals):
+        return rule.complex_primal(*vals)
     if all(type(v) is float for v in vals):
         return rule.float_ladder(*vals)[0]
     if rule.arity == 1:
@@ -148,7 +166,7 @@ def _unary(rule, x):
     if k == 0:
         return x._new(series.constant(y0, x._c))
     xt = x._truncated(k - 1)
-    g = _series_of(_derivative_series(rule, (xt,), rule.unary_ladder(True))[1], xt)
+    g = _series_of(_derivative_series(rule, (xt,), _ladders(rule, (x,))[0])[1], xt)
     return x._new(series.integrate(y0, (x._c, g)))
 
 
@@ -160,7 +178,7 @@ def _binary(rule, x, y):
         return template._new(series.constant(y0, template._c))
     xt = x._truncated(k - 1) if _is_taylor(x) else x
     yt = y._truncated(k - 1) if _is_taylor(y) else y
-    ladder, ladder_x, ladder_y = rule.binary_ladders(True)
+    ladder, ladder_x, ladder_y = _ladders(rule, (x, y))
     like = xt if _is_taylor(x) else yt
     if _is_taylor(x) and _is_taylor(y):
         out = _derivative_series(rule, (xt, yt), ladder)

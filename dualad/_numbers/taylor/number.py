@@ -16,6 +16,7 @@ import numpy as np
 
 from ..._core.base import ArithmeticByName, DualNumber, is_real_scalar, ufunc_name
 from ..._rules import FUNCTIONS, RULES_BY_NAME, RULES_BY_UFUNC
+from ..._rules.elementary import not_holomorphic
 from . import functions, series
 
 _new = object.__new__
@@ -25,8 +26,9 @@ def _coefficients(c):
     arr = np.asarray(c)
     if arr.dtype.kind in "biu":
         arr = arr.astype(np.float64)
-    if arr.dtype.kind != "f":
-        raise TypeError(f"Taylor coefficients must be real numbers, got dtype {arr.dtype}")
+    if arr.dtype.kind not in "fc":
+        raise TypeError(f"Taylor coefficients must be real or complex numbers, got dtype "
+                        f"{arr.dtype}")
     if arr.ndim == 0:
         raise ValueError("Taylor needs a sequence of coefficients t0..tK (at least one)")
     if arr.shape[-1] == 0:
@@ -102,6 +104,27 @@ class Taylor(ArithmeticByName, DualNumber):
     def dtype(self):
         return self._c.dtype
 
+    # ---- complex parts: real coefficients only ----------------------------------
+    # Taylor mode at a complex point gives f^(k)(z) for a holomorphic f only, and
+    # z.real, z.imag, conj(z) are not holomorphic: refused on complex series.
+    def _real_part(self, name, value):
+        if self.dtype.kind == "c":
+            raise not_holomorphic(name)
+        return value
+
+    @property
+    def real(self):
+        return self._real_part("real", self)
+
+    @property
+    def imag(self):
+        return self._real_part("imag", self._new(np.zeros_like(self._c)))
+
+    def conjugate(self):
+        return self._real_part("conjugate", self)
+
+    conj = conjugate
+
     def __len__(self):
         if self.ndim == 0:
             raise TypeError("len() of a scalar Taylor number")
@@ -137,10 +160,12 @@ class Taylor(ArithmeticByName, DualNumber):
                 "with order <= 2 inside, or one Taylor transform for all orders")
         if is_real_scalar(other):
             return "const", other if isinstance(other, (float, np.floating)) else float(other)
+        if type(other) is complex or isinstance(other, np.complexfloating):
+            return "const", other
         if isinstance(other, (np.ndarray, list)):
             arr = np.asarray(other)
-            if arr.dtype.kind in "biuf":
-                return "const", arr.astype(np.float64) if arr.dtype.kind != "f" else arr
+            if arr.dtype.kind in "biufc":
+                return "const", arr.astype(np.float64) if arr.dtype.kind in "biu" else arr
         return None, None
 
     def _const_series(self, c):
@@ -217,6 +242,11 @@ class Taylor(ArithmeticByName, DualNumber):
     # ---- comparisons: by value ------------------------------------------------
     def _cmp(self, other, op):
         o = other.value if isinstance(other, Taylor) else other
+        if op not in (operator.eq, operator.ne) and (
+                self.dtype.kind == "c" or np.iscomplexobj(o)):
+            raise TypeError("ordering comparisons are not supported for complex Taylor "
+                            "numbers (complex numbers are not ordered); compare abs() of "
+                            "a real quantity instead")
         return op(self.value, o)
 
     def __eq__(self, other):

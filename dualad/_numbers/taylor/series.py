@@ -42,10 +42,16 @@ def element_shape(*arrays):
     return np.broadcast_shapes(*(a.shape[1:] for a in align(*arrays)))
 
 
+def weak_dtype(dtype, c):
+    """The dtype of dtype combined with c, a Python scalar counting as weak (NumPy's
+    promotion: a float32 series stays float32, a complex constant makes it complex)."""
+    return np.result_type(dtype, c if isinstance(c, (int, float, complex)) else np.asarray(c))
+
+
 def constant(c, like):
     """The series of the constant c (a scalar or an array of element shape) of like's degree."""
     # a Python scalar is weak (NumPy's promotion): float32 series stay float32
-    dtype = np.result_type(like.dtype, c if isinstance(c, (int, float)) else np.asarray(c))
+    dtype = weak_dtype(like.dtype, c)
     c = np.asarray(c)
     shape = np.broadcast_shapes(c.shape, like.shape[1:])
     out = np.zeros(like.shape[:1] + shape, dtype)
@@ -93,7 +99,7 @@ def _derivative_weights(x):
 
 
 def _empty_like(x, y0, *others):
-    dtype = np.result_type(x.dtype, y0 if isinstance(y0, (int, float)) else np.asarray(y0))
+    dtype = weak_dtype(x.dtype, y0)
     y0 = np.asarray(y0)
     shape = np.broadcast_shapes(element_shape(x, *others), y0.shape)
     out = np.empty(x.shape[:1] + shape, dtype)
@@ -140,7 +146,7 @@ def exp(x, y0, scale=None):
     ``scale`` (a constant, or an array of the element shape) defaults to 1."""
     xd = _derivative_weights(x)
     if scale is not None:
-        scale = np.asarray(scale, xd.dtype)
+        scale = np.asarray(scale, weak_dtype(xd.dtype, scale))
         xd = lift(xd, scale.ndim) * scale
     y = _empty_like(x, y0)
     xd = align(xd, y)[0]

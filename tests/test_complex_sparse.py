@@ -1,0 +1,54 @@
+"""Sparse complex Jacobians: ``jacobian(f, holomorphic=True, sparsity=...)`` (issue 10).
+
+The colors are seeded along 1 (the compressed complex Jacobian) and along 1j
+(the Cauchy-Riemann check the dense path runs); results against the dense
+complex Jacobian, complex128 and complex64, detected and given patterns,
+dense and csr/csc formats; the refusals kept.
+"""
+import numba
+import numpy as np
+import pytest
+
+import dualad as da
+
+
+def f_banded(z):
+    # tridiagonal plus a dense first column: few colors for n inputs
+    left = np.concatenate([z[:1] * 0.0, z[:-1]])
+    right = np.concatenate([z[1:], z[:1] * 0.0])
+    return np.sin(z) * z[0] + left * np.exp(right) + np.log(1.5 + z) ** 2
+
+
+@pytest.mark.parametrize("dtype,rtol", [(np.complex128, 1e-14), (np.complex64, 1e-5)])
+def test_against_the_dense_complex_jacobian(dtype, rtol):
+    rng = np.random.default_rng(3)
+    z = (rng.normal(size=12) + 1j * rng.normal(size=12)).astype(dtype)
+    dense = da.jacobian(f_banded, holomorphic=True)(z)
+    pattern = da.sparsity(f_banded)(z)  # the traced pattern, given
+    for sparsity in ("auto", pattern):
+        for fmt in ("dense", "csr", "csc"):
+            out = da.jacobian(f_banded, holomorphic=True, sparsity=sparsity, format=fmt)(z)
+            out = out if fmt == "dense" else out.toarray()
+            assert out.dtype == dense.dtype
+            np.testing.assert_allclose(out, dense, rtol=rtol, atol=rtol * np.abs(dense).max())
+    plan = da.jacobian(f_banded, holomorphic=True, sparsity="auto").plan((z,))
+    assert plan.seed(z.dtype).shape[1] < z.size  # compressed: fewer passes than inputs
+
+
+def test_non_holomorphic_f_is_refused_by_cauchy_riemann():
+    z = np.array([1 + 1j, 2 - 0.5j, -0.3j])
+    for f in (lambda w: np.conj(w) * w, lambda w: np.abs(w) * w, lambda w: w.real + w):
+        with pytest.raises(ValueError, match="not holomorphic at this point"):
+            da.jacobian(f, holomorphic=True, sparsity=np.eye(3, dtype=bool))(z)
+
+
+def test_refusals():
+    z = np.array([1 + 1j, 2 - 1j])
+    with pytest.raises(TypeError, match="requires inputs with complex dtype"):
+        da.jacobian(np.sin, holomorphic=True, sparsity="auto")(z.real)
+    with pytest.raises(TypeError, match="needs sparsity="):
+        da.jacobian(np.sin, holomorphic=True, format="csr")(z)
+    with pytest.raises(TypeError, match="numba function"):
+        da.jacobian(numba.njit(lambda w: w * w), holomorphic=True, sparsity="auto")(z)
+    with pytest.raises(TypeError, match="complex sparse Hessians come later"):
+        da.hessian(lambda w: np.sum(w * w), holomorphic=True, sparsity="auto")(z)

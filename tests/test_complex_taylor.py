@@ -1,0 +1,175 @@
+"""Taylor mode at complex points in Python/NumPy (issue 10; guides/complex.md).
+
+``da.taylor``, ``da.derivative(f, order=k)`` (k >= 3) and ``da.jet`` with complex
+values: every holomorphic rule against ``mpmath.taylor`` to order 10 in each
+quadrant and just off its branch cuts (both sides), complex128 and complex64;
+derivatives against ``mpmath.diff`` and against nested duals; the refusals
+(non-holomorphic rules and parts, Cauchy-Riemann, numba functions).
+"""
+import math
+
+import mpmath
+import numba
+import numpy as np
+import pytest
+
+import dualad as da
+from dualad._transforms.derivative import _nested
+from reference import MP_FUNCTIONS
+from test_complex import HOLOMORPHIC_UNARY, POINTS, QUADRANTS
+
+mpmath.mp.dps = 40
+
+
+def _mp_taylor(mf, z, order):
+    return np.array([complex(c) for c in mpmath.taylor(mf, mpmath.mpc(z), order)])
+
+
+def _assert_rel(got, want, rtol):
+    err = np.abs(np.asarray(got) - want)
+    assert np.all(err <= rtol * np.abs(want) + 1e-300), (got, want)
+
+
+@pytest.mark.parametrize("rule", HOLOMORPHIC_UNARY, ids=lambda r: r.name)
+def test_unary_rules_to_order_10_against_mpmath(rule):
+    f, mf = getattr(da, rule.name), MP_FUNCTIONS[rule.name]
+    for z in POINTS:  # each quadrant and both sides of every branch cut
+        got = da.taylor(f, 10)(z)
+        assert got.dtype == np.complex128
+        _assert_rel(got, _mp_taylor(mf, z, 10), 1e-12)
+    # complex64 stays complex64; rounding relative to the largest coefficient
+    for z in QUADRANTS:
+        z32 = np.complex64(z)
+        got = da.taylor(f, 6)(z32)
+        assert got.dtype == np.complex64
+        want = _mp_taylor(mf, complex(z32), 6)
+        assert np.max(np.abs(got - want)) <= 2e-6 * np.max(np.abs(want)), rule.name
+    # an array of points: elementwise, the same coefficients as one point at a time
+    zs = np.array(POINTS)
+    np.testing.assert_allclose(da.taylor(f, 5)(zs),
+                               np.array([da.taylor(f, 5)(z) for z in POINTS]), rtol=1e-14)
+
+
+def f_composite(z):
+    return da.exp(da.sin(z)) / (1.0 + z * z) + da.sqrt(z) * da.atan(z) ** 2
+
+
+def mp_composite(z):
+    return mpmath.exp(mpmath.sin(z)) / (1 + z * z) + mpmath.sqrt(z) * mpmath.atan(z) ** 2
+
+
+@pytest.mark.parametrize("z", QUADRANTS + [-2.0 + 1e-3j, -2.0 - 1e-3j])
+def test_derivatives_against_mpmath_and_nested_duals(z):
+    for k in range(3, 11):
+        want = complex(mpmath.diff(mp_composite, mpmath.mpc(z), k))
+        got = da.derivative(f_composite, order=k)(z)
+        assert type(got) is complex
+        assert abs(got - want) <= 1e-11 * abs(want), (k, got, want)
+    for k in (3, 4):  # Taylor mode against nested duals (order 2 by HyperDual-like nesting)
+        nested = _nested(f_composite, k)(z)
+        assert abs(da.derivative(f_composite, order=k)(z) - nested) <= 1e-12 * abs(nested)
+    for k in (1, 2):  # the orders below TAYLOR_MIN_ORDER agree with a Taylor pass
+        c = da.taylor(f_composite, 2)(z)
+        assert abs(da.derivative(f_composite, order=k)(z) - c[k] * math.factorial(k)) \
+            <= 1e-13 * abs(c[k] * math.factorial(k))
+    z32 = np.complex64(z)
+    d32 = da.derivative(f_composite, order=3)(z32)
+    assert type(d32) is np.complex64
+    want = complex(mpmath.diff(mp_composite, mpmath.mpc(complex(z32)), 3))
+    assert abs(d32 - want) <= 1e-4 * abs(want)
+
+
+POWERS = [
+    (lambda x: x ** 2.5, lambda x: x ** 2.5),
+    (lambda x: x ** (1.0 + 1.0j), lambda x: x ** mpmath.mpc(1, 1)),
+    (lambda x: (1.0 + 1.0j) ** x, lambda x: mpmath.mpc(1, 1) ** x),
+    (lambda x: 2.0 ** x, lambda x: mpmath.mpf(2) ** x),
+    (lambda x: x ** x, lambda x: x ** x),
+    (lambda x: da.log(x, 3.0 + 1.0j), lambda x: mpmath.log(x) / mpmath.log(mpmath.mpc(3, 1))),
+    (lambda x: x ** -3, lambda x: x ** -3),
+]
+
+
+@pytest.mark.parametrize("case", range(len(POWERS)))
+def test_powers_against_mpmath(case):
+    f, mf = POWERS[case]
+    for z in QUADRANTS + [-2.0 + 1e-3j, -2.0 - 1e-3j]:
+        _assert_rel(da.taylor(f, 10)(z), _mp_taylor(mf, z, 10), 1e-11)
+
+
+def test_real_point_complex_function():
+    # f of a real x with complex constants: complex coefficients
+    got = da.taylor(lambda x: da.exp(1j * x), 8)(0.5)
+    want = [np.exp(0.5j) * 1j ** k / math.factorial(k) for k in range(9)]
+    np.testing.assert_allclose(got, want, rtol=1e-14)
+    assert da.derivative(lambda x: x ** 3 * (2 + 1j), order=3)(1.5) == 6 * (2 + 1j)
+    np.testing.assert_allclose(da.derivative(lambda x: x * np.exp(1j * x), order=4)(
+        np.array([0.0, 1.0])), [(4 * 1j ** 3 + x * 1j ** 4) * np.exp(1j * x)
+                                for x in (0.0, 1.0)], rtol=1e-14)
+
+
+def test_jet_with_complex_primals_and_series():
+    # x(t) = x0 + x1 t + x2 t²/2! + x3 t³/3!, every term complex; y = f(x(t))
+    x0, x1, x2, x3 = 0.6 - 0.3j, 1.0 + 0.5j, -0.2j, 0.3
+    y0, ys = da.jet(f_composite, (x0,), ([x1, x2, x3],))
+
+    def mg(t):
+        return mp_composite(mpmath.mpc(x0) + mpmath.mpc(x1) * t + mpmath.mpc(x2) * t ** 2 / 2
+                            + mpmath.mpc(x3) * t ** 3 / 6)
+    want = [complex(c) * math.factorial(k) for k, c in enumerate(mpmath.taylor(mg, 0, 3))]
+    assert abs(y0 - want[0]) <= 1e-14 * abs(want[0])
+    for k, term in enumerate(ys, 1):
+        assert type(term) is complex
+        assert abs(term - want[k]) <= 1e-12 * abs(want[k]), k
+    # a real primal with complex series, two arguments, complex64 arrays
+    y0, ys = da.jet(lambda p, q: p * da.exp(q), (1.0, 0.5), ([1j, 0.0], [0.0, 1.0]))
+    # p = 1 + 1j t, q = 0.5 + t²/2: y1 = p1 e^q0, y2 = p0 q2 e^q0
+    np.testing.assert_allclose(ys, [1j * np.exp(0.5), np.exp(0.5)], rtol=1e-14)
+    a = np.array([0.5 + 1j, -1.0 + 0.2j], np.complex64)
+    y0, ys = da.jet(da.sin, (a,), ([np.ones(2, np.complex64)] * 2,))
+    assert ys[0].dtype == np.complex64
+    np.testing.assert_allclose(ys[1], -np.sin(a) + np.cos(a), rtol=1e-5)
+
+
+def test_non_holomorphic_refused_by_name():
+    z = 0.7 + 0.4j
+    for f, name in [(lambda w: abs(w) * w, "fabs"), (lambda w: w.conjugate() * w, "conjugate"),
+                    (lambda w: w.real + w, "real"), (lambda w: w.imag * w, "imag"),
+                    (lambda w: da.erf(w), "erf"),
+                    (lambda w: da.cbrt(w), "cbrt"), (lambda w: da.floor(w), "floor"),
+                    (lambda w: da.hypot(w, 2.0), "hypot"), (lambda w: da.atan2(1.0, w), "atan2")]:
+        for run in (da.derivative(f, order=3), da.taylor(f, 4),
+                    lambda v: da.jet(f, (v,), ([1.0, 0.0],))):
+            with pytest.raises(TypeError, match=rf"{name}\(\) is not holomorphic"):
+                run(z)
+    with pytest.raises(TypeError, match="numpy.real is not supported on Taylor numbers"):
+        da.taylor(lambda w: np.real(w) * w, 3)(z)
+    with pytest.raises(TypeError, match="numpy.conjugate has no derivative rule"):
+        da.taylor(lambda w: np.conjugate(w) * w, 3)(z)
+    with pytest.raises(TypeError, match="not ordered"):
+        da.taylor(lambda w: w if w > 0 else -w, 3)(z)
+    # real series keep their parts (a real perturbation of a real value)
+    np.testing.assert_allclose(da.taylor(lambda x: x.real * x.conj() + x.imag, 3)(2.0),
+                               [4.0, 4.0, 1.0, 0.0])
+
+
+def test_cauchy_riemann_catches_what_bypasses_the_rules():
+    # conj(z) built from the coefficients directly: the rules never see it
+    def sneaky(w):
+        return da.Taylor(np.conj(w.coefficients), w.tag) * w
+    with pytest.raises(ValueError, match="not holomorphic at this point"):
+        da.taylor(sneaky, 3)(0.5 + 0.5j)
+    with pytest.raises(ValueError, match="not holomorphic at this point"):
+        da.derivative(sneaky, order=3)(np.array([0.5 + 0.5j, 1j]))
+
+
+def test_numba_functions_at_complex_points_are_refused():
+    f = numba.njit(lambda x: x * x * x)  # never compiled: refused before
+    with pytest.raises(NotImplementedError, match="complex point is not compiled"):
+        da.taylor(f, 3)(1j)
+    with pytest.raises(NotImplementedError, match="not compiled"):
+        da.derivative(f, order=3)(1 + 1j)
+    with pytest.raises(NotImplementedError, match="complex point is not compiled"):
+        da.jet(f, (1j,), ([1.0],))
+    with pytest.raises(NotImplementedError, match="complex point is not compiled"):
+        da.derivative(f, order=3, direction=np.ones(2))(np.array([1j, 2.0]))
