@@ -16,7 +16,7 @@ from .._core.trees import flatten
 from .._jit.arrays import dual_buffer
 from .._jit.types import DualType
 from .._numbers import Dual, HyperDual, make_dual
-from .point import _numba_float, _prepare_arg, jvp_result, tangent_buffer
+from .point import _numba_float, _prepare_arg, jvp_result, second_passes, tangent_buffer
 from .read import outer_partials, read_pass
 
 _COMPLEX = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128,
@@ -255,18 +255,12 @@ def complex_second(f, args, K, chunk, w, who):
     Along w = 1 the x-x block is symmetric for any f: its upper triangle is taken
     and mirrored; along w = 1j every entry is taken (the Cauchy-Riemann check
     compares each one). T is shaped leaf shape + (n, n)."""
-    from .plan import nested_plan
     args = list(args)
     x, scalar = _complex_or_real(args[K], who, K)
     n = 1 if scalar else x.size
     dtype = np.dtype(_COMPLEX[np.asarray(x).dtype])
     symmetric = type(w) is float
-    if symmetric:
-        plan = nested_plan(n, chunk)
-        C, passes = plan.C, plan.passes
-    else:
-        C = compiled_chunk(n, chunk)
-        passes = [(row, start) for row in range(n) for start in range(0, n, C)]
+    C, passes = second_passes(symmetric, n, n, chunk)
     nbtype = DualType(DualType(_numba_float_or_complex(dtype), C), 1)
     T = treedef = None
     for row, start in passes:

@@ -348,6 +348,18 @@ def _seeded_inner(x, scalar, nbtype, start, c, C):
     return buf
 
 
+def second_passes(symmetric, no, ni, chunk):
+    """(C, [(row, start), ...]): the passes of a second-derivative block on nested
+    duals, outer direction e_row and an inner chunk of C from ``start``. A
+    symmetric block (one argument twice) takes its upper triangle only
+    (``nested_plan``); any other takes every row and chunk."""
+    if symmetric:
+        plan = nested_plan(ni, chunk)
+        return plan.C, plan.passes
+    C = compiled_chunk(ni, chunk)
+    return C, [(row, start) for row in range(no) for start in range(0, ni, C)]
+
+
 def compiled_second(outer, inner, args):
     """jacobian(jacobian(f)) / jacobian(grad(f)) of a dispatcher f, compiled: the
     second derivatives of every output, ``[..., k, j] = d/dx_j (d f / dy_k)`` for x
@@ -373,12 +385,7 @@ def compiled_second(outer, inner, args):
     shape_o, shape_i = (() if so else xo.shape), (() if si else xi.shape)
     dtype = np.result_type(np.asarray(xo).dtype, np.asarray(xi).dtype)
     chunk = inner.chunk or outer.chunk
-    if Ko == Ki:
-        plan = nested_plan(ni, chunk)
-        C, passes = plan.C, plan.passes
-    else:
-        C = compiled_chunk(ni, chunk)
-        passes = [(row, start) for row in range(no) for start in range(0, ni, C)]
+    C, passes = second_passes(Ko == Ki, no, ni, chunk)
     nbtype = DualType(DualType(_numba_float(dtype), C), 1)
     T, treedef = None, None
     for row, start in passes:
