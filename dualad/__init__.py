@@ -26,7 +26,8 @@ from ._numbers import Dual, DualArray, HyperDual, Taylor
 from ._extend import custom_derivative, register
 from ._transforms.derivative import derivative
 from ._transforms.taylor import jet, taylor
-from ._transforms.multivariate import grad, jvp, value_and_grad
+from ._transforms.jvp import jvp
+from ._transforms.multivariate import grad, value_and_grad
 from ._transforms.patterns import hessian_sparsity, sparsity
 from ._transforms.sparse import hessian, jacfwd, jacobian
 from ._transforms.vmap import vmap

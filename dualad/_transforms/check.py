@@ -2,7 +2,8 @@
 import numpy as np
 
 from .._core.trees import as_float_input
-from .multivariate import jacobian, jvp
+from .jvp import jvp
+from .multivariate import jacobian
 
 
 def _richardson(g, h):
