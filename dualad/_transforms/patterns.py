@@ -110,12 +110,7 @@ def sparsity(f, argnums=0):
            [0, 1, 1, 0],
            [0, 0, 1, 1]])
     """
-    _check_callable(f, "sparsity")
-
-    def pattern(*args):
-        _, nums = normalize_argnums(argnums, len(args), "sparsity")
-        return _pattern(f, args, nums, "sparsity")
-    return pattern
+    return _pattern_of(f, argnums, "sparsity", _pattern)
 
 
 def hessian_sparsity(f, argnums=0):
@@ -132,11 +127,17 @@ def hessian_sparsity(f, argnums=0):
            [0, 1, 1, 1],
            [0, 0, 1, 1]])
     """
-    _check_callable(f, "hessian_sparsity")
+    return _pattern_of(f, argnums, "hessian_sparsity", _hessian_pattern)
+
+
+def _pattern_of(f, argnums, who, trace):
+    """The public pattern function ``who``: ``trace(f, args, nums, who)`` at the
+    arguments it is called with."""
+    _check_callable(f, who)
 
     def pattern(*args):
-        _, nums = normalize_argnums(argnums, len(args), "hessian_sparsity")
-        return _hessian_pattern(f, args, nums, "hessian_sparsity")
+        _, nums = normalize_argnums(argnums, len(args), who)
+        return trace(f, args, nums, who)
     return pattern
 
 
