@@ -27,6 +27,35 @@ def best_time(fn, repeat=7, number=None, budget=0.2):
     return best
 
 
+def interleaved(fns, rounds=15, number=None, budget=0.02):
+    """Best time of one call of each callable (seconds), the callables timed in turns.
+
+    Each round times every callable once (``number`` calls in a row, chosen per
+    callable so that a turn takes about ``budget`` seconds when not given), and
+    the minimum over the rounds is kept: load that comes and goes on a shared
+    machine hits every method alike, so the ratios between them hold.
+    """
+    fns = list(fns)
+    numbers = []
+    for fn in fns:
+        fn()  # warm-up (compilation, caches)
+        if number is None:
+            t0 = time.perf_counter()
+            fn()
+            once = max(time.perf_counter() - t0, 1e-7)
+            numbers.append(max(1, int(budget / once)))
+        else:
+            numbers.append(number)
+    best = [float("inf")] * len(fns)
+    for _ in range(rounds):
+        for i, (fn, n) in enumerate(zip(fns, numbers)):
+            t0 = time.perf_counter()
+            for _ in range(n):
+                fn()
+            best[i] = min(best[i], (time.perf_counter() - t0) / n)
+    return best
+
+
 def optional(name):
     """Import an optional peer (jax, torch, num_dual) or return None."""
     try:
