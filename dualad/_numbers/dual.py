@@ -1,11 +1,13 @@
 """``Dual``: a value and N partial derivatives (the classic dual for N == 1)."""
 import numpy as np
 
+from .._rules import RULES_BY_NAME
 from .._rules.elementary import register_fast_dual
 from .components import _as_partials, _component, _divide, _scale, _tag_around
 from .scalar import _TaggedScalar
 
 _new = object.__new__
+_POW_X, _POW_Y = RULES_BY_NAME["pow"].float_partial_ladders
 
 
 def make_dual(value, partials, tag):
@@ -173,8 +175,8 @@ class Dual(_TaggedScalar):
 
     def __truediv__(self, other):
         t = type(other)
+        p = self._p
         if t is Dual:
-            p = self._p
             q = other._p
             if other.tag == self.tag and type(p) is float and type(q) is float:
                 b = other.value
@@ -184,7 +186,70 @@ class Dual(_TaggedScalar):
                 d._p = (p - q * v) / b
                 d.tag = self.tag
                 return d
+        elif (t is float or t is int) and type(p) is float:
+            d = _new(Dual)
+            d.value = self.value / other
+            d._p = p / other
+            d.tag = self.tag
+            return d
         return self._arith(other, "div")
+
+    def __rsub__(self, other):
+        t = type(other)
+        if t is float or t is int:
+            d = _new(Dual)
+            d.value = other - self.value
+            d._p = -self._p
+            d.tag = self.tag
+            return d
+        return self._arith(other, "rsub")
+
+    def __rtruediv__(self, other):
+        t = type(other)
+        v = self.value
+        p = self._p
+        if (t is float or t is int) and type(v) is float and type(p) is float:
+            q = other / v
+            d = _new(Dual)
+            d.value = q
+            d._p = p * -(q / v)
+            d.tag = self.tag
+            return d
+        return self._arith(other, "rdiv")
+
+    def __neg__(self):
+        d = _new(Dual)
+        d.value = -self.value
+        d._p = -self._p
+        d.tag = self.tag
+        return d
+
+    def __pow__(self, other, modulo=None):
+        t = type(other)
+        v = self.value
+        p = self._p
+        if (t is float or t is int) and type(v) is float and type(p) is float \
+                and modulo is None:
+            f0, f1, _ = _POW_X(v, float(other))
+            d = _new(Dual)
+            d.value = f0
+            d._p = f1 * p
+            d.tag = self.tag
+            return d
+        return _TaggedScalar.__pow__(self, other, modulo)
+
+    def __rpow__(self, other):
+        t = type(other)
+        v = self.value
+        p = self._p
+        if (t is float or t is int) and type(v) is float and type(p) is float:
+            f0, f1, _ = _POW_Y(float(other), v)
+            d = _new(Dual)
+            d.value = f0
+            d._p = f1 * p
+            d.tag = self.tag
+            return d
+        return _TaggedScalar.__rpow__(self, other)
 
     def _apply1(self, rule):
         v = self.value
@@ -199,6 +264,46 @@ class Dual(_TaggedScalar):
             f0, f1, _ = rule.complex_float_ladder(v)
             return make_dual(f0, _scale(self._p, f1), self.tag)
         return _TaggedScalar._apply1(self, rule)
+
+    def _apply2(self, rule, x, y):
+        # A table rule of one float Dual (and a float, an int or a Dual of the
+        # same tag): the float ladders, construction inlined. Else the protocol.
+        fl = rule.float_partial_ladders
+        if fl is not None:
+            tx = type(x)
+            ty = type(y)
+            if tx is Dual:
+                v = x.value
+                p = x._p
+                if type(v) is float and type(p) is float:
+                    if ty is float or ty is int:
+                        f0, f1, _ = fl[0](v, float(y))
+                        d = _new(Dual)
+                        d.value = f0
+                        d._p = f1 * p
+                        d.tag = x.tag
+                        return d
+                    if ty is Dual and y.tag == x.tag:
+                        w = y.value
+                        q = y._p
+                        if type(w) is float and type(q) is float:
+                            f0, fx, fy = rule.float_ladder(v, w)[:3]
+                            d = _new(Dual)
+                            d.value = f0
+                            d._p = p * fx + q * fy
+                            d.tag = x.tag
+                            return d
+            elif ty is Dual and (tx is float or tx is int):
+                w = y.value
+                q = y._p
+                if type(w) is float and type(q) is float:
+                    f0, f1, _ = fl[1](float(x), w)
+                    d = _new(Dual)
+                    d.value = f0
+                    d._p = f1 * q
+                    d.tag = y.tag
+                    return d
+        return _TaggedScalar._apply2(self, rule, x, y)
 
 
 register_fast_dual(Dual)

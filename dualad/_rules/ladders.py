@@ -297,10 +297,19 @@ def _fmin(x, y):
 def _pow_x(x, c):
     """Ladder of x**c for a constant exponent c: (f, f_x, f_xx)."""
     f = pow(x, c)
-    d1 = where(c == 0.0, 0.0 * x, c * _pow_nonzero_base(x, c - 1.0))
+    d1 = _pow_d1(x, c)
     cc = c * (c - 1.0)
     d2 = where(cc == 0.0, 0.0 * x, cc * _pow_nonzero_base(x, c - 2.0))
     return f, d1, d2
+
+
+def _pow_x1(x, c):
+    """First-order ladder of x**c (``Rule.first``: the types that use no f_xx)."""
+    return pow(x, c), _pow_d1(x, c), None
+
+
+def _pow_d1(x, c):
+    return where(c == 0.0, 0.0 * x, c * _pow_nonzero_base(x, c - 1.0))
 
 
 def _pow_nonzero_base(x, e):
@@ -343,7 +352,7 @@ def _polygamma(n, x):
 
 # ------------------------------------------------------------- rebinding ---
 # Helpers that the ladders call by name: rebound together with them.
-HELPERS = ("_pow_nonzero_base", "_pow_x", "_pow_x_c", "_selected")
+HELPERS = ("_pow_nonzero_base", "_pow_d1", "_pow_x", "_pow_x_c", "_selected")
 
 
 def _rebind(fn, g):

@@ -32,7 +32,7 @@ from .scipy_spherical import (
     _spherical_kn_d, _spherical_yn, _spherical_yn_d)
 from .scipy_betainc import betainc_parameters
 from .scipy_zeta import zeta_exponent
-from .table import FUNCTIONS, RULES_BY_NAME, STEP, Rule, polygamma_rule
+from .table import FUNCTIONS, RULES_BY_NAME, RULES_BY_UFUNC, STEP, Rule, polygamma_rule
 
 _U = ((-3.0, 3.0),)
 _POS = ((0.3, 8.0),)
@@ -209,6 +209,5 @@ def scipy_function(rule):
 
 def ufunc_rule(ufunc):
     """The rule of any ufunc: NumPy's from the main table, else scipy.special's."""
-    from .table import RULES_BY_UFUNC
     rule = RULES_BY_UFUNC.get(ufunc)
     return rule if rule is not None else scipy_rule(ufunc)

@@ -65,6 +65,11 @@ class Rule:
     complex_primal: Optional[Callable] = field(default=None, compare=False, repr=False)
     complex_partial_ladders: Optional[Tuple[Callable, Callable]] = field(
         default=None, compare=False, repr=False)
+    # (ladder_x, ladder_y) of a binary table rule on plain floats, first-order ones
+    # where ``first`` has them: filled in below (the plain-Python Dual's fast
+    # path; a user rule has none)
+    float_partial_ladders: Optional[Tuple[Callable, Callable]] = field(
+        default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.float_ladder is None:  # the generic ladder serves floats too
@@ -167,6 +172,7 @@ RULES = (
          ("power", "float_power"), KINK,
          "d/dy x**y at x == 0 is 0 (the limit for y > 0); 0**negative is inf",
          ladder_x=L._pow_x, ladder_y=L._pow_y, argnames=("x", "y"),
+         first=(L._pow, L._pow_x1, L._pow_y),
          holomorphic=True, complex_ladder=L._pow_c, complex_ladder_x=L._pow_x_c),
     Rule("log_base", 2, P.py_log_base, L._log_base, ((0.2, 5.0), (1.5, 8.0)),
          argnames=("x", "base"), holomorphic=True),
@@ -238,11 +244,16 @@ def _function_of(rule):
 
 for _r in RULES:
     object.__setattr__(_r, "float_ladder", _float_rebind(_r.ladder))
+    if _r.arity == 2:  # first-order ones where the rule has them (Dual uses no f_xx)
+        _lx, _ly = _r.first[1:] if _r.first is not None else (_r.ladder_x, _r.ladder_y)
+        object.__setattr__(_r, "float_partial_ladders", (
+            _float_rebind(_lx) or _derived_ladder_x(_r.float_ladder),
+            _float_rebind(_ly) or _derived_ladder_y(_r.float_ladder)))
     if _r.holomorphic:
         object.__setattr__(_r, "complex_float_ladder", _complex_rebind(_r.complex_ladder))
         object.__setattr__(_r, "complex_primal", _COMPLEX_PRIMITIVES[_r.name])
     _function_of(_r).bind(_r)
-del _r
+del _r, _lx, _ly
 
 FUNCTIONS = {r.name: _function_of(r) for r in RULES}
 """Rule name -> dualad's elementary function (``log`` takes an optional base)."""

@@ -102,17 +102,18 @@ def _build(f, order):
         return outer
 
     def df(x):
-        if type(x) is float:
-            s = x
-        else:
-            s = _scalar_input(x)
+        s = x if type(x) is float else _scalar_input(x)
         if s is not None:
-            if is_complex_value(s):
+            if type(s) is float:
+                seed = 1.0
+            elif is_complex_value(s):
                 from .holomorphic import holomorphic_derivative
                 return holomorphic_derivative(f, s)
+            else:
+                seed = _one_like(s)
             tag = next_tag()
             try:
-                y = f(make_dual(s, 1.0 if type(s) is float else _one_like(s), tag))
+                y = f(make_dual(s, seed, tag))
             except TypeError as e:  # NumPy's message from SciPy code: dualad's instead
                 translate_scipy_error(e)
                 raise
