@@ -287,3 +287,38 @@ def test_broadcasting_of_dual_arrays_and_its_errors():
                                da.jacobian(broadcasting.py_func)(x), rtol=1e-14)
     with pytest.raises(ValueError, match="broadcast"):
         da.jacobian(njit(lambda y: y.reshape(2, 3) * y.reshape(3, 2)[:2, :]))(np.ones(6))
+
+
+@njit
+def inplace_on_views(x):
+    m = np.outer(x, x[:3])                 # (4, 3) of duals
+    y = x * 1.0
+    y[:-1] -= x[1:]                        # slices: the setitem is dropped (a view)
+    y[1:] += 2.0 * x[:-1]
+    y[::2] *= x[1::2]                      # a strided view
+    m[1] *= x[0]                           # a row of a 2-D array: a view
+    m[1:, 2] -= x[1:]                      # a column of a 2-D array: a view
+    m[..., 0] += 1.0
+    idx = np.array([3, 0])
+    y[idx] += x[:2]                        # fancy index: a copy, the setitem stays
+    y[2] += x[3]                           # an element: a dual, the setitem stays
+    return np.concatenate((y, m.ravel()))
+
+
+def test_in_place_operators_on_views_and_copies(monkeypatch):
+    from dualad._jit import rewrites
+    dropped = []
+    match = rewrites.InplaceViewSetitem.match
+
+    def counting(self, *args):
+        found = match(self, *args)
+        dropped.append(len(self.dropped))
+        return found
+    monkeypatch.setattr(rewrites.InplaceViewSetitem, "match", counting)
+    J = da.jacobian(inplace_on_views)(X4)
+    np.testing.assert_allclose(J, central_jacobian(inplace_on_views.py_func, X4),
+                               rtol=1e-8, atol=1e-8)
+    np.testing.assert_allclose(J, da.jacobian(inplace_on_views.py_func)(X4), rtol=1e-14)
+    # the six view updates lose their setitem (in the dual compile: the float one keeps
+    # numba's), the fancy-index and element updates keep theirs
+    assert max(dropped) == 6

@@ -49,6 +49,7 @@ from . import complex_arrays as _complex_arrays  # noqa: F401  (parts of complex
 from . import reductions as _reductions  # noqa: F401  (sums, scans, norm)
 from . import linalg as _linalg  # noqa: F401  (products, solve, inv, det)
 from . import construction as _construction  # noqa: F401  (np.array of duals)
+from . import rewrites as _rewrites  # noqa: F401  (x[i:j] op= y without a copy back)
 from . import taylor_functions as _taylor  # noqa: F401  (Taylor numbers, issue 11)
 from . import scipy_special as _scipy_special  # noqa: F401  (scipy.special, when loaded)
 from .types import DualType, HyperDualType, PartialsType, STAMP

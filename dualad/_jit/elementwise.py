@@ -360,6 +360,7 @@ _OPERATORS = {
     operator.pow: operator.ipow, operator.floordiv: operator.ifloordiv,
     operator.mod: operator.imod,
 }
+INPLACE_OPERATORS = frozenset(_OPERATORS.values())  # each updates its left operand
 for _op, _iop in _OPERATORS.items():
     # pow sees constant exponents as literals (x ** 2: products only)
     overload(_op, prefer_literal=_op is operator.pow, **OVERLOAD)(_binary_typer(_op))
