@@ -322,3 +322,36 @@ def test_in_place_operators_on_views_and_copies(monkeypatch):
     # the six view updates lose their setitem (in the dual compile: the float one keeps
     # numba's), the fancy-index and element updates keep theirs
     assert max(dropped) == 6
+
+
+@njit
+def sums_of_expressions(x, w):
+    d = x[1:] - x[:-1]
+    m = np.outer(x, x)
+    return (np.sum(x * x) + (2.0 * x + w).sum() + np.sum(np.exp(-d * d))
+            + np.sum(x[:1] * x) + np.sum(m * 2.0) + np.sum(x))
+
+
+def test_sums_of_array_expressions_fused(monkeypatch):
+    from dualad._jit import rewrites
+    fused = []
+    match = rewrites.FusedSum.match
+
+    def counting(self, *args):
+        found = match(self, *args)
+        fused.append(len(self.found))
+        return found
+    monkeypatch.setattr(rewrites.FusedSum, "match", counting)
+    w = np.array([0.5, 1.0, -2.0, 3.0])
+    for dtype in (np.float64, np.float32):
+        x = X4.astype(dtype)
+        g = da.grad(sums_of_expressions)(x, w.astype(dtype))
+        assert g.dtype == dtype
+        np.testing.assert_allclose(g, da.grad(sums_of_expressions.py_func)(x, w), **tol(dtype))
+        np.testing.assert_allclose(g, central_jacobian(
+            lambda y: sums_of_expressions.py_func(y, w), X4)[0], rtol=1e-7, atol=1e-6)
+    # four 1-D sums of temporaries become loops (the named d's is not a temporary's sum,
+    # the 2-D one and the plain np.sum(x) are numba's)
+    assert sum(fused) == 8, [f for f in fused if f]   # four per dtype
+    with pytest.raises(ValueError, match="broadcast"):
+        da.grad(njit(lambda y: np.sum(y[:2] * y)))(X4)

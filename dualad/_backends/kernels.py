@@ -39,6 +39,7 @@ from numba import njit
 from .._jit.api import seed, seed2
 from .._jit.arrays import empty_dual_array, point_args
 from .._jit.intrinsics import make_dual
+from .._jit.types import STAMP
 from .perfunction import per_function
 from .plan import (dual2_block, first_chunk, first_dual2, first_row, next_chunk, next_dual2,
                    next_row)
@@ -112,19 +113,28 @@ BODIES = {"jacobian": jacobian_point, "hessian": hessian_point, "hessian2": hess
 
 # ------------------------------------------------------- CPU batch loop ---
 
-@njit(cache=True)
-def jacobian_workspace(x, C):
-    return empty_dual_array(x.shape[0], seed(x[0], 0, C))
+def _workspaces(STAMP_):
+    # Each returns an array of duals from float arguments: numba's cache key (which
+    # has no dual type in it) gets the closure's one cell, dualad's STAMP, so that a
+    # changed dual type is never read back from an older cache file.
+    @njit(cache=True)
+    def jacobian_workspace(x, C):
+        STAMP_  # noqa: B018
+        return empty_dual_array(x.shape[0], seed(x[0], 0, C))
+
+    @njit(cache=True)
+    def hessian_workspace(x, C):
+        STAMP_  # noqa: B018
+        return empty_dual_array(x.shape[0], make_dual(seed(x[0], 0, C), 1.0))
+
+    @njit(cache=True)
+    def hessian2_workspace(x, C):
+        STAMP_  # noqa: B018
+        return empty_dual_array(x.shape[0], seed2(x[0], 0, C))
+    return jacobian_workspace, hessian_workspace, hessian2_workspace
 
 
-@njit(cache=True)
-def hessian_workspace(x, C):
-    return empty_dual_array(x.shape[0], make_dual(seed(x[0], 0, C), 1.0))
-
-
-@njit(cache=True)
-def hessian2_workspace(x, C):
-    return empty_dual_array(x.shape[0], seed2(x[0], 0, C))
+jacobian_workspace, hessian_workspace, hessian2_workspace = _workspaces(STAMP)
 
 
 WORKSPACES = {"jacobian": jacobian_workspace, "hessian": hessian_workspace,

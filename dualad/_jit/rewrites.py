@@ -17,7 +17,14 @@ block, ``idx`` is basic (integers and slices, so ``$t`` is a view of ``dy``),
 setitem stores nothing new and is dropped. Everything else, float arrays
 included, is left to numba.
 """
+import operator
+
+import numpy as np
+from numba import njit
 from numba.core import ir, types
+from numba.core.cpu import CPUContext
+from numba.core.errors import NumbaError
+from numba.core.ir_utils import mk_unique_var
 from numba.core.rewrites import Rewrite, register_rewrite
 
 from .elementwise import INPLACE_OPERATORS, dual_array
@@ -81,4 +88,171 @@ class InplaceViewSetitem(Rewrite):
     def apply(self):
         new = self.block.copy()
         new.body = [s for pos, s in enumerate(self.block.body) if pos not in self.dropped]
+        return new
+
+
+# ------------------------------------------------- sums of array expressions ---
+
+_BINARY = {operator.add: "+", operator.sub: "-", operator.mul: "*", operator.truediv: "/",
+           operator.floordiv: "//", operator.mod: "%", operator.pow: "**"}
+_UNARY = {operator.neg: "-", operator.pos: "+"}
+_FUSED = {}   # generated source -> its dispatcher (one per expression shape)
+
+
+def _scalar_source(tree, params, names, env):
+    """Python source of the array-expression ``tree`` (numba's ``arrayexpr`` form:
+    ``(op, [operands])``, ``ir.Var``, ``ir.Const``) on one element, each variable
+    replaced by ``names[var]``; None for what it does not know."""
+    if isinstance(tree, ir.Var):
+        return names.get(tree.name)
+    if isinstance(tree, ir.Const):
+        v = tree.value
+        return repr(v) if isinstance(v, (int, float, complex)) else None
+    op, args = tree
+    parts = [_scalar_source(a, params, names, env) for a in args]
+    if any(p is None for p in parts):
+        return None
+    if op in _BINARY and len(parts) == 2:
+        return f"({parts[0]} {_BINARY[op]} {parts[1]})"
+    if op in _UNARY and len(parts) == 1:
+        return f"({_UNARY[op]}{parts[0]})"
+    if isinstance(op, np.ufunc):
+        name = f"_u{len(env)}"
+        env[name] = op
+        return f"{name}({', '.join(parts)})"
+    return None
+
+
+def _fused_sum(tree, variables, typemap):
+    """The njit function ``f(*variables)`` summing the expression over its 1-D operands
+    (NumPy's broadcasting of lengths n and 1, its error otherwise), or None."""
+    params = [f"p{k}" for k in range(len(variables))]
+    arrays = [p for p, v in zip(params, variables) if isinstance(typemap[v.name], types.Array)]
+    if not arrays or any(typemap[v.name].ndim != 1 for v in variables
+                         if isinstance(typemap[v.name], types.Array)):
+        return None
+    env = {}
+    names = {v.name: (f"{p}[i * s_{p}]" if p in arrays else p)
+             for p, v in zip(params, variables)}
+    body = _scalar_source(tree, params, names, env)
+    if body is None:
+        return None
+    lines = [f"def fused_sum({', '.join(params)}):"]
+    lines += [f"    n_{p} = {p}.shape[0]" for p in arrays]
+    lines.append(f"    n = max({', '.join(f'n_{p}' for p in arrays)}, 0)")
+    for p in arrays:
+        lines.append(f"    if n_{p} != n and n_{p} != 1:")
+        lines.append("        raise ValueError('operands could not be broadcast together')")
+        lines.append(f"    s_{p} = 1 if n_{p} == n else 0")
+    lines += ["    acc = 0.0", "    for i in range(n):", f"        acc = acc + {body}",
+              "    return acc"]
+    source = "\n".join(lines)
+    key = (source, tuple(sorted((k, id(u)) for k, u in env.items())))
+    if key not in _FUSED:
+        scope = dict(env)
+        exec(compile(source, "<dualad fused sum>", "exec"), scope)
+        _FUSED[key] = njit(scope["fused_sum"])
+    return _FUSED[key]
+
+
+@register_rewrite("after-inference")
+class FusedSum(Rewrite):
+    """``np.sum(array expression)`` or ``(array expression).sum()`` over arrays of duals:
+    one loop accumulating the expression, without the array numba's ``arrayexpr``
+    would allocate and the second pass np.sum would make over it.
+
+    numba fuses ``x * x`` or ``np.exp(-d * d)`` into one elementwise loop
+    (``arrayexpr``), but a reduction of it still reads a new array of elements of
+    2N + 1 floats. Only 1-D operands, a temporary used by the sum alone and the
+    CPU target; anything else is left as it is. The sum accumulates in numba's
+    order (0, then each element in turn), so the results are those of np.sum."""
+
+    def __init__(self, state, *args, **kws):
+        super().__init__(state, *args, **kws)
+        self.typingctx = state.typingctx
+        self.cpu = isinstance(state.targetctx, CPUContext)
+
+    def match(self, func_ir, block, typemap, calltypes):
+        self.block, self.typemap, self.calltypes = block, typemap, calltypes
+        self.found = []
+        if not self.cpu:
+            return False
+        defs = {s.target.name: (pos, s.value) for pos, s in enumerate(block.body)
+                if isinstance(s, ir.Assign)}
+        uses = {}
+        for s in block.body:
+            if not isinstance(s, ir.Del):
+                for v in s.list_vars():
+                    uses[v.name] = uses.get(v.name, 0) + 1
+        for pos, s in enumerate(block.body):
+            if isinstance(s, ir.Assign) and isinstance(s.value, ir.Expr) \
+                    and s.value.op == "call":
+                found = self._sum_of_expression(s, defs, uses, typemap)
+                if found is not None:
+                    self.found.append((pos,) + found)
+        return bool(self.found)
+
+    def _sum_of_expression(self, stmt, defs, uses, typemap):
+        call = stmt.value
+        fnty = typemap.get(call.func.name)
+        method = None
+        if isinstance(fnty, types.Function) and fnty.typing_key is np.sum \
+                and len(call.args) == 1 and not call.kws and call.vararg is None:
+            source = call.args[0]
+        elif isinstance(fnty, types.BoundFunction) and fnty.typing_key == (types.Array, "sum") \
+                and not call.args and not call.kws and call.vararg is None:
+            method = call.func.name
+            _, get = defs.get(method, (None, None))
+            if not (isinstance(get, ir.Expr) and get.op == "getattr" and uses[method] == 2):
+                return None
+            source = get.value
+        else:
+            return None
+        ae_pos, ae = defs.get(source.name, (None, None))
+        if not (isinstance(ae, ir.Expr) and ae.op == "arrayexpr" and source.is_temp
+                and uses[source.name] == 2 and dual_array(typemap[source.name])):
+            return None
+        variables = sorted(set(ae.list_vars()), key=lambda v: v.name)
+        fused = _fused_sum(ae.expr, variables, typemap)
+        if fused is None:
+            return None
+        try:
+            sig = self.typingctx.resolve_function_type(
+                types.Dispatcher(fused), tuple(typemap[v.name] for v in variables), {})
+        except NumbaError:
+            return None
+        if sig is None or sig.return_type != typemap[stmt.target.name]:
+            return None
+        return ae_pos, source, method, fused, variables, sig
+
+    def apply(self):
+        new = self.block.copy()
+        new.clear()
+        by_pos = {}
+        drop_vars = set()
+        for pos, ae_pos, source, method, fused, variables, sig in self.found:
+            total = ir.Var(source.scope, mk_unique_var("$dualad_sum"), source.loc)
+            by_pos[pos] = total
+            by_pos[ae_pos] = (total, fused, variables, sig)
+            drop_vars.add(source.name)
+            if method is not None:
+                drop_vars.add(method)
+        for pos, s in enumerate(self.block.body):
+            item = by_pos.get(pos)
+            if isinstance(item, tuple):   # the arrayexpr: now the fused sum
+                total, fused, variables, sig = item
+                g = ir.Var(s.target.scope, mk_unique_var("$dualad_fused_sum"), s.loc)
+                self.typemap[g.name] = types.Dispatcher(fused)
+                new.append(ir.Assign(ir.Global("fused_sum", fused, s.loc), g, s.loc))
+                expr = ir.Expr.call(g, list(variables), (), s.loc)
+                self.calltypes[expr] = sig
+                self.typemap[total.name] = sig.return_type
+                new.append(ir.Assign(expr, total, s.loc))
+            elif item is not None:        # the sum: the fused result
+                new.append(ir.Assign(item, s.target, s.loc))
+            elif isinstance(s, ir.Del) and s.value in drop_vars or (
+                    isinstance(s, ir.Assign) and s.target.name in drop_vars):
+                continue
+            else:
+                new.append(s)
         return new
