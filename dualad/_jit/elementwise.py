@@ -32,6 +32,7 @@ from .. import _rules
 from .._rules import elementary as _elementary
 from .arrays import empty_array_of
 from .intrinsics import convert
+from .lazy import register_lazy
 from .operands import classify
 from .registry import OVERLOAD, jitable
 from .taylor_types import is_taylor
@@ -157,6 +158,7 @@ def unary_map(fn, T):
         for i in range(o.size):
             o[i] = fn(af[i])
         return out
+    impl.element = T
     return impl
 
 
@@ -182,8 +184,7 @@ def binary_map(fn, T, a, b):
                     o[i] = fn(af[source_index(i, shape, a.shape)],
                               bf[source_index(i, shape, b.shape)])
             return out
-        return impl
-    if isinstance(a, types.Array):
+    elif isinstance(a, types.Array):
         def impl(a, b):
             out = empty_array_of(a.shape, tref)
             o = out.reshape(out.size)
@@ -191,15 +192,15 @@ def binary_map(fn, T, a, b):
             for i in range(o.size):
                 o[i] = fn(af[i], b)
             return out
-        return impl
-
-    def impl(a, b):
-        out = empty_array_of(b.shape, tref)
-        o = out.reshape(out.size)
-        bf = flat(b)
-        for i in range(o.size):
-            o[i] = fn(a, bf[i])
-        return out
+    else:
+        def impl(a, b):
+            out = empty_array_of(b.shape, tref)
+            o = out.reshape(out.size)
+            bf = flat(b)
+            for i in range(o.size):
+                o[i] = fn(a, bf[i])
+            return out
+    impl.element = T   # the result's element type (``lazy``)
     return impl
 
 
@@ -297,6 +298,7 @@ def _literal_power_map(a, k):
 
     def impl(a, b):
         return each(a)
+    impl.element = a.dtype
     return impl
 
 
@@ -361,14 +363,16 @@ _OPERATORS = {
     operator.mod: operator.imod,
 }
 INPLACE_OPERATORS = frozenset(_OPERATORS.values())  # each updates its left operand
+# The maps that allocate their result are typed lazily (``lazy``): numba's array
+# expressions fuse most of them, and the rest compile when lowered.
 for _op, _iop in _OPERATORS.items():
     # pow sees constant exponents as literals (x ** 2: products only)
-    overload(_op, prefer_literal=_op is operator.pow, **OVERLOAD)(_binary_typer(_op))
+    register_lazy(_op, _binary_typer(_op), prefer_literal=_op is operator.pow)
     overload(_iop, **OVERLOAD)(_inplace_typer(_op))
 for _op in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge):
-    overload(_op, **OVERLOAD)(_compare_typer(_op))
+    register_lazy(_op, _compare_typer(_op))
 for _op in (operator.neg, operator.pos, abs):
-    overload(_op, **OVERLOAD)(_unary_typer(_op))
+    register_lazy(_op, _unary_typer(_op))
 
 _log_e = _elementary.log_e
 _MAPPED = {}  # ufunc -> the scalar function each element goes through
@@ -381,14 +385,13 @@ _MAPPED.update(UFUNC_ALIASES)
 
 for _uf, (_fn, _arity) in _MAPPED.items():
     if _fn in (operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne):
-        overload(_uf, strict=False, **OVERLOAD)(_compare_typer(_fn))
+        register_lazy(_uf, _compare_typer(_fn))
     elif _arity == 1:
-        overload(_uf, strict=False, **OVERLOAD)(_unary_typer(_fn))
+        register_lazy(_uf, _unary_typer(_fn))
     else:
-        overload(_uf, strict=False, prefer_literal=_fn is operator.pow,
-                 **OVERLOAD)(_binary_typer(_fn))
+        register_lazy(_uf, _binary_typer(_fn), prefer_literal=_fn is operator.pow)
 for _t in VALUE_TESTS:
-    overload(_t, strict=False, **OVERLOAD)(_test_typer(_t))
+    register_lazy(_t, _test_typer(_t))
 
 
 # ------------------------------------------------------- where, clip ---
