@@ -45,6 +45,7 @@ from . import builtins as _builtins  # noqa: F401  (**, //, %, abs, round, min, 
 from . import ufuncs as _ufuncs  # noqa: F401  (other NumPy ufuncs)
 from . import arrays as _arrays  # noqa: F401  (arrays of duals)
 from . import elementwise as _elementwise  # noqa: F401  (array expressions)
+from . import inplace as _inplace  # noqa: F401  (x += y on arrays of duals)
 from . import complex_arrays as _complex_arrays  # noqa: F401  (parts of complex arrays)
 from . import reductions as _reductions  # noqa: F401  (sums, scans, norm)
 from . import linalg as _linalg  # noqa: F401  (products, solve, inv, det)

@@ -1,11 +1,11 @@
 """Array expressions on arrays of duals inside nopython code, with NumPy broadcasting.
 
 ``x * y``, ``x + 1.0``, ``A * d`` (a float array times a dual), ``-x``,
-``abs(x)``, ``x ** 2``, the comparisons (by value, giving bool arrays), the
-in-place forms (``x += y``, ``out[i:j] *= 2``) and every NumPy ufunc of the
+``abs(x)``, ``x ** 2``, the comparisons (by value, giving bool arrays) and every NumPy ufunc of the
 rule table (``np.exp(x)``, ``np.arctan2(y, x)``, ``np.maximum``), plus
 ``np.where`` and ``np.clip``, for operands that are arrays of duals, arrays of
-reals, duals or reals, at least one of them holding duals.
+reals, duals or reals, at least one of them holding duals. (The in-place
+forms, ``x += y``, are ``inplace``'s.)
 
 Each is one *map*: the scalar function the user's scalar code already
 compiles to (``operator.mul`` on two duals, dualad's ``sin`` on a dual, ...)
@@ -25,7 +25,6 @@ import numpy as np
 from numba.core import types
 from numba.core.errors import TypingError
 from numba.cpython.unsafe.tuple import tuple_setitem
-from numba.core.typing import npydecl as _npydecl
 from numba.extending import overload
 
 from .. import _rules
@@ -60,7 +59,7 @@ def _number(t):
     return is_number(t) or is_real(t)
 
 
-def _operands(*ts):
+def map_operands(*ts):
     """True if every operand is a number or an array of numbers and one holds duals
     (a caller checks that one is an array)."""
     return (all(_number(element(t)) for t in ts)
@@ -204,84 +203,9 @@ def binary_map(fn, T, a, b):
     return impl
 
 
-def broadcasts_to(src_shape, shape):
-    """True if an operand of ``src_shape`` broadcasts to ``shape`` (NumPy's rule)."""
-    nd, ns = len(shape), len(src_shape)
-    for s in range(ns):
-        d = s + nd - ns
-        n = src_shape[s]
-        if n != 1 and (d < 0 or n != shape[d]):
-            return False
-    return True
-
-
-jitable(broadcasts_to)
-
-
-def inplace_map(fn, a, b):
-    """impl(a, b) for ``a op= b``: a's elements replaced by fn(a, b), b broadcast to a.
-
-    A C-contiguous a is updated in a flat loop, a 1-D slice (``out[i:j] *= 2``)
-    element by element; other layouts get the result of the map, element by
-    element. (``a[...] = r`` would cost seconds of compile time per operator.)"""
-    if not dual_array(a):
-        if isinstance(a, types.Array):
-            raise TypeError(
-                f"dualad: an in-place operation on an array of {a.dtype} with duals would "
-                "store duals into it and drop their derivatives. Allocate the array from "
-                "the input (np.empty_like(x), np.zeros(n, dtype=x.dtype)) so that it holds "
-                "duals, or write y = y op x")
-        return None
-    b_array = isinstance(b, types.Array)
-    if a.layout != "C" and a.ndim == 1:   # a strided slice: x[i:j] *= 2
-        def impl(a, b):
-            if b_array:
-                if not broadcasts_to(np.shape(b), a.shape):
-                    raise ValueError("non-broadcastable output operand")
-                bf = np.asarray(b).ravel()
-                step = 0 if bf.size == 1 else 1
-                for i in range(a.shape[0]):
-                    a[i] = fn(a[i], bf[i * step])
-            else:
-                for i in range(a.shape[0]):
-                    a[i] = fn(a[i], b)
-            return a
-        return impl
-    if a.layout != "C":                   # (rare: slower to compile)
-        def impl(a, b):
-            if b_array and not broadcasts_to(np.shape(b), a.shape):
-                raise ValueError("non-broadcastable output operand")
-            r = fn(a, b)
-            for idx in np.ndindex(a.shape):
-                a[idx] = r[idx]
-            return a
-        return impl
-    if b_array:
-        def impl(a, b):
-            if not broadcasts_to(b.shape, a.shape):
-                raise ValueError("non-broadcastable output operand")
-            af = a.reshape(a.size)
-            bf = b.ravel()  # a copy unless C-contiguous: b may overlap a (NumPy buffers)
-            if bf.size == af.size:
-                for i in range(af.size):
-                    af[i] = fn(af[i], bf[i])
-            else:
-                for i in range(af.size):
-                    af[i] = fn(af[i], bf[source_index(i, a.shape, b.shape)])
-            return a
-        return impl
-
-    def impl(a, b):
-        af = a.reshape(a.size)
-        for i in range(af.size):
-            af[i] = fn(af[i], b)
-        return a
-    return impl
-
-
 def _binary_typer(fn):
     def typer(a, b):
-        if _operands(a, b) and (isinstance(a, types.Array) or isinstance(b, types.Array)):
+        if map_operands(a, b) and (isinstance(a, types.Array) or isinstance(b, types.Array)):
             if fn is operator.pow and dual_array(a) and isinstance(b, types.IntegerLiteral):
                 return _literal_power_map(a, b.literal_value)
             return binary_map(fn, result_type(a, b), a, b)
@@ -304,7 +228,7 @@ def _literal_power_map(a, k):
 
 def _compare_typer(fn):
     def typer(a, b):
-        if _operands(a, b):
+        if map_operands(a, b):
             return binary_map(fn, types.boolean, a, b)
     return typer
 
@@ -327,48 +251,19 @@ def _test_typer(fn):
     return typer
 
 
-def _inplace_typer(fn):
-    def typer(a, b):
-        if isinstance(a, types.Array) and _operands(a, b):
-            return inplace_map(fn, a, b)
-    return typer
-
-
 # --------------------------------------------------------- registrations ---
 
-# numba types ``a op= b`` on arrays first with its own in-place template
-# (numba/core/typing/npydecl.py, NumpyRulesInplaceArrayOperator.generic,
-# numba 0.68): for a dtype with no ufunc loop its base template returns None
-# and the in-place one then fails on ``assert len(sig.args) == 3`` with an
-# AttributeError, which numba does not capture, so no later overload (this
-# module's) is ever tried. The template is told to decline where duals are
-# involved; every other case reaches numba's code unchanged.
-_inplace_generic = getattr(_npydecl.NumpyRulesInplaceArrayOperator.generic, "__wrapped__",
-                           _npydecl.NumpyRulesInplaceArrayOperator.generic)
-
-
-def _inplace_declining_duals(self, args, kws):
-    if any(dual_array(t) or is_number(t) for t in args):
-        return None
-    return _inplace_generic(self, args, kws)
-
-
-_inplace_declining_duals.__wrapped__ = _inplace_generic
-_npydecl.NumpyRulesInplaceArrayOperator.generic = _inplace_declining_duals
-
-_OPERATORS = {
+OPERATORS = {  # each binary operator and its in-place form
     operator.add: operator.iadd, operator.sub: operator.isub,
     operator.mul: operator.imul, operator.truediv: operator.itruediv,
     operator.pow: operator.ipow, operator.floordiv: operator.ifloordiv,
     operator.mod: operator.imod,
 }
-INPLACE_OPERATORS = frozenset(_OPERATORS.values())  # each updates its left operand
 # The maps that allocate their result are typed lazily (``lazy``): numba's array
 # expressions fuse most of them, and the rest compile when lowered.
-for _op, _iop in _OPERATORS.items():
+for _op in OPERATORS:
     # pow sees constant exponents as literals (x ** 2: products only)
     register_lazy(_op, _binary_typer(_op), prefer_literal=_op is operator.pow)
-    overload(_iop, **OVERLOAD)(_inplace_typer(_op))
 for _op in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge):
     register_lazy(_op, _compare_typer(_op))
 for _op in (operator.neg, operator.pos, abs):
@@ -400,7 +295,7 @@ def _where_typer(cond, a, b):
     if not (isinstance(cond, types.Array) and isinstance(cond.dtype, (types.Boolean,
                                                                        types.Integer))):
         return None
-    if not _operands(cond, a, b):   # a or b holds duals (cond is bool)
+    if not map_operands(cond, a, b):   # a or b holds duals (cond is bool)
         return None
     tref = types.TypeRef(result_type(a, b))
     A_arr, B_arr = isinstance(a, types.Array), isinstance(b, types.Array)
@@ -438,7 +333,7 @@ _minimum = _rules.FUNCTIONS["minimum"]
 
 @overload(np.clip, strict=False, **OVERLOAD)
 def _clip(a, a_min, a_max):
-    if _operands(a, a_min, a_max) and dual_array(a):
+    if map_operands(a, a_min, a_max) and dual_array(a):
         def impl(a, a_min, a_max):
             return np.minimum(np.maximum(a, a_min), a_max)
         return impl

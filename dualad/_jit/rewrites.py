@@ -13,7 +13,7 @@ measured, two such statements made a 32-species kinetics Jacobian 1.4x
 slower than the same code as a loop). When the three statements are in one
 block, ``idx`` is basic (integers and slices, so ``$t`` is a view of ``dy``),
 ``dy``'s elements are dualad numbers and the in-place operator is one of
-``elementwise``'s (which write into their left operand and return it), the
+``inplace``'s (which write into their left operand and return it), the
 setitem stores nothing new and is dropped. Everything else, float arrays
 included, is left to numba.
 """
@@ -27,7 +27,8 @@ from numba.core.errors import NumbaError
 from numba.core.ir_utils import mk_unique_var
 from numba.core.rewrites import Rewrite, register_rewrite
 
-from .elementwise import INPLACE_OPERATORS, dual_array
+from .elementwise import dual_array
+from .inplace import INPLACE_OPERATORS
 
 
 def _basic_index(t):
