@@ -17,7 +17,7 @@ Inside nopython code::
     lift(x), partial_at(y, level), partial(d, i), value_of(d), partials_zero(float64, n)
 
 The modules, bottom up (an import-linter contract in pyproject.toml):
-``registry`` (overload options, ``jitable``), ``types``, ``complex_layout``,
+``registry`` (overload options, ``jitable``) / ``lazy``, ``types``, ``complex_layout``,
 ``models`` / ``boxing`` / ``casts``, ``intrinsics`` / ``partials`` /
 ``floats`` (LLVM building blocks), ``operands`` (``classify``: 'same' |
 'left' | 'right') / ``complex_partials`` (complex vector partials, parts),
@@ -25,9 +25,10 @@ The modules, bottom up (an import-linter contract in pyproject.toml):
 ``operators`` / ``attributes`` / ``api`` / ``arrays`` / ``compiled_ladders``,
 ``functions`` (the rule table), ``builtins`` / ``ufuncs`` / ``custom`` /
 ``scipy_special``; then
-arrays of duals: ``elementwise`` (array expressions), ``complex_arrays`` /
-``reductions`` /
-``linalg`` / ``construction``; and the Taylor numbers (``taylor_types``,
+arrays of duals: ``elementwise`` (array expressions), ``inplace`` (``x += y``),
+``complex_arrays`` / ``reductions`` / ``linalg`` / ``construction``, and
+``rewrites`` (two numba IR rewrites for them; ``lazy`` types the maps without
+compiling them); and the Taylor numbers (``taylor_types``,
 ``taylor_ops``, ``taylor_elementary``, ``taylor_functions``).
 """
 import os as _os
