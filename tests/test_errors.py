@@ -345,3 +345,17 @@ def test_r_c_and_array_of_dual_arrays_say_what_keeps_the_derivatives():
                                10 * x)
     np.testing.assert_allclose(da.grad(lambda v: np.sum(np.column_stack([v, v]) ** 2))(x), 4 * x)
     np.testing.assert_allclose(da.grad(lambda v: np.sum(np.stack([v, v]) ** 2))(x), 4 * x)
+
+
+def test_negative_base_to_a_fractional_power_says_what_to_do():
+    # math semantics on Python duals (a ValueError that names the operation and the
+    # complex branch), NumPy's nan through np.power, exact integer powers unchanged
+    for f in (lambda x: x ** 0.5, lambda x: da.pow(x, 1.5)):
+        with pytest.raises(ValueError, match=r"pow: \(-2.0\) \*\* .*complex\(x\)"):
+            da.derivative(f)(-2.0)
+    with pytest.raises(ValueError, match="not a real number"):
+        H(-2.0, 1.0, 1.0, 0.0) ** 0.5
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(np.power(D(-2.0, 1.0), 0.5).value)
+    assert da.derivative(lambda x: x ** 3.0)(-2.0) == 12.0
+    assert da.derivative(lambda x: x ** 0.5)(complex(-2.0)) == pytest.approx(-0.5j / 2 ** 0.5)

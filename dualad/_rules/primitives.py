@@ -51,6 +51,12 @@ def py_pow(x, y):
         if x == 0.0 and y < 0.0:
             odd = y == math.floor(y) and math.fmod(y, 2.0) != 0.0
             return math.copysign(math.inf, x) if odd else math.inf
+        if x < 0.0 and y != math.floor(y):
+            raise ValueError(
+                f"pow: ({x!r}) ** {y!r} is not a real number (a negative base to a "
+                "non-integer power; math.pow refuses it too, NumPy gives nan). For the "
+                "principal complex branch, differentiate at a complex point, e.g. "
+                "da.derivative(f)(complex(x))") from None
         raise
 
 
