@@ -327,6 +327,25 @@ def test_compiled_derivative_of_constant_and_nesting_safe():
     assert (da.derivative(const, 2)(np.ones(3)) == 0.0).all()
 
 
+def test_compiled_derivative_of_array_and_tuple_valued_functions():
+    # f of a scalar returning an array or a tuple: every output differentiated (these
+    # once read back as a silent 0.0), a constant array as zeros
+    vec = numba.njit(lambda t: np.array([t * t, math.exp(t), 3.0 + 0.0 * t]))
+    tup = numba.njit(lambda t: (t * t, math.exp(t)))
+    want = {1: [1.0, math.exp(0.5), 0.0], 2: [2.0, math.exp(0.5), 0.0],
+            3: [0.0, math.exp(0.5), 0.0]}
+    for order, w in want.items():
+        np.testing.assert_allclose(da.derivative(vec, order)(0.5), w, rtol=1e-14)
+        got = da.derivative(tup, order)(0.5)
+        assert isinstance(got, tuple) and len(got) == 2
+        np.testing.assert_allclose(got, w[:2], rtol=1e-14)
+    np.testing.assert_array_equal(da.derivative(numba.njit(lambda t: np.ones(2)))(0.5), 0.0)
+    np.testing.assert_array_equal(da.derivative(numba.njit(lambda t: np.ones(2)), 2)(0.5), 0.0)
+    # vmap of it: the rows stacked, point by point
+    np.testing.assert_allclose(da.vmap(da.derivative(vec))(np.array([0.5, 1.0])),
+                               [[1.0, math.exp(0.5), 0.0], [2.0, math.e, 0.0]], rtol=1e-14)
+
+
 # ------------------------------------------------------------ extension ---
 
 def _softplus(x):

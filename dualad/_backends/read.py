@@ -11,7 +11,7 @@ strips perturbation levels off a nested Dual, for the Hessian rows and for
 import numpy as np
 
 from .._jit.types import Dual2Value
-from .._numbers import Dual
+from .._numbers import Dual, HyperDual
 
 
 def _jacobian_output(y, who):
@@ -42,9 +42,34 @@ def _real_scalar(y, who):
 
 def outer_partials(y, depth, zero):
     """y's partial along its ``depth`` outermost perturbation levels, outermost first
-    (``zero`` where y does not carry one: f did not depend on that level)."""
+    (``zero``, or an array of zeros, where y does not carry one: f did not depend on
+    that level); y a Dual, a structured array of duals, a real or an array of reals,
+    or a tuple of them (item by item)."""
+    return _by_field(y, ("value", "partials"), depth, zero)
+
+
+def hyper_second(y, zero):
+    """The eps1eps2 part of f's output at a HyperDual (``outer_partials``' forms)."""
+    return _by_field(y, ("re", "eps1", "eps2", "eps1eps2"), 1, zero)
+
+
+def _by_field(y, names, depth, zero):
+    if isinstance(y, tuple):
+        return tuple(_by_field(item, names, depth, zero) for item in y)
     for _ in range(depth):
-        y = y._p if isinstance(y, Dual) else zero
+        if isinstance(y, Dual) and names[0] == "value":
+            y = y._p
+        elif isinstance(y, HyperDual) and names[0] == "re":
+            y = y.eps1eps2
+        elif isinstance(y, np.ndarray) and y.dtype.names == names:
+            y = y[names[-1]]
+        elif isinstance(y, np.ndarray) and y.dtype.kind in "biufc":
+            return np.zeros(y.shape, np.result_type(zero))
+        elif np.ndim(y) == 0 and np.asarray(y).dtype.kind in "biufc":
+            return zero
+        else:
+            raise TypeError(f"derivative(): f must return real numbers, arrays or tuples of "
+                            f"them, got {type(y).__name__}")
     return y
 
 

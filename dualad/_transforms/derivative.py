@@ -148,6 +148,7 @@ def _at_complex_points_too(f, order, df):
 
     dfc.__name__ = df.__name__
     dfc.__doc__ = df.__doc__
+    dfc.compiled_elementwise = True   # on an array: f per element, compiled (vmap uses it)
     return dfc
 
 

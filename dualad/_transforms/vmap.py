@@ -108,7 +108,10 @@ class VMap:
         if self.target == "cuda":
             raise TypeError("vmap(target='cuda') needs a dualad transform of a numba "
                             "dispatcher (e.g. da.vmap(da.jacobian(njit_f), target='cuda'))")
-        return self._into_out(_loop(self.g, args, mapped, batch))
+        res = _elementwise_derivative(self.g, args, mapped)
+        if res is NotImplemented:
+            res = _loop(self.g, args, mapped, batch)
+        return self._into_out(res)
 
     def _into_out(self, res):
         """The stacked result copied into ``out`` (when given), which is returned."""
@@ -186,6 +189,22 @@ def _complex_batch(g, args):
     """True for a compiled transform at complex inputs (or holomorphic=True)."""
     from .holomorphic import has_complex_input
     return g.holomorphic or has_complex_input(args, range(len(args)))
+
+
+def _elementwise_derivative(g, args, mapped):
+    """vmap of ``da.derivative(njit_f)`` over a 1-D batch of scalars, f returning a
+    scalar: the derivative's own compiled elementwise loop (which calls f on one
+    element at a time, as the point loop would; at complex points with the
+    Cauchy-Riemann check over the batch); NotImplemented otherwise."""
+    if not (getattr(g, "compiled_elementwise", False) and len(args) == 1 and mapped[0]):
+        return NotImplemented
+    x = np.asarray(args[0])
+    if x.ndim != 1 or x.dtype.kind not in "biufc" or x.size == 0:
+        return NotImplemented
+    y0 = g(x[0])   # a scalar, complex only where x is (the loop's output array's dtype)
+    if np.ndim(y0) != 0 or (np.iscomplexobj(y0) and x.dtype.kind != "c"):
+        return NotImplemented
+    return g(x)
 
 
 def _slice(a, i):
