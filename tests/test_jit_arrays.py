@@ -355,3 +355,8 @@ def test_sums_of_array_expressions_fused(monkeypatch):
     assert sum(fused) == 8, [f for f in fused if f]   # four per dtype
     with pytest.raises(ValueError, match="broadcast"):
         da.grad(njit(lambda y: np.sum(y[:2] * y)))(X4)
+    # NumPy's error model, as numba's array expressions: 1/0 is inf, not an exception
+    z = np.array([0.0, 1.0])
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(da.grad(njit(lambda y: np.sum(1.0 / y)))(z),
+                                      da.grad(lambda y: np.sum(1.0 / y))(z))

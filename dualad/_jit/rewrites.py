@@ -152,7 +152,7 @@ def _fused_sum(tree, variables, typemap):
     if key not in _FUSED:
         scope = dict(env)
         exec(compile(source, "<dualad fused sum>", "exec"), scope)
-        _FUSED[key] = njit(scope["fused_sum"])
+        _FUSED[key] = njit(error_model="numpy")(scope["fused_sum"])   # as arrayexpr
     return _FUSED[key]
 
 
