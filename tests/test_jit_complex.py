@@ -319,6 +319,27 @@ def test_vmap_over_complex_points():
     got = da.vmap(da.grad(poly_sin, holomorphic=True))(zs)
     want = [da.derivative(py_poly_sin)(complex(z)) for z in zs]
     np.testing.assert_allclose(got, want, rtol=1e-12)
+    # jacobian and grad at complex points: one real batch loop over (Re, Im), the
+    # same values as point by point, complex64 kept, Cauchy-Riemann over the batch
+    from dualad._transforms.holomorphic import batched
+    rng = np.random.default_rng(3)
+    Z = rng.uniform(0.2, 1.0, (5, 3)) + 1j * rng.uniform(-0.5, 0.5, (5, 3))
+    for kind, f, args in (("jacobian", mix, (Z,)), ("grad", energy, (Z, 0.4))):
+        for dtype, rtol in ((np.complex128, 1e-13), (np.complex64, 1e-5)):
+            t = getattr(da, kind)(f, holomorphic=kind == "jacobian")
+            a = (args[0].astype(dtype),) + args[1:]
+            got = da.vmap(t, in_axes=(0,) + (None,) * (len(a) - 1))(*a)
+            want = np.stack([t(z, *a[1:]) for z in a[0]])
+            assert got.shape == want.shape and got.dtype == dtype
+            mapped = [True] + [False] * (len(a) - 1)
+            assert batched(t, a, mapped, 5) is not NotImplemented   # not the loop
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol)
+    with pytest.raises(ValueError, match="Cauchy-Riemann"):
+        da.vmap(da.jacobian(njit(lambda v: v * np.conj(v)), holomorphic=True))(Z)
+    out = np.empty((5, 3, 3), complex)
+    assert da.vmap(da.jacobian(mix, holomorphic=True), out=out)(Z) is out
+    np.testing.assert_allclose(out, [da.jacobian(mix, holomorphic=True)(z) for z in Z],
+                               rtol=1e-13)
     # vmap(derivative(njit_f)) of a scalar f: the compiled elementwise loop, the
     # Cauchy-Riemann check over the batch; the same values as point by point
     for order in (1, 2):

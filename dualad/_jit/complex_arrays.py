@@ -7,6 +7,7 @@ the same shape (``elementwise`` declines ``abs`` for them). Every other array
 expression on complex duals is ``elementwise``'s, unchanged.
 """
 import numpy as np
+from numba.core import types
 from numba.extending import overload
 
 from .complex_partials import part_type
@@ -46,3 +47,20 @@ def _part_typer(fn, which):
 
 for _uf, (_fn, _which) in _PARTS.items():
     overload(_uf, strict=False, **OVERLOAD)(_part_typer(_fn, _which))
+
+
+def parts_of(y):
+    """f's output y as one 1-D array of real numbers: (Re y, Im y), raveled, for a
+    complex y (an array or a scalar, of duals or of complex numbers); (y, 0) for a
+    real one. The real-valued form of a complex function (``_backends.complex_batch``)."""
+
+
+@overload(parts_of, **OVERLOAD)
+def _parts_of(y):
+    if isinstance(y, types.Array):
+        if is_complex_dual(y.dtype) or isinstance(y.dtype, types.Complex):
+            return lambda y: np.concatenate((np.real(y).ravel(), np.imag(y).ravel()))
+        return lambda y: np.concatenate((y.ravel(), np.zeros_like(y).ravel()))
+    if is_complex_dual(y) or isinstance(y, types.Complex):
+        return lambda y: np.array([y.real, y.imag])
+    return lambda y: np.array([y, 0.0])

@@ -56,7 +56,8 @@ def element(t):
 
 
 def _number(t):
-    return is_number(t) or is_real(t)
+    # (a complex number meets real duals as a constant: 1j * x is an array of complex duals)
+    return is_number(t) or is_real(t) or isinstance(t, types.Complex)
 
 
 def map_operands(*ts):

@@ -239,3 +239,35 @@ def compiled_holomorphic_second(outer, inner, args):
     treedef, out = _second_along(inner.f, args, nums_i[0], inner.chunk or outer.chunk,
                                  f"jacobian({inner.kind})", inputs, jac)
     return unflatten(treedef, out)
+
+
+def batched(g, args, mapped, batch):
+    """vmap of the transform g of a dispatcher at complex points (``jacobian`` or
+    ``grad``, one mapped argnum) from one real batch loop over (Re, Im)
+    (``_backends.complex_batch``), with this module's conventions and the
+    Cauchy-Riemann check at every point; NotImplemented where it does not apply."""
+    from .._backends.complex_batch import complex_parts_vmap
+    from .._core.spec import normalize_argnums
+    single, nums = normalize_argnums(g.argnums, len(args), g.kind)
+    if g.kind not in ("jacobian", "grad") or not single or not mapped[nums[0]]:
+        return NotImplemented
+    if not g.holomorphic and g.kind != "grad":
+        return NotImplemented   # (the point path says why: jacfwd's refusal)
+    X = np.asarray(args[nums[0]])
+    if X.dtype not in (np.complex64, np.complex128) or X.ndim not in (1, 2) or batch == 0:
+        return NotImplemented
+    # the first point by the point path: its errors, and the shape of one result
+    reference = g(*[a[0] if m else a for a, m in zip(args, mapped)])
+    if not isinstance(reference, (np.ndarray, np.generic, complex, float)):
+        return NotImplemented
+    parts = complex_parts_vmap(g.f, nums[0], args, mapped, batch, g.chunk)
+    if parts is NotImplemented:
+        return NotImplemented
+    re_x, im_x, re_y, im_y = parts
+    if g.holomorphic:
+        d_x = re_x + 1j * im_x
+        check_cauchy_riemann(d_x, re_y + 1j * im_y, f"vmap({g.kind})")
+        out = d_x
+    else:   # grad of a real-valued f: JAX's d/dx - 1j d/dy
+        out = re_x - 1j * re_y
+    return out.reshape((batch,) + np.shape(reference)).astype(X.dtype)

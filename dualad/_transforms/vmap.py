@@ -95,8 +95,11 @@ class VMap:
             if self.target == "cuda":
                 raise TypeError("vmap(target='cuda') of a transform at complex inputs is "
                                 "not compiled yet; vmap on the CPU loops over the points")
-            # complex inputs: point by point, each point compiled (holomorphic)
-            return self._into_out(_loop(self.g, args, mapped, batch))
+            from .holomorphic import batched
+            res = batched(self.g, args, mapped, batch)   # one real batch loop
+            if res is NotImplemented:   # else point by point, each point compiled
+                res = _loop(self.g, args, mapped, batch)
+            return self._into_out(res)
         if _compiled_transform(self.g):
             if self.target == "cuda":
                 from .._backends.cuda import cuda_vmap
