@@ -1,6 +1,6 @@
-"""One numba IR rewrite: ``x[idx] op= y`` on an array of duals without the copy back.
+"""Two numba IR rewrites for arrays of duals (numba's own for floats are untouched).
 
-Python compiles ``dy[:-1] -= r`` to three steps, which numba's IR keeps::
+``InplaceViewSetitem``: ``x[idx] op= y`` without the copy back. Python compiles ``dy[:-1] -= r`` to three steps, which numba's IR keeps::
 
     $t  = getitem(dy, idx)            # a view, for basic indexing
     $t2 = inplace_binop(isub, $t, r)  # elementwise.inplace_map: updates $t, returns it
@@ -16,6 +16,9 @@ block, ``idx`` is basic (integers and slices, so ``$t`` is a view of ``dy``),
 ``inplace``'s (which write into their left operand and return it), the
 setitem stores nothing new and is dropped. Everything else, float arrays
 included, is left to numba.
+
+``FusedSum``: ``np.sum`` of a 1-D array expression as one accumulating loop
+(its docstring).
 """
 import operator
 
@@ -100,7 +103,7 @@ _UNARY = {operator.neg: "-", operator.pos: "+"}
 _FUSED = {}   # generated source -> its dispatcher (one per expression shape)
 
 
-def _scalar_source(tree, params, names, env):
+def _scalar_source(tree, names, env):
     """Python source of the array-expression ``tree`` (numba's ``arrayexpr`` form:
     ``(op, [operands])``, ``ir.Var``, ``ir.Const``) on one element, each variable
     replaced by ``names[var]``; None for what it does not know."""
@@ -108,9 +111,11 @@ def _scalar_source(tree, params, names, env):
         return names.get(tree.name)
     if isinstance(tree, ir.Const):
         v = tree.value
-        return repr(v) if isinstance(v, (int, float, complex)) else None
+        if isinstance(v, (int, float, complex)) and np.isfinite(v):
+            return repr(v)
+        return None   # (inf, nan, other constants: numba's arrayexpr keeps them)
     op, args = tree
-    parts = [_scalar_source(a, params, names, env) for a in args]
+    parts = [_scalar_source(a, names, env) for a in args]
     if any(p is None for p in parts):
         return None
     if op in _BINARY and len(parts) == 2:
@@ -135,7 +140,7 @@ def _fused_sum(tree, variables, typemap):
     env = {}
     names = {v.name: (f"{p}[i * s_{p}]" if p in arrays else p)
              for p, v in zip(params, variables)}
-    body = _scalar_source(tree, params, names, env)
+    body = _scalar_source(tree, names, env)
     if body is None:
         return None
     lines = [f"def fused_sum({', '.join(params)}):"]
