@@ -23,6 +23,11 @@ def positive(*shape):
     return lambda: rng.uniform(0.5, 1.5, shape)
 
 
+def increasing(n):
+    """Sample points for interpolation: n increasing values in about [0, 5]."""
+    return lambda: np.cumsum(rng.uniform(0.5, 1.5, n)) - 0.5
+
+
 def wellcond(*shape):
     """Matrices far from singular: random + n * identity."""
     def make():
@@ -164,6 +169,20 @@ CASES = [
     ("slogdet", lambda a: np.linalg.slogdet(a)[1], [wellcond(3, 3)]),
     # composition: the issue's example
     ("tanh(A@x)", lambda a, x: np.tanh(a @ x), [normal(4, 3), normal(3)]),
+    # numerical helpers (numerical.py)
+    ("cumprod", lambda a: np.cumprod(a), [positive(2, 3)]),
+    ("cumprod-axis", lambda a: np.cumprod(a, axis=1), [normal(2, 4)]),
+    ("average", lambda a: np.average(a), [normal(3, 4)]),
+    ("average-weights", lambda a, w: np.average(a, axis=1, weights=w), [normal(3, 4),
+                                                                         positive(4)]),
+    ("median-odd-axis", lambda a: np.median(a, axis=0), [normal(5, 3)]),
+    ("median-even", lambda a: np.median(a), [normal(6)]),
+    ("polyval", lambda p, x: np.polyval(p, x), [normal(4), normal(5)]),
+    ("vander", lambda x: np.vander(x, 4), [normal(3)]),
+    ("trapezoid-x", lambda y, x: np.trapezoid(y, x, axis=0), [normal(5, 2), normal(5)]),
+    ("trapezoid-dx", lambda y: np.trapezoid(y, dx=0.5), [normal(3, 4)]),
+    ("interp", lambda x, xp, fp: np.interp(x, xp, fp),
+     [lambda: rng.uniform(-1.0, 6.0, 7), increasing(5), normal(5)]),
 ]
 
 
@@ -304,3 +323,22 @@ def test_matrix_2_norm_goes_through_the_svd():
     assert np.linalg.norm(x, 2).values == 3.0
     with pytest.raises(ValueError, match="Invalid norm order"):
         np.linalg.norm(x, 7)
+
+
+def test_numerical_helpers_edges():
+    import dualad as da
+    xp, fp = np.array([0.0, 1.0, 3.0]), np.array([1.0, 3.0, 2.0])
+    x = np.array([-1.0, 0.5, 1.0, 3.0, 4.0])
+    got = da.jacobian(lambda v: np.interp(v, xp, fp, left=-5.0))(x)
+    # outside the samples: constant (left=-5, right=fp[-1]); at a knot: the right segment
+    np.testing.assert_array_equal(np.diag(got), [0.0, 2.0, -0.5, 0.0, 0.0])
+    np.testing.assert_array_equal(np.interp(DualArray(x, np.ones((5, 1))), xp, fp).values,
+                                  np.interp(x, xp, fp))
+    with pytest.raises(TypeError, match="period"):
+        np.interp(DualArray(x, np.ones((5, 1))), xp, fp, period=2.0)
+    a = DualArray(np.array([1.0, np.nan, 2.0]), np.eye(3))
+    assert np.isnan(np.median(a).values)
+    with pytest.raises(ZeroDivisionError):
+        np.average(DualArray(np.ones(2), np.eye(2)), weights=[1.0, -1.0])
+    v, scl = np.average(DualArray(np.arange(4.0), np.eye(4)), returned=True)
+    assert v.values == 1.5 and scl == 4.0

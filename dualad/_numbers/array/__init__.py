@@ -11,7 +11,8 @@ pyproject.toml checks it):
   elementary functions), ``indexing``, ``methods`` (ndarray's methods) and
   ``arguments`` (what the handlers share: axes, shapes, checks).
 * the handlers of ``__array_function__``: ``creation``, ``reductions``,
-  ``shape``, ``selection``, ``elementwise``, ``by_value``, ``complex_parts``, then ``linalg``
+  ``shape``, ``selection``, ``elementwise``, ``by_value``, ``complex_parts``,
+  ``numerical`` (cumprod, average, median, polyval, vander, trapezoid, interp), then ``linalg``
   (products, ``@`` and np.linalg).
 * ``ufuncs``: ``__array_ufunc__`` and the fallbacks of scalar duals.
 
@@ -25,6 +26,7 @@ from .core import DualArray
 from . import arith, chain, indexing, methods  # noqa: F401  (add DualArray's methods)
 from . import by_value, creation, elementwise, manipulation, reductions, selection, shape  # noqa: F401,E501
 from . import complex_parts  # noqa: F401  (real, imag, conj, abs, angle)
+from . import numerical  # noqa: F401  (cumprod, average, median, polyval, trapezoid, interp)
 from . import decompositions, linalg  # noqa: F401  (registers handlers, adds ``@``)
 from .ufuncs import array_function_scalar_fallback, array_ufunc_scalar_fallback
 
