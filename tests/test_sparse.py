@@ -199,8 +199,8 @@ def test_bad_arguments():
         da.hessian_sparsity(np.sin)(x)
     with pytest.raises(TypeError, match="callable"):
         da.sparsity(3)
-    with pytest.raises(TypeError, match="no rule for numpy.interp"):
-        da.sparsity(lambda x: np.interp(x, [0, 1], [0, 1]))(x)
+    with pytest.raises(TypeError, match="no rule for numpy.unwrap"):
+        da.sparsity(lambda x: np.unwrap(x))(x)
 
 
 def test_scipy_takes_the_results():
@@ -506,3 +506,20 @@ def test_unchecked_patterns_are_said(monkeypatch):
     with pytest.warns(UserWarning, match="used unchecked"):
         da.hessian(f, sparsity=P)(x)
     assert not traced
+
+
+def test_interpolation_pattern_holds_at_every_point():
+    # y_i = interp(x_i, XP, fp): x_i's segment is chosen by value, so every output depends
+    # on every sample (a pattern traced at one point must hold at the others)
+    XP = np.array([0.0, 1.0, 2.0, 3.0])
+    f = lambda v: np.interp(v[:3], XP, v[3:] ** 2)  # noqa: E731
+    v0 = np.array([0.5, 1.5, 2.5, 1.0, 2.0, 0.5, 3.0])
+    P = da.sparsity(f)(v0).toarray()
+    assert P[:, 3:].all() and (P[:, :3] == np.eye(3, dtype=bool)).all()
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        v = v0.copy()
+        v[:3] = rng.uniform(-0.5, 3.5, 3)
+        J = da.jacobian(f)(v)
+        assert not (J != 0)[~P].any()
+        np.testing.assert_allclose(da.jacobian(f, sparsity="auto")(v), J, rtol=1e-14)

@@ -13,20 +13,16 @@ at every nesting depth, follow from the chain rule of those operations:
   ``xp[j] <= x < xp[j+1]``, so at an interior knot the derivative in x is the
   right-hand segment's; outside [xp[0], xp[-1]] the value is ``left`` /
   ``right`` (default fp[0] / fp[-1]) and does not depend on x. x, xp and fp
-  may each hold duals; ``period=`` is not supported.
+  may each hold duals; ``period=`` is not supported. For sparsity detection
+  each output depends on every sample of xp and fp (the segment is chosen by
+  value, as ``sort`` and ``max`` choose).
 """
 import numpy as np
 
 from .arguments import _cast, _flattened, _reject, normalize_axis
 from .core import DualArray, _operand, _primal
+from .indexing import spread_selection
 from .registry import implements
-
-
-def _innermost(a):
-    """The real or complex values of a (nested) DualArray."""
-    while isinstance(a, DualArray):
-        a = a.values
-    return a
 
 
 @implements(np.cumprod)
@@ -82,7 +78,7 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     def row(k):   # s[k] as an array (a 0-d one for a 1-D s)
         return s[k:k + 1].reshape(s.shape[1:])
     mid = row(n // 2) if n % 2 else (row(n // 2 - 1) + row(n // 2)) / 2.0
-    has_nan = np.isnan(np.asarray(_innermost(s))).any(axis=0)
+    has_nan = np.isnan(np.asarray(_primal(s))).any(axis=0)
     if np.any(has_nan):
         mid = np.where(has_nan, np.nan, mid)
     if keepdims:
@@ -143,20 +139,26 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 def interp(x, xp, fp, left=None, right=None, period=None):
     _reject("interp", period=period)
     x, xp, fp = _operand(x), _operand(xp), _operand(fp)
+    shape = np.shape(x)
+    x = x.reshape(-1)
     xv, xpv = np.asarray(_primal(x)), np.asarray(_primal(xp))
     if np.ndim(xpv) != 1 or np.shape(fp) != np.shape(xpv):
         raise ValueError("fp and xp are not of the same length.")
     if xpv.size == 0:
         raise ValueError("array of sample points is empty")
+
+    def at(a, k):   # a[k], k chosen by x's values: for sparsity, from any element of a
+        r = a[k]
+        return spread_selection(r, a, 0) if isinstance(a, DualArray) else r
     if xpv.size == 1:
-        inside = fp[np.zeros(np.shape(xv), int)]
+        inside = at(fp, np.zeros(xv.shape, int))
     else:
         j = np.clip(np.searchsorted(xpv, xv, side="right") - 1, 0, xpv.size - 2)
-        slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
-        inside = slope * (x - xp[j]) + fp[j]
+        slope = (at(fp, j + 1) - at(fp, j)) / (at(xp, j + 1) - at(xp, j))
+        inside = slope * (x - at(xp, j)) + at(fp, j)
         at_end = xv == xpv[-1]
         if np.any(at_end):   # NumPy returns fp[-1] there exactly
             inside = np.where(at_end, fp[-1], inside)
     lo = fp[0] if left is None else _operand(left)
     hi = fp[-1] if right is None else _operand(right)
-    return np.where(xv < xpv[0], lo, np.where(xv > xpv[-1], hi, inside))
+    return np.where(xv < xpv[0], lo, np.where(xv > xpv[-1], hi, inside)).reshape(shape)
