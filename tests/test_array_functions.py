@@ -23,6 +23,15 @@ def positive(*shape):
     return lambda: rng.uniform(0.5, 1.5, shape)
 
 
+def with_nan(*shape):
+    """Normal samples with one nan."""
+    def make():
+        a = rng.standard_normal(shape)
+        a.flat[1] = np.nan
+        return a
+    return make
+
+
 def increasing(n):
     """Sample points for interpolation: n increasing values in about [0, 5]."""
     return lambda: np.cumsum(rng.uniform(0.5, 1.5, n)) - 0.5
@@ -183,6 +192,23 @@ CASES = [
     ("trapezoid-dx", lambda y: np.trapezoid(y, dx=0.5), [normal(3, 4)]),
     ("interp", lambda x, xp, fp: np.interp(x, xp, fp),
      [lambda: rng.uniform(-1.0, 6.0, 7), increasing(5), normal(5)]),
+    # statistics (statistics.py): nan-reductions skip the nan (derivative 0 there)
+    ("nansum", lambda a: np.nansum(a, axis=0), [with_nan(3, 2)]),
+    ("nanmean", lambda a: np.nanmean(a, axis=1), [with_nan(2, 3)]),
+    ("nanvar-ddof", lambda a: np.nanvar(a, ddof=1), [with_nan(5)]),
+    ("nanstd", lambda a: np.nanstd(a, axis=0), [with_nan(4, 2)]),
+    ("nanmax", lambda a: np.nanmax(a, axis=1), [with_nan(2, 3)]),
+    ("nanmin", lambda a: np.nanmin(a), [with_nan(5)]),
+    ("ptp", lambda a: np.ptp(a, axis=0), [normal(3, 2)]),
+    ("quantile", lambda a: np.quantile(a, [0.2, 0.75], axis=0), [normal(5, 2)]),
+    ("percentile", lambda a: np.percentile(a, 40.0), [normal(6)]),
+    ("cov", lambda a: np.cov(a), [normal(3, 5)]),
+    ("cov-xy", lambda a, b: np.cov(a, b), [normal(4), normal(4)]),
+    ("corrcoef", lambda a: np.corrcoef(a), [normal(2, 5)]),
+    ("cumulative_sum", lambda a: np.cumulative_sum(a, include_initial=True), [normal(4)]),
+    ("cumulative_prod", lambda a: np.cumulative_prod(a, axis=1), [positive(2, 3)]),
+    ("vector_norm", lambda a: np.linalg.vector_norm(a, axis=1), [normal(3, 2)]),
+    ("matrix_norm", lambda a: np.linalg.matrix_norm(a), [normal(3, 3)]),
 ]
 
 

@@ -12,7 +12,8 @@ pyproject.toml checks it):
   ``arguments`` (what the handlers share: axes, shapes, checks).
 * the handlers of ``__array_function__``: ``creation``, ``reductions``,
   ``shape``, ``selection``, ``elementwise``, ``by_value``, ``complex_parts``,
-  ``numerical`` (cumprod, average, median, polyval, vander, trapezoid, interp), then ``linalg``
+  ``numerical`` (cumprod, average, median, polyval, vander, trapezoid, interp),
+  ``statistics`` (nan-reductions, quantile/percentile, ptp, cov, corrcoef), then ``linalg``
   (products, ``@`` and np.linalg).
 * ``ufuncs``: ``__array_ufunc__`` and the fallbacks of scalar duals.
 
@@ -27,6 +28,7 @@ from . import arith, chain, indexing, methods  # noqa: F401  (add DualArray's me
 from . import by_value, creation, elementwise, manipulation, reductions, selection, shape  # noqa: F401,E501
 from . import complex_parts  # noqa: F401  (real, imag, conj, abs, angle)
 from . import numerical  # noqa: F401  (cumprod, average, median, polyval, trapezoid, interp)
+from . import statistics  # noqa: F401  (nan-reductions, quantile, cov, corrcoef, ...)
 from . import decompositions, linalg  # noqa: F401  (registers handlers, adds ``@``)
 from .ufuncs import array_function_scalar_fallback, array_ufunc_scalar_fallback
 
