@@ -209,6 +209,12 @@ CASES = [
     ("cumulative_prod", lambda a: np.cumulative_prod(a, axis=1), [positive(2, 3)]),
     ("vector_norm", lambda a: np.linalg.vector_norm(a, axis=1), [normal(3, 2)]),
     ("matrix_norm", lambda a: np.linalg.matrix_norm(a), [normal(3, 3)]),
+    ("nancumsum", lambda a: np.nancumsum(a), [with_nan(4)]),
+    ("nancumprod", lambda a: np.nancumprod(a, axis=0), [with_nan(3, 2)]),
+    ("nanmedian", lambda a: np.nanmedian(a, axis=1), [with_nan(2, 4)]),
+    ("ediff1d", lambda a, b: np.ediff1d(a, to_begin=b), [normal(2, 2), normal(2)]),
+    ("meshgrid", lambda a, b: np.stack(np.meshgrid(a, b)), [normal(3), normal(2)]),
+    ("polyfit", lambda x, y: np.polyfit(x, y, 2), [normal(6), normal(6)]),
 ]
 
 

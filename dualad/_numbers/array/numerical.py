@@ -1,8 +1,9 @@
 """NumPy's numerical helpers on DualArray: products along an axis, weighted and order
 statistics, polynomials, quadrature, interpolation.
 
-``cumprod``, ``average``, ``median``, ``polyval``, ``vander``, ``trapezoid``
-(and ``trapz`` where NumPy still has it) and ``interp``, each written as NumPy
+``cumprod``, ``average``, ``median``, ``polyval``, ``polyfit``, ``vander``,
+``trapezoid`` (and ``trapz`` where NumPy still has it), ``interp``, ``ediff1d``
+and ``meshgrid``, each written as NumPy
 writes it with the operations dualad differentiates (products, sums,
 slices, selections by value), so the values are NumPy's and the derivatives,
 at every nesting depth, follow from the chain rule of those operations:
@@ -162,3 +163,51 @@ def interp(x, xp, fp, left=None, right=None, period=None):
     lo = fp[0] if left is None else _operand(left)
     hi = fp[-1] if right is None else _operand(right)
     return np.where(xv < xpv[0], lo, np.where(xv > xpv[-1], hi, inside)).reshape(shape)
+
+
+@implements(np.ediff1d)
+def ediff1d(ary, to_end=None, to_begin=None):
+    flat = _operand(ary).reshape(-1)
+    parts = [np.reshape(_operand(to_begin), -1)] if to_begin is not None else []
+    parts.append(flat[1:] - flat[:-1])
+    if to_end is not None:
+        parts.append(np.reshape(_operand(to_end), -1))
+    return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+@implements(np.meshgrid)
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
+    ndim = len(xi)
+    s0 = (1,) * ndim
+    out = [_operand(x).reshape(s0[:i] + (-1,) + s0[i + 1:]) for i, x in enumerate(xi)]
+    if indexing == "xy" and ndim > 1:
+        out[0] = out[0].reshape((1, -1) + s0[2:])
+        out[1] = out[1].reshape((-1, 1) + s0[2:])
+    if not sparse:
+        out = list(np.broadcast_arrays(*out))
+    return tuple(o.copy() for o in out) if copy or not sparse else tuple(out)
+
+
+@implements(np.polyfit)
+def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
+    """Least squares as NumPy: the Vandermonde matrix with its columns scaled to unit
+    norm, ``lstsq`` (whose derivative dualad has), the scale undone."""
+    _reject("polyfit", w=w)
+    if full or cov:
+        raise TypeError("dualad: numpy.polyfit with full=True or cov=True is not supported "
+                        "on a DualArray")
+    x, y = (v if isinstance(v, DualArray) else np.asarray(v) + 0.0
+            for v in (_operand(x), _operand(y)))
+    deg = int(deg)
+    if deg < 0:
+        raise ValueError("expected deg >= 0")
+    if np.ndim(x) != 1 or np.shape(x)[0] != np.shape(y)[0]:
+        raise TypeError("expected 1D vector for x and x and y with the same length")
+    lhs = np.vander(x, deg + 1)
+    rcond = len(_primal(x)) * np.finfo(np.asarray(_primal(x)).dtype).eps if rcond is None \
+        else rcond
+    scale = np.sqrt(np.sum(lhs * lhs, axis=0))
+    c = np.linalg.lstsq(lhs / scale, y, rcond=rcond)[0]
+    return (c.T / scale).T

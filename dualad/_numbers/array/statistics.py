@@ -1,4 +1,4 @@
-"""NumPy's statistics on DualArray: the nan-ignoring reductions, quantiles, ``ptp``,
+"""NumPy's statistics on DualArray: the nan-ignoring reductions and scans, quantiles, ``ptp``,
 ``cov`` and ``corrcoef``, and NumPy 2's ``cumulative_sum``/``cumulative_prod``,
 ``linalg.vector_norm``/``matrix_norm``.
 
@@ -182,3 +182,36 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
 @implements(getattr(np.linalg, "matrix_norm", None))
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):
     return np.linalg.norm(DualArray.from_any(x), ord, axis=(-2, -1), keepdims=keepdims)
+
+
+@implements(np.nancumsum)
+def nancumsum(a, axis=None, dtype=None, out=None):
+    _reject("nancumsum", out=out)
+    return np.cumsum(_without_nans(a, 0.0)[0], axis=axis, dtype=dtype)
+
+
+@implements(np.nancumprod)
+def nancumprod(a, axis=None, dtype=None, out=None):
+    _reject("nancumprod", out=out)
+    return np.cumprod(_without_nans(a, 1.0)[0], axis=axis, dtype=dtype)
+
+
+@implements(np.nanmedian)
+def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """The median of the non-nan elements of each slice (sorted by value: the nans
+    last), nan for a slice of nans only."""
+    _reject("nanmedian", out=out)
+    a = DualArray.from_any(a)
+    src = a.reshape(-1) if axis is None else a
+    ax = 0 if axis is None else normalize_axis(axis, a.ndim)
+    s = np.moveaxis(np.sort(src, axis=ax), ax, 0)
+    k = np.sum(~np.isnan(_primal(s)), axis=0, keepdims=True)
+    lo = np.take_along_axis(s, np.maximum((k - 1) // 2, 0), axis=0)
+    hi = np.take_along_axis(s, np.maximum(k // 2, 0) - (k == 0), axis=0)
+    r = np.where(k == 0, np.nan, (lo + hi) / 2.0).reshape(s.shape[1:])
+    if keepdims:
+        kept = [1] * a.ndim if axis is None else list(a.shape)
+        if axis is not None:
+            kept[ax] = 1
+        r = r.reshape(kept)
+    return r
