@@ -312,6 +312,14 @@ def test_grad_of_real_valued_dispatchers_follows_jax():
         da.grad(njit(lambda z: z * z))(1 + 1j)
 
 
+@njit
+def poly_sin_sum(v):
+    s = 0j
+    for i in range(v.size):
+        s += poly_sin(v[i]) * v[(i + 1) % v.size]
+    return s
+
+
 def test_vmap_over_complex_points():
     zs = np.array([0.7 + 0.4j, -0.6 + 0.8j, 0.8 - 0.3j])
     got = da.vmap(da.grad(njit(lambda z: abs(z) ** 2)))(zs)
@@ -323,7 +331,8 @@ def test_vmap_over_complex_points():
     # same values as point by point, complex64 kept, Cauchy-Riemann over the batch
     from dualad._transforms.holomorphic import batched
     rng = np.random.default_rng(3)
-    Z = rng.uniform(0.2, 1.0, (5, 3)) + 1j * rng.uniform(-0.5, 0.5, (5, 3))
+    B = batched.__globals__["BATCH_MIN"]   # the smallest batch that takes the batch loop
+    Z = rng.uniform(0.2, 1.0, (B, 3)) + 1j * rng.uniform(-0.5, 0.5, (B, 3))
     for kind, f, args in (("jacobian", mix, (Z,)), ("grad", energy, (Z, 0.4))):
         for dtype, rtol in ((np.complex128, 1e-13), (np.complex64, 1e-5)):
             t = getattr(da, kind)(f, holomorphic=kind == "jacobian")
@@ -332,11 +341,19 @@ def test_vmap_over_complex_points():
             want = np.stack([t(z, *a[1:]) for z in a[0]])
             assert got.shape == want.shape and got.dtype == dtype
             mapped = [True] + [False] * (len(a) - 1)
-            assert batched(t, a, mapped, 5) is not NotImplemented   # not the loop
+            assert batched(t, a, mapped, B) is not NotImplemented   # not the loop
+            assert batched(t, [v[:3] if m else v for v, m in zip(a, mapped)], mapped,
+                           3) is NotImplemented   # a small batch: the point loop
             np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol)
     with pytest.raises(ValueError, match="Cauchy-Riemann"):
         da.vmap(da.jacobian(njit(lambda v: v * np.conj(v)), holomorphic=True))(Z)
-    out = np.empty((5, 3, 3), complex)
+    h = da.hessian(poly_sin_sum, holomorphic=True)   # the real Hessians of Re f and Im f
+    got = da.vmap(h)(Z)
+    assert got.shape == (B, 3, 3)
+    np.testing.assert_allclose(got, [h(z) for z in Z], rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="not holomorphic"):
+        da.vmap(da.hessian(njit(lambda v: np.sum(v * np.conj(v))), holomorphic=True))(Z)
+    out = np.empty((B, 3, 3), complex)
     assert da.vmap(da.jacobian(mix, holomorphic=True), out=out)(Z) is out
     np.testing.assert_allclose(out, [da.jacobian(mix, holomorphic=True)(z) for z in Z],
                                rtol=1e-13)

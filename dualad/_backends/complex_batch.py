@@ -27,6 +27,7 @@ from .._core.memo import FunctionStore
 from .._core.spec import TransformSpec
 from .._jit.complex_arrays import parts_of
 from .batch import compiled_vmap
+from .plan import no_dual2
 
 _WRAPPED = FunctionStore(size=64)
 
@@ -34,23 +35,30 @@ _SOURCE = """
 def wrapped({params}):
     n = v.shape[0] // 2
     z = {point}
-    return parts_of(F({call}))
+    return parts_of(F({call})){part}
 """
 
 
-def _wrapped(f, K, nargs, scalar):
-    """The njit function F of the module docstring for argnum K of nargs (cached)."""
-    key = (K, nargs, scalar)
+def _wrapped(f, K, nargs, scalar, part=None):
+    """The njit function F of the module docstring for argnum K of nargs (cached);
+    with ``part`` 0 or 1, only Re f or Im f of a scalar f (a real scalar, for Hessians)."""
+    key = (K, nargs, scalar, part)
     w = _WRAPPED.get(f, key)
     if w is None:
         params = [f"a{i}" if i != K else "v" for i in range(nargs)]
         call = ["z" if i == K else f"a{i}" for i in range(nargs)]
         point = "v[0] + 1j * v[1]" if scalar else "v[:n] + 1j * v[n:]"
         scope = {"F": f, "parts_of": parts_of}
-        exec(_SOURCE.format(params=", ".join(params), point=point, call=", ".join(call)),
-             scope)
+        exec(_SOURCE.format(params=", ".join(params), point=point, call=", ".join(call),
+                            part="" if part is None else f"[{part}]"), scope)
         w = _WRAPPED.put(f, key, njit(scope["wrapped"]))
     return w
+
+
+def _real_points(X, batch):
+    real = np.float32 if X.dtype == np.complex64 else np.float64
+    return np.concatenate([X.real.reshape(batch, -1), X.imag.reshape(batch, -1)],
+                          axis=1).astype(real)
 
 
 def complex_parts_vmap(f, K, args, mapped, batch, chunk):
@@ -62,11 +70,8 @@ def complex_parts_vmap(f, K, args, mapped, batch, chunk):
     if X.dtype not in (np.complex64, np.complex128) or X.ndim not in (1, 2) or batch == 0:
         return NotImplemented
     scalar = X.ndim == 1
-    real = np.float32 if X.dtype == np.complex64 else np.float64
-    V = np.concatenate([X.real.reshape(batch, -1), X.imag.reshape(batch, -1)],
-                       axis=1).astype(real)
     wargs = list(args)
-    wargs[K] = V
+    wargs[K] = _real_points(X, batch)
     spec = TransformSpec("jacobian", _wrapped(f, K, len(args), scalar), K, chunk)
     J = compiled_vmap(spec, wargs, mapped, batch)
     if J is NotImplemented:
@@ -74,3 +79,24 @@ def complex_parts_vmap(f, K, args, mapped, batch, chunk):
     n = 1 if scalar else X.shape[1]
     m = J.shape[1] // 2
     return J[:, :m, :n], J[:, m:, :n], J[:, :m, n:], J[:, m:, n:]
+
+
+def complex_hessian_parts_vmap(f, K, args, mapped, batch, chunk):
+    """(Hessian of Re f, Hessian of Im f) over v = (x, y), each (batch, 2n, 2n), of a
+    scalar f at the complex points args[K] (as ``complex_parts_vmap``); NotImplemented
+    where the real batch loop does not apply."""
+    X = np.asarray(args[K])
+    if X.dtype not in (np.complex64, np.complex128) or X.ndim not in (1, 2) or batch == 0:
+        return NotImplemented
+    wargs = list(args)
+    wargs[K] = _real_points(X, batch)
+    out = []
+    for part in (0, 1):
+        w = _wrapped(f, K, len(args), X.ndim == 1, part)
+        no_dual2(w, "complex values: the compiled Dual2 numbers are real")   # nested passes
+        spec = TransformSpec("hessian", w, K, chunk)
+        H = compiled_vmap(spec, wargs, mapped, batch)
+        if H is NotImplemented:
+            return NotImplemented
+        out.append(H.reshape(batch, H.shape[-1], H.shape[-1]))
+    return tuple(out)

@@ -241,25 +241,35 @@ def compiled_holomorphic_second(outer, inner, args):
     return unflatten(treedef, out)
 
 
+BATCH_MIN = 64
+"""Fewer complex points than this loop over them (``batched``): the real batch loop
+of f's real form is a compile of its own (seconds for a Hessian), which pays for
+itself only on larger batches."""
+
+
 def batched(g, args, mapped, batch):
-    """vmap of the transform g of a dispatcher at complex points (``jacobian`` or
-    ``grad``, one mapped argnum) from one real batch loop over (Re, Im)
+    """vmap of the transform g of a dispatcher at complex points (``jacobian``, ``grad``
+    or ``hessian``, one mapped argnum, ``BATCH_MIN`` points or more) from one real
+    batch loop over (Re, Im)
     (``_backends.complex_batch``), with this module's conventions and the
     Cauchy-Riemann check at every point; NotImplemented where it does not apply."""
     from .._backends.complex_batch import complex_parts_vmap
     from .._core.spec import normalize_argnums
     single, nums = normalize_argnums(g.argnums, len(args), g.kind)
-    if g.kind not in ("jacobian", "grad") or not single or not mapped[nums[0]]:
+    if g.kind not in ("jacobian", "grad", "hessian") or not single or not mapped[nums[0]]:
         return NotImplemented
     if not g.holomorphic and g.kind != "grad":
         return NotImplemented   # (the point path says why: jacfwd's refusal)
     X = np.asarray(args[nums[0]])
-    if X.dtype not in (np.complex64, np.complex128) or X.ndim not in (1, 2) or batch == 0:
+    if X.dtype not in (np.complex64, np.complex128) or X.ndim not in (1, 2) \
+            or batch < BATCH_MIN:
         return NotImplemented
     # the first point by the point path: its errors, and the shape of one result
     reference = g(*[a[0] if m else a for a, m in zip(args, mapped)])
     if not isinstance(reference, (np.ndarray, np.generic, complex, float)):
         return NotImplemented
+    if g.kind == "hessian":
+        return _batched_hessian(g, args, mapped, batch, nums[0], X, reference)
     parts = complex_parts_vmap(g.f, nums[0], args, mapped, batch, g.chunk)
     if parts is NotImplemented:
         return NotImplemented
@@ -271,3 +281,19 @@ def batched(g, args, mapped, batch):
     else:   # grad of a real-valued f: JAX's d/dx - 1j d/dy
         out = re_x - 1j * re_y
     return out.reshape((batch,) + np.shape(reference)).astype(X.dtype)
+
+
+def _batched_hessian(g, args, mapped, batch, K, X, reference):
+    """vmap of hessian(f, holomorphic=True) at complex points: the real Hessians of
+    Re f and Im f over (x, y); d2f/dx_j dx_k is the complex Hessian, and
+    d2f/dy_j dx_k == 1j d2f/dx_j dx_k is checked for every entry (as the point path)."""
+    from .._backends.complex_batch import complex_hessian_parts_vmap
+    parts = complex_hessian_parts_vmap(g.f, K, args, mapped, batch, g.chunk)
+    if parts is NotImplemented:
+        return NotImplemented
+    H_re, H_im = parts
+    n = H_re.shape[-1] // 2
+    d_xx = H_re[:, :n, :n] + 1j * H_im[:, :n, :n]
+    d_yx = H_re[:, n:, :n] + 1j * H_im[:, n:, :n]
+    check_cauchy_riemann(d_xx, d_yx, "vmap(hessian)")
+    return d_xx.reshape((batch,) + np.shape(reference)).astype(X.dtype)
