@@ -305,16 +305,22 @@ def inplace_on_views(x):
     return np.concatenate((y, m.ravel()))
 
 
-def test_in_place_operators_on_views_and_copies(monkeypatch):
-    from dualad._jit import rewrites
-    dropped = []
-    match = rewrites.InplaceViewSetitem.match
+def _matches(monkeypatch, rewrite, attr):
+    """The list that records, at every match of the numba rewrite, len(rewrite.<attr>)."""
+    seen = []
+    match = rewrite.match
 
     def counting(self, *args):
         found = match(self, *args)
-        dropped.append(len(self.dropped))
+        seen.append(len(getattr(self, attr)))
         return found
-    monkeypatch.setattr(rewrites.InplaceViewSetitem, "match", counting)
+    monkeypatch.setattr(rewrite, "match", counting)
+    return seen
+
+
+def test_in_place_operators_on_views_and_copies(monkeypatch):
+    from dualad._jit import rewrites
+    dropped = _matches(monkeypatch, rewrites.InplaceViewSetitem, "dropped")
     J = da.jacobian(inplace_on_views)(X4)
     np.testing.assert_allclose(J, central_jacobian(inplace_on_views.py_func, X4),
                                rtol=1e-8, atol=1e-8)
@@ -334,14 +340,7 @@ def sums_of_expressions(x, w):
 
 def test_sums_of_array_expressions_fused(monkeypatch):
     from dualad._jit import rewrites
-    fused = []
-    match = rewrites.FusedSum.match
-
-    def counting(self, *args):
-        found = match(self, *args)
-        fused.append(len(self.found))
-        return found
-    monkeypatch.setattr(rewrites.FusedSum, "match", counting)
+    fused = _matches(monkeypatch, rewrites.FusedSum, "found")
     w = np.array([0.5, 1.0, -2.0, 3.0])
     for dtype in (np.float64, np.float32):
         x = X4.astype(dtype)
