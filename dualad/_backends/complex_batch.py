@@ -11,7 +11,9 @@ block of points per core) computes at every point. The conventions of
 
 * ``holomorphic=True``: f'(z) = dRe/dx + 1j dIm/dx, with the Cauchy-Riemann
   check d/dy == 1j d/dx on every entry of every point;
-* ``grad`` of a real-valued f (JAX's): dRe/dx - 1j dRe/dy.
+* ``grad`` of a real-valued f (JAX's): dRe/dx - 1j dRe/dy;
+* ``hessian(holomorphic=True)``: the real Hessians of Re f and Im f over v
+  (``complex_hessian_parts_vmap``), d2f/dx2 and the check d2f/dy dx == 1j d2f/dx2.
 
 (``_transforms.holomorphic.batched`` applies them to the blocks returned here.)
 
