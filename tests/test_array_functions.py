@@ -215,6 +215,8 @@ CASES = [
     ("ediff1d", lambda a, b: np.ediff1d(a, to_begin=b), [normal(2, 2), normal(2)]),
     ("meshgrid", lambda a, b: np.stack(np.meshgrid(a, b)), [normal(3), normal(2)]),
     ("polyfit", lambda x, y: np.polyfit(x, y, 2), [normal(6), normal(6)]),
+    ("piecewise", lambda x: np.piecewise(x, [x > 0.5, x < -0.5], [np.sin, 2.0, lambda v: v ** 3]),
+     [normal(7)]),
 ]
 
 

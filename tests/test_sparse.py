@@ -523,3 +523,10 @@ def test_interpolation_pattern_holds_at_every_point():
         J = da.jacobian(f)(v)
         assert not (J != 0)[~P].any()
         np.testing.assert_allclose(da.jacobian(f, sparsity="auto")(v), J, rtol=1e-14)
+
+
+def test_piecewise_pattern_holds_in_every_branch():
+    # a point in the constant branch still depends on its x (another point may not be)
+    f = lambda x: np.piecewise(x, [x > 0.6, x < 0.2], [lambda v: v ** 2, 1.0, np.sin])  # noqa
+    P = da.sparsity(f)(np.array([0.1, 0.5, 0.9])).toarray()
+    assert (P == np.eye(3, dtype=bool)).all()

@@ -2,8 +2,8 @@
 statistics, polynomials, quadrature, interpolation.
 
 ``cumprod``, ``average``, ``median``, ``polyval``, ``polyfit``, ``vander``,
-``trapezoid`` (and ``trapz`` where NumPy still has it), ``interp``, ``ediff1d``
-and ``meshgrid``, each written as NumPy
+``trapezoid`` (and ``trapz`` where NumPy still has it), ``interp``, ``ediff1d``,
+``meshgrid`` and ``piecewise``, each written as NumPy
 writes it with the operations dualad differentiates (products, sums,
 slices, selections by value), so the values are NumPy's and the derivatives,
 at every nesting depth, follow from the chain rule of those operations:
@@ -20,6 +20,7 @@ at every nesting depth, follow from the chain rule of those operations:
 """
 import numpy as np
 
+from ..depset import is_dependencies
 from .arguments import _cast, _flattened, _reject, normalize_axis
 from .core import DualArray, _operand, _primal
 from .indexing import spread_selection
@@ -211,3 +212,32 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     scale = np.sqrt(np.sum(lhs * lhs, axis=0))
     c = np.linalg.lstsq(lhs / scale, y, rcond=rcond)[0]
     return (c.T / scale).T
+
+
+@implements(np.piecewise)
+def piecewise(x, condlist, funclist, *args, **kw):
+    """NumPy's piecewise: y[cond] = func(x[cond], ...) per condition (the last func
+    the "otherwise" one when there is one more func than conditions). For sparsity
+    detection every callable branch runs on all of x and the branches meet by
+    ``np.where`` (the union of their sets): the condition is chosen by value."""
+    x = _operand(x)
+    n2 = len(funclist)
+    if np.isscalar(condlist) or (not isinstance(condlist[0], (list, np.ndarray))
+                                 and np.ndim(x) != 0):
+        condlist = [condlist]
+    condlist = np.asarray(condlist, dtype=bool)
+    if len(condlist) == n2 - 1:
+        condlist = np.concatenate([condlist, ~np.any(condlist, axis=0, keepdims=True)])
+    elif len(condlist) != n2:
+        raise ValueError(f"with {len(condlist)} condition(s), either {len(condlist)} or "
+                         f"{len(condlist) + 1} functions are expected")
+    y = np.zeros_like(x)
+    sets = isinstance(x, DualArray) and is_dependencies(x.partials)
+    for cond, func in zip(condlist, funclist):
+        if sets:
+            y = np.where(cond, func(x, *args, **kw) if callable(func) else func, y)
+        elif not callable(func):
+            y[cond] = func
+        elif np.any(cond):
+            y[cond] = func(x[cond], *args, **kw)
+    return y
