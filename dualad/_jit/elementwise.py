@@ -1,8 +1,9 @@
 """Array expressions on arrays of duals inside nopython code, with NumPy broadcasting.
 
 ``x * y``, ``x + 1.0``, ``A * d`` (a float array times a dual), ``-x``,
-``abs(x)``, ``x ** 2``, the comparisons (by value, giving bool arrays) and every NumPy ufunc of the
-rule table (``np.exp(x)``, ``np.arctan2(y, x)``, ``np.maximum``), plus
+``abs(x)``, ``x ** 2``, the comparisons (by value, giving bool arrays) and
+every NumPy ufunc of the rule table (``np.exp(x)``, ``np.arctan2(y, x)``,
+``np.maximum``), plus
 ``np.where`` and ``np.clip``, for operands that are arrays of duals, arrays of
 reals, duals or reals, at least one of them holding duals. (The in-place
 forms, ``x += y``, are ``inplace``'s.)

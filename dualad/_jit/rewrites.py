@@ -34,6 +34,12 @@ from .elementwise import dual_array
 from .inplace import INPLACE_OPERATORS
 
 
+def _holds_dual_arrays(state):
+    """True if the function being compiled has an array of dualad numbers: the rewrites
+    look no further in any other function (float code compiles as before)."""
+    return any(dual_array(t) for t in state.typemap.values())
+
+
 def _basic_index(t):
     """True for an index type that NumPy and numba answer with a view."""
     if isinstance(t, types.BaseTuple):
@@ -55,9 +61,15 @@ def _index_var(node):
 class InplaceViewSetitem(Rewrite):
     """Drop ``x[idx] = x[idx] op= y``'s setitem for dual arrays (module docstring)."""
 
+    def __init__(self, state, *args, **kws):
+        super().__init__(state, *args, **kws)
+        self.active = _holds_dual_arrays(state)
+
     def match(self, func_ir, block, typemap, calltypes):
         self.block = block
         self.dropped = set()
+        if not self.active:
+            return False
         defs = {}   # variable name -> (statement position, expression) in this block
         for pos, stmt in enumerate(block.body):
             if isinstance(stmt, ir.Assign):
@@ -176,12 +188,12 @@ class FusedSum(Rewrite):
     def __init__(self, state, *args, **kws):
         super().__init__(state, *args, **kws)
         self.typingctx = state.typingctx
-        self.cpu = isinstance(state.targetctx, CPUContext)
+        self.active = isinstance(state.targetctx, CPUContext) and _holds_dual_arrays(state)
 
     def match(self, func_ir, block, typemap, calltypes):
         self.block, self.typemap, self.calltypes = block, typemap, calltypes
         self.found = []
-        if not self.cpu:
+        if not self.active:
             return False
         defs = {s.target.name: (pos, s.value) for pos, s in enumerate(block.body)
                 if isinstance(s, ir.Assign)}
