@@ -180,3 +180,22 @@ def test_module_exports():
     assert da.log(da.Dual(8.0, 1.0), 2.0).eps == pytest.approx(1 / (8 * math.log(2)), rel=1e-15)
     r = da.where(True, D(1.0, 1.0), D(2.0, 2.0))
     assert r.eps == 1.0
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # NumPy's, on inf partials at 0
+@pytest.mark.parametrize("v", [0.3, 1.0, 2.5, 1e-3, 7e5, -1.7, 0.0, -0.0, math.nan])
+@pytest.mark.parametrize("c", [2, 3, -1, 0, 0.5, 1.5, -2.25, 2.0])
+def test_float_power_fast_path_equals_the_general_rule(v, c):
+    """``Dual(v, 1.0) ** c`` takes a shortcut for float partials (v > 0, squares);
+    two partials go through the rule table's ladder: both agree to rounding, and
+    where the shortcut does not apply (a negative base to a fractional power) they
+    fail alike."""
+    try:
+        fast = da.Dual(v, 1.0) ** c
+    except (ValueError, ZeroDivisionError) as e:
+        with pytest.raises(type(e)):
+            da.Dual(v, [1.0, 0.0]) ** c
+        return
+    slow = da.Dual(v, [1.0, 0.0]) ** c
+    np.testing.assert_allclose([fast.value, fast.eps], [slow.value, slow.partials[0]],
+                               rtol=2e-16, atol=0, equal_nan=True)

@@ -1,4 +1,6 @@
 """``Dual``: a value and N partial derivatives (the classic dual for N == 1)."""
+from math import pow as _mpow
+
 import numpy as np
 
 from .._rules import RULES_BY_NAME
@@ -230,7 +232,14 @@ class Dual(_TaggedScalar):
         p = self._p
         if (t is float or t is int) and type(v) is float and type(p) is float \
                 and modulo is None:
-            f0, f1, _ = _POW_X(v, float(other))
+            if v > 0.0:  # the common case, no pole or branch to guard: math.pow twice
+                f0 = _mpow(v, other)
+                f1 = other * _mpow(v, other - 1.0)
+            elif other == 2:  # squares of any sign
+                f0 = v * v
+                f1 = 2.0 * v
+            else:
+                f0, f1, _ = _POW_X(v, float(other))
             d = _new(Dual)
             d.value = f0
             d._p = f1 * p
