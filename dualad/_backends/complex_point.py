@@ -211,24 +211,36 @@ def elementwise_partials(f, x):
 
 # ------------------------------------------ second order over complex inputs ---
 
-def _nested_seeded(x, scalar, nbtype, row, start, c, C, w):
-    """x as Dual[Dual[complex, C], 1]: inner directions [start, start + c) along 1,
-    the outer direction e_row along ``w`` (1 or 1j)."""
+def _nested_seeded(leaf, C, row, start, c, w):
+    """One input (a ``CompiledInputs`` leaf) as Dual[Dual[complex, C], 1]: the inner
+    directions [start, start + c) of the inputs' n along 1, the outer direction
+    e_row along ``w`` (1 or 1j); zero where they fall in another input."""
+    x, scalar, off, size = leaf
+    one = _unit_like(x, 1.0) if scalar else x.dtype.type(1)
+    zero = 0 * one
     if scalar:
-        one = _unit_like(x, 1.0)
-        zero = 0 * one
-        inner = one if C == 1 else np.eye(C, dtype=np.asarray(one).dtype)[0]
-        pad = zero if C == 1 else np.zeros(C, np.asarray(one).dtype)
-        return Dual(Dual(x, inner), Dual(_unit_like(x, w), pad))
-    buf = dual_buffer(nbtype, x.shape)
+        j = off - start
+        if C == 1:
+            inner = one if j == 0 else zero
+            pad = zero
+        else:
+            inner = np.zeros(C, np.asarray(one).dtype)
+            pad = np.zeros(C, inner.dtype)
+            if 0 <= j < c:
+                inner[j] = one
+        return Dual(Dual(x, inner), Dual(_unit_like(x, w) if row == off else zero, pad))
+    buf = dual_buffer(DualType(DualType(_numba_float_or_complex(x.dtype), C), 1), x.shape)
     flat = buf.reshape(-1)
     flat["value"]["value"] = x.reshape(-1)
-    idx = np.arange(start, start + c)
-    if C == 1:
-        flat["value"]["partials"][idx] = 1
-    else:
-        flat["value"]["partials"][idx, idx - start] = 1
-    flat["partials"]["value"][row] = w
+    lo, hi = max(start, off), min(start + c, off + size)
+    if lo < hi:
+        idx = np.arange(lo, hi)
+        if C == 1:
+            flat["value"]["partials"][idx - off] = 1
+        else:
+            flat["value"]["partials"][idx - off, idx - start] = 1
+    if off <= row < off + size:
+        flat["partials"]["value"][row - off] = w
     return buf
 
 
@@ -248,25 +260,25 @@ def _nested_read(y, C, who):
     return y, np.zeros(y.shape + (C,), y.dtype)
 
 
-def complex_second(f, args, K, chunk, w, who):
+def complex_second(f, inputs, chunk, w, who):
     """(treedef, [T per output leaf]) with T[..., k, j] = d/d(w e_j) d/d(e_k) f of a
-    dispatcher f at args, argument K complex (a scalar or an array), on nested
+    dispatcher f over its complex ``inputs`` (``CompiledInputs``: the differentiated
+    arguments, scalars or arrays, as one vector of n), on nested
     ``Dual[Dual[complex, C], 1]`` (outer e_j along w, inner chunks of k along 1).
     Along w = 1 the x-x block is symmetric for any f: its upper triangle is taken
     and mirrored; along w = 1j every entry is taken (the Cauchy-Riemann check
     compares each one). T is shaped leaf shape + (n, n)."""
-    args = list(args)
-    x, scalar = _complex_or_real(args[K], who, K)
-    n = 1 if scalar else x.size
-    dtype = np.dtype(_COMPLEX[np.asarray(x).dtype])
+    n = inputs.n
+    dtype = np.dtype(_COMPLEX[inputs.dtype])
     symmetric = type(w) is float
     C, passes = second_passes(symmetric, n, n, chunk)
-    nbtype = DualType(DualType(_numba_float_or_complex(dtype), C), 1)
     T = treedef = None
     for row, start in passes:
         c = min(C, n - start)
-        args[K] = _nested_seeded(x, scalar, nbtype, row, start, c, C, w)
-        leaves, treedef = flatten(f(*args))
+        call = list(inputs.args)
+        for a, leaf in zip(inputs.argnums, inputs.leaves):
+            call[a] = _nested_seeded(leaf, C, row, start, c, w)
+        leaves, treedef = flatten(f(*call))
         read = [_nested_read(y, C, who) for y in leaves]
         if T is None:
             T = [np.zeros(np.shape(v) + (n, n), np.result_type(v, dtype)) for v, _ in read]

@@ -174,49 +174,63 @@ def compiled_holomorphic_elementwise(f, order, x):
 
 
 def compiled_holomorphic_hessian(grad, args):
-    """hessian(f, holomorphic=True) of a dispatcher f at a complex input (``grad`` the
+    """hessian(f, holomorphic=True) of a dispatcher f at complex inputs (``grad`` the
     holomorphic Grad of f): f's gradient from its compiled evaluations (seeds 1
     and 1j, Cauchy-Riemann checked, outputs checked), then the second derivatives
     on nested complex duals with the inner seed along 1 and the outer along 1 and
     along 1j: d/dy_j (df/dx_k) == 1j d/dx_j (df/dx_k) is checked for every entry,
-    as the Python path checks the Jacobian of the gradient."""
+    as the Python path checks the Jacobian of the gradient. Several argnums give
+    the mixed blocks, ``h[i][j]`` shaped ``args[i].shape + args[j].shape``."""
     from .._core.spec import normalize_argnums
     single, nums = normalize_argnums(grad.argnums, len(args), "hessian")
-    if not single:
-        raise NotImplementedError(
-            "hessian(njit_f, holomorphic=True) is compiled for one argnum; pack the complex "
-            "arguments into one array, or write f in plain Python")
     inputs, _, values, jac = compiled_complex_evaluate(grad, args, nums)
     if np.size(values[0]) != 1 or len(values) != 1:
         raise ValueError("hessian: f must return a scalar (or an array of size 1); use "
                          "da.jacobian(da.jacobian(f, holomorphic=True)) for vector outputs")
-    _, out = _second_along(grad.f, args, nums[0], grad.chunk, "hessian", inputs, jac)
-    h = np.reshape(out[0], 2 * np.shape(inputs.leaves[0][0]))
-    return h[()] if h.ndim == 0 else h
+    _, out = _second_along(grad.f, grad.chunk, "hessian", inputs, jac)
+    t = out[0].reshape(out[0].shape[-2:])
+    return _blocks(t, inputs, nums, single, nums, single)
 
 
-def _second_along(f, args, K, chunk, who, inputs, jac):
-    """(treedef, [second derivatives per output leaf]), leaf shape + input shape * 2,
-    ``[..., k, j] = d/dz_j (df/dz_k)``: nested complex duals along 1 and 1j, the
-    Cauchy-Riemann check on every entry (f's first derivatives ``jac`` setting
-    the rounding floor)."""
+def _second_along(f, chunk, who, inputs, jac):
+    """(treedef, [T per output leaf]), T shaped leaf shape + (n, n) over the n
+    columns of ``inputs``, ``T[..., k, j] = d/dz_j (df/dz_k)``: nested complex duals
+    along 1 and 1j, the Cauchy-Riemann check on every entry (f's first
+    derivatives ``jac`` setting the rounding floor)."""
     from .._backends.complex_point import complex_second
-    treedef, t_xx = complex_second(f, args, K, chunk, 1.0, who)
-    _, t_xy = complex_second(f, args, K, chunk, 1j, who)
-    shape = np.shape(inputs.leaves[0][0])
-    out = []
+    treedef, t_xx = complex_second(f, inputs, chunk, 1.0, who)
+    _, t_xy = complex_second(f, inputs, chunk, 1j, who)
     for xx, xy, j in zip(t_xx, t_xy, jac):
         check_cauchy_riemann(xx, xy, who, j)
-        t = xx.reshape(xx.shape[:-2] + shape + shape)
-        out.append(t[()] if t.ndim == 0 else t)
-    return treedef, out
+    return treedef, t_xx
+
+
+def _blocks(t, inputs, rows, single_rows, cols, single_cols):
+    """The blocks of T (lead + (n, n) over ``inputs``' columns) for the argnums
+    ``rows`` (the inner derivative, k) and ``cols`` (the outer, j): one array
+    ``lead + shape_k + shape_j`` per pair, nested as JAX nests them (rows outer),
+    a tuple level dropped where its argnums was a single int."""
+    lead = t.shape[:-2]
+    where = {a: leaf for a, leaf in zip(inputs.argnums, inputs.leaves)}
+
+    def block(r, c):
+        xr, _, o_r, n_r = where[r]
+        xc, _, o_c, n_c = where[c]
+        b = t[..., o_r:o_r + n_r, o_c:o_c + n_c].reshape(lead + np.shape(xr) + np.shape(xc))
+        return b[()] if b.ndim == 0 else b
+
+    out = tuple(tuple(block(r, c) for c in cols) for r in rows)
+    if single_cols:
+        out = tuple(o[0] for o in out)
+    return out[0] if single_rows else out
 
 
 def compiled_holomorphic_second(outer, inner, args):
     """jacobian(jacobian(f, holomorphic=True), holomorphic=True) (or of grad) of a
-    dispatcher f at a complex input (or under holomorphic=True), one argnum in
-    both; other compositions at complex inputs refused. f's Jacobian from its
-    compiled evaluations (Cauchy-Riemann checked), then ``_second_along``."""
+    dispatcher f at complex inputs (or under holomorphic=True), any argnums in
+    either; other compositions at complex inputs refused. f's Jacobian over the
+    argnums of both from its compiled evaluations (Cauchy-Riemann checked), then
+    ``_second_along`` over them, cut into the blocks asked for."""
     from .._core.spec import normalize_argnums
     from .._core.trees import unflatten
     single_o, nums_o = normalize_argnums(outer.argnums, len(args), outer.kind)
@@ -228,16 +242,18 @@ def compiled_holomorphic_second(outer, inner, args):
         raise NotImplementedError(
             f"jacobian({inner.kind}(njit_f)) at complex inputs is compiled when both "
             "transforms take holomorphic=True; write f in plain Python for this composition")
-    if not (single_o and single_i and nums_o == nums_i):
-        raise NotImplementedError(
-            f"jacobian({inner.kind}(njit_f)) at complex inputs is compiled for one argnum, "
-            "the same in both transforms; pack the arguments into one array, or write f "
-            "in plain Python")
-    if inner.kind == "grad":
+    if inner.kind == "grad" and nums_o == nums_i and single_o == single_i:
         return compiled_holomorphic_hessian(inner, args)
-    inputs, _, _, jac = compiled_complex_evaluate(inner, args, nums_i)
-    treedef, out = _second_along(inner.f, args, nums_i[0], inner.chunk or outer.chunk,
+    both = tuple(sorted(set(nums_i) | set(nums_o)))
+    inputs, _, values, jac = compiled_complex_evaluate(inner, args, both)
+    if inner.kind == "grad" and (len(values) != 1 or np.size(values[0]) != 1):
+        raise ValueError("grad: f must return a scalar (or an array of size 1); use "
+                         "da.jacobian for vector-valued functions")
+    treedef, out = _second_along(inner.f, inner.chunk or outer.chunk,
                                  f"jacobian({inner.kind})", inputs, jac)
+    if inner.kind == "grad":   # a gradient of a size-1 output has no leading axes
+        out = [o.reshape(o.shape[-2:]) for o in out]
+    out = [_blocks(t, inputs, nums_i, single_i, nums_o, single_o) for t in out]
     return unflatten(treedef, out)
 
 
