@@ -6,6 +6,7 @@ quadrant and just off its branch cuts (both sides), complex128 and complex64;
 derivatives against ``mpmath.diff`` and against nested duals; the refusals
 (non-holomorphic rules and parts, Cauchy-Riemann, numba functions).
 """
+import cmath
 import math
 
 import mpmath
@@ -163,12 +164,51 @@ def test_cauchy_riemann_catches_what_bypasses_the_rules():
         da.derivative(sneaky, order=3)(np.array([0.5 + 0.5j, 1j]))
 
 
-def test_numba_functions_at_complex_points_are_refused():
-    f = numba.njit(lambda x: x * x * x)  # never compiled: refused before
-    with pytest.raises(NotImplementedError, match="complex point is not compiled"):
-        da.taylor(f, 3)(1j)
-    with pytest.raises(NotImplementedError, match="not compiled"):
-        da.derivative(f, order=3)(1 + 1j)
+@numba.njit
+def _nb_series(z):
+    """A holomorphic dispatcher: cmath, a power, a quotient, a loop."""
+    t = cmath.exp(z) * cmath.sin(z) / (1 + z * z)
+    for k in range(2):
+        t += cmath.log(z + k + 1) * z ** 3
+    return t
+
+
+def _mp_series(w):
+    return mpmath.exp(w) * mpmath.sin(w) / (1 + w * w) + sum(
+        mpmath.log(w + k + 1) * w ** 3 for k in range(2))
+
+
+def test_numba_functions_at_complex_points_on_nested_complex_duals():
+    """taylor(njit_f, K) and derivative(njit_f, order=K >= 3) at complex points: K
+    nested complex duals (compiled Taylor numbers are real), against mpmath.taylor
+    in the four quadrants, arrays, complex64; the Cauchy-Riemann check
+    at every order; orders above NESTED_MAX, direction= and jet refused."""
+    from dualad._transforms.holomorphic import NESTED_MAX
+    for z in (0.3 + 0.7j, -0.8 + 0.4j, -0.5 - 0.6j, 0.9 - 0.2j):
+        c = da.taylor(_nb_series, 4)(z)
+        assert c.shape == (5,) and c.dtype == np.complex128
+        _assert_rel(c, _mp_taylor(_mp_series, z, 4), 1e-13)
+        d3 = da.derivative(_nb_series, order=3)(z)
+        assert abs(d3 - c[3] * 6) <= 1e-13 * abs(d3)
+    zs = np.array([[0.3 + 0.7j, -0.5 - 0.6j]])
+    c = da.taylor(_nb_series, 4)(zs)   # elementwise, point by point
+    assert c.shape == (1, 2, 5)
+    for z, cz in zip(zs[0], c[0]):
+        _assert_rel(cz, _mp_taylor(_mp_series, z, 4), 1e-13)
+    np.testing.assert_allclose(da.derivative(_nb_series, order=3)(zs), 6 * c[..., 3],
+                               rtol=1e-13)
+    c32 = da.taylor(_nb_series, 3)(np.complex64(0.3 + 0.7j))
+    assert c32.dtype == np.complex64
+    _assert_rel(c32, _mp_taylor(_mp_series, 0.3 + 0.7j, 3), 1e-5)
+    # w + x**2 y at 0 passes Cauchy-Riemann at orders 1 and 2, not at 3 (d/dy d2/dx2 = 2)
+    sneaky = numba.njit(lambda w: w + w.real * w.real * w.imag)
+    with pytest.raises(ValueError, match="not holomorphic at this point"):
+        da.derivative(sneaky, order=3)(0j)
+    with pytest.raises(ValueError, match="not holomorphic at this point"):
+        da.taylor(numba.njit(lambda w: w * w.conjugate()), 3)(1 + 1j)
+    f = numba.njit(lambda x: x * x * x)
+    with pytest.raises(NotImplementedError, match=f"up to order {NESTED_MAX}"):
+        da.taylor(f, NESTED_MAX + 1)(1j)
     with pytest.raises(NotImplementedError, match="complex point is not compiled"):
         da.jet(f, (1j,), ([1.0],))
     with pytest.raises(NotImplementedError, match="complex point is not compiled"):

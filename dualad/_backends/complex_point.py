@@ -288,3 +288,41 @@ def complex_second(f, inputs, chunk, w, who):
             if symmetric:
                 t[..., row, start:start + c] = b
     return treedef, T
+
+
+# ------------------------------------------- higher orders at a complex scalar ---
+
+def _constant(depth, v):
+    """v as a nested Dual of ``depth`` levels, every partial zero."""
+    return v if depth == 0 else Dual(_constant(depth - 1, v), _constant(depth - 1, 0 * v))
+
+
+def _component(y, picks):
+    """The component of a nested output y: ``picks`` from the outermost level in,
+    True for the partial, False for the value; 0 where f did not depend on a level."""
+    for take_partial in picks:
+        if isinstance(y, Dual):
+            y = y._p if take_partial else y.value
+        elif take_partial:
+            return 0 * y
+    return y
+
+
+def nested_along(f, z, order, top):
+    """(f(z), [D_1 ... D_(m-1) D_order f for m = 1..order]): f(z + t_1 + ... +
+    t_order) of a dispatcher f at a complex scalar z on ``order`` nested complex
+    duals, every direction 1 but the outermost one, ``top``. With top = 1 these
+    are f', ..., f^(order); with top = 1j they are 1j times them for a
+    holomorphic f (the Cauchy-Riemann check at every order, from one evaluation)."""
+    one = _unit_like(z, 1.0)
+    x = z
+    for level in range(1, order + 1):
+        u = _unit_like(z, top) if level == order else one
+        x = Dual(x, _constant(level - 1, u))
+    y = f(x)
+    value = _component(y, [False] * order)
+    if isinstance(value, Dual) or np.ndim(value):
+        raise TypeError(f"derivative of order {order} at a complex point: f must return "
+                        "a complex scalar")
+    return value, [_component(y, [True] + [False] * (order - m) + [True] * (m - 1))
+                   for m in range(1, order + 1)]

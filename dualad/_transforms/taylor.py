@@ -58,12 +58,14 @@ def _float_input(x, who, name="x"):
 
 
 def _refuse_compiled_complex(f, who, *arrays):
-    """Compiled Taylor numbers are real: a numba f at a complex point is refused."""
+    """Compiled Taylor numbers are real: a numba f at a complex point is refused where
+    nested complex duals do not stand in (along a direction, and ``jet``)."""
     if any(np.iscomplexobj(a) for a in arrays):
         raise NotImplementedError(
             f"{who}() of the numba function {getattr(f, '__name__', f)!r} at a complex "
-            "point is not compiled (compiled Taylor numbers are real; da.derivative of "
-            "orders 1 and 2 is); call it on f's Python source (f.py_func) instead")
+            "point is not compiled (compiled Taylor numbers are real; da.derivative and "
+            "da.taylor at complex points are, up to order 6); call it on f's Python "
+            "source (f.py_func) instead")
 
 
 def _check_holomorphic(f, x, order, who, c):
@@ -159,7 +161,9 @@ def taylor(f, order):
         compiled = compiled_taylor(f, order)
 
         def compiled_coefficients(x):
-            _refuse_compiled_complex(f, "taylor", np.asarray(x))
+            if np.iscomplexobj(x):   # holomorphic f: nested complex duals
+                from .holomorphic import compiled_holomorphic_taylor
+                return compiled_holomorphic_taylor(f, order, x)
             return compiled(x)
         compiled_coefficients.__name__ = compiled.__name__
         return compiled_coefficients
