@@ -3,7 +3,8 @@
 The colors are seeded along 1 (the compressed complex Jacobian) and along 1j
 (the Cauchy-Riemann check the dense path runs); results against the dense
 complex Jacobian, complex128 and complex64, detected and given patterns,
-dense and csr/csc formats; the refusals kept.
+dense and csr/csc formats; sparse complex Hessians (star coloring of the
+gradient's Jacobian) the same way; the refusals kept.
 """
 import numba
 import numpy as np
@@ -50,5 +51,35 @@ def test_refusals():
         da.jacobian(np.sin, holomorphic=True, format="csr")(z)
     with pytest.raises(TypeError, match="numba function"):
         da.jacobian(numba.njit(lambda w: w * w), holomorphic=True, sparsity="auto")(z)
-    with pytest.raises(TypeError, match="complex sparse Hessians come later"):
-        da.hessian(lambda w: np.sum(w * w), holomorphic=True, sparsity="auto")(z)
+    with pytest.raises(TypeError, match="needs sparsity="):
+        da.hessian(lambda w: np.sum(w * w), holomorphic=True, format="csr")(z)
+    with pytest.raises(TypeError, match="numba function"):
+        da.hessian(numba.njit(lambda w: np.sum(w * w)), holomorphic=True,
+                   sparsity="auto")(z)
+
+
+def chain_energy(z):
+    # a holomorphic scalar with a tridiagonal Hessian (neighbours only)
+    return np.sum(np.sin(z[1:]) * z[:-1] ** 2) + np.sum(np.exp(z) * z)
+
+
+@pytest.mark.parametrize("dtype,rtol", [(np.complex128, 1e-14), (np.complex64, 1e-5)])
+def test_sparse_complex_hessian_against_the_dense_one(dtype, rtol):
+    rng = np.random.default_rng(5)
+    z = (rng.normal(size=10) + 1j * rng.normal(size=10)).astype(dtype)
+    dense = da.hessian(chain_energy, holomorphic=True)(z)
+    pattern = da.hessian_sparsity(chain_energy)(z)
+    assert pattern.nnz == 3 * z.size - 2
+    for sparsity in ("auto", pattern):
+        for fmt in ("dense", "csr"):
+            out = da.hessian(chain_energy, holomorphic=True, sparsity=sparsity, format=fmt)(z)
+            out = out if fmt == "dense" else out.toarray()
+            assert out.dtype == dense.dtype
+            np.testing.assert_allclose(out, dense, rtol=rtol, atol=rtol * np.abs(dense).max())
+    plan = da.hessian(chain_energy, holomorphic=True, sparsity="auto").plan((z,))
+    assert plan.seed(z.dtype).shape[1] <= 3   # star coloring of a tridiagonal pattern
+    # holomorphic in its gradient's first level but not beyond: the 1j pass refuses it
+    w = np.array([0j, 1 + 1j])
+    with pytest.raises(ValueError, match="not holomorphic at this point"):
+        da.hessian(lambda v: v[0] * v[1].imag + v[0] * v[0], holomorphic=True,
+                   sparsity="auto")(w)

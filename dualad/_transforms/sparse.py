@@ -146,8 +146,11 @@ class SparseTransform(_Transform):
                                                         self.kind)
             shape = np.shape(inputs.leaves[0][2]) if len(nums) == 1 else (inputs.n,)
         elif self.kind == "hessian":
-            g = Grad(self.f, nums if len(nums) > 1 else nums[0], self.chunk)
+            g = Grad(self.f, nums if len(nums) > 1 else nums[0], self.chunk, self.holomorphic)
             compressed, _ = _compressed(g, args, nums, seed, inputs, self.kind)
+            if self.holomorphic:  # H @ S of the complex gradient, checked along 1j
+                compressed = _holomorphic_compressed(self, compressed, args, nums, seed,
+                                                     inputs, g)
             shape = ((() if inputs.leaves[0][3] else np.shape(inputs.leaves[0][2]))
                      if len(nums) == 1 else (inputs.n,))
         else:
@@ -182,11 +185,13 @@ def _check_holomorphic_inputs(transform, inputs):
                         "input")
 
 
-def _holomorphic_compressed(transform, compressed, args, nums, seed, inputs):
+def _holomorphic_compressed(transform, compressed, args, nums, seed, inputs, g=None):
     """J @ S of a holomorphic f (the colors seeded along 1), Cauchy-Riemann checked by
-    a second pass along 1j (``holomorphic.check_cauchy_riemann``, as the dense path)."""
+    a second pass along 1j (``holomorphic.check_cauchy_riemann``, as the dense path);
+    for a Hessian, J that of f's holomorphic gradient ``g``."""
     from .holomorphic import check_cauchy_riemann
-    along_i, _ = _compressed(transform.f, args, nums, seed * 1j, inputs, transform.kind)
+    along_i, _ = _compressed(transform.f if g is None else g, args, nums, seed * 1j,
+                             inputs, transform.kind)
     check_cauchy_riemann(compressed, along_i, transform.kind,
                          [y for y in flatten(transform.f(*args))[0]][0])
     return np.asarray(compressed, np.result_type(compressed, np.complex64))
@@ -276,7 +281,9 @@ def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", check=Tr
 
     Shape ``arg.shape + arg.shape``; mixed blocks when ``argnums`` is a tuple.
     ``holomorphic=True``: complex inputs, f holomorphic, the complex Hessian
-    (``jax.hessian(holomorphic=True)``; Cauchy-Riemann checked at both levels).
+    (``jax.hessian(holomorphic=True)``; Cauchy-Riemann checked at both levels),
+    with ``sparsity=`` too (plain Python f: each color seeded along 1, and along
+    1j for the check; the complex Hessian is symmetric, so star coloring holds).
     ``sparsity="auto"`` or a pattern, and ``format``, as for ``da.jacobian``:
     the symmetric pattern is star-colored and the gradient differentiated
     along the colors only; a given pattern is checked as for ``da.jacobian``
@@ -294,8 +301,9 @@ def hessian(f, argnums=0, *, chunk=None, sparsity=None, format="dense", check=Tr
     """
     if sparsity is None and format == "dense":
         return _dense_hessian(f, argnums, chunk=chunk, holomorphic=holomorphic)
-    if holomorphic:
-        raise TypeError("hessian(holomorphic=True) with sparsity: complex sparse "
-                        "Hessians come later; leave sparsity=None")
+    if holomorphic and sparsity is None:
+        raise TypeError("hessian(holomorphic=True) with format= needs sparsity= "
+                        "(\"auto\" or a pattern); for the dense complex Hessian leave "
+                        "format=\"dense\"")
     check_chunk(chunk, "hessian")
-    return SparseTransform("hessian", f, argnums, chunk, sparsity, format, check)
+    return SparseTransform("hessian", f, argnums, chunk, sparsity, format, check, holomorphic)
