@@ -247,6 +247,9 @@ def test_numba_dispatchers():
     # math.exp cannot run on Python duals: the error says to pass the pattern
     with pytest.raises(TypeError, match="f.py_func.*Pass the pattern"):
         da.jacobian(l96, sparsity="auto")(x)
+    # a diagonal pattern: one color, one partial (a plain Dual[float, 1] buffer)
+    np.testing.assert_array_equal(da.jacobian(njit(lambda v: np.sin(v)), sparsity="auto")(x),
+                                  np.diag(np.cos(x)))
 
 
 @njit

@@ -275,25 +275,31 @@ def compiled_compressed(f, args, nums, seed, who):
     """One compiled call of f with the inputs ``nums`` seeded by the rows of ``seed``
     (n x p, the inputs numbered in argnums order): (value, partials (size, p)) of f's
     one output. The compressed pass of a sparse Jacobian (``seed`` from a coloring)."""
+    from .complex_point import _COMPLEX, _complex_or_real, _numba_float_or_complex
     p = seed.shape[1]
+    cplx = seed.dtype.kind == "c"   # holomorphic f, complex inputs: the colors along 1 or 1j
+    prepare = _complex_or_real if cplx else _prepare_arg
     call = [None] * len(args)
     for i, x in enumerate(args):
         if i not in nums:
-            call[i] = _prepare_arg(x, who, i)[0]
+            call[i] = prepare(x, who, i)[0]
     off = 0
     for i in nums:
-        xv, scalar = _prepare_arg(args[i], who, i)
+        xv, scalar = prepare(args[i], who, i)
         dtype = np.asarray(xv).dtype
+        if cplx:
+            dtype = np.dtype(_COMPLEX[dtype])
         size = 1 if scalar else xv.size
         rows = seed[off:off + size].astype(dtype)
         off += size
         if scalar:
-            part = rows[0] if p > 1 else (rows[0, 0] if dtype == np.float32 else float(rows[0, 0]))
+            part = rows[0] if p > 1 else (rows[0, 0] if dtype in (np.float32, np.complex64)
+                                          else rows[0, 0].item())
             call[i] = make_dual(xv, part, 0)
         else:
-            buf = dual_buffer(DualType(_numba_float(dtype), p), xv.shape)
+            buf = dual_buffer(DualType(_numba_float_or_complex(dtype), p), xv.shape)
             buf["value"] = xv
-            buf["partials"] = rows.reshape(xv.shape + (p,))
+            buf["partials"] = rows.reshape(xv.shape + ((p,) if p > 1 else ()))
             call[i] = buf
     value, partials = read_pass(f(*call), "jacobian", who)
     value = np.asarray(value)

@@ -175,8 +175,8 @@ class SparseTransform(_Transform):
 
 
 def _check_holomorphic_inputs(transform, inputs):
-    """holomorphic=True with sparsity: a Python f and every input complex."""
-    if is_dispatcher(transform.f):
+    """holomorphic=True with sparsity: every input complex (a numba f: a Jacobian)."""
+    if is_dispatcher(transform.f) and transform.kind == "hessian":
         raise TypeError(f"{transform.kind}(holomorphic=True) with sparsity= of a numba "
                         f"function: {COMPLEX_LATER}; leave sparsity=None")
     if len(inputs.complex_columns) != inputs.n:
