@@ -24,11 +24,15 @@ COMPRESSED_CHUNK = 64
 
 def compiled_compressed_hessian(f, args, nums, seed, chunk, who):
     """(value, H @ seed (n x p)) of a dispatcher f returning a scalar, the inputs
-    ``nums`` (arrays, numbered one after the other in argnums order) differentiated."""
+    ``nums`` (arrays, numbered one after the other in argnums order) differentiated.
+    A complex ``seed`` (holomorphic f at complex inputs): the passes run on complex
+    nested duals, the colors' directions as given (1 or 1j)."""
+    from .complex_point import _COMPLEX, _complex_or_real, _numba_float_or_complex
+    cplx = seed.dtype.kind == "c"
     call = list(args)
     inputs = []
     for i, x in enumerate(args):
-        xv, scalar = _prepare_arg(x, who, i)
+        xv, scalar = (_complex_or_real if cplx else _prepare_arg)(x, who, i)
         if i in nums and scalar:
             raise ValueError(f"{who}: a sparse Hessian of a numba function takes array "
                              "arguments (make scalars 1-element arrays)")
@@ -41,10 +45,13 @@ def compiled_compressed_hessian(f, args, nums, seed, chunk, who):
     n, p = off, seed.shape[1]
     dtype = np.result_type(*[x.dtype for _, x, _ in inputs]) if inputs else np.float64
     C, dense = hessian_passes(f, n, p, chunk)
-    if len(nums) == 1 and dense:
+    if len(nums) == 1 and dense and not cplx:
         H = compiled_transform(TransformSpec("hessian", f, nums[0], chunk), args)
         return None, np.asarray(H).reshape(n, n) @ seed.astype(H.dtype)
-    nbtype = DualType(DualType(_numba_float(dtype), C), 1)
+    if cplx:
+        dtype = np.dtype(_COMPLEX[dtype])
+        call = [x.astype(dtype) if i in nums else x for i, x in enumerate(call)]
+    nbtype = DualType(DualType(_numba_float_or_complex(dtype), C), 1)
     out = np.zeros((n, p), dtype)
     value = None
     for color in range(p):

@@ -49,10 +49,9 @@ def list_as_array(x):
 
 COMPLEX_LATER = ("complex numbers are supported in plain Python and NumPy code (Dual, "
                  "HyperDual, DualArray, Taylor) and in @njit code (guides/complex.md); not "
-                 "yet: sparse Hessians of @njit functions at complex inputs, and for @njit "
-                 "functions at complex inputs Taylor orders above 6, jet, direction=, "
-                 "compositions of compiled transforms other than jacobian(jacobian) and "
-                 "jacobian(grad), and vmap(target='cuda')")
+                 "yet, for @njit functions at complex inputs: Taylor orders above 6, jet, "
+                 "direction=, compositions of compiled transforms other than "
+                 "jacobian(jacobian) and jacobian(grad), and vmap(target='cuda')")
 
 
 def as_float_input(x, what, allow_complex=False):

@@ -144,6 +144,13 @@ class SparseTransform(_Transform):
             from .._backends.compressed import compiled_compressed_hessian
             _, compressed = compiled_compressed_hessian(self.f, args, nums, seed, self.chunk,
                                                         self.kind)
+            if self.holomorphic:   # f's gradient checked, then H @ S along 1j
+                from .holomorphic import check_cauchy_riemann
+                g = Grad(self.f, nums if len(nums) > 1 else nums[0], self.chunk, True)
+                first = g(*args)
+                _, along_i = compiled_compressed_hessian(self.f, args, nums, seed * 1j,
+                                                         self.chunk, self.kind)
+                check_cauchy_riemann(compressed, along_i, self.kind, first)
             shape = np.shape(inputs.leaves[0][2]) if len(nums) == 1 else (inputs.n,)
         elif self.kind == "hessian":
             g = Grad(self.f, nums if len(nums) > 1 else nums[0], self.chunk, self.holomorphic)
@@ -175,10 +182,7 @@ class SparseTransform(_Transform):
 
 
 def _check_holomorphic_inputs(transform, inputs):
-    """holomorphic=True with sparsity: every input complex (a numba f: a Jacobian)."""
-    if is_dispatcher(transform.f) and transform.kind == "hessian":
-        raise TypeError(f"{transform.kind}(holomorphic=True) with sparsity= of a numba "
-                        f"function: {COMPLEX_LATER}; leave sparsity=None")
+    """holomorphic=True with sparsity: every input complex."""
     if len(inputs.complex_columns) != inputs.n:
         raise TypeError(f"{transform.kind} with holomorphic=True requires inputs with "
                         "complex dtype (complex, np.complex64, np.complex128), got a real "
