@@ -16,27 +16,14 @@ from .._core.trees import flatten
 from .._jit.arrays import dual_buffer
 from .._jit.types import DualType
 from .._numbers import Dual, HyperDual, make_dual
-from .point import _numba_float, _prepare_arg, jvp_result, second_passes, tangent_buffer
+from .point import (_COMPLEX, _complex_or_real, _numba_float_or_complex, jvp_result,
+                    second_passes, tangent_buffer)
 from .read import outer_partials, read_pass
-
-_COMPLEX = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128,
-            np.dtype(np.complex64): np.complex64, np.dtype(np.complex128): np.complex128}
-
 
 def is_complex_input(x):
     """A complex scalar or a complex array (the compiled path's inputs)."""
     return type(x) is complex or isinstance(x, np.complexfloating) or (
         isinstance(x, (np.ndarray, list, tuple)) and np.iscomplexobj(x))
-
-
-def _complex_or_real(x, who, i):
-    """(value, is_scalar) of an input: complex ones as they are, real ones as ``point``."""
-    if type(x) is complex or isinstance(x, np.complexfloating):
-        return x, True
-    if isinstance(x, (np.ndarray, list, tuple)) and np.iscomplexobj(x):
-        a = np.ascontiguousarray(x)
-        return (a if a.dtype in (np.complex64, np.complex128) else a.astype(complex)), False
-    return _prepare_arg(x, who, i)
 
 
 class CompiledInputs:
@@ -95,15 +82,6 @@ def _seeded(value, scalar, off, size, start, c, C, unit):
         else:
             flat["partials"][idx - off, idx - start] = unit
     return buf
-
-
-def _numba_float_or_complex(dtype):
-    from numba.core import types
-    if dtype == np.complex64:
-        return types.complex64
-    if dtype == np.complex128:
-        return types.complex128
-    return _numba_float(dtype)
 
 
 def compiled_evaluate(f, args, nums, chunk, who, inputs, unit=1.0):

@@ -15,7 +15,8 @@ from .._jit.arrays import dual_buffer
 from .._jit.types import DualType
 from .._core.spec import TransformSpec, compiled_chunk
 from .plan import plan_point
-from .point import _numba_float, _prepare_arg, compiled_transform
+from .point import (_COMPLEX, _complex_or_real, _numba_float_or_complex, _prepare_arg,
+                    compiled_transform)
 from .read import read_pass
 
 COMPRESSED_CHUNK = 64
@@ -27,7 +28,6 @@ def compiled_compressed_hessian(f, args, nums, seed, chunk, who):
     ``nums`` (arrays, numbered one after the other in argnums order) differentiated.
     A complex ``seed`` (holomorphic f at complex inputs): the passes run on complex
     nested duals, the colors' directions as given (1 or 1j)."""
-    from .complex_point import _COMPLEX, _complex_or_real, _numba_float_or_complex
     cplx = seed.dtype.kind == "c"
     call = list(args)
     inputs = []

@@ -275,7 +275,6 @@ def compiled_compressed(f, args, nums, seed, who):
     """One compiled call of f with the inputs ``nums`` seeded by the rows of ``seed``
     (n x p, the inputs numbered in argnums order): (value, partials (size, p)) of f's
     one output. The compressed pass of a sparse Jacobian (``seed`` from a coloring)."""
-    from .complex_point import _COMPLEX, _complex_or_real, _numba_float_or_complex
     p = seed.shape[1]
     cplx = seed.dtype.kind == "c"   # holomorphic f, complex inputs: the colors along 1 or 1j
     prepare = _complex_or_real if cplx else _prepare_arg
@@ -415,3 +414,28 @@ def compiled_second(outer, inner, args):
         raise ValueError(f"{who}: f must return a scalar")
     outs = [_scalar_out(t.reshape(t.shape[:-2] + shape_i + shape_o)) for t in T]
     return unflatten(treedef, outs)
+
+
+# ------------------------------------- inputs at complex points (complex_point) ---
+
+_COMPLEX = {np.dtype(np.float32): np.complex64, np.dtype(np.float64): np.complex128,
+            np.dtype(np.complex64): np.complex64, np.dtype(np.complex128): np.complex128}
+
+
+def _complex_or_real(x, who, i):
+    """(value, is_scalar) of an input: complex ones as they are, real ones as ``point``."""
+    if type(x) is complex or isinstance(x, np.complexfloating):
+        return x, True
+    if isinstance(x, (np.ndarray, list, tuple)) and np.iscomplexobj(x):
+        a = np.ascontiguousarray(x)
+        return (a if a.dtype in (np.complex64, np.complex128) else a.astype(complex)), False
+    return _prepare_arg(x, who, i)
+
+
+def _numba_float_or_complex(dtype):
+    from numba.core import types
+    if dtype == np.complex64:
+        return types.complex64
+    if dtype == np.complex128:
+        return types.complex128
+    return _numba_float(dtype)
