@@ -1,14 +1,15 @@
 """Arrays of complex duals: their parts and moduli, elementwise.
 
 ``np.real``, ``np.imag``, ``np.conjugate``, ``np.abs`` and ``abs`` of an
-array of complex duals (``Dual[complex128, n]``, ...) map the scalar parts
+array of complex duals (and ``z.real``, ``z.imag``, ``z.conj()``; of real duals as
+NumPy's of a real array) (``Dual[complex128, n]``, ...) map the scalar parts
 (``attributes``) over it; the parts and ``|z|`` are arrays of real duals of
 the same shape (``elementwise`` declines ``abs`` for them). Every other array
 expression on complex duals is ``elementwise``'s, unchanged.
 """
 import numpy as np
 from numba.core import types
-from numba.extending import overload
+from numba.extending import overload, overload_attribute, overload_method
 
 from .complex_partials import part_type
 from .elementwise import dual_array, unary_map
@@ -32,21 +33,50 @@ def _abs(x):
     return abs(x)
 
 
-_PARTS = {np.real: (_real, "real"), np.imag: (_imag, "imag"),
-          np.conjugate: (_conj, "conj"), np.absolute: (_abs, "real"), abs: (_abs, "real")}
+_PARTS = {np.real: (_real, "real"), np.imag: (_imag, "imag"), np.conjugate: (_conj, "conj"),
+          np.absolute: (_abs, "real"), abs: (_abs, "real")}   # (np.conj is np.conjugate)
 
 
-def _part_typer(fn, which):
+def _same(a):
+    return a
+
+
+def _copy(a):
+    return a.copy()
+
+
+def _zeros(a):
+    return np.zeros_like(a)
+
+
+_OF_REAL = {"real": _same, "imag": _zeros, "conj": _copy}
+"""The parts of an array of real duals, as NumPy's of a real array: itself (``.real``),
+zeros of its type (``.imag``: a derivative of 0), a copy (``conj``)."""
+
+
+def _part_typer(fn, which, of_real=None):
     jitable(fn)
 
     def typer(a):
         if dual_array(a) and is_complex_dual(a.dtype):
             return unary_map(fn, part_type(a.dtype, which))
+        if of_real is not None and dual_array(a):
+            return of_real
     return typer
 
 
 for _uf, (_fn, _which) in _PARTS.items():
-    overload(_uf, strict=False, **OVERLOAD)(_part_typer(_fn, _which))
+    _r = _OF_REAL[_which] if _fn is not _abs else None   # (abs of real duals: elementwise)
+    overload(_uf, strict=False, **OVERLOAD)(_part_typer(_fn, _which, _r))
+
+
+# the attribute and method spellings of an array of complex duals: z.real, z.imag,
+# z.conj(), z.conjugate() (NumPy's; numba's own decline a dual dtype)
+for _name, _fn, _which in (("real", _real, "real"), ("imag", _imag, "imag")):
+    overload_attribute(types.Array, _name, **OVERLOAD)(_part_typer(_fn, _which,
+                                                                   _OF_REAL[_which]))
+for _name in ("conjugate", "conj"):
+    overload_method(types.Array, _name, **OVERLOAD)(_part_typer(_conj, "conj", _copy))
 
 
 def parts_of(y):
