@@ -1,15 +1,14 @@
 """Arrays of complex duals: their parts and moduli, elementwise.
 
 ``np.real``, ``np.imag``, ``np.conjugate``, ``np.abs`` and ``abs`` of an
-array of complex duals (and ``z.real``, ``z.imag``, ``z.conj()``; of real duals as
-NumPy's of a real array) (``Dual[complex128, n]``, ...) map the scalar parts
+array of complex duals (of real duals as NumPy's of a real array) (``Dual[complex128, n]``, ...) map the scalar parts
 (``attributes``) over it; the parts and ``|z|`` are arrays of real duals of
 the same shape (``elementwise`` declines ``abs`` for them). Every other array
 expression on complex duals is ``elementwise``'s, unchanged.
 """
 import numpy as np
 from numba.core import types
-from numba.extending import overload, overload_attribute, overload_method
+from numba.extending import overload
 
 from .complex_partials import part_type
 from .elementwise import dual_array, unary_map
@@ -70,13 +69,11 @@ for _uf, (_fn, _which) in _PARTS.items():
     overload(_uf, strict=False, **OVERLOAD)(_part_typer(_fn, _which, _r))
 
 
-# the attribute and method spellings of an array of complex duals: z.real, z.imag,
-# z.conj(), z.conjugate() (NumPy's; numba's own decline a dual dtype)
-for _name, _fn, _which in (("real", _real, "real"), ("imag", _imag, "imag")):
-    overload_attribute(types.Array, _name, **OVERLOAD)(_part_typer(_fn, _which,
-                                                                   _OF_REAL[_which]))
-for _name in ("conjugate", "conj"):
-    overload_method(types.Array, _name, **OVERLOAD)(_part_typer(_conj, "conj", _copy))
+# The attribute and method spellings z.real, z.imag, z.conj() cannot be given
+# for dual dtypes alone: numba types and lowers an array attribute or method
+# by its template for types.Array, whatever the dtype (one registered here
+# takes plain arrays' z.real from numba). np.real(z), np.imag(z), np.conj(z)
+# work on arrays of duals.
 
 
 def parts_of(y):
