@@ -44,19 +44,16 @@ from .registry import OVERLOAD  # noqa: F401  (re-exported: the options of every
 
 
 def _source_stamp():
-    """Hash of the files whose contents decide the machine code of a dual op.
-
-    Every module of this package and of the rule package (found by walking
-    them, so a new module or subpackage is covered) and the custom-rule
-    registry.
-    """
-    here = os.path.dirname(os.path.abspath(__file__))
-    pkg = os.path.dirname(here)
-    files = [os.path.join(pkg, "_extend.py")]
-    for folder in (os.path.join(pkg, "_rules"), here):
-        for root, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            files += sorted(os.path.join(root, f) for f in names if f.endswith(".py"))
+    """Hash of every module of the package (found by walking it, so a new module or
+    subpackage is covered): the files whose contents may decide the machine code
+    of a dual op or of a compiled helper. Part of every type name, so numba's disk
+    cache of dualad's overloads (``registry.OVERLOAD``) never returns code built
+    from other sources (numba itself checks only the defining file)."""
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    files = []
+    for root, dirs, names in os.walk(pkg):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        files += sorted(os.path.join(root, f) for f in names if f.endswith(".py"))
     h = hashlib.sha256()
     for path in files:
         try:
