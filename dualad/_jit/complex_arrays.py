@@ -1,9 +1,10 @@
 """Arrays of complex duals: their parts and moduli, elementwise.
 
 ``np.real``, ``np.imag``, ``np.conjugate``, ``np.abs`` and ``abs`` of an
-array of complex duals (of real duals as NumPy's of a real array) (``Dual[complex128, n]``, ...) map the scalar parts
+array of complex duals (``Dual[complex128, n]``, ...) map the scalar parts
 (``attributes``) over it; the parts and ``|z|`` are arrays of real duals of
-the same shape (``elementwise`` declines ``abs`` for them). Every other array
+the same shape (``elementwise`` declines ``abs`` for them). On an array of
+real duals the parts are NumPy's of a real array (itself, zeros, a copy). Every other array
 expression on complex duals is ``elementwise``'s, unchanged.
 """
 import numpy as np

@@ -39,8 +39,9 @@ CACHE = _can_cache()
 OVERLOAD = dict(target="generic", jit_options={"no_cfunc_wrapper": True, "cache": CACHE})
 
 OVERLOAD_UNCACHED = dict(target="generic", jit_options={"no_cfunc_wrapper": True})
-"""For impls closing over the user's code (``da.register``): never from the disk cache,
-where an edited rule of the same name could be found."""
+"""For impls closing over the user's code (``da.register``: never from the disk cache,
+where an edited rule of the same name could be found) or over what numba cannot
+pickle into a cache key (the ctypes pointers of ``scipy_special``)."""
 
 generic_intrinsic = intrinsic(target="generic")
 """``@intrinsic`` for every target: lowered inline into the caller, no compile of its own."""
@@ -48,15 +49,18 @@ generic_intrinsic = intrinsic(target="generic")
 _jitable_ids = set()
 
 
-def jitable(fn):
+def jitable(fn, cached=True):
     """Make a plain Python function callable from nopython code (every target).
 
-    (numba's register_jitable, with dualad's overload options.) Inlining at
-    the numba IR level was measured: 40 % slower to compile, same speed.
+    (numba's register_jitable, with dualad's overload options; ``cached=False``
+    for one that reaches what numba cannot pickle into a cache key, as ctypes
+    pointers.) Inlining at the numba IR level was measured: 40 % slower to
+    compile, same speed.
     """
     if id(fn) not in _jitable_ids:
         _jitable_ids.add(id(fn))
-        overload(fn, strict=False, **OVERLOAD)(lambda *args, **kws: fn)
+        overload(fn, strict=False, **(OVERLOAD if cached else OVERLOAD_UNCACHED))(
+            lambda *args, **kws: fn)
     return fn
 
 
