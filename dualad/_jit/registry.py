@@ -9,39 +9,10 @@ from numba import njit
 from numba.extending import intrinsic, overload
 
 # Options of every dualad overload: registered for all targets (CPU and
-# numba-cuda alike), without the C-callable wrapper numba otherwise builds
-# for each compiled overload (they are only ever called from compiled code;
-# the wrappers were ~20 % of compile time), and disk-cached: an impl is
-# compiled once per machine, not once per process (a new user function's
-# first jacobian 0.49 -> 0.26 s, vmap(jacobian) 1.5 -> 0.8 s; bench_latency).
-# A cached impl is found again only under the same signature, whose dual types
-# carry the hash of all of dualad's sources (``types.STAMP``), and the same
-# closure cells (``inline_body`` below keeps those stable).
-# ``DUALAD_CACHE=0`` turns it off; so does a machine where numba finds no folder to
-# write to (a read-only install without a writable user cache folder).
-
-
-def _can_cache():
-    import os
-    if os.environ.get("DUALAD_CACHE", "1").strip().lower() in ("0", "false", "no", "off"):
-        return False
-    try:
-        from numba.core.caching import FunctionCache
-        FunctionCache(_can_cache)   # numba's locators: the same folder as every impl's
-    except Exception:   # noqa: BLE001  (RuntimeError: no locator; anything else: no cache)
-        return False
-    return True
-
-
-CACHE = _can_cache()
-"""Whether dualad's compiled overloads are cached on disk (see ``OVERLOAD``)."""
-
-OVERLOAD = dict(target="generic", jit_options={"no_cfunc_wrapper": True, "cache": CACHE})
-
-OVERLOAD_UNCACHED = dict(target="generic", jit_options={"no_cfunc_wrapper": True})
-"""For impls closing over the user's code (``da.register``: never from the disk cache,
-where an edited rule of the same name could be found) or over what numba cannot
-pickle into a cache key (the ctypes pointers of ``scipy_special``)."""
+# numba-cuda alike), and without the C-callable wrapper numba otherwise
+# builds for each compiled overload (they are only ever called from
+# compiled code; the wrappers were ~20 % of compile time).
+OVERLOAD = dict(target="generic", jit_options={"no_cfunc_wrapper": True})
 
 generic_intrinsic = intrinsic(target="generic")
 """``@intrinsic`` for every target: lowered inline into the caller, no compile of its own."""
@@ -49,18 +20,15 @@ generic_intrinsic = intrinsic(target="generic")
 _jitable_ids = set()
 
 
-def jitable(fn, cached=True):
+def jitable(fn):
     """Make a plain Python function callable from nopython code (every target).
 
-    (numba's register_jitable, with dualad's overload options; ``cached=False``
-    for one that reaches what numba cannot pickle into a cache key, as ctypes
-    pointers.) Inlining at the numba IR level was measured: 40 % slower to
-    compile, same speed.
+    (numba's register_jitable, with dualad's overload options.) Inlining at
+    the numba IR level was measured: 40 % slower to compile, same speed.
     """
     if id(fn) not in _jitable_ids:
         _jitable_ids.add(id(fn))
-        overload(fn, strict=False, **(OVERLOAD if cached else OVERLOAD_UNCACHED))(
-            lambda *args, **kws: fn)
+        overload(fn, strict=False, **OVERLOAD)(lambda *args, **kws: fn)
     return fn
 
 
@@ -73,28 +41,7 @@ def inline_body(fn):
     body = _inline_bodies.get(fn)
     if body is None:
         body = _inline_bodies[fn] = njit(inline="always")(fn)
-        _stable_uuid(body)
     return body
-
-
-def _stable_uuid(dispatcher):
-    """Give an inline body a UUID that is the same in every process.
-
-    An overload impl closing over an inline body is disk-cached (``OVERLOAD``'s
-    ``cache``) under a key hashing its closure cells, pickled; a dispatcher
-    pickles with its UUID, random per process, so the impl would never be found
-    again. The UUID is taken from the pickled Python function (itself part of
-    the key, so two bodies share one only where their code and cells are the
-    same). Where numba's private hook or the pickling is missing, the UUID stays
-    random: that impl is compiled again in each process, nothing else changes."""
-    import hashlib
-    import uuid
-    try:
-        from numba.core.serialize import dumps
-        digest = hashlib.sha256(dumps((dispatcher.py_func, dispatcher.targetoptions)))
-        dispatcher._set_uuid(str(uuid.UUID(bytes=digest.digest()[:16])))
-    except Exception:   # noqa: BLE001  (an optimisation only)
-        pass
 
 
 _inline_bodies = {}

@@ -46,9 +46,10 @@ from .registry import OVERLOAD  # noqa: F401  (re-exported: the options of every
 def _source_stamp():
     """Hash of every module of the package (found by walking it, so a new module or
     subpackage is covered): the files whose contents may decide the machine code
-    of a dual op or of a compiled helper. Part of every type name, so numba's disk
-    cache of dualad's overloads (``registry.OVERLOAD``) never returns code built
-    from other sources (numba itself checks only the defining file)."""
+    of a dual op or of a compiled helper. Part of every type name, so a disk-cached
+    function of duals (the user's, ``perfunction``'s kernels) is never found again
+    after any of dualad's sources changed (numba itself checks only the defining
+    file)."""
     pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     files = []
     for root, dirs, names in os.walk(pkg):
