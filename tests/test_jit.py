@@ -434,6 +434,79 @@ def test_cache_true_across_processes(tmp_path):
     assert (hits, misses) == (1, 0)
 
 
+OWN_CACHE_SCRIPT = """
+import math, sys, numba, numpy as np
+import numba.core.compiler as C
+compiled = []
+_compile = C.compile_extra
+def counting(typingctx, targetctx, func, *args, **kws):
+    compiled.append(f"{func.__module__}.{func.__qualname__}")
+    return _compile(typingctx, targetctx, func, *args, **kws)
+C.compile_extra = counting
+import numba.core.dispatcher as D
+D.compiler.compile_extra = counting
+import dualad as da
+from dualad._jit.registry import CACHE, inline_body
+f = numba.njit(lambda x: 3.0 - x * math.sin(x) / (1.0 + x) ** 2)   # a new user function
+d = da.derivative(f)(0.7)
+want = -(math.sin(0.7) + 0.7 * math.cos(0.7)) / 1.7 ** 2 + 2 * 0.7 * math.sin(0.7) / 1.7 ** 3
+assert abs(d - want) < 1e-14, d
+def body(x):
+    return x * 2.0 + 1.0
+print(CACHE, sum(m.startswith("dualad.") for m in compiled), inline_body(body)._uuid)
+"""
+
+
+def test_dualads_own_overloads_are_cached_across_processes(tmp_path):
+    """dualad's overload impls are disk-cached (registry.OVERLOAD): a second process
+    compiles only the user's function; an inline body's UUID is the same in both
+    (what lets impls closing over one be found); DUALAD_CACHE=0 turns it off."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+
+    def run(**extra):
+        out = subprocess.run([sys.executable, "-c", OWN_CACHE_SCRIPT], capture_output=True,
+                             text=True, env=dict(env, **extra), cwd=tmp_path, timeout=300)
+        assert out.returncode == 0, out.stderr
+        cache, n, uuid = out.stdout.split()
+        return cache, int(n), uuid
+
+    cache, first, uuid = run()
+    assert cache == "True" and first > 0       # the impls of -, *, /, sin, ** compiled
+    cache, second, uuid2 = run()
+    assert (second, uuid2) == (0, uuid)         # all of them from the disk cache
+    cache, off, _ = run(DUALAD_CACHE="0")
+    assert cache == "False" and off == first    # compiled again
+
+
+LINKED_FIRST = """
+import math, numba, dualad as da
+print(da.derivative(numba.njit(lambda x: math.cbrt(x)))(2.0))
+"""
+LINKED_SECOND = """
+import math, numba, dualad as da
+d = da.derivative(numba.njit(lambda x: math.acosh(x) + math.cbrt(x)))(2.0)
+print(d - (1 / math.sqrt(3.0) + 2.0 ** (-2 / 3) / 3))
+"""
+
+
+def test_cached_and_fresh_closures_never_share_a_name(tmp_path):
+    """cbrt's impl cached by one process, acosh's (a closure of the same factory)
+    compiled fresh by the next, both linked into one function: with numba's ids
+    counted from 1 in every process the two shared a symbol name and the second
+    process computed acosh' twice (registry._ids_distinct_across_processes)."""
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+
+    def run(script):
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             env=env, cwd=tmp_path, timeout=300)
+        assert out.returncode == 0, out.stderr
+        return float(out.stdout)
+
+    run(LINKED_FIRST)
+    for _ in range(2):   # the second run met the collision (the first fills the cache more)
+        assert abs(run(LINKED_SECOND)) < 1e-12
+
+
 # ------------------------------------------------ dualad's own functions ---
 
 def _library(log2, floor):

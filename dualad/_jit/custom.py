@@ -16,7 +16,7 @@ from .api import lift, partial_at
 from .calculus import calculus_of
 from .intrinsics import const_like
 from .operands import LEFT, SAME, classify
-from .registry import OVERLOAD
+from .registry import OVERLOAD_UNCACHED
 from .types import is_real
 
 
@@ -117,4 +117,4 @@ def register_custom(rule):
             raise TypingError(f"{rule.name}(): functions of {rule.arity} arguments registered "
                               "with da.register work in Python only; inside numba, "
                               "register functions of one or two arguments")
-    overload(rule.wrapper, strict=False, **OVERLOAD)(typer)
+    overload(rule.wrapper, strict=False, **OVERLOAD_UNCACHED)(typer)

@@ -46,7 +46,7 @@ from .._rules import ladders as _ladders
 from .calculus import calculus_of
 from .compiled_ladders import _compiled_partial_ladders, binary_impl, unary_impl
 from .intrinsics import const_like, innermost
-from .registry import OVERLOAD, jitable
+from .registry import OVERLOAD_UNCACHED, jitable
 from .types import is_dual, is_real
 
 _CAPSULE_NAME = ctypes.pythonapi.PyCapsule_GetName
@@ -87,7 +87,7 @@ def _kernel(capi, name, arity):
 def _float_impl(kernel):
     def impl(x):
         return kernel(x, 0)
-    jitable(impl)
+    jitable(impl, cached=False)
 
     def typer(x):
         if isinstance(x, types.Float) and x.bitwidth == 32:
@@ -99,7 +99,7 @@ def _float_impl(kernel):
 def _float_impl2(kernel):
     def impl(x, y):
         return kernel(x, y, 0)
-    jitable(impl)
+    jitable(impl, cached=False)
 
     def typer(x, y):
         if all(isinstance(t, types.Float) and t.bitwidth == 32 for t in (x, y)):
@@ -119,10 +119,10 @@ def _binary_typer(rule, ufunc, kernel, rebind):
     if _refuses_first(rule):
         # only the second argument differentiates: a dual first one is refused
         # while typing, as the Python path refuses it when it runs
-        ladders = (None, None, jitable(rebind(rule.ladder_y)))
+        ladders = (None, None, jitable(rebind(rule.ladder_y), cached=False))
     else:
         lad = rebind(rule.ladder)
-        ladders = (jitable(lad),) + _compiled_partial_ladders(
+        ladders = (jitable(lad, cached=False),) + _compiled_partial_ladders(
             rule, lad, rebind(rule.ladder_x) if rule.ladder_x else None,
             rebind(rule.ladder_y) if rule.ladder_y else None)
     first = rule.argnames[0]
@@ -160,7 +160,7 @@ def _register():
             if kernels.get(value.__name__) is not None:
                 g[name] = getattr(sp, value.__name__)
         elif not name.startswith("_function"):
-            g[name] = jitable(_ladders._rebind(value, g))
+            g[name] = jitable(_ladders._rebind(value, g), cached=False)
     def rebind(fn):
         return _ladders._rebind(fn, g)
     _register_zeta(sp, _kernel(cs.__pyx_capi__, "zetac", 1))
@@ -169,11 +169,11 @@ def _register():
                            _kernel(cs.__pyx_capi__, "sici", "sici"), g, rebind)
     for r in rules:
         if r.arity == 2:
-            overload(getattr(sp, r.name), strict=False, **OVERLOAD)(
+            overload(getattr(sp, r.name), strict=False, **OVERLOAD_UNCACHED)(
                 _binary_typer(r, getattr(sp, r.name), kernels[r.name], rebind))
             COMPILED[r.name] = kernels[r.name]
             continue
-        ladder = jitable(rebind(r.ladder))
+        ladder = jitable(rebind(r.ladder), cached=False)
         real = _float_impl(kernels[r.name])
 
         def typer(x, ladder=ladder, real=real):
@@ -181,7 +181,7 @@ def _register():
                 return real(x)
             if is_dual(x):
                 return unary_impl(ladder, x)
-        overload(getattr(sp, r.name), strict=False, **OVERLOAD)(typer)
+        overload(getattr(sp, r.name), strict=False, **OVERLOAD_UNCACHED)(typer)
         COMPILED[r.name] = kernels[r.name]
 
 
@@ -201,10 +201,10 @@ def _register_betainc_sici(sp, lad, betainc_kernel, sici_kernel, g, rebind):
     if betainc_kernel is not None:
         def betainc_floats(a, b, x):
             return betainc_kernel(a, b, x, 0)
-        jitable(betainc_floats)
+        jitable(betainc_floats, cached=False)
         real = _float_impl3(betainc_floats)
         g["betainc"] = sp.betainc
-        ladder = jitable(rebind(lad._betainc_x3))
+        ladder = jitable(rebind(lad._betainc_x3), cached=False)
 
         def typer(a, b, x):
             if is_real(a) and is_real(b) and is_real(x):
@@ -226,7 +226,7 @@ def _register_betainc_sici(sp, lad, betainc_kernel, sici_kernel, g, rebind):
                 f0, f1, f2 = ladder(ca, cb, x.value, sp.betaln(ca, cb))
                 return chain(x, f0, f1, f2)
             return impl
-        overload(sp.betainc, strict=False, **OVERLOAD)(typer)
+        overload(sp.betainc, strict=False, **OVERLOAD_UNCACHED)(typer)
         COMPILED["betainc"] = betainc_kernel
     if sici_kernel is None:
         return
@@ -235,15 +235,16 @@ def _register_betainc_sici(sp, lad, betainc_kernel, sici_kernel, g, rebind):
         out = np.empty(2)
         sici_kernel(x, out[0:].ctypes, out[1:].ctypes)
         return out[0], out[1]
-    jitable(sici_floats)
+    jitable(sici_floats, cached=False)
 
     def si_of(x):
         return sp.sici(x)[0]
 
     def ci_of(x):
         return sp.sici(x)[1]
-    g["si"], g["ci"] = jitable(si_of), jitable(ci_of)
-    si_ladder, ci_ladder = jitable(rebind(lad._si)), jitable(rebind(lad._ci))
+    g["si"], g["ci"] = jitable(si_of, cached=False), jitable(ci_of, cached=False)
+    si_ladder = jitable(rebind(lad._si), cached=False)
+    ci_ladder = jitable(rebind(lad._ci), cached=False)
 
     def sici_typer(x):
         if isinstance(x, types.Float) and x.bitwidth == 32:
@@ -263,7 +264,7 @@ def _register_betainc_sici(sp, lad, betainc_kernel, sici_kernel, g, rebind):
             c0, c1, c2 = ci_ladder(x.value)
             return chain(x, s0, s1, s2), chain(x, c0, c1, c2)
         return impl
-    overload(sp.sici, strict=False, **OVERLOAD)(sici_typer)
+    overload(sp.sici, strict=False, **OVERLOAD_UNCACHED)(sici_typer)
     COMPILED["sici"] = sici_kernel
 
 
@@ -292,11 +293,11 @@ def _register_one_spherical(sp, name, kernel, lad, g):
             s = even if n % 2 == 0 else -even
             return kernel(n, -z, 0, opt.ctypes) * (-s if derivative else s)
         return kernel(n, z, 0, opt.ctypes)
-    jitable(on_floats)
+    jitable(on_floats, cached=False)
 
     def of(order, z):
         return fn(order, z)
-    core = jitable(lad.spherical_core(name, jitable(of), g))
+    core = jitable(lad.spherical_core(name, jitable(of, cached=False), g), cached=False)
 
     def typer(n, z, derivative=False):
         if not isinstance(n, types.Integer):
@@ -326,7 +327,7 @@ def _register_one_spherical(sp, name, kernel, lad, g):
                 return chain(z, c * s * g1, c * g2, c * s * g3)
             return chain(z, c * g0, c * s * g1, c * g2)
         return impl
-    overload(fn, strict=False, **OVERLOAD)(typer)
+    overload(fn, strict=False, **OVERLOAD_UNCACHED)(typer)
     COMPILED[name] = kernel
 
 
@@ -338,12 +339,13 @@ def _register_zeta(sp, zetac_kernel):
     from .._rules import scipy_zeta as Z
     if zetac_kernel is None:
         return
-    expansion, terms_for = jitable(Z.hurwitz_expansion), jitable(Z.terms_for)
+    expansion = jitable(Z.hurwitz_expansion, cached=False)
+    terms_for = jitable(Z.terms_for, cached=False)
     log_2pi = Z._LOG_2PI
 
     def zeta_floats(x):
         return 1.0 + zetac_kernel(x, 0)
-    jitable(zeta_floats)
+    jitable(zeta_floats, cached=False)
 
     def riemann_dual(x):
         x0 = innermost(x)
@@ -354,7 +356,7 @@ def _register_zeta(sp, zetac_kernel):
         else:
             r = expansion(x, 1.0, terms_for(x0))
         return r + (zeta_floats(np.float64(x0)) - innermost(r))
-    jitable(riemann_dual)
+    jitable(riemann_dual, cached=False)
 
     def typer(x, q=None, out=None):
         if not (out is None or isinstance(out, (types.NoneType, types.Omitted))):
@@ -376,7 +378,7 @@ def _register_zeta(sp, zetac_kernel):
         if is_dual(x) or is_dual(q):
             return lambda x, q=None, out=None: expansion(x, q, terms_for(innermost(x)))
         return None
-    overload(sp.zeta, strict=False, **OVERLOAD)(typer)
+    overload(sp.zeta, strict=False, **OVERLOAD_UNCACHED)(typer)
     COMPILED["zeta"] = zetac_kernel
 
 
