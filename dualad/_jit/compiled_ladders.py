@@ -172,7 +172,7 @@ def _float_ladders():
     primitives = {r.name: float_impl(r) for r in _rules.RULES}
     primitives.update(log=math.log, where=jitable(_float_where),
                       polygamma=_special.polygamma_float)
-    rebind = _ladders.rebinder(primitives, jitable)
+    rebind = _ladders.rebinder(primitives, jitable, "float")
     ladders = {}
     for r in _rules.RULES:
         lad = rebind(r.ladder)
@@ -205,7 +205,7 @@ def _complex_ladders():
     holomorphic = [r for r in _rules.RULES if r.holomorphic]
     primitives = dict(COMPLEX_PRIMITIVES, log=cmath.log, pow=jitable(_complex_pow),
                       where=jitable(_float_where))
-    rebind = _ladders.rebinder(primitives, jitable)
+    rebind = _ladders.rebinder(primitives, jitable, "complex")
     on_floats, generic = {}, {}
     for r in holomorphic:
         lad = rebind(r.complex_ladder)

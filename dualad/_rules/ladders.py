@@ -363,18 +363,28 @@ def _identity(fn):
     return fn
 
 
-def rebinder(primitives, wrap=_identity):
+def rebinder(primitives, wrap=_identity, tag=None):
     """A function mapping a ladder of this module to the same code with its
     elementary calls bound to ``primitives`` (a dict name -> function).
 
     ``wrap`` is applied to every rebound function (``register_jitable`` for
-    numba), helpers included.
+    numba), helpers included. ``tag`` names the set of primitives in the rebound
+    functions' qualified names (``_sin[float]``): numba's disk cache tells
+    functions apart by source location, qualified name, code and closure, never
+    by globals, so each set must be named apart from the others.
     """
     g = dict(globals())
     g.update(primitives)
+
+    def bound(fn):
+        out = _rebind(fn, g)
+        if tag is not None:
+            out.__qualname__ = f"{fn.__qualname__}[{tag}]"
+        return wrap(out)
+
     for helper in HELPERS:
-        g[helper] = wrap(_rebind(globals()[helper], g))
+        g[helper] = bound(globals()[helper])
 
     def rebind(ladder):
-        return None if ladder is None else wrap(_rebind(ladder, g))
+        return None if ladder is None else bound(ladder)
     return rebind

@@ -210,7 +210,7 @@ RULES_BY_UFUNC = {getattr(np, u): r for r in RULES for u in r.ufuncs}
 # The ladders on plain floats: the same code bound to the float primitives.
 _FLOAT_PRIMITIVES = {r.name: r.primal for r in RULES}
 _FLOAT_PRIMITIVES.update(log_e=math.log, where=P.py_where, polygamma=polygamma_float)
-_float_rebind = L.rebinder(_FLOAT_PRIMITIVES)
+_float_rebind = L.rebinder(_FLOAT_PRIMITIVES, tag="python-float")
 
 # The complex primitives of the holomorphic rules (branch cuts as NumPy's), and
 # the complex ladders bound to them: complex_float_ladder. A Python complex
@@ -229,7 +229,7 @@ _COMPLEX_PRIMITIVES.update(
 _COMPLEX_PRIMITIVES["log_e"] = _COMPLEX_PRIMITIVES["log"]
 for _name in ("minimum", "maximum", "hypot", "fabs", "sign", "atan2"):
     _COMPLEX_PRIMITIVES[_name] = None  # a complex ladder never calls a real-only primitive
-_complex_rebind = L.rebinder(_COMPLEX_PRIMITIVES)
+_complex_rebind = L.rebinder(_COMPLEX_PRIMITIVES, tag="python-complex")
 COMPLEX_PRIMITIVES = _COMPLEX_PRIMITIVES
 """Rule name -> the function on complex floats, for the holomorphic rules."""
 
