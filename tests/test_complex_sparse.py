@@ -20,18 +20,26 @@ def f_banded(z):
     return np.sin(z) * z[0] + left * np.exp(right) + np.log(1.5 + z) ** 2
 
 
+def _assert_sparse_equals(transform, f, z, dense, rtol, sparsities=("auto",),
+                          formats=("dense", "csr")):
+    """transform(f, holomorphic=True, sparsity=, format=)(z) equals the dense complex
+    result, its dtype too, for every sparsity and format given."""
+    for sparsity in sparsities:
+        for fmt in formats:
+            out = transform(f, holomorphic=True, sparsity=sparsity, format=fmt)(z)
+            out = out if fmt == "dense" else out.toarray()
+            assert out.dtype == dense.dtype
+            np.testing.assert_allclose(out, dense, rtol=rtol, atol=rtol * np.abs(dense).max())
+
+
 @pytest.mark.parametrize("dtype,rtol", [(np.complex128, 1e-14), (np.complex64, 1e-5)])
 def test_against_the_dense_complex_jacobian(dtype, rtol):
     rng = np.random.default_rng(3)
     z = (rng.normal(size=12) + 1j * rng.normal(size=12)).astype(dtype)
     dense = da.jacobian(f_banded, holomorphic=True)(z)
     pattern = da.sparsity(f_banded)(z)  # the traced pattern, given
-    for sparsity in ("auto", pattern):
-        for fmt in ("dense", "csr", "csc"):
-            out = da.jacobian(f_banded, holomorphic=True, sparsity=sparsity, format=fmt)(z)
-            out = out if fmt == "dense" else out.toarray()
-            assert out.dtype == dense.dtype
-            np.testing.assert_allclose(out, dense, rtol=rtol, atol=rtol * np.abs(dense).max())
+    _assert_sparse_equals(da.jacobian, f_banded, z, dense, rtol, ("auto", pattern),
+                          ("dense", "csr", "csc"))
     plan = da.jacobian(f_banded, holomorphic=True, sparsity="auto").plan((z,))
     assert plan.seed(z.dtype).shape[1] < z.size  # compressed: fewer passes than inputs
 
@@ -65,12 +73,7 @@ def test_sparse_complex_hessian_against_the_dense_one(dtype, rtol):
     dense = da.hessian(chain_energy, holomorphic=True)(z)
     pattern = da.hessian_sparsity(chain_energy)(z)
     assert pattern.nnz == 3 * z.size - 2
-    for sparsity in ("auto", pattern):
-        for fmt in ("dense", "csr"):
-            out = da.hessian(chain_energy, holomorphic=True, sparsity=sparsity, format=fmt)(z)
-            out = out if fmt == "dense" else out.toarray()
-            assert out.dtype == dense.dtype
-            np.testing.assert_allclose(out, dense, rtol=rtol, atol=rtol * np.abs(dense).max())
+    _assert_sparse_equals(da.hessian, chain_energy, z, dense, rtol, ("auto", pattern))
     plan = da.hessian(chain_energy, holomorphic=True, sparsity="auto").plan((z,))
     assert plan.seed(z.dtype).shape[1] <= 3   # star coloring of a tridiagonal pattern
     # holomorphic in its gradient's first level but not beyond: the 1j pass refuses it
@@ -94,11 +97,7 @@ def test_sparse_complex_jacobian_of_a_dispatcher(dtype, rtol):
     rng = np.random.default_rng(4)
     z = (rng.normal(size=9) + 1j * rng.normal(size=9)).astype(dtype)
     dense = da.jacobian(f_banded, holomorphic=True)(z)
-    for fmt in ("dense", "csr"):
-        out = da.jacobian(nb_banded, holomorphic=True, sparsity="auto", format=fmt)(z)
-        out = out if fmt == "dense" else out.toarray()
-        assert out.dtype == dense.dtype
-        np.testing.assert_allclose(out, dense, rtol=rtol, atol=rtol * np.abs(dense).max())
+    _assert_sparse_equals(da.jacobian, nb_banded, z, dense, rtol)
     with pytest.raises(ValueError, match="not holomorphic at this point"):
         da.jacobian(numba.njit(lambda w: np.conj(w) * w), holomorphic=True,
                     sparsity=np.eye(9, dtype=bool))(z)
@@ -116,11 +115,7 @@ def test_sparse_complex_hessian_of_a_dispatcher(dtype, rtol):
     rng = np.random.default_rng(6)
     z = (rng.normal(size=10) + 1j * rng.normal(size=10)).astype(dtype)
     dense = da.hessian(chain_energy, holomorphic=True)(z)
-    for fmt in ("dense", "csr"):
-        out = da.hessian(nb_chain, holomorphic=True, sparsity="auto", format=fmt)(z)
-        out = out if fmt == "dense" else out.toarray()
-        assert out.dtype == dense.dtype
-        np.testing.assert_allclose(out, dense, rtol=rtol, atol=rtol * np.abs(dense).max())
+    _assert_sparse_equals(da.hessian, nb_chain, z, dense, rtol)
     w = np.array([0j, 1 + 1j])
     for g in (lambda v: v[0] * v[1].imag + v[0] * v[0],   # the second level fails
               lambda v: np.sum(v * np.conj(v))):          # the first level fails

@@ -48,9 +48,8 @@ def compiled_compressed_hessian(f, args, nums, seed, chunk, who):
     if len(nums) == 1 and dense and not cplx:
         H = compiled_transform(TransformSpec("hessian", f, nums[0], chunk), args)
         return None, np.asarray(H).reshape(n, n) @ seed.astype(H.dtype)
-    if cplx:
+    if cplx:   # (the differentiated inputs are seeded into complex buffers below)
         dtype = np.dtype(_COMPLEX[dtype])
-        call = [x.astype(dtype) if i in nums else x for i, x in enumerate(call)]
     nbtype = DualType(DualType(_numba_float_or_complex(dtype), C), 1)
     out = np.zeros((n, p), dtype)
     value = None

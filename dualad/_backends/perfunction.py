@@ -19,8 +19,8 @@ function that f calls from another file is not checked, by numba either).
 
 A kernel is cached only when f is (``njit(cache=True)``): dualad never writes
 cache files for the user's code that the user did not ask for (dualad's own
-overloads are cached in its own folders, ``_jit.registry.OVERLOAD``). They go where numba puts the template
-module's own (``NUMBA_CACHE_DIR`` when set). Each kernel and its entry point per
+overloads are cached in its own folders, ``_jit.registry.OVERLOAD``). They go
+where numba puts the template module's own (``NUMBA_CACHE_DIR`` when set). Each kernel and its entry point per
 signature are kept per function (``FunctionStore``).
 """
 import hashlib

@@ -4,8 +4,8 @@
 array of complex duals (``Dual[complex128, n]``, ...) map the scalar parts
 (``attributes``) over it; the parts and ``|z|`` are arrays of real duals of
 the same shape (``elementwise`` declines ``abs`` for them). On an array of
-real duals the parts are NumPy's of a real array (itself, zeros, a copy). Every other array
-expression on complex duals is ``elementwise``'s, unchanged.
+real duals the parts are NumPy's of a real array (itself, zeros, a copy).
+Every other array expression on complex duals is ``elementwise``'s, unchanged.
 """
 import numpy as np
 from numba.core import types

@@ -140,31 +140,34 @@ class SparseTransform(_Transform):
             return matrix if self.format == "csr" else matrix.tocsc()
         plan = self.plan(args)
         seed = plan.seed(inputs.dtype)
+        arg = nums if len(nums) > 1 else nums[0]
         if self.kind == "hessian" and is_dispatcher(self.f):
             from .._backends.compressed import compiled_compressed_hessian
-            _, compressed = compiled_compressed_hessian(self.f, args, nums, seed, self.chunk,
-                                                        self.kind)
-            if self.holomorphic:   # f's gradient checked, then H @ S along 1j
-                from .holomorphic import check_cauchy_riemann
-                g = Grad(self.f, nums if len(nums) > 1 else nums[0], self.chunk, True)
-                first = g(*args)
-                _, along_i = compiled_compressed_hessian(self.f, args, nums, seed * 1j,
-                                                         self.chunk, self.kind)
-                check_cauchy_riemann(compressed, along_i, self.kind, first)
+
+            def passes(s):   # H @ S, compiled
+                return compiled_compressed_hessian(self.f, args, nums, s, self.chunk,
+                                                   self.kind)[1]
+            if self.holomorphic:   # the first level: f's gradient, Cauchy-Riemann checked
+                Grad(self.f, arg, self.chunk, True)(*args)
             shape = np.shape(inputs.leaves[0][2]) if len(nums) == 1 else (inputs.n,)
         elif self.kind == "hessian":
-            g = Grad(self.f, nums if len(nums) > 1 else nums[0], self.chunk, self.holomorphic)
-            compressed, _ = _compressed(g, args, nums, seed, inputs, self.kind)
-            if self.holomorphic:  # H @ S of the complex gradient, checked along 1j
-                compressed = _holomorphic_compressed(self, compressed, args, nums, seed,
-                                                     inputs, g)
+            g = Grad(self.f, arg, self.chunk, self.holomorphic)
+
+            def passes(s):   # H @ S: the Jacobian of the gradient along the colors
+                return _compressed(g, args, nums, s, inputs, self.kind)[0]
             shape = ((() if inputs.leaves[0][3] else np.shape(inputs.leaves[0][2]))
                      if len(nums) == 1 else (inputs.n,))
         else:
-            compressed, shapes = _compressed(self.f, args, nums, seed, inputs, self.kind)
-            if self.holomorphic:  # the compressed complex Jacobian, checked along 1j
-                compressed = _holomorphic_compressed(self, compressed, args, nums, seed,
-                                                     inputs)
+            shapes = []
+
+            def passes(s):   # J @ S
+                part, out_shapes = _compressed(self.f, args, nums, s, inputs, self.kind)
+                shapes[:] = out_shapes
+                return part
+        compressed = passes(seed)
+        if self.holomorphic:   # the colors seeded along 1, then along 1j for the check
+            compressed = _checked_along_1j(self, compressed, passes(seed * 1j), args)
+        if self.kind != "hessian":
             if len(shapes) != 1:
                 raise ValueError(f"{self.kind}: a sparse Jacobian needs f to return one array")
             shape = shapes[0]
@@ -189,15 +192,13 @@ def _check_holomorphic_inputs(transform, inputs):
                         "input")
 
 
-def _holomorphic_compressed(transform, compressed, args, nums, seed, inputs, g=None):
-    """J @ S of a holomorphic f (the colors seeded along 1), Cauchy-Riemann checked by
-    a second pass along 1j (``holomorphic.check_cauchy_riemann``, as the dense path);
-    for a Hessian, J that of f's holomorphic gradient ``g``."""
+def _checked_along_1j(transform, compressed, along_i, args):
+    """The compressed result of a holomorphic f (the colors seeded along 1), complex,
+    once Cauchy-Riemann holds against the same passes along 1j
+    (``holomorphic.check_cauchy_riemann``, as the dense path)."""
     from .holomorphic import check_cauchy_riemann
-    along_i, _ = _compressed(transform.f if g is None else g, args, nums, seed * 1j,
-                             inputs, transform.kind)
     check_cauchy_riemann(compressed, along_i, transform.kind,
-                         [y for y in flatten(transform.f(*args))[0]][0])
+                         flatten(transform.f(*args))[0][0])
     return np.asarray(compressed, np.result_type(compressed, np.complex64))
 
 
