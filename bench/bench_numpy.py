@@ -10,7 +10,10 @@ prints, in one run:
 2. the Jacobian of ``np.tanh(A @ x)``, A 200x50, against the hand-written
    closed form and JAX ``jit(jacfwd)``;
 3. the mixed second-derivative tensor ``jacobian(jacobian(X @ X @ Y, 0), 1)``
-   for n = 8 (shape (8,)*6), against JAX ``jit(jacfwd(jacfwd))``.
+   for n = 8 (shape (8,)*6), against JAX ``jit(jacfwd(jacfwd))``;
+4. dense Hessians of NumPy code (Rosenbrock, a pairwise Gaussian energy) at
+   n = 16, 64, 200: ``da.hessian`` (one triangle, bounded passes) against the
+   full nested pass ``jacobian(grad(f))`` and JAX ``jit(hessian)``.
 
 JAX timings exclude compilation (its first call is timed separately);
 ``da.jacobian`` is used when the transforms are available, else a DualArray is
@@ -160,6 +163,36 @@ def bench_mixed(repeat, n=8):
             hand, f"(first call {c * 1e3:.0f} ms)")
 
 
+def _rosen(x, xp=np):
+    return xp.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2)
+
+
+def _pairwise(x, xp=np):
+    d = x[:, None] - x[None, :]
+    return xp.sum(xp.exp(-d * d)) + xp.sum(xp.sin(x) ** 2)
+
+
+def bench_hessians(repeat):
+    print("4. dense Hessians of NumPy code; ratio to da.hessian")
+    from dualad._transforms.multivariate import _symmetric
+    for f, sizes in ((_rosen, (16, 64, 200)), (_pairwise, (16, 64))):
+        for n in sizes:
+            x = np.linspace(0.1, 1.0, n)
+            ours = da.hessian(f)
+            full = da.jacobian(da.grad(f))
+            np.testing.assert_allclose(ours(x), _symmetric(full(x)), rtol=1e-12, atol=1e-12)
+            t, t_full = interleaved([lambda: ours(x), lambda: full(x)], repeat)
+            print(f"  {f.__name__[1:]} n={n}")
+            row("dualad da.hessian", t)
+            row("jacobian(grad(f)) (full nested pass)", t_full, t)
+            if jax is not None:
+                jh = jax.jit(jax.hessian(lambda v: f(v, jnp)))
+                xj = jnp.asarray(x)
+                c = first_call(lambda: jh(xj).block_until_ready())
+                row("JAX jit(hessian)", best(lambda: jh(xj).block_until_ready(), repeat),
+                    t, f"(first call {c * 1e3:.0f} ms)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
@@ -171,6 +204,7 @@ def main():
     ratio = bench_poly(repeat)
     bench_tanh(repeat)
     bench_mixed(repeat)
+    bench_hessians(repeat)
     print(f"polynomial derivative / plain NumPy: {ratio:.2f}x (target <= 3x): "
           + ("OK" if ratio <= 3.0 else "ABOVE TARGET"))
 

@@ -242,7 +242,7 @@ def test_function_store_keys_by_identity_and_stays_bounded():
 
 def test_python_hessians_are_symmetric_to_the_bit():
     # the Jacobian of the gradient rounds d/dx_j (df/dx_i) and d/dx_i (df/dx_j)
-    # differently; the Hessian keeps the upper triangle (and blocks i <= j) mirrored
+    # differently; the Hessian computes the lower triangle only and mirrors it
     f = lambda x: np.sum(np.exp(np.sin(x) * x[::-1]) * np.cos(x[0] * x) / (1 + x ** 2))  # noqa: E731
     for n, dtype in ((3, np.float64), (20, np.float64), (7, np.float32)):
         x = np.random.default_rng(n).uniform(-1, 1, n).astype(dtype)
@@ -252,7 +252,7 @@ def test_python_hessians_are_symmetric_to_the_bit():
         J = da.jacobian(da.grad(f))(x)
         np.testing.assert_allclose(H, J, rtol=8 * np.finfo(dtype).eps,
                                    atol=8 * np.finfo(dtype).eps * np.abs(J).max())
-        np.testing.assert_array_equal(np.triu(H), np.triu(J))   # the upper triangle kept
+        np.testing.assert_array_equal(np.tril(H), np.tril(J))   # the lower triangle kept
     g = lambda x, a, y: (np.sum(np.exp(np.sin(x) * y[:, None]) * a ** 2)  # noqa: E731
                          + a * np.sum(np.tanh(y) * x[0, 0]))
     rng = np.random.default_rng(1)
@@ -267,3 +267,44 @@ def test_python_hessians_are_symmetric_to_the_bit():
     full = np.block([[np.reshape(H[i][j], (sizes[i], sizes[j])) for j in range(3)]
                      for i in range(3)])
     np.testing.assert_array_equal(full, full.T)
+
+
+def test_python_hessian_carries_one_triangle_in_bounded_passes():
+    # forward over forward restricted to i >= j: each pass differentiates the
+    # gradient's components r0..n-1 along the directions r0..r1-1, with at most
+    # HESSIAN_LANES second-order lanes (a pairwise n x n intermediate of a large n
+    # must not carry n^2 partials per element)
+    from dualad._transforms import multivariate as mv
+    seen = []
+
+    def energy(x):
+        inner, outer = x.partials.shape[-1], x.values.partials.shape[-1]
+        seen.append((outer, inner))
+        d = x[:, None] - x[None, :]
+        return np.sum(np.exp(-d * d)) + np.sum(np.sin(x) ** 2 * x[::-1])
+    n = 70
+    x = np.random.default_rng(3).uniform(-1, 1, n)
+    H = da.hessian(energy)(x)
+    assert all(o * i <= mv.HESSIAN_LANES for o, i in seen)
+    lanes = sum(o * i for o, i in seen)
+    assert lanes < 0.75 * n * n            # the full nested pass carries n^2
+    blocks = mv._row_blocks(n, None)
+    assert blocks[0][0] == 0 and blocks[-1][1] == n
+    assert all(a[1] == b[0] for a, b in zip(blocks, blocks[1:]))
+    d = x[:, None] - x[None, :]            # the closed form
+    e = np.exp(-d * d)
+    w = (4 * d * d - 2) * e                 # d2/dd2 of exp(-d^2), each pair twice
+    ref = -2 * w
+    np.fill_diagonal(ref, 0.0)
+    np.fill_diagonal(ref, -ref.sum(axis=1))
+    s, c, r = np.sin(x), np.cos(x), x[::-1]
+    ref[np.diag_indices(n)] += 2 * (c * c - s * s) * r
+    anti = 2 * s * c                         # d/dx_i d/dx_{n-1-i} of sin(x_i)^2 x_{n-1-i}
+    ref[np.arange(n), np.arange(n)[::-1]] += anti
+    ref[np.arange(n)[::-1], np.arange(n)] += anti
+    np.testing.assert_allclose(H, ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(H, H.T)
+    seen.clear()
+    H7 = da.hessian(energy, chunk=7)(x)
+    assert max(max(o, i) for o, i in seen) == 7
+    np.testing.assert_allclose(H7, H, rtol=1e-13, atol=1e-13)

@@ -128,11 +128,12 @@ def _complex_leaf(value):
         value.values if isinstance(value, DualArray) else value)
 
 
-def _evaluate(f, args, argnums, chunk, who, inputs=None, unit=1.0):
-    """Value tree of f(*args) and, per output leaf, its full Jacobian (shape + (n,))."""
+def _evaluate(f, args, argnums, chunk, who, inputs=None, unit=1.0, columns=None):
+    """Value tree of f(*args) and, per output leaf, its full Jacobian (shape + (n,));
+    ``columns=(lo, hi)``: along the inputs lo..hi-1 only (shape + (hi - lo,))."""
     inputs = inputs or _Inputs(args, argnums, who)
-    n = inputs.n
-    passes = chunk_passes(n, chunk, PYTHON_CHUNK)
+    lo, hi = columns or (0, inputs.n)
+    passes = [(lo + start, c) for start, c in chunk_passes(hi - lo, chunk, PYTHON_CHUNK)]
     values = blocks = treedef = None
     first = True
     for start, c in passes:
@@ -251,13 +252,18 @@ class ValueAndGrad(_Transform):
             if res is not NotImplemented:
                 return res
         single, inputs, treedef, values, jac = self._evaluate(args)
-        if treedef is not None or np.size(values[0]) != 1:
-            shape = "a tuple" if treedef is not None else f"shape {np.shape(values[0])}"
-            raise ValueError(f"{self.kind}: f must return a scalar (or an array of size 1), "
-                             f"got {shape}; use da.jacobian for vector-valued functions")
-        if np.shape(values[0]) != ():  # size 1: the gradient of its one element
-            jac = [jac[0].reshape(jac[0].shape[-1:])]
+        jac = [_scalar_gradient(treedef, values, jac, self.kind)]
         return values[0], _assemble(inputs, treedef, values, jac, single)
+
+
+def _scalar_gradient(treedef, values, jac, who):
+    """The one row of partials of a scalar output (shape (n,)); a ValueError for
+    any other output."""
+    if treedef is not None or np.size(values[0]) != 1:
+        shape = "a tuple" if treedef is not None else f"shape {np.shape(values[0])}"
+        raise ValueError(f"{who}: f must return a scalar (or an array of size 1), "
+                         f"got {shape}; use da.jacobian for vector-valued functions")
+    return jac[0].reshape(jac[0].shape[-1:])  # size 1: the gradient of its one element
 
 
 class Grad(ValueAndGrad):
@@ -283,8 +289,76 @@ class Hessian(_Transform):
                 Grad(self.f, self.argnums, self.chunk, True), args)
         if self._compiled():
             return self._run_compiled(args)
+        single, nums = normalize_argnums(self.argnums, len(args), self.kind)
+        inputs = _Inputs(args, nums, self.kind)
+        if not self.holomorphic and _plain_real(inputs):
+            return _triangle_hessian(self.f, args, nums, self.chunk, inputs, single)
         inner = Grad(self.f, self.argnums, self.chunk, self.holomorphic)
         return _symmetric(Jacobian(inner, self.argnums, self.chunk, self.holomorphic)(*args))
+
+
+HESSIAN_LANES = 1024
+"""Most second-order partials (row directions x column directions) per pass of the
+Python Hessian: one pass up to n = 32; beyond, memory stays bounded (a pairwise
+intermediate of n^2 elements carries HESSIAN_LANES partials, not n^2)."""
+
+
+def _plain_real(inputs):
+    """True where every differentiated input is a real float array or scalar (no
+    pytrees, no complex, no duals of an enclosing transform)."""
+    return inputs.n > 0 and not inputs.complex_columns and \
+        all(t is None for t in inputs.trees) and \
+        all(type(v) in (float, np.ndarray) or isinstance(v, np.floating)
+            for _, _, v, _ in inputs.leaves)
+
+
+def _row_blocks(n, chunk):
+    """The blocks ``(r0, r1)`` of the one-triangle Hessian: the gradient's components
+    r0..n-1 are differentiated along the directions r0..r1-1 in one pass of at most
+    HESSIAN_LANES lanes (``chunk``: at most that many directions at each level)."""
+    blocks, r0 = [], 0
+    while r0 < n:
+        cols = min(n - r0, chunk or PYTHON_CHUNK)
+        rows = max(1, min(HESSIAN_LANES // cols, n - r0, chunk or n))
+        blocks.append((r0, r0 + rows))
+        r0 += rows
+    return blocks
+
+
+def _triangle_hessian(f, args, nums, chunk, inputs, single):
+    """The Hessian as forward over forward restricted to one triangle: per block of
+    directions r0..r1-1 (outer duals), the gradient's components r0..n-1 (inner
+    duals), so d/dx_j (df/dx_i) for i >= j; the upper triangle is its mirror, and
+    the result symmetric to the bit. Half the lanes of the full nested pass at
+    large n, and at most HESSIAN_LANES of them at a time."""
+    n, who = inputs.n, "hessian"
+
+    def gradient_from(r0):
+        def gradient_part(*a):  # df/dx_r0 .. df/dx_{n-1}, duals along the row block
+            _, treedef, values, jac = _evaluate(f, a, nums, chunk, who, columns=(r0, n))
+            return _scalar_gradient(treedef, values, jac, who)
+        return gradient_part
+
+    h = None
+    for r0, r1 in _row_blocks(n, chunk):
+        _, _, _, jac = _evaluate(gradient_from(r0), args, nums, chunk, who, inputs,
+                                 columns=(r0, r1))
+        block = jac[0]                   # d/dx_j (df/dx_i): i in r0..n-1, j in the block
+        if h is None:
+            h = np.zeros((n, n), dtype=block.dtype)
+        h[r0:, r0:r1] = block
+    upper = np.triu_indices(n, 1)
+    h[upper] = h.T[upper]
+    shapes = [() if scalar else np.shape(v) for _, _, v, scalar in inputs.leaves]
+    sizes = [1 if scalar else np.size(v) for _, _, v, scalar in inputs.leaves]
+
+    def part(i, j):
+        oi, oj = inputs.offsets[i], inputs.offsets[j]
+        b = h[oi:oi + sizes[i], oj:oj + sizes[j]].reshape(shapes[i] + shapes[j])
+        return b[()] if b.ndim == 0 else b
+    if single:
+        return part(0, 0)
+    return tuple(tuple(part(i, j) for j in range(len(nums))) for i in range(len(nums)))
 
 
 def _mirrored(h, shape):
