@@ -1,5 +1,6 @@
 """Print docs/rules.md (the list of differentiable functions) from the rule table and
 the registry of NumPy functions with a DualArray rule."""
+from ._numbers.array.manipulation import COMPOSITE_UFUNCS
 from ._numbers.array.registry import _HANDLED
 from ._rules.docs import rules_markdown
 
@@ -15,6 +16,7 @@ def _numpy_name(f):
 def reference_markdown():
     """docs/rules.md: the rule table, then the NumPy functions DualArray implements."""
     names = sorted({_numpy_name(f) for f in _HANDLED})
+    composite = [f"`np.{n}`" for n in sorted(u.__name__ for u in COMPOSITE_UFUNCS)]
     return rules_markdown() + "\n".join([
         "",
         "## NumPy functions on `DualArray`",
@@ -25,6 +27,12 @@ def reference_markdown():
         "`TypeError` naming it (write it with these, or give it a rule with `da.register`):",
         "",
         ", ".join(f"`{n}`" for n in names) + ".",
+        "",
+        "These ufuncs have no rule of their own and are written with the ones above (on",
+        "`Dual` and `DualArray`): " + ", ".join(composite) + ". `heaviside` is a step "
+        "along x (derivative 0) and, at x == 0, the derivative of its second argument; "
+        "`modf` and `frexp` return the fractional part and the mantissa with their "
+        "derivatives (1 and 2**-exponent), the integral part and the exponent as steps.",
         "",
     ])
 

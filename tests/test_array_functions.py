@@ -9,6 +9,7 @@ Jacobian. Then the same in float32 (float32 results, close to float64).
 import numpy as np
 import pytest
 
+import dualad as da
 from dualad import DualArray
 from array_support import assert_matches, fd_derivative, hessian, jacobian, seed
 
@@ -220,6 +221,14 @@ CASES = [
     ("polyfit", lambda x, y: np.polyfit(x, y, 2), [normal(6), normal(6)]),
     ("piecewise", lambda x: np.piecewise(x, [x > 0.5, x < -0.5], [np.sin, 2.0, lambda v: v ** 3]),
      [normal(7)]),
+    # steps and scalings with a derivative (manipulation.py, numerical.py)
+    ("unwrap", lambda p: np.unwrap(p * 3.0, axis=0), [normal(6, 2)]),
+    # (a dual period needs a dual p: np.unwrap dispatches on p alone)
+    ("unwrap-period", lambda a: np.unwrap(a[1:] * 3.0, period=a[0] + 5.0), [normal(7)]),
+    ("modf", lambda a: np.modf(a * 3.0)[0] * 2.0 + np.modf(a * 3.0)[1], [normal(5)]),
+    ("frexp", lambda a: np.frexp(a * 5.0)[0], [normal(2, 3)]),
+    ("heaviside", lambda a, h: np.heaviside(a, h) * a, [normal(5), normal(5)]),
+    ("i0", lambda a: np.i0(a), [normal(2, 2)]),
 ]
 
 
@@ -263,6 +272,38 @@ def test_float32(f, samplers, wrt):
 
 
 # ------------------------------------------------------ closed forms, conventions ---
+
+def test_steps_at_their_jumps():
+    # heaviside is h0 at x == 0 (its derivative there is h0's), 0/1 elsewhere; modf,
+    # frexp and unwrap keep NumPy's values, inf and nan included
+    x = np.array([-1.5, 0.0, 2.5, -0.0, np.nan])
+    h = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
+    v, jac = jacobian(np.heaviside, [x, h], (0, 1))
+    np.testing.assert_array_equal(v, np.heaviside(x, h))
+    np.testing.assert_array_equal(jac[:, :5], np.zeros((5, 5)))
+    np.testing.assert_array_equal(jac[:, 5:], np.diag([0.0, 1.0, 0.0, 1.0, 0.0]))
+    a = np.array([2.75, -0.5, np.inf, -np.inf, np.nan, 1e-310, 0.0])
+    v, jac = jacobian(lambda a: np.stack(np.modf(a)), [a])
+    np.testing.assert_array_equal(v, np.stack(np.modf(a)))
+    np.testing.assert_array_equal(jac[0], np.eye(7))
+    np.testing.assert_array_equal(jac[1], np.zeros((7, 7)))
+    v, jac = jacobian(lambda a: np.frexp(a)[0], [a[:2]])
+    np.testing.assert_array_equal(v, np.frexp(a[:2])[0])
+    np.testing.assert_array_equal(jac, np.diag([0.25, 1.0]))
+    for s in (2.75, np.float32(-0.375)):
+        assert da.derivative(lambda t: np.modf(t)[0])(s) == 1.0
+        m = da.derivative(lambda t: np.frexp(t)[0])(s)
+        assert m == np.ldexp(1.0, -int(np.frexp(s)[1])) and np.asarray(m).dtype == np.asarray(s).dtype
+    assert da.derivative(lambda t: np.heaviside(0.0, t))(0.3) == 1.0
+    p = np.array([0.0, 3.0, 6.5, 0.2, 7.0])
+    v, jac = jacobian(np.unwrap, [p])
+    np.testing.assert_array_equal(v, np.unwrap(p))
+    np.testing.assert_array_equal(jac, np.eye(5))
+    jac = da.jacobian(lambda t: np.unwrap(p * t[0], period=t[1]))(np.array([1.0, 6.0]))
+    np.testing.assert_array_equal(jac, np.stack([p, [0.0, 0.0, -1.0, 0.0, -1.0]], axis=1))
+    with pytest.raises(TypeError, match="drop its derivatives"):
+        da.jacobian(lambda t: np.unwrap(p, period=t))(6.0)  # np.unwrap dispatches on p only
+
 
 def test_prod_with_zeros_is_exact():
     x = np.array([2.0, 0.0, 3.0, 0.0, 5.0])

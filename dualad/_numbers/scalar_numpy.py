@@ -110,7 +110,8 @@ def _scalar_ufunc(ufunc, rule, inputs):
         return 1.0 / inputs[0]
     if rule is None and ufunc in ARRAY_HOOKS.get("composite", ()):
         # logaddexp & co., written with other rules by the array type: on 0-d arrays
-        return ARRAY_HOOKS["ufunc"](ufunc, inputs)[()]
+        out = ARRAY_HOOKS["ufunc"](ufunc, inputs)
+        return tuple(o[()] for o in out) if isinstance(out, tuple) else out[()]
     special = special_call(ufunc) if rule is None else None
     if special is not None:  # sici, betainc: not one rule each
         return special(*inputs)

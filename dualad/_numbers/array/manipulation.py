@@ -15,6 +15,7 @@ import string
 
 import numpy as np
 
+from ... import _rules
 from ..._core.base import DualNumber
 from .arguments import _as_dual
 from .core import DualArray, _lead_of, _new, _operand, _split
@@ -187,12 +188,38 @@ def logaddexp2(x, y):
 
 
 def ldexp(x, n):
+    """x * 2**n for an integer constant n: the values and the partials scaled alike
+    (by NumPy's ldexp, exact with no overflow of 2**n itself)."""
     if isinstance(n, DualNumber) or np.asarray(n).dtype.kind not in "biu":
         raise TypeError("numpy.ldexp: the exponent must be an integer constant")
-    return x * np.exp2(np.asarray(n)).astype(np.result_type(_primal(x), np.float32))
+    n = np.asarray(n)
+    return _new(np.ldexp(x.values, n), np.ldexp(x.partials, n[..., None]), x.tag)
 
 
-COMPOSITE_UFUNCS = {np.logaddexp: logaddexp, np.logaddexp2: logaddexp2, np.ldexp: ldexp}
+def heaviside(x, h0):
+    """0 for x < 0, h0 at x == 0, 1 for x > 0 (nan for nan): a step along x
+    (derivative 0), and at x == 0 the derivative of h0."""
+    xv = _primal(x)
+    step = np.sign(x) * 0.5 + 0.5 if isinstance(x, DualNumber) else np.heaviside(xv, 0.0)
+    return np.where(xv == 0, h0, step)
+
+
+def modf(x):
+    """(fractional part, integral part): derivatives 1 and 0 (the integral part
+    is trunc, a step); the values NumPy's (modf(inf) == (0.0, inf))."""
+    frac, _ = np.modf(x.values)
+    return _new(frac, x.partials.copy(), x.tag), _rules.FUNCTIONS["trunc"](x)
+
+
+def frexp(x):
+    """(mantissa, exponent), x == mantissa * 2**exponent: the mantissa is x scaled
+    by the constant 2**-exponent; the exponent an integer array."""
+    exponent = np.frexp(_primal(x))[1]
+    return ldexp(x, -exponent), exponent
+
+
+COMPOSITE_UFUNCS = {np.logaddexp: logaddexp, np.logaddexp2: logaddexp2, np.ldexp: ldexp,
+                    np.heaviside: heaviside, np.modf: modf, np.frexp: frexp}
 """ufuncs without a rule of their own, written with functions that have one."""
 
 

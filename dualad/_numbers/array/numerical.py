@@ -20,8 +20,9 @@ at every nesting depth, follow from the chain rule of those operations:
 """
 import numpy as np
 
+from ..._core.base import DualNumber
 from ..depset import is_dependencies
-from .arguments import _cast, _flattened, _reject, normalize_axis
+from .arguments import _as_dual, _cast, _flattened, _reject, normalize_axis
 from .core import DualArray, _operand, _primal
 from .indexing import spread_selection
 from .registry import implements
@@ -241,3 +242,29 @@ def piecewise(x, condlist, funclist, *args, **kw):
         elif np.any(cond):
             y[cond] = func(x[cond], *args, **kw)
     return y
+
+
+@implements(np.unwrap)
+def unwrap(p, discont=None, axis=-1, *, period=2 * np.pi):
+    """NumPy's unwrap: p plus integer multiples k of ``period``, k chosen by value
+    (a step), so the derivative along p is p's; a dual ``period`` contributes k."""
+    p = _as_dual(p, "unwrap")
+    discont = _primal(discont)
+    if isinstance(period, DualNumber):
+        pv, periodv = _primal(p), _primal(period)
+        k = np.round((np.unwrap(pv, discont=discont, axis=axis, period=periodv) - pv) / periodv)
+        return p + k * period
+    return DualArray(np.unwrap(p.values, discont=discont, axis=axis, period=period),
+                     p.partials.copy(), p.tag)
+
+
+@implements(np.i0)
+def i0(x):
+    """The modified Bessel function I0 (NumPy's np.i0) by scipy.special.i0's rule
+    (derivative I1); SciPy is needed for the derivative."""
+    try:
+        import scipy.special
+    except ImportError:  # pragma: no cover - SciPy is a test dependency
+        raise TypeError("numpy.i0 of a dual needs SciPy for its derivative "
+                        "(scipy.special.i1): pip install scipy") from None
+    return scipy.special.i0(_operand(x))

@@ -1,4 +1,4 @@
-"""Selection on DualArray: sorting, taking elements, diagonals.
+"""Selection on DualArray: sorting, taking elements, diagonals; np.copyto.
 
 The elements chosen (by index, by the order of the values, on a diagonal)
 bring their partials with them: the same selection is applied to the values
@@ -8,7 +8,7 @@ registered with ``@implements(np.func)``.
 import numpy as np
 
 from .arguments import _as_dual, _flattened, _reject, normalize_axis
-from .core import _map, _map_both, _primal
+from .core import DualArray, _map, _map_both, _operand, _primal
 from .creation import _zeros
 from .indexing import spread_selection
 from .registry import implements
@@ -62,3 +62,23 @@ def diag(v, k=0):
     cols = np.arange(n) + max(k, 0)
     out[rows, cols] = v
     return out
+
+
+@implements(np.copyto)
+def copyto(dst, src, casting="same_kind", where=True):
+    """``dst[...] = src`` where ``where`` is true (both broadcast to dst's shape), by
+    DualArray item assignment; duals into a float ``dst`` are refused."""
+    if not isinstance(dst, DualArray):
+        raise TypeError(
+            "numpy.copyto: cannot store duals into a float array, that would drop their "
+            "derivatives; allocate the destination from a dual input instead "
+            "(np.zeros_like(x), np.empty_like(x))")
+    src = _operand(src)
+    src = np.broadcast_to(src, dst.shape) if np.shape(src) != dst.shape else src
+    mask = np.asarray(_primal(where), dtype=bool)
+    if mask.ndim == 0:
+        if mask:
+            dst[...] = src
+        return
+    mask = np.broadcast_to(mask, dst.shape)
+    dst[mask] = src[mask]
