@@ -49,6 +49,20 @@ def test_scipy_special_wrappers_name_dualad_scipy_special(f, name):
         da.grad(f)(X)
 
 
+def test_batched_scipy_linalg_functions_name_dualad_scipy_linalg():
+    # SciPy >= 1.15 wraps solve_triangular, lu_factor, cho_solve & co. in a batching
+    # decorator of scipy._lib that converts the arrays: the hint names the function
+    # it wraps, and dualad.scipy.linalg
+    import scipy.linalg as sl
+    a = np.triu(np.outer(X, X) + np.eye(3))
+    for f in (lambda x: np.sum(sl.solve_triangular(a * x[0], x)),
+              lambda x: np.sum(sl.lu_factor(a * x[0])[0]),
+              lambda x: np.sum(sl.expm(a * x[0]))):
+        with pytest.raises(TypeError, match=r"called from scipy\.linalg\.\w+: .*"
+                                            r"dualad\.scipy\.linalg has differentiable"):
+            da.grad(f)(X)
+
+
 def test_a_scalar_dual_converts_to_an_object_array():
     # NumPy's own behaviour, kept: the SciPy errors are translated by the transforms
     d = da.Dual(1.5, 1.0)

@@ -97,18 +97,27 @@ def scipy_hint():
     import sys
     f = sys._getframe(1)
     outer = None  # the outermost SciPy frame: the function the user called
+    helper = None  # scipy._lib's (its decorators wrap scipy.linalg's functions)
     while f is not None:
         mod = f.f_globals.get("__name__", "")
-        if mod.startswith("scipy"):
+        if mod.startswith("scipy._lib"):
+            helper = f
+        elif mod.startswith("scipy"):
             outer = f
         f = f.f_back
-    if outer is None:
-        return _index_tricks_hint()
-    return _hint_for(outer)
+    if outer is not None:
+        return _hint_for(outer.f_globals.get("__name__", ""), outer.f_code.co_name)
+    if helper is not None:  # a decorator's wrapper: the function it wraps, if it says
+        wrapped = helper.f_locals.get("f")
+        module = getattr(wrapped, "__module__", None) or ""
+        if module.startswith("scipy") and not module.startswith("scipy._lib"):
+            return _hint_for(module, wrapped.__name__)
+        return _hint_for(helper.f_globals.get("__name__", ""), helper.f_code.co_name)
+    return _index_tricks_hint()
 
 
-def _hint_for(frame):
-    outer, name = frame.f_globals.get("__name__", ""), frame.f_code.co_name
+def _hint_for(outer, name):
+    """The hint for a dual converted inside SciPy's module ``outer``, function ``name``."""
     hint = next(h for prefix, h in _SCIPY_HINTS if outer.startswith(prefix))
     wrapper = (_SCIPY_SPECIAL_WRAPPERS.get((outer, name))
                or _SCIPY_SPECIAL_WRAPPERS.get((outer, None)))
@@ -136,10 +145,12 @@ def translate_scipy_error(error):
         return
     tb = error.__traceback__
     while tb is not None:  # from the transform inwards: the first SciPy frame
-        if tb.tb_frame.f_globals.get("__name__", "").startswith("scipy"):
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module.startswith("scipy"):
             raise TypeError("a dual number reached a SciPy ufunc as a NumPy object array "
                             "(SciPy converted it with np.asarray), which would drop its "
-                            "derivative" + _hint_for(tb.tb_frame)) from error
+                            "derivative" + _hint_for(module, tb.tb_frame.f_code.co_name)
+                            ) from error
         tb = tb.tb_next
 
 
