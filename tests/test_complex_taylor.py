@@ -182,7 +182,7 @@ def test_numba_functions_at_complex_points_on_nested_complex_duals():
     """taylor(njit_f, K) and derivative(njit_f, order=K >= 3) at complex points: K
     nested complex duals (compiled Taylor numbers are real), against mpmath.taylor
     in the four quadrants, arrays, complex64; the Cauchy-Riemann check
-    at every order; orders above NESTED_MAX, direction= and jet refused."""
+    at every order; orders above NESTED_MAX and jet refused."""
     from dualad._transforms.holomorphic import NESTED_MAX
     for z in (0.3 + 0.7j, -0.8 + 0.4j, -0.5 - 0.6j, 0.9 - 0.2j):
         c = da.taylor(_nb_series, 4)(z)
@@ -211,5 +211,65 @@ def test_numba_functions_at_complex_points_on_nested_complex_duals():
         da.taylor(f, NESTED_MAX + 1)(1j)
     with pytest.raises(NotImplementedError, match="complex point is not compiled"):
         da.jet(f, (1j,), ([1.0],))
-    with pytest.raises(NotImplementedError, match="complex point is not compiled"):
-        da.derivative(f, order=3, direction=np.ones(2))(np.array([1j, 2.0]))
+    with pytest.raises(NotImplementedError, match=f"direction at a complex point is "
+                                                  f"compiled up to order {NESTED_MAX}"):
+        da.derivative(f, order=NESTED_MAX + 1, direction=np.ones(2))(np.array([1j, 2.0]))
+
+
+@numba.njit
+def _nb_along(x):
+    """A holomorphic function of a vector: np.exp on an array, a sum, a quotient."""
+    return np.sum(np.exp(x) * x[0]) / (1 + x[1] * x[1])
+
+
+@numba.njit
+def _nb_not_holomorphic(x):
+    return np.exp(x) * np.abs(x[0]) + np.conj(x) * x
+
+
+def test_numba_derivative_along_a_direction_at_complex_points():
+    """derivative(njit_f, order=K, direction=d) where x or d is complex: K nested
+    complex duals seeded along d, d^K/dt^K f(x + t d) for real t; against the
+    Python path (complex Taylor numbers) and, for a function that is not
+    holomorphic (real t needs none), against central differences."""
+    x = np.array([0.3 + 0.1j, -0.5 - 0.2j])
+    d = np.array([1.0 - 0.5j, 0.25 + 1j])
+    for order in (1, 3, 6):
+        for point, direction in ((x, d), (x.real.copy(), d), (x, d.real.copy())):
+            got = da.derivative(_nb_along, order=order, direction=direction)(point)
+            want = da.derivative(_nb_along.py_func, order=order, direction=direction)(point)
+            assert type(got) is complex
+            assert abs(got - want) <= 1e-12 * abs(want), (order, got, want)
+    z, u = 0.2 - 0.3j, 0.5 + 0.5j
+    for order in (2, 5):
+        want = complex(mpmath.diff(lambda w: w * mpmath.sin(w), mpmath.mpc(z), order)) \
+            * u ** order
+        got = da.derivative(numba.njit(lambda w: w * cmath.sin(w)), order=order,
+                            direction=u)(z)
+        assert abs(got - want) <= 1e-12 * abs(want)
+    h, f = 1e-4, _nb_not_holomorphic
+    d1 = da.derivative(f, direction=d)(x)
+    d2 = da.derivative(f, order=2, direction=d)(x)
+    assert d1.shape == (2,) and d1.dtype == np.complex128
+    k = 1e-5
+    np.testing.assert_allclose(d1, (f(x + k * d) - f(x - k * d)) / (2 * k), rtol=1e-8)
+    np.testing.assert_allclose(d2, (f(x + h * d) - 2 * f(x) + f(x - h * d)) / h ** 2,
+                               rtol=1e-5)
+    x32, d32 = x.astype(np.complex64), d.astype(np.complex64)
+    got = da.derivative(_nb_along, order=3, direction=d32)(x32)
+    assert isinstance(got, np.complex64)
+    want = da.derivative(_nb_along.py_func, order=3, direction=d)(x)
+    assert abs(got - want) <= 1e-4 * abs(want)
+
+
+def test_a_complex_direction_at_a_real_point_keeps_its_imaginary_part():
+    # the Taylor seed's dtype follows the direction too: a complex64/128 series
+    f = lambda x: np.sum(np.sin(x) * x)  # noqa: E731
+    x = np.array([0.3, 0.5])
+    d = np.array([1.0 - 0.5j, 0.25 + 1j])
+    want = np.sum((np.cos(x) * x + np.sin(x)) * d)
+    assert abs(da.derivative(f, direction=d)(x) - want) <= 1e-15
+    got32 = da.derivative(f, direction=d)(x.astype(np.float32))
+    assert np.asarray(got32).dtype == np.complex64 and abs(got32 - want) <= 1e-6
+    assert np.asarray(da.derivative(f, direction=d.real)(x.astype(np.float32))).dtype \
+        == np.float32

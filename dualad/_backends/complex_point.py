@@ -304,3 +304,45 @@ def nested_along(f, z, order, top):
                         "a complex scalar")
     return value, [_component(y, [True] + [False] * (order - m) + [True] * (m - 1))
                    for m in range(1, order + 1)]
+
+
+def nested_direction(f, x, direction, order, who):
+    """d^order/dt^order f(x + t direction) at t = 0 (t real) of a dispatcher f at a
+    complex scalar or array x (or along a complex direction), on ``order`` nested
+    Dual[., 1] levels, each seeded along ``direction``: the mixed partial of every
+    level is the derivative (f need not be holomorphic: t is real)."""
+    x, direction = np.asarray(x), np.asarray(direction)
+    dtype = np.dtype(_COMPLEX[np.result_type(x.dtype, direction.dtype)])
+    x, direction = x.astype(dtype), direction.astype(dtype)
+    if x.ndim == 0:
+        arg, d = x[()], direction[()]
+        if dtype == np.complex128:
+            arg, d = complex(arg), complex(d)
+        for level in range(order):
+            arg = Dual(arg, _constant(level, d))
+    else:
+        nbtype = _numba_float_or_complex(dtype)
+        for _ in range(order):
+            nbtype = DualType(nbtype, 1)
+        arg = dual_buffer(nbtype, x.shape)
+        flat = arg.reshape(-1)
+        _field(flat, [False] * order)[...] = x.reshape(-1)
+        for level in range(order):   # level L's own partial: its value-of-values
+            _field(flat, [False] * (order - 1 - level) + [True] + [False] * level)[...] = \
+                direction.reshape(-1)
+    y = f(arg)
+    if isinstance(y, np.ndarray) and y.dtype.names == ("value", "partials"):
+        return np.array(_field(y, [True] * order))
+    if isinstance(y, Dual):
+        return _component(y, [True] * order)
+    y = np.asarray(y)   # f does not depend on x
+    if y.dtype.kind not in "biufc":
+        raise TypeError(f"{who}: f must return numbers or arrays of them, got {y.dtype}")
+    return np.zeros_like(y)
+
+
+def _field(a, picks):
+    """The view of a structured nested-dual array at ``picks`` (outermost first)."""
+    for take_partial in picks:
+        a = a["partials" if take_partial else "value"]
+    return a

@@ -68,6 +68,24 @@ def _refuse_compiled_complex(f, who, *arrays):
             "source (f.py_func) instead")
 
 
+def _compiled_complex_direction(f, x, direction, order):
+    """derivative(f, order, direction=)(x) of a dispatcher f where x or the direction
+    is complex: ``order`` nested complex duals along the direction (compiled Taylor
+    numbers are real), up to order ``NESTED_MAX``."""
+    from .holomorphic import NESTED_MAX
+    if order > NESTED_MAX:
+        raise NotImplementedError(
+            f"derivative() of order {order} of the numba function "
+            f"{getattr(f, '__name__', f)!r} along a direction at a complex point is "
+            f"compiled up to order {NESTED_MAX} (nested complex duals; compiled Taylor "
+            "numbers are real); call it on f's Python source (f.py_func) instead")
+    if order == 0:
+        return f(x)
+    from .._backends.complex_point import nested_direction
+    d = nested_direction(f, x, direction, order, "derivative()")
+    return d if np.ndim(d) else _scalar(np.asarray(d))
+
+
 def _check_holomorphic(f, x, order, who, c):
     """At a complex x, f^(k)(x) / k! are c's coefficients only for a holomorphic f: run
     f seeded along 1j too, and refuse f unless those are 1j**k times c's (Cauchy-Riemann
@@ -91,6 +109,8 @@ def _seed_coefficients(x, order, direction=None):
     """The coefficients of x + direction*e on a trailing axis."""
     x = np.asarray(x)
     dtype = x.dtype
+    if np.iscomplexobj(direction) and dtype.kind != "c":  # a complex direction stays complex
+        dtype = np.result_type(dtype, np.complex64)
     c = np.zeros(x.shape + (order + 1,), dtype)
     c[..., 0] = x
     if order:
@@ -206,8 +226,9 @@ def taylor_derivative(f, order, direction=None):
         if direction is not None and np.shape(direction) != np.shape(x):
             raise ValueError(f"derivative(): direction has shape {np.shape(direction)}, "
                              f"x has shape {np.shape(x)}")
+        if compiled and (np.iscomplexobj(x) or np.iscomplexobj(direction)):
+            return _compiled_complex_direction(f, x, direction, order)
         if compiled:  # f of an array of compiled Taylor numbers
-            _refuse_compiled_complex(f, "derivative", x, direction)
             from .._backends.taylor import compiled_coefficients
             c = compiled_coefficients(f, [_seed_coefficients(x, order, direction)],
                                       "derivative")
