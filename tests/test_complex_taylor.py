@@ -209,8 +209,8 @@ def test_numba_functions_at_complex_points_on_nested_complex_duals():
     f = numba.njit(lambda x: x * x * x)
     with pytest.raises(NotImplementedError, match=f"up to order {NESTED_MAX}"):
         da.taylor(f, NESTED_MAX + 1)(1j)
-    with pytest.raises(NotImplementedError, match="complex point is not compiled"):
-        da.jet(f, (1j,), ([1.0],))
+    with pytest.raises(NotImplementedError, match=f"compiled up to order {NESTED_MAX}"):
+        da.jet(f, (1j,), ([1.0] * (NESTED_MAX + 1),))
     with pytest.raises(NotImplementedError, match=f"direction at a complex point is "
                                                   f"compiled up to order {NESTED_MAX}"):
         da.derivative(f, order=NESTED_MAX + 1, direction=np.ones(2))(np.array([1j, 2.0]))
@@ -260,6 +260,42 @@ def test_numba_derivative_along_a_direction_at_complex_points():
     assert isinstance(got, np.complex64)
     want = da.derivative(_nb_along.py_func, order=3, direction=d)(x)
     assert abs(got - want) <= 1e-4 * abs(want)
+
+
+@numba.njit
+def _nb_two_curves(x, y):
+    return np.exp(x) * y[0] + np.conj(x) * y
+
+
+def test_numba_jet_at_complex_points():
+    """jet(njit_f) where a primal or a term is complex: every term from one
+    evaluation on nested complex duals (``nested_series``); against the Python
+    path for a holomorphic f and central differences along t for one that is not."""
+    x = np.array([0.3 + 0.1j, -0.5 - 0.2j])
+    sx = [np.array([1.0 - 0.5j, 0.25 + 1j]), np.array([0.3, -0.2j]), np.array([0.1, 0.2])]
+    y0, ys = da.jet(_nb_along, (x,), (sx,))
+    w0, ws = da.jet(_nb_along.py_func, (x,), (sx,))
+    assert type(y0) is complex and len(ys) == 3
+    for a, b in zip([y0] + ys, [w0] + ws):
+        assert abs(a - b) <= 1e-12 * abs(b)
+    y = np.array([1.0 + 2j, 0.5])
+    sy = [np.array([0.5, 1.0]), np.zeros(2), np.array([1j, 0.0])]
+    f = _nb_two_curves
+    y0, (y1, y2, _) = da.jet(f, (x, y), (sx, sy))
+
+    def along(t):   # the curves x(t), y(t) of the series
+        return f(*(p + s[0] * t + s[1] * t * t / 2 + s[2] * t ** 3 / 6
+                   for p, s in ((x, sx), (y, sy))))
+    np.testing.assert_array_equal(y0, f(x, y))
+    h = 1e-5
+    np.testing.assert_allclose(y1, (along(h) - along(-h)) / (2 * h), rtol=1e-8)
+    h = 1e-4
+    np.testing.assert_allclose(y2, (along(h) - 2 * along(0) + along(-h)) / h ** 2, rtol=1e-5)
+    z = np.complex64(0.3 + 0.2j)   # complex64 terms: a complex64 series
+    y0, ys = da.jet(numba.njit(lambda w: cmath.exp(w) * w), (z,), ([z, z],))
+    assert isinstance(y0, np.complex64) and all(isinstance(t, np.complex64) for t in ys)
+    w0, ws = da.jet(lambda w: da.exp(w) * w, (complex(z),), ([complex(z)] * 2,))
+    assert abs(ys[1] - ws[1]) <= 1e-5 * abs(ws[1])
 
 
 def test_a_complex_direction_at_a_real_point_keeps_its_imaginary_part():

@@ -9,6 +9,8 @@ inputs: a complex scalar as a ``Dual`` over complex, a complex array as a
 (their 1j columns are never read, and a real input stays real, so its
 comparisons keep working). Values and partials are read back in NumPy.
 """
+import itertools
+
 import numpy as np
 
 from .._core.spec import chunk_passes, compiled_chunk
@@ -308,37 +310,56 @@ def nested_along(f, z, order, top):
 
 def nested_direction(f, x, direction, order, who):
     """d^order/dt^order f(x + t direction) at t = 0 (t real) of a dispatcher f at a
-    complex scalar or array x (or along a complex direction), on ``order`` nested
-    Dual[., 1] levels, each seeded along ``direction``: the mixed partial of every
-    level is the derivative (f need not be holomorphic: t is real)."""
-    x, direction = np.asarray(x), np.asarray(direction)
-    dtype = np.dtype(_COMPLEX[np.result_type(x.dtype, direction.dtype)])
-    x, direction = x.astype(dtype), direction.astype(dtype)
-    if x.ndim == 0:
-        arg, d = x[()], direction[()]
-        if dtype == np.complex128:
-            arg, d = complex(arg), complex(d)
-        for level in range(order):
-            arg = Dual(arg, _constant(level, d))
-    else:
-        nbtype = _numba_float_or_complex(dtype)
-        for _ in range(order):
-            nbtype = DualType(nbtype, 1)
-        arg = dual_buffer(nbtype, x.shape)
-        flat = arg.reshape(-1)
-        _field(flat, [False] * order)[...] = x.reshape(-1)
-        for level in range(order):   # level L's own partial: its value-of-values
-            _field(flat, [False] * (order - 1 - level) + [True] + [False] * level)[...] = \
-                direction.reshape(-1)
-    y = f(arg)
+    complex scalar or array x (or along a complex direction): ``nested_series``
+    of the line x + t direction."""
+    zero = np.zeros_like(np.asarray(direction))
+    return nested_series(f, [[x, direction] + [zero] * (order - 1)], order, who)[-1]
+
+
+def nested_series(f, series, order, who):
+    """[y_0, ..., y_order], y_m = d^m/dt^m f(x_1(t), x_2(t), ...) at t = 0 (t real),
+    of a dispatcher f on complex values, each argument a curve given by its
+    derivatives ``series[i] = [x_i(0), x_i'(0), ..., x_i^(order)(0)]``.
+
+    f runs once on ``order`` nested Dual[., 1] levels e_1 .. e_order: with
+    s = e_1 + ... + e_order, x_i(s) has the component x_i^(m)(0) at every product
+    of m distinct levels (s**m = m! times their sum, over the m! of the Taylor
+    term), so f(x(s)) has y_m there: one evaluation of 2**order components per
+    number gives every order, for any f (no holomorphy needed: t is real)."""
+    terms = [[np.asarray(t) for t in ts] for ts in series]
+    dtype = np.dtype(_COMPLEX[np.result_type(*(t.dtype for ts in terms for t in ts))])
+    args = [_curve(ts, order, dtype) for ts in terms]
+    y = f(*args)
+    picks = [[True] * m + [False] * (order - m) for m in range(order + 1)]
     if isinstance(y, np.ndarray) and y.dtype.names == ("value", "partials"):
-        return np.array(_field(y, [True] * order))
+        return [np.array(_field(y, p)) for p in picks]
     if isinstance(y, Dual):
-        return _component(y, [True] * order)
-    y = np.asarray(y)   # f does not depend on x
+        return [_component(y, p) for p in picks]
+    y = np.asarray(y)   # f does not depend on its arguments
     if y.dtype.kind not in "biufc":
         raise TypeError(f"{who}: f must return numbers or arrays of them, got {y.dtype}")
-    return np.zeros_like(y)
+    return [y] + [np.zeros_like(y)] * order
+
+
+def _curve(ts, order, dtype):
+    """One argument of ``nested_series``: its terms on ``order`` nested levels."""
+    ts = [t.astype(dtype) for t in ts]
+    if ts[0].ndim == 0:
+        scalars = [complex(t) if dtype == np.complex128 else t[()] for t in ts]
+
+        def level(depth, m):  # the levels below ``depth``, m of those above picked
+            if depth == order:
+                return scalars[m]
+            return Dual(level(depth + 1, m), level(depth + 1, m + 1))
+        return level(0, 0)
+    nbtype = _numba_float_or_complex(dtype)
+    for _ in range(order):
+        nbtype = DualType(nbtype, 1)
+    buf = dual_buffer(nbtype, ts[0].shape)
+    flat = buf.reshape(-1)
+    for picks in itertools.product((False, True), repeat=order):
+        _field(flat, picks)[...] = ts[sum(picks)].reshape(-1)
+    return buf
 
 
 def _field(a, picks):

@@ -57,33 +57,38 @@ def _float_input(x, who, name="x"):
     raise bad_argument(who, name, x, "a real or complex number or an array of them")
 
 
-def _refuse_compiled_complex(f, who, *arrays):
-    """Compiled Taylor numbers are real: a numba f at a complex point is refused where
-    nested complex duals do not stand in (along a direction, and ``jet``)."""
-    if any(np.iscomplexobj(a) for a in arrays):
-        raise NotImplementedError(
-            f"{who}() of the numba function {getattr(f, '__name__', f)!r} at a complex "
-            "point is not compiled (compiled Taylor numbers are real; da.derivative and "
-            "da.taylor at complex points are, up to order 6); call it on f's Python "
-            "source (f.py_func) instead")
+def _compiled_complex_jet(f, curves, order):
+    """jet of a dispatcher f where a primal or a term is complex: one evaluation on
+    ``order`` nested complex duals (``complex_point.nested_series``; compiled Taylor
+    numbers are real), up to order ``NESTED_MAX``."""
+    _check_nested_order(f, order, "jet")
+    from .._backends.complex_point import nested_series
+    ys = nested_series(f, curves, order, "jet()")
+    if np.ndim(ys[0]):
+        return np.asarray(ys[0]), [np.asarray(y) for y in ys[1:]]
+    return _scalar(np.asarray(ys[0])), [_scalar(np.asarray(y)) for y in ys[1:]]
 
 
 def _compiled_complex_direction(f, x, direction, order):
     """derivative(f, order, direction=)(x) of a dispatcher f where x or the direction
     is complex: ``order`` nested complex duals along the direction (compiled Taylor
     numbers are real), up to order ``NESTED_MAX``."""
-    from .holomorphic import NESTED_MAX
-    if order > NESTED_MAX:
-        raise NotImplementedError(
-            f"derivative() of order {order} of the numba function "
-            f"{getattr(f, '__name__', f)!r} along a direction at a complex point is "
-            f"compiled up to order {NESTED_MAX} (nested complex duals; compiled Taylor "
-            "numbers are real); call it on f's Python source (f.py_func) instead")
+    _check_nested_order(f, order, "derivative", " along a direction")
     if order == 0:
         return f(x)
     from .._backends.complex_point import nested_direction
     d = nested_direction(f, x, direction, order, "derivative()")
     return d if np.ndim(d) else _scalar(np.asarray(d))
+
+
+def _check_nested_order(f, order, who, where=""):
+    from .holomorphic import NESTED_MAX
+    if order > NESTED_MAX:
+        raise NotImplementedError(
+            f"{who}() of order {order} of the numba function {getattr(f, '__name__', f)!r}"
+            f"{where} at a complex point is compiled up to order {NESTED_MAX} (nested "
+            "complex duals; compiled Taylor numbers are real); call it on f's Python "
+            "source (f.py_func) instead")
 
 
 def _check_holomorphic(f, x, order, who, c):
@@ -275,7 +280,7 @@ def jet(f, primals, series):
     order = orders.pop() if orders else 0
     fact = np.array([math.factorial(k) for k in range(order + 1)], np.float64)
     tag = next_tag()
-    args = []
+    args, curves = [], []
     for i, (p, terms) in enumerate(zip(primals, series)):
         p = _float_input(p, "jet", f"primals[{i}]")
         pa = np.asarray(p)
@@ -289,11 +294,13 @@ def jet(f, primals, series):
                                  f"primal has shape {pa.shape}")
             c[..., k] = t / fact[k]
         args.append(c)
+        curves.append([pa] + ts)
     dtype = np.result_type(*(a.dtype for a in args)) if args else np.float64
     if is_dispatcher(f):  # compiled: f on (arrays of) compiled Taylor numbers
         if not args:
             raise ValueError("jet(): a numba function needs at least one primal")
-        _refuse_compiled_complex(f, "jet", *args)
+        if any(np.iscomplexobj(a) for a in args):
+            return _compiled_complex_jet(f, curves, order)
         from .._backends.taylor import compiled_coefficients
         c = compiled_coefficients(f, [a.astype(dtype, copy=False) for a in args], "jet")
         shape = c.shape[:-1]
