@@ -199,8 +199,8 @@ def test_bad_arguments():
         da.hessian_sparsity(np.sin)(x)
     with pytest.raises(TypeError, match="callable"):
         da.sparsity(3)
-    with pytest.raises(TypeError, match="no rule for numpy.unwrap"):
-        da.sparsity(lambda x: np.unwrap(x))(x)
+    with pytest.raises(TypeError, match="no rule for numpy.histogram"):
+        da.sparsity(lambda x: np.histogram(x)[0] * x)(x)
 
 
 def test_scipy_takes_the_results():

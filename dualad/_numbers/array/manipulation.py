@@ -17,6 +17,7 @@ import numpy as np
 
 from ... import _rules
 from ..._core.base import DualNumber
+from ..depset import is_dependencies
 from .arguments import _as_dual
 from .core import DualArray, _lead_of, _new, _operand, _split
 from .registry import implements
@@ -193,6 +194,8 @@ def ldexp(x, n):
     if isinstance(n, DualNumber) or np.asarray(n).dtype.kind not in "biu":
         raise TypeError("numpy.ldexp: the exponent must be an integer constant")
     n = np.asarray(n)
+    if is_dependencies(x.partials):   # sparsity tracing: a scaling keeps the sets
+        return x * np.exp2(n)
     return _new(np.ldexp(x.values, n), np.ldexp(x.partials, n[..., None]), x.tag)
 
 

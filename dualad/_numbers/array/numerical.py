@@ -23,7 +23,7 @@ import numpy as np
 from ..._core.base import DualNumber
 from ..depset import is_dependencies
 from .arguments import _as_dual, _cast, _flattened, _reject, normalize_axis
-from .core import DualArray, _operand, _primal
+from .core import DualArray, _new, _operand, _primal
 from .indexing import spread_selection
 from .registry import implements
 
@@ -254,8 +254,8 @@ def unwrap(p, discont=None, axis=-1, *, period=2 * np.pi):
         pv, periodv = _primal(p), _primal(period)
         k = np.round((np.unwrap(pv, discont=discont, axis=axis, period=periodv) - pv) / periodv)
         return p + k * period
-    return DualArray(np.unwrap(p.values, discont=discont, axis=axis, period=period),
-                     p.partials.copy(), p.tag)
+    return _new(np.unwrap(p.values, discont=discont, axis=axis, period=period),
+                p.partials.copy(), p.tag)
 
 
 @implements(np.i0)
