@@ -236,3 +236,49 @@ def test_hessian_with_several_argnums_gives_every_block():
         for j in range(2):
             assert np.shape(H[i][j]) == np.shape(ref[i][j])
             np.testing.assert_allclose(H[i][j], ref[i][j], rtol=1e-14, atol=1e-14)
+
+
+@njit
+def stored_energy(x, k):
+    # a temporary allocated like x holds k's perturbation too
+    tmp = np.empty_like(x)
+    for i in range(x.shape[0]):
+        tmp[i] = k * x[i] ** 2 + math.sin(k * x[i - 1])
+    return np.sum(tmp * tmp)
+
+
+def stored_energy_py(x, k):
+    t = k * x ** 2 + np.sin(k * np.roll(x, 1))
+    return np.sum(t * t)
+
+
+def test_several_argnums_are_seeded_together():
+    # every pass seeds all the differentiated arguments with one number type, so
+    # an array allocated from x can take values that depend on t (as on the
+    # Python path); the blocks are cut from one Jacobian / Hessian over all inputs
+    J = da.jacobian(field, argnums=(0, 1))(X, 0.7)
+    ref = da.jacobian(field_py, argnums=(0, 1))(X, 0.7)
+    for a, b in zip(J, ref):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=1e-14, atol=1e-15)
+    for chunk in (None, 2):
+        g = da.grad(stored_energy, argnums=(0, 1), chunk=chunk)(X, 1.3)
+        gref = da.grad(stored_energy_py, argnums=(0, 1))(X, 1.3)
+        np.testing.assert_allclose(g[0], gref[0], rtol=1e-13)
+        assert g[1] == pytest.approx(gref[1], rel=1e-13)
+        H = da.hessian(stored_energy, argnums=(0, 1), chunk=chunk)(X, 1.3)
+        Href = da.hessian(stored_energy_py, argnums=(0, 1))(X, 1.3)
+        for i in range(2):
+            for j in range(2):
+                assert np.shape(H[i][j]) == np.shape(Href[i][j])
+                np.testing.assert_allclose(H[i][j], Href[i][j], rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(H[0][1], H[1][0])   # one symmetric matrix, cut
+    Xs = np.stack([X, X[::-1]])
+    Jv = da.vmap(da.jacobian(field, argnums=(0, 1)))(Xs, np.array([0.7, 0.2]))
+    for b, (xb, tb) in enumerate(zip(Xs, (0.7, 0.2))):
+        ref = da.jacobian(field_py, argnums=(0, 1))(xb, tb)
+        np.testing.assert_allclose(Jv[0][b], ref[0], rtol=1e-14, atol=1e-15)
+        np.testing.assert_allclose(Jv[1][b], ref[1], rtol=1e-14, atol=1e-15)
+    x32 = X.astype(np.float32)        # each block keeps its argument's dtype
+    J32 = da.jacobian(field, argnums=(0, 1))(x32, 0.7)
+    assert J32[0].dtype == np.float32 and J32[1].dtype == np.float64

@@ -33,63 +33,83 @@ def _numba_float(dtype):
     return types.float32 if dtype == np.float32 else types.float64
 
 
-def _scalar_seed(x, C):
-    """The partials of a scalar x seeded with direction 0 of C."""
+def _scalar_seed(x, C, j=0):
+    """The partials of a scalar x seeded with direction j of C (none for j = -1)."""
     one = x.dtype.type(1) if isinstance(x, np.floating) else 1.0
-    return one if C == 1 else np.eye(C, dtype=np.asarray(x).dtype)[0]
+    if C == 1:
+        return one if j == 0 else 0 * one
+    p = np.zeros(C, dtype=np.asarray(x).dtype)
+    if j >= 0:
+        p[j] = 1
+    return p
 
 
-def _seeded_chunk(x, scalar, nbtype, start, c, C):
-    """x seeded with directions [start, start + c): a Dual, or a DualBuffer of Dual[., C]."""
+def _direction_of(off, start, c):
+    """The direction of a pass over [start, start + c) that the input ``off`` carries
+    (-1: none)."""
+    return off - start if start <= off < start + c else -1
+
+
+def _seeded_chunk(x, scalar, nbtype, start, c, C, off=0):
+    """x seeded with directions [start, start + c) of the inputs' n (x's first input:
+    ``off``): a Dual, or a DualBuffer of Dual[., C]."""
     if scalar:
-        return Dual(x, _scalar_seed(x, C))
+        return Dual(x, _scalar_seed(x, C, _direction_of(off, start, c)))
     buf = dual_buffer(nbtype, x.shape)
-    _seed_fields(buf.reshape(-1), x, start, c, C)
+    _seed_fields(buf.reshape(-1), x, start, c, C, off)
     return buf
 
 
-def _seed_fields(record, x, start, c, C):
-    """Fill the flat record array of Dual[float, C] with x and directions [start, start+c)."""
+def _seed_fields(record, x, start, c, C, off=0):
+    """Fill the flat record array of Dual[float, C] with x and the directions
+    [start, start + c) that fall in x (its first input: ``off``)."""
     record["value"] = x.reshape(-1)
+    lo, hi = max(start, off), min(start + c, off + x.size)
+    if lo >= hi:
+        return
     p = record["partials"]
-    idx = np.arange(start, start + c)
+    idx = np.arange(lo, hi)
     if C == 1:
-        p[idx] = 1
+        p[idx - off] = 1
     else:
-        p[idx, idx - start] = 1
+        p[idx - off, idx - start] = 1
 
 
-def _seeded_row(x, scalar, nbtype, row, start, c, C):
+def _seeded_row(x, scalar, nbtype, row, start, c, C, off=0):
     """x as nested duals: outer direction e_row, inner directions [start, start + c)."""
     if scalar:
-        return Dual(Dual(x, _scalar_seed(x, C)), Dual(1.0, 0.0 if C == 1 else np.zeros(C)))
+        inner = _scalar_seed(x, C, _direction_of(off, start, c))
+        return Dual(Dual(x, inner), Dual(1.0 if row == off else 0.0,
+                                         0.0 if C == 1 else np.zeros(C)))
     buf = dual_buffer(nbtype, x.shape)
     flat = buf.reshape(-1)
-    _seed_fields(flat["value"], x, start, c, C)
-    flat["partials"]["value"][row] = 1
+    _seed_fields(flat["value"], x, start, c, C, off)
+    if off <= row < off + x.size:
+        flat["partials"]["value"][row - off] = 1
     return buf
 
 
-def _seeded_dual2(x, nbtype, slots):
-    """x as Dual2 numbers; direction slot s carries input slots[s] (none if >= n)."""
+def _seeded_dual2(x, nbtype, slots, off=0):
+    """x as Dual2 numbers; direction slot s carries input slots[s] of the n (x's
+    first: ``off``; none where slots[s] falls outside x)."""
     buf = dual_buffer(nbtype, x.shape)
     flat = buf.reshape(-1)
     flat["value"] = x.reshape(-1)
     s = np.arange(len(slots))
-    ok = slots < x.size
+    ok = (slots >= off) & (slots < off + x.size)
     if len(slots) == 1:
-        flat["grad"][slots[ok]] = 1
+        flat["grad"][slots[ok] - off] = 1
     else:
-        flat["grad"][slots[ok], s[ok]] = 1
+        flat["grad"][slots[ok] - off, s[ok]] = 1
     return buf
 
 
-def _jacobian(plan, call, x, scalar, nbtype, dtype, who):
+def _jacobian(plan, evaluate, dtype, who):
     """(values, Jacobian blocks) of every output leaf (f may return nested tuples),
-    and the output's tree."""
+    and the output's tree; ``evaluate(start, c)``: f on the pass's seeds."""
     values, blocks, treedef = None, None, None
     for start, c in plan.passes:
-        leaves, treedef = flatten(call(_seeded_chunk(x, scalar, nbtype, start, c, plan.C)))
+        leaves, treedef = flatten(evaluate(start, c))
         read = [read_pass(y, "jacobian", who) for y in leaves]
         if values is None:
             values = [np.asarray(v) for v, _ in read]
@@ -100,14 +120,14 @@ def _jacobian(plan, call, x, scalar, nbtype, dtype, who):
     return (values, treedef), J
 
 
-def _hessian(plan, call, x, scalar, nbtype, dtype, who):
+def _hessian(plan, evaluate, dtype, who):
+    """(value, H) by nested passes; ``evaluate(row, start, c)``: f on their seeds."""
     n, C = plan.n, plan.C
     H = np.zeros((n, n), dtype)
     value = None
     for row, start in plan.passes:
         c = min(C, n - start)
-        v, block = read_pass(call(_seeded_row(x, scalar, nbtype, row, start, c, C)),
-                             "hessian", who)
+        v, block = read_pass(evaluate(row, start, c), "hessian", who)
         value = v if value is None else value
         if block is not None:
             H[row, start:start + c] = np.broadcast_to(block, (C,))[:c]
@@ -132,12 +152,13 @@ def _dual2_scatter(plan):
     return tuple(out)
 
 
-def _hessian2(plan, call, x, scalar, nbtype, dtype, who):
+def _hessian2(plan, evaluate, dtype, who):
+    """(value, H) by Dual2 passes; ``evaluate(slots)``: f on their seeds."""
     n = plan.n
     H = np.zeros((n, n), dtype)
     value = None
     for slots, keep, i, j in _dual2_scatter(plan):
-        v, hess = read_pass(call(_seeded_dual2(x, nbtype, slots)), "hessian2", who)
+        v, hess = read_pass(evaluate(slots), "hessian2", who)
         value = v if value is None else value
         if hess is not None:   # both triangles from the one packed entry: exact symmetry
             h = np.asarray(hess).reshape(-1)[keep]
@@ -146,51 +167,83 @@ def _hessian2(plan, call, x, scalar, nbtype, dtype, who):
     return value, H
 
 
-_DRIVERS = {"jacobian": _jacobian, "hessian": _hessian, "hessian2": _hessian2}
+class _Inputs:
+    """The differentiated arguments of one compiled call as one vector of n inputs
+    (per argnum: its value, whether it is a scalar, its first input and its size).
+    Every pass seeds all of them with the same number type, the pass's directions
+    where they fall, so f sees duals in each (as on the Python path: an array
+    allocated from one argument can take values that depend on another)."""
 
+    def __init__(self, args, nums, who):
+        self.args = list(args)
+        self.items = []
+        n = 0
+        for K in nums:
+            x, scalar = _prepare_arg(args[K], who, K)
+            size = 1 if scalar else x.size
+            self.items.append((K, x, scalar, n, size))
+            n += size
+        self.n = n
+        self.any_scalar = any(scalar for _, _, scalar, _, _ in self.items)
+        self.dtypes = [np.asarray(x).dtype for _, x, _, _, _ in self.items]
+        self.dtype = np.result_type(*self.dtypes)
 
-def _run_one(transform, args, K, kind):
-    """(value, derivative) of one compiled transform at one point: the user's
-    dispatcher is called from Python on seeded duals (its own compiled,
-    disk-cacheable specialisation), once per pass of the plan."""
-    who = transform.kind
-    f = transform.f
-    args = list(args)
-    x, scalar = _prepare_arg(args[K], who, K)
-    n = 1 if scalar else x.size
-    in_shape = () if scalar else x.shape
-    dtype = np.asarray(x).dtype
-    base = _numba_float(dtype)
-    if n == 0:
-        # nothing to differentiate: f runs once on the plain (empty) input, for
-        # the value and the shape of the output, as the Python path does
-        args[K] = x
-        if kind == "hessian":
-            value = np.asarray(read_pass(f(*args), kind, who)[0])
-            return value.astype(dtype, copy=False), np.zeros(in_shape + in_shape, dtype)
-        leaves, treedef = flatten(f(*args))
-        values = [np.asarray(read_pass(y, kind, who)[0]).astype(dtype, copy=False)
-                  for y in leaves]
-        return (unflatten(treedef, values),
-                [np.zeros(v.shape + in_shape, dtype) for v in values], treedef)
-
-    def call(seeded):
-        args[K] = seeded
+    def call(self, f, seed):
+        """f with each differentiated argument replaced by ``seed(x, scalar, off, base)``."""
+        args = list(self.args)
+        for K, x, scalar, off, _ in self.items:
+            args[K] = seed(x, scalar, off, _numba_float(np.asarray(x).dtype))
         return f(*args)
 
-    def run(plan):
-        return _DRIVERS[plan.algorithm](plan, call, x, scalar, plan.number_type(base),
-                                        dtype, who)
+    def shape(self, i):
+        _, x, scalar, _, _ = self.items[i]
+        return () if scalar else x.shape
 
-    value, D = with_dual2_fallback(f, lambda: plan_point(kind, n, scalar, transform.chunk, f),
-                                   run)
-    if kind == "hessian":
-        return np.asarray(value).astype(dtype, copy=False), \
-            D.astype(dtype, copy=False).reshape(in_shape + in_shape)
-    values, treedef = value
-    return (unflatten(treedef, [v.astype(dtype, copy=False) for v in values]),
-            [d.astype(dtype, copy=False).reshape(v.shape + in_shape)
-             for v, d in zip(values, D)], treedef)
+    def block(self, a, axis, i):
+        """a's slice along ``axis`` (negative) of argument i's inputs."""
+        _, _, _, off, size = self.items[i]
+        return np.take(a, np.arange(off, off + size), axis=axis)
+
+
+def _run(transform, inputs, kind):
+    """One compiled transform at one point: the user's dispatcher is called from
+    Python on seeded duals (its own compiled, disk-cacheable specialisation), once
+    per pass of the plan. ``kind`` "hessian": (value, H over the n inputs);
+    "jacobian": ((values, treedef), [per output leaf: its Jacobian over the n])."""
+    who, f, n = transform.kind, transform.f, inputs.n
+    dtype = inputs.dtype
+    if n == 0:
+        # nothing to differentiate: f runs once on the plain (empty) inputs, for
+        # the value and the shape of the output, as the Python path does
+        y = inputs.call(f, lambda x, scalar, off, base: x)
+        if kind == "hessian":
+            return np.asarray(read_pass(y, kind, who)[0]), np.zeros((0, 0), dtype)
+        leaves, treedef = flatten(y)
+        values = [np.asarray(read_pass(v, kind, who)[0]) for v in leaves]
+        return (values, treedef), [np.zeros(v.shape + (0,), dtype) for v in values]
+
+    def run(plan):
+        C, nbtype = plan.C, plan.number_type
+        if plan.algorithm == "jacobian":
+            def evaluate(start, c):
+                return inputs.call(f, lambda x, scalar, off, base: _seeded_chunk(
+                    x, scalar, nbtype(base), start, c, C, off))
+        elif plan.algorithm == "hessian":
+            def evaluate(row, start, c):
+                return inputs.call(f, lambda x, scalar, off, base: _seeded_row(
+                    x, scalar, nbtype(base), row, start, c, C, off))
+        else:
+            def evaluate(slots):
+                return inputs.call(f, lambda x, scalar, off, base: _seeded_dual2(
+                    x, nbtype(base), slots, off))
+        return _DRIVERS[plan.algorithm](plan, evaluate, dtype, who)
+
+    # a scalar among the inputs takes the nested passes (Dual2 seeds arrays only)
+    return with_dual2_fallback(
+        f, lambda: plan_point(kind, n, inputs.any_scalar, transform.chunk, f), run)
+
+
+_DRIVERS = {"jacobian": _jacobian, "hessian": _hessian, "hessian2": _hessian2}
 
 
 def _scalar_out(a):
@@ -199,38 +252,38 @@ def _scalar_out(a):
 
 def compiled_transform(transform, args):
     """jacobian / grad / value_and_grad / hessian (``transform``: a TransformSpec) of a
-    dispatcher, compiled."""
+    dispatcher, compiled. Several argnums are seeded together (``_Inputs``) and
+    the result cut into their blocks."""
     who = transform.kind
     single, nums = normalize_argnums(transform.argnums, len(args), who)
     check_chunk(transform.chunk, who)
     tag = enclosing_tag(args)
     if tag is not None:  # inside a Python transform: lift its perturbation
         return lifted_transform(transform, args, tag)
+    inputs = _Inputs(args, nums, who)
+    dt = inputs.dtypes
     if who == "hessian":
-        if single:
-            return _scalar_out(_run_one(transform, args, nums[0], "hessian")[1])
-        # blocks H[i][j] = d2 f / dx_i dx_j: the diagonal ones by the Hessian
-        # algorithm, the mixed ones as jacobian(grad(f, argnums=i), argnums=j)
-        f, chunk = transform.f, transform.chunk
-        return tuple(tuple(
-            compiled_second(TransformSpec("jacobian", f, j, chunk),
-                            TransformSpec("grad", f, i, chunk), args)
-            for j in nums) for i in nums)
-    results = [_run_one(transform, args, K, "jacobian") for K in nums]
-    value, _, treedef = results[0]
+        _, H = _run(transform, inputs, "hessian")
+        blocks = [[_scalar_out(inputs.block(inputs.block(H, -2, i), -1, j).astype(
+            np.result_type(dt[i], dt[j]), copy=False).reshape(
+                inputs.shape(i) + inputs.shape(j))) for j in range(len(nums))]
+            for i in range(len(nums))]
+        return blocks[0][0] if single else tuple(tuple(r) for r in blocks)
+    (values, treedef), J = _run(transform, inputs, "jacobian")
+    values = [v.astype(dt[0], copy=False) for v in values]
+    per_arg = [[_scalar_out(inputs.block(d, -1, i).astype(dt[i], copy=False).reshape(
+        v.shape + inputs.shape(i))) for i in range(len(nums))] for v, d in zip(values, J)]
     if who == "jacobian":   # per output leaf: its block of each argument
-        outs = [_scalar_out(results[0][1][i]) if single else
-                tuple(_scalar_out(r[1][i]) for r in results)
-                for i in range(len(results[0][1]))]
+        outs = [b[0] if single else tuple(b) for b in per_arg]
         return unflatten(treedef, outs)
     if treedef is not None:
         raise ValueError(f"{who}: f must return a scalar, got a tuple; use da.jacobian "
                          "for functions with several outputs")
-    jacs = [_scalar_out(r[1][0]) for r in results]
+    value = unflatten(treedef, values)
     if value.shape != ():
         raise ValueError(f"{who}: f must return a scalar, got shape {value.shape}; "
                          "use da.jacobian for vector-valued functions")
-    grads = jacs[0] if single else tuple(jacs)
+    grads = per_arg[0][0] if single else tuple(per_arg[0])
     return _scalar_out(value), grads  # grad takes [1], like the Python path
 
 
