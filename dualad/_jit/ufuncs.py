@@ -1,7 +1,8 @@
 """NumPy ufuncs and math functions on scalar duals beyond the rule table's.
 
 The arithmetic ufuncs (``np.add``, ``np.square``, ``np.reciprocal``, the
-comparisons, ...) map to the operators; ``np.isnan``/``isfinite``/``isinf``/
+comparisons, ...) map to the operators, ``np.logaddexp``/``logaddexp2`` to
+the table's rules; ``np.isnan``/``isfinite``/``isinf``/
 ``signbit`` and their ``math`` twins test the value. Every other ufunc and
 ``math`` function refuses a dual at compile time with a message saying how
 to register a rule (the rules' own ufuncs are in ``functions``).
@@ -50,8 +51,29 @@ def _reciprocal(x):
     return 1.0 / x
 
 
-jitable(_square)
-jitable(_reciprocal)
+def _softplus(d):
+    return np.log1p(np.exp(d))
+
+
+_LN2 = math.log(2.0)
+
+
+def _logaddexp(x, y):
+    # from the larger argument (by value), as the Python path: each branch is
+    # smooth, so at a tie the derivative is 1/2 each, never a one-sided one
+    if x >= y:
+        return x + _softplus(y - x)
+    return y + _softplus(x - y)
+
+
+def _logaddexp2(x, y):
+    if x >= y:
+        return x + _softplus((y - x) * _LN2) / _LN2
+    return y + _softplus((x - y) * _LN2) / _LN2
+
+
+for _f in (_square, _reciprocal, _softplus, _logaddexp, _logaddexp2):
+    jitable(_f)
 
 UFUNC_ALIASES = {
     np.add: (operator.add, 2), np.subtract: (operator.sub, 2),
@@ -61,6 +83,8 @@ UFUNC_ALIASES = {
     np.less: (operator.lt, 2), np.less_equal: (operator.le, 2),
     np.greater: (operator.gt, 2), np.greater_equal: (operator.ge, 2),
     np.equal: (operator.eq, 2), np.not_equal: (operator.ne, 2),
+    # written with the table's rules (as the Python path's composite ufuncs)
+    np.logaddexp: (_logaddexp, 2), np.logaddexp2: (_logaddexp2, 2),
 }
 for _uf, (_fn, _ar) in UFUNC_ALIASES.items():
     overload(_uf, strict=False, **OVERLOAD)(_ufunc_as(_fn, _ar))
