@@ -325,8 +325,16 @@ def test_vmap_reuses_one_coloring():
     assert g.plan((X[0],)) is g.plan((X[1],))   # one pattern and coloring per shapes
     Jc = da.vmap(da.jacobian(l96_np, sparsity="auto"))(X)
     np.testing.assert_allclose(Jc, J, rtol=1e-14)
-    with pytest.raises(TypeError, match="format='dense'"):
-        da.vmap(da.jacobian(l96_numpy, sparsity="auto", format="csr"))(X)
+    # format="csr"/"csc": one scipy.sparse array per point, on the one pattern
+    for fmt in ("csr", "csc"):
+        L = da.vmap(da.jacobian(l96_numpy, sparsity="auto", format=fmt))(X)
+        assert isinstance(L, list) and len(L) == 4 and all(a.format == fmt for a in L)
+        for a, d in zip(L, J):
+            np.testing.assert_allclose(a.toarray(), d, rtol=1e-15)
+    assert da.vmap(da.jacobian(l96_numpy, sparsity="auto", format="csr"))(X[:0]) == []
+    with pytest.raises(TypeError, match="list of scipy.sparse arrays"):
+        da.vmap(da.jacobian(l96_numpy, sparsity="auto", format="csr"),
+                out=np.empty_like(J))(X)
 
 
 @njit
@@ -361,6 +369,12 @@ def test_compiled_sparse_vmap(dtype, monkeypatch):
     out = np.full_like(J, np.nan)   # every entry written, zeros included
     assert da.vmap(g, in_axes=(0, 0, None), out=out)(X, k, c) is out
     np.testing.assert_array_equal(out, J)
+    # csr: the same compiled loop, each point's nonzeros in the pattern's csr order
+    L = da.vmap(da.jacobian(kinetics, sparsity="auto", format="csr"),
+                in_axes=(0, 0, None))(X, k, c)
+    assert len(L) == 300 and L[0].dtype == dtype and L[0].nnz == 31
+    for b in (0, 1, 150, 299):
+        np.testing.assert_array_equal(L[b].toarray(), J[b])
     P = da.sparsity(kinetics.py_func)(X[0], k[0], c)
     Jp = da.vmap(da.jacobian(kinetics, sparsity=P), in_axes=(0, 0, None))(X, k, c)
     np.testing.assert_array_equal(Jp, J)
@@ -443,9 +457,15 @@ def test_compiled_sparse_hessian_vmap(dtype, monkeypatch):
     out = np.full_like(H, np.nan)
     assert da.vmap(g, out=out)(X, Y) is out
     np.testing.assert_array_equal(out, H)
+    L = da.vmap(da.hessian(coupled_nb, chunk=3, sparsity="auto", format="csc"))(X, Y)
+    assert len(L) == 200 and all(a.format == "csc" for a in L[:3])
+    for b in (0, 77, 199):
+        np.testing.assert_array_equal(L[b].toarray(), H[b])
     # a dense pattern: the dense compiled loop (fewer lanes), same numbers
     full = da.vmap(da.hessian(coupled_nb, sparsity=np.ones((10, 10), bool)))(X, Y)
     np.testing.assert_allclose(full, ref, rtol=64 * eps, atol=64 * eps * np.abs(ref).max())
+    L = da.vmap(da.hessian(coupled_nb, sparsity=np.ones((10, 10), bool), format="csr"))(X, Y)
+    np.testing.assert_array_equal(L[5].toarray(), full[5])
     with pytest.raises(ValueError, match="scalar"):
         da.vmap(da.hessian(l96_np, sparsity=np.ones((10, 10), bool)))(X.astype(float))
 

@@ -47,7 +47,7 @@ def _jacobian_template(STAMP_):
     def compressed_batch(args, K, C, mask, X, OUT, VALS, color, rows, cols, source, lo, hi):
         STAMP_  # noqa: B018  (the closure's one cell: part of numba's cache key)
         xd = jacobian_workspace(X[lo], C)
-        comp = np.empty((OUT.shape[1], C), X.dtype)
+        comp = np.empty((VALS.shape[1], C), X.dtype)   # f's m outputs (OUT may be csr rows)
         for b in range(lo, hi):
             compressed_jacobian_point(F, point_args(args, b, mask, -1, 0),  # noqa: F821
                                       K, C, X[b], OUT[b], VALS[b], xd, color, rows, cols,
@@ -87,10 +87,12 @@ def _hessian_template(STAMP_):
     return compressed_hessian_batch
 
 
-def compressed_vmap(f, args, K, mask, X, out, vals, plan, C=None):
+def compressed_vmap(f, args, K, mask, X, out, vals, plan, C=None, csr_order=False):
     """Run the compressed batch loop of ``plan`` (a Compression; symmetric: a Hessian's,
     C inner directions per pass) over the rows of X into out (batch, m, n) and vals
-    (batch, m), one block of points per core."""
+    (batch, m), one block of points per core. ``csr_order``: out is (batch, 1, nnz),
+    each point's nonzeros in the order of the pattern's csr data (the same loop,
+    every nonzero scattered into row 0 at its own index)."""
     source = plan.source.astype(np.int64)
     if plan.symmetric:
         key, template = "compressed_hessian", _hessian_template
@@ -98,7 +100,10 @@ def compressed_vmap(f, args, K, mask, X, out, vals, plan, C=None):
         source = c * plan.shape[0] + r   # into (H @ S)^T
     else:
         key, template, C = "compressed_jacobian", _jacobian_template, max(plan.ncolors, 1)
-    arrays = (plan.color, plan.rows.astype(np.int64), plan.cols.astype(np.int64), source)
+    rows, cols = plan.rows.astype(np.int64), plan.cols.astype(np.int64)
+    if csr_order:
+        rows, cols = np.zeros_like(rows), np.arange(rows.size, dtype=np.int64)
+    arrays = (plan.color, rows, cols, source)
     sig = (numba.typeof(args), types.literal(K), types.literal(C), types.literal(mask),
            numba.typeof(X), numba.typeof(out), numba.typeof(vals),
            *[numba.typeof(a) for a in arrays], types.int64, types.int64)

@@ -80,17 +80,24 @@ class VMap:
                 elif n != batch:
                     raise ValueError(f"vmap(): argument {i} has batch size {n}, "
                                      f"earlier arguments have {batch}")
-        if isinstance(self.g, SparseTransform) and (self.g.format != "dense"
-                                                    or self.target == "cuda"):
-            raise TypeError("vmap() of a sparse transform stacks dense results on the CPU: "
-                            "use format='dense' (and no target), or loop over the points "
-                            "for scipy.sparse matrices")
+        sparse_out = isinstance(self.g, SparseTransform) and self.g.format != "dense"
+        if isinstance(self.g, SparseTransform) and self.target == "cuda":
+            raise TypeError("vmap(target='cuda') of a sparse transform is not compiled; "
+                            "vmap on the CPU runs it as one compiled loop")
+        if sparse_out and self.out is not None:
+            raise TypeError(f"vmap(): out= takes one array, and format={self.g.format!r} "
+                            "gives a list of scipy.sparse arrays")
+        if sparse_out and batch == 0:
+            return []
         if batch == 0 and self.target != "cuda":
             return self._into_out(_empty_batch(self.g, args, mapped))
         if isinstance(self.g, SparseTransform) and is_dispatcher(self.g.f):
             res = _sparse_vmap(self.g, args, mapped, batch, self.out)
             if res is not NotImplemented:
                 return res
+        if sparse_out:   # a list of the transform's sparse arrays, point by point
+            return [self.g(*[_slice(a, i) if m else a for a, m in zip(args, mapped)])
+                    for i in range(batch)]
         if _compiled_transform(self.g) and _complex_batch(self.g, args):
             if self.target == "cuda":
                 raise TypeError("vmap(target='cuda') of a transform at complex inputs is "
@@ -178,14 +185,29 @@ def _sparse_vmap(g, args, mapped, batch, out):
         p = max(plan.ncolors, 1)
         C, _ = hessian_passes(g.f, n, p, g.chunk)
         if p * -(-n // C) * 2 * (C + 1) > n + n * (n + 1) // 2:
-            return compiled_vmap(TransformSpec("hessian", g.f, K, g.chunk), args, mapped,
-                                 batch, out)
+            dense = compiled_vmap(TransformSpec("hessian", g.f, K, g.chunk), args, mapped,
+                                  batch, out)
+            if g.format != "dense":   # the dense batch's nonzeros, in csr order
+                return _sparse_list(g, plan, dense.reshape(batch, -1)[:, plan.flat])
+            return dense
     dtype = np.result_type(X.dtype, np.float32)
-    res = _output(out, (batch,) + (np.shape(y0) if not hessian else (n,)) + (n,), dtype, who)
     mask = sum(1 << i for i, mm in enumerate(mapped) if mm)
-    compressed_vmap(g.f, tuple(args), K, mask, X, res.reshape(batch, rows, n),
-                    np.empty((batch, m), dtype), plan, C)
+    vals = np.empty((batch, m), dtype)
+    if g.format != "dense":   # each point's nonzeros into one row, in csr order
+        data = np.empty((batch, 1, plan.rows.size), dtype)
+        compressed_vmap(g.f, tuple(args), K, mask, X, data, vals, plan, C, csr_order=True)
+        return _sparse_list(g, plan, data.reshape(batch, -1))
+    res = _output(out, (batch,) + (np.shape(y0) if not hessian else (n,)) + (n,), dtype, who)
+    compressed_vmap(g.f, tuple(args), K, mask, X, res.reshape(batch, rows, n), vals, plan, C)
     return res
+
+
+def _sparse_list(g, plan, data):
+    """One scipy.sparse array (``g.format``) per row of data, on the plan's pattern."""
+    import scipy.sparse as sp
+    P = plan.pattern
+    out = [sp.csr_array((d, P.indices, P.indptr), shape=plan.shape) for d in data]
+    return out if g.format == "csr" else [a.tocsc() for a in out]
 
 
 def _complex_batch(g, args):
