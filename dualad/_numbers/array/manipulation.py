@@ -156,6 +156,24 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     return (y, step) if retstep else y
 
 
+@implements(np.geomspace)
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """start**(1 - t) * stop**t, t = k/(num - 1), as NumPy's values y0 (its endpoints
+    exact) times (start/s0)**(1 - t) * (stop/e0)**t, s0 and e0 the endpoints' values:
+    1 at the point, and every derivative order the function's."""
+    if axis != 0 or dtype is not None:
+        raise TypeError("dualad: numpy.geomspace with dual endpoints supports axis=0 and "
+                        "no dtype")
+    start, stop = _operand(start), _operand(stop)
+    s0, e0 = _primal(start), _primal(stop)
+    y0 = np.geomspace(s0, e0, num, endpoint=endpoint)
+    num = y0.shape[0]
+    div = (num - 1) if endpoint else num
+    t = (np.arange(num, dtype=np.result_type(y0, 1.0)) / max(div, 1)).reshape(
+        (num,) + (1,) * (y0.ndim - 1))
+    return y0 * ((start / s0) ** (1.0 - t) * (stop / e0) ** t)
+
+
 def einsum_sublist(operands):
     """The einsum sublist form (op, [0, 1], op, [1, 2], [0, 2]) as (subscripts, *ops)."""
     items, out = list(operands), None
