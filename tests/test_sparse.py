@@ -5,6 +5,7 @@ points (never a missed nonzero), colorings for validity, sparse results against
 dense ones (float32 and float64), SciPy's solvers taking the results as they are.
 """
 import math
+from math import exp
 
 import numpy as np
 import pytest
@@ -241,12 +242,16 @@ def test_numba_dispatchers():
     # auto: traced on f.py_func, then one compiled pass with 4 partials (4 colors)
     Ja = da.jacobian(l96_np, sparsity="auto")(x)
     np.testing.assert_allclose(Ja, J, rtol=1e-14)
-    with pytest.warns(UserWarning, match="used unchecked.*float"):   # math.exp in l96
-        Jp = da.jacobian(l96, sparsity=da.sparsity(l96_numpy)(x), format="csr")(x)
+    # math.exp and math.log in l96: traced as dualad's exp and log (f's module untouched)
+    Jp = da.jacobian(l96, sparsity=da.sparsity(l96_numpy)(x), format="csr")(x)
     np.testing.assert_allclose(Jp.toarray(), J, rtol=1e-14)
-    # math.exp cannot run on Python duals: the error says to pass the pattern
+    np.testing.assert_allclose(da.jacobian(l96, sparsity="auto")(x), J, rtol=1e-14)
+    np.testing.assert_array_equal(da.sparsity(l96)(x).toarray(),
+                                  da.sparsity(l96_numpy)(x).toarray())
+    assert l96.py_func.__globals__["math"] is math
+    # a math function dualad has no rule for still cannot run on Python duals
     with pytest.raises(TypeError, match="f.py_func.*Pass the pattern"):
-        da.jacobian(l96, sparsity="auto")(x)
+        da.jacobian(njit(lambda v: v * math.frexp(v[0])[0]), sparsity="auto")(x)
     # a diagonal pattern: one color, one partial (a plain Dual[float, 1] buffer)
     np.testing.assert_array_equal(da.jacobian(njit(lambda v: np.sin(v)), sparsity="auto")(x),
                                   np.diag(np.cos(x)))
@@ -312,9 +317,9 @@ def test_compiled_sparse_hessian_errors():
     with pytest.raises(ValueError, match="1-element arrays"):
         da.hessian(njit(lambda a, b: a * b[0] ** 2), argnums=(0, 1),
                    sparsity=np.ones((2, 2), bool))(0.5, np.ones(1))
-    # math.* in f: the Python duals of the detection cannot run it
+    # a math function without a rule in f: the Python duals of the detection cannot run it
     with pytest.raises(TypeError, match="f.py_func.*Pass the pattern"):
-        da.hessian(njit(lambda x: math.exp(x[0] * x[1])), sparsity="auto")(x)
+        da.hessian(njit(lambda x: math.frexp(x[0] * x[1])[0]), sparsity="auto")(x)
 
 
 def test_vmap_reuses_one_coloring():
@@ -508,20 +513,24 @@ def test_given_patterns_are_checked():
 
 
 def test_unchecked_patterns_are_said(monkeypatch):
-    """Where f cannot be traced (math.* in a numba function) a given pattern is used
-    unchecked with a warning; check=False asks for that without one."""
+    """Where f cannot be traced (here: its traced copy refuses the dependency sets) a
+    given pattern is used unchecked with a warning; check=False asks for that without one."""
     import warnings
+    import dualad._transforms.patterns as patterns_module
+
+    def refuses(*args):
+        raise TypeError("float() of a Dual would drop its derivative")
+    monkeypatch.setattr(patterns_module, "traceable", lambda f: refuses)
     f = njit(lambda x: math.exp(x[0] * x[1]) + x[2] ** 3)
     x = np.array([0.3, 0.7, 1.1])
     P = np.ones((3, 3), bool)
-    with pytest.warns(UserWarning, match="used unchecked: .*math.*check=False"):
+    with pytest.warns(UserWarning, match="used unchecked: .*float.*check=False"):
         H = da.hessian(f, sparsity=P)(x)
     np.testing.assert_allclose(H, da.hessian(f)(x), rtol=1e-15)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         np.testing.assert_array_equal(da.hessian(f, sparsity=P, check=False)(x), H)
     # the failed trace is not tried again (a new transform per call), the warning is
-    import dualad._transforms.patterns as patterns_module
     traced = []
     real = patterns_module._hessian_pattern
     monkeypatch.setattr(patterns_module, "_hessian_pattern",
@@ -553,3 +562,42 @@ def test_piecewise_pattern_holds_in_every_branch():
     f = lambda x: np.piecewise(x, [x > 0.6, x < 0.2], [lambda v: v ** 2, 1.0, np.sin])  # noqa
     P = da.sparsity(f)(np.array([0.1, 0.5, 0.9])).toarray()
     assert (P == np.eye(3, dtype=bool)).all()
+
+
+@njit
+def _pair(a, b):
+    return math.sqrt(a * a + b * b)
+
+
+@njit
+def _chain_math(x):
+    """numba style: math.* by module and by name, a helper numba function, math.pi."""
+    out = np.empty_like(x)
+    for i in range(x.shape[0] - 1):
+        out[i] = exp(-x[i]) * _pair(x[i], x[i + 1]) + math.log1p(x[i] ** 2) * math.pi
+    out[-1] = math.tanh(x[-1])
+    return out
+
+
+def test_numba_code_with_math_functions_is_traced():
+    """sparsity="auto" of numba code written with math.*: traced on a copy of its
+    Python code where math (and names imported from it, and the numba functions it
+    calls) are dualad's; the user's module and functions are left as they are."""
+    x = np.linspace(0.3, 1.2, 9)
+    P = da.sparsity(_chain_math)(x).toarray()
+    want = np.eye(9, dtype=bool) | np.eye(9, k=1, dtype=bool)
+    np.testing.assert_array_equal(P, want)
+    J = da.jacobian(_chain_math, sparsity="auto", format="csr")(x)
+    np.testing.assert_allclose(J.toarray(), da.jacobian(_chain_math)(x), rtol=1e-14)
+    assert _chain_math.py_func.__globals__["exp"] is exp
+    assert _chain_math.py_func.__globals__["_pair"] is _pair
+    scale = njit(lambda v: math.cosh(v))   # a numba function in a closure cell
+
+    @njit
+    def closure(v):
+        return v[::-1] * scale(v[0])
+    Pc = da.sparsity(closure)(x).toarray()
+    np.testing.assert_array_equal(Pc, np.fliplr(np.eye(9, dtype=bool)) | (np.arange(9) == 0))
+    H = da.hessian(njit(lambda v: math.exp(v[0] * v[1]) + v[2] ** 3), sparsity="auto")(x[:3])
+    np.testing.assert_allclose(H, da.hessian(lambda v: da.exp(v[0] * v[1]) + v[2] ** 3)(x[:3]),
+                               rtol=1e-14)

@@ -23,6 +23,7 @@ from .._core.trees import flatten
 from .._numbers.tracer import (MIN_SETS, dependency_leaf, hessian_leaf, read_dependencies,
                                read_hessian_dependencies)
 from .multivariate import _Inputs
+from .traceable import traceable
 
 HESSIAN_SETS = 2 ** 24
 """Hessian detection carries k x n sets per input element, k chosen so that the
@@ -34,14 +35,14 @@ _PLANS = FunctionStore(size=128)
 
 
 def _python_f(f):
-    """The function to trace: a dispatcher's Python function."""
+    """The function to trace: a dispatcher's Python function, its math.* and the numba
+    functions it calls seen as dualad's (``traceable``)."""
     if is_dispatcher(f):
-        g = getattr(f, "py_func", None)
-        if g is None:
+        if getattr(f, "py_func", None) is None:
             raise TypeError(f"sparsity='auto' traces a numba function by running its Python "
                             f"code, and {f!r} has none (no py_func): pass the pattern with "
                             "sparsity=<scipy.sparse matrix or bool array>")
-        return g
+        return traceable(f)
     return f
 
 

@@ -27,7 +27,8 @@ nonzero would otherwise give a silently wrong derivative. The trace is
 conservative, so a pattern that leaves out entries the user knows are zero
 everywhere needs ``check=False``. Where the tracer cannot run f (a
 dispatcher without ``py_func``, a function using operations dependency sets
-refuse with a TypeError, such as ``math.*`` in a numba function), the pattern
+refuse with a TypeError, such as a ``math`` function with no dualad rule: the
+others are traced as dualad's, ``traceable``), the pattern
 is used unchecked and a ``UserWarning`` says why (``check=False`` skips the
 trace and the warning).
 """
