@@ -12,7 +12,9 @@ Dual (no numba) and num-dual's ``first_derivative``:
 
 dualad is timed with the transform built once (``df = da.derivative(f)``), built
 per call (``da.derivative(f)(x)``, kept per function, issue 12) and with the
-NumPy spelling (``np.sin`` on a scalar Dual, through ``__array_ufunc__``). The
+NumPy spelling (``np.sin`` on a scalar Dual, through ``__array_ufunc__``) and the
+``math`` spelling (``math.sin``: f run as its copy that sees dualad's functions,
+``_transforms.traceable``). The
 methods are timed in turns (each once per round, the minimum over the rounds
 kept: ``_common.interleaved``), so load on a shared machine hits all alike.
 Target (issues 2, 12): every dualad ratio <= 1.0x num-dual.
@@ -32,6 +34,10 @@ def mixed(x):
 
 def mixed_numpy(x):
     return x * x * np.sin(x) + np.exp(x) / (1 + x * x) - np.sqrt(x)
+
+
+def mixed_math(x):
+    return x * x * math.sin(x) + math.exp(x) / (1 + x * x) - math.sqrt(x)
 
 
 def mixed_nd(x):
@@ -89,20 +95,21 @@ def eos_float(rho, m=math):
     return m.log(rho) - 1 + a_hs + a_disp
 
 
-CASES = [("mixed", 1.3, mixed, mixed_numpy, mixed_nd, mixed_exact),
-         ("eos", 0.45, eos, eos_numpy, eos_nd, eos_reference)]
+CASES = [("mixed", 1.3, mixed, mixed_numpy, mixed_math, mixed_nd, mixed_exact),
+         ("eos", 0.45, eos, eos_numpy, eos_float, eos_nd, eos_reference)]
 
 
 def main(rounds=15):
     nd = optional("num_dual")
-    for name, x, f, f_np, f_nd, reference in CASES:
+    for name, x, f, f_np, f_math, f_nd, reference in CASES:
         want = reference(x)
-        df, df_np = da.derivative(f), da.derivative(f_np)
-        for got in (df(x), df_np(x), da.derivative(f)(x)):
+        df, df_np, df_math = da.derivative(f), da.derivative(f_np), da.derivative(f_math)
+        for got in (df(x), df_np(x), df_math(x), da.derivative(f)(x)):
             assert abs(got - want) <= 1e-13 * abs(want), (name, got, want)
         methods = [("dualad derivative (da.sin ...)", lambda: df(x)),
                    ("dualad da.derivative(f)(x) per call", lambda: da.derivative(f)(x)),
-                   ("dualad derivative (np.sin ...)", lambda: df_np(x))]
+                   ("dualad derivative (np.sin ...)", lambda: df_np(x)),
+                   ("dualad derivative (math.sin ...)", lambda: df_math(x))]
         if nd is not None:
             assert abs(nd.first_derivative(f_nd, x)[1] - want) <= 1e-13 * abs(want)
             methods.append(("num-dual first_derivative", lambda: nd.first_derivative(f_nd, x)))

@@ -211,8 +211,10 @@ class DualNumber:
         raise TypeError(
             f"float() of a {type(self).__name__} would drop its derivative. "
             "Read the value explicitly with .value (or .re), or use dualad's "
-            "functions (da.sin, np.sin) instead of math.* in Python code; "
-            "inside @numba.njit code math.* works on duals. To store duals in an "
+            "functions (da.sin, np.sin) instead of math.* in Python code (the "
+            "transforms see math.* as dualad's in f and in the functions of f's "
+            "module, but not in other modules, nor in functions assigning "
+            "globals); inside @numba.njit code math.* works on duals. To store duals in an "
             "array, allocate it from a dual input (np.zeros_like(x), "
             "np.zeros(n, like=x)) rather than as a float array (np.zeros(n))."
             + scipy_hint())

@@ -10,6 +10,7 @@ from .._numbers import Dual, DualArray, make_dual, partial_along
 from .._numbers.components import is_complex_value, scalar_constant
 from .._numbers.array.core import _float_array
 from .taylor import TAYLOR_MIN_ORDER, taylor_derivative
+from .traceable import python_callable
 
 
 def _check_order(order):
@@ -100,6 +101,7 @@ def _build(f, order):
         outer = derivative(inner, 1)
         outer.__doc__ = f"Derivative of order {order} of {getattr(f, '__name__', f)!r}."
         return outer
+    g = python_callable(f)   # math.* on dualad's numbers (traceable)
 
     def df(x):
         s = x if type(x) is float else _scalar_input(x)
@@ -113,7 +115,7 @@ def _build(f, order):
                 seed = _one_like(s)
             tag = next_tag()
             try:
-                y = f(make_dual(s, seed, tag))
+                y = g(make_dual(s, seed, tag))
             except TypeError as e:  # NumPy's message from SciPy code: dualad's instead
                 translate_scipy_error(e)
                 raise
@@ -185,7 +187,7 @@ def _innermost(x):
 def _elementwise_partial(f, base, shape, dtype, unit):
     """The partial of f(x) along every element of x seeded by ``unit`` (1, or 1j)."""
     tag = next_tag()
-    y = f(DualArray(base, np.full(shape + (1,), unit, dtype), tag))
+    y = python_callable(f)(DualArray(base, np.full(shape + (1,), unit, dtype), tag))
     if isinstance(y, DualArray) and y.tag == tag and y.shape != shape:
         raise ValueError(f"derivative(): for an array x, f must be elementwise, returning "
                          f"x's shape {shape}; it returned shape {y.shape} (use da.jacobian "

@@ -15,6 +15,7 @@ import numpy as np
 from .._core.base import next_tag
 from .._numbers import make_dual, partial_along
 from .._numbers.components import is_complex_value
+from .traceable import python_callable
 
 _HINT = "For holomorphic differentiation, pass holomorphic=True"
 
@@ -59,10 +60,11 @@ def check_cauchy_riemann(d_re, d_im, who, values=None):
 
 def holomorphic_derivative(f, z):
     """f'(z) for a complex scalar z (a complex value or a dual around one)."""
+    g = python_callable(f)
     tag = next_tag()
-    d_re = partial_along(f(make_dual(z, 1.0, tag)), tag)
+    d_re = partial_along(g(make_dual(z, 1.0, tag)), tag)
     tag = next_tag()
-    d_im = partial_along(f(make_dual(z, 1j, tag)), tag)
+    d_im = partial_along(g(make_dual(z, 1j, tag)), tag)
     check_cauchy_riemann(_value(d_re), _value(d_im), "derivative()")
     return d_re
 

@@ -13,6 +13,7 @@ from .._core.trees import as_float_input, flatten, unflatten
 from .._numbers import DualArray, make_dual, value_and_partials
 from .._numbers.extract import leaf_dtype
 from .multivariate import _complex_leaf
+from .traceable import python_callable
 
 
 def jvp(f, primals, tangents):
@@ -54,7 +55,7 @@ def jvp(f, primals, tangents):
             dtypes.append(leaf_dtype(xv))
         args.append(unflatten(x_def, seeded))
     try:
-        out = f(*args)
+        out = python_callable(f)(*args)
     except TypeError as e:  # NumPy's message from SciPy code: dualad's instead
         translate_scipy_error(e)
         raise

@@ -21,6 +21,7 @@ from .._core.trees import as_float_input, flatten, list_as_array, unflatten
 from .._numbers import DualArray, make_dual, value_and_partials
 from .._numbers.components import is_complex_value
 from .._numbers.extract import leaf_dtype
+from .traceable import python_callable
 
 
 class _Inputs:
@@ -139,7 +140,7 @@ def _evaluate(f, args, argnums, chunk, who, inputs=None, unit=1.0, columns=None)
     for start, c in passes:
         tag = next_tag()
         try:
-            out = f(*inputs.seeded_args(start, c, tag, unit))
+            out = python_callable(f)(*inputs.seeded_args(start, c, tag, unit))
         except TypeError as e:  # NumPy's message from SciPy code: dualad's instead
             translate_scipy_error(e)
             raise

@@ -37,13 +37,11 @@ _PLANS = FunctionStore(size=128)
 def _python_f(f):
     """The function to trace: a dispatcher's Python function, its math.* and the numba
     functions it calls seen as dualad's (``traceable``)."""
-    if is_dispatcher(f):
-        if getattr(f, "py_func", None) is None:
-            raise TypeError(f"sparsity='auto' traces a numba function by running its Python "
-                            f"code, and {f!r} has none (no py_func): pass the pattern with "
-                            "sparsity=<scipy.sparse matrix or bool array>")
-        return traceable(f)
-    return f
+    if is_dispatcher(f) and getattr(f, "py_func", None) is None:
+        raise TypeError(f"sparsity='auto' traces a numba function by running its Python "
+                        f"code, and {f!r} has none (no py_func): pass the pattern with "
+                        "sparsity=<scipy.sparse matrix or bool array>")
+    return traceable(f)
 
 
 def _traced(g, f, seeded, who):

@@ -44,6 +44,7 @@ from .multivariate import Grad, _Inputs, _Transform
 from .multivariate import hessian as _dense_hessian
 from .multivariate import jacobian as _dense_jacobian
 from .patterns import _cached, _check_covers, _detected, _key
+from .traceable import python_callable
 
 FORMATS = ("dense", "csr", "csc")
 
@@ -229,7 +230,7 @@ def _compressed(f, args, nums, seed, inputs, who):
             return make_dual(value, rows[0], tag)
         one = rows[0, 0]
         return make_dual(value, one if isinstance(value, np.generic) else float(one), tag)
-    leaves, _ = flatten(f(*inputs.seeded_with(seed_leaf)))
+    leaves, _ = flatten(python_callable(f)(*inputs.seeded_with(seed_leaf)))
     parts, shapes = [], []
     for y in leaves:
         value, part = value_and_partials(y, tag, p, inputs.dtype, who)

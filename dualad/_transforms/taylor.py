@@ -14,6 +14,7 @@ from .._core.base import DualNumber, bad_argument, next_tag
 from .._core.numba_support import is_dispatcher
 from .._numbers import Taylor
 from .._numbers.components import scalar_constant
+from .traceable import python_callable
 
 TAYLOR_MIN_ORDER = 3
 """``da.derivative(f, order=k)`` uses Taylor numbers from this order on.
@@ -148,7 +149,7 @@ def _run(f, x, order, who, direction=None, unit=None):
     the output's normalised coefficients."""
     tag = next_tag()
     xs = np.asarray(x)
-    y = f(_seed(x, order, tag, direction if direction is not None else unit))
+    y = python_callable(f)(_seed(x, order, tag, direction if direction is not None else unit))
     if direction is None and isinstance(y, Taylor) and y.tag == tag and y.shape != xs.shape:
         raise ValueError(f"{who}(): for an array x, f must be elementwise, returning x's "
                          f"shape {xs.shape}; it returned shape {y.shape} (for functions of "
@@ -305,7 +306,7 @@ def jet(f, primals, series):
         c = compiled_coefficients(f, [a.astype(dtype, copy=False) for a in args], "jet")
         shape = c.shape[:-1]
     else:
-        y = f(*(Taylor(a, tag) for a in args))
+        y = python_callable(f)(*(Taylor(a, tag) for a in args))
         shape = y.shape if isinstance(y, Taylor) else np.shape(y)
         c = _coefficients_of(y, tag, shape, order, dtype, "jet")
     c = c * fact.astype(dtype)

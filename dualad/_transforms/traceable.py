@@ -1,19 +1,34 @@
-"""A numba function's Python code, made runnable on dualad's Python numbers (the
-dependency sets of sparsity detection).
+"""Python code written with ``math.*``, run on dualad's Python numbers.
 
-numba code is written with ``math.*`` (``math.exp(x[i])``), which converts its
-argument to a float: on a Python dual that raises. ``traceable(f)`` is a copy
-of ``f.py_func`` whose globals (and closure cells) see ``math`` and ``cmath``
-through a namespace that gives dualad's elementary function of the same name
-(``math.exp`` -> ``dualad.exp``; a name dualad has no function for stays the
-module's own, and refuses a dual as before), the names imported from them
-(``from math import exp``) alike, and the numba functions it calls as their own
-traceable copies. The user's module is never modified: the copy has its own
-globals dict.
+``math.exp(x)`` converts x to a float, which a Python dual refuses (it would
+drop the derivative). Scientific Python is full of it, and numba code more so
+(``math.*`` is numba's own spelling). The Python-path transforms therefore call
+f through ``python_callable(f)``: a copy of f whose globals see ``math`` and
+``cmath`` through a namespace giving dualad's elementary function of the same
+name (``math.exp`` -> ``dualad.exp``; a name dualad has no function for stays
+the module's own and refuses a dual as before), the names imported from them
+(``from math import exp``), a local ``import math`` and a default argument
+``m=math`` alike, and the plain functions of f's own module that f calls as
+their copies in turn.
+
+The copy's globals are *live*: a dict holding only those replacements, every
+other name looked up in f's module at each access (``_Globals``), so
+redefining a helper in a notebook is seen at once. A function that assigns
+module globals (``global n; n += 1``) is not copied (its assignments would go
+to the copy), nor is anything that is not a plain Python function; those keep
+the clear error of ``math.*`` on a dual.
+
+For sparsity detection (``traceable(f)``, ``patterns``) a numba dispatcher
+becomes its Python code, rewritten alike, and so do the dispatchers it calls.
+In the transforms a dispatcher called from plain Python stays one (and
+refuses the duals with its own message: njit the wrapper, or use argnums).
 """
+import builtins
 import cmath
+import dis
 import math
 import types
+import weakref
 
 from .._core.numba_support import is_dispatcher
 from .._rules import elementary as _elementary
@@ -42,79 +57,147 @@ def _dualad_function(module, name):
 
 
 class _Namespace:
-    """``math`` or ``cmath`` as seen by a traced function."""
+    """``math`` or ``cmath`` as seen by a rewritten function."""
 
     def __init__(self, module):
         self._module = module
 
-    def __getattr__(self, name):
+    def __getattr__(self, name):   # once per name: then an attribute of the namespace
         fn = _dualad_function(self._module, name)
-        return fn if fn is not None else getattr(self._module, name)
+        value = fn if fn is not None else getattr(self._module, name)
+        setattr(self, name, value)
+        return value
 
     def __repr__(self):
-        return f"<{self._module.__name__} for dualad's tracing>"
+        return f"<{self._module.__name__} for dualad's numbers>"
 
 
 _NAMESPACES = {math: _Namespace(math), cmath: _Namespace(cmath)}
 
 
-def _replaced(value):
-    """True for a value a traced function sees otherwise (``_replacement``)."""
-    if isinstance(value, types.ModuleType):
-        return value in _NAMESPACES
-    return is_dispatcher(value) or isinstance(value, types.BuiltinFunctionType) and any(
-        getattr(m, value.__name__, None) is value for m in (math, cmath))
+def _import(name, globals=None, locals=None, fromlist=(), level=0):
+    """``__import__`` of a rewritten function: ``import math`` gives the namespace."""
+    module = builtins.__import__(name, globals, locals, fromlist, level)
+    return _NAMESPACES.get(module, module) if level == 0 and "." not in name else module
 
 
-def _replacement(value, memo):
-    """What a traced function sees instead of ``value`` (``value`` itself if nothing)."""
-    if isinstance(value, types.ModuleType):
-        return _NAMESPACES.get(value, value)
-    if is_dispatcher(value):
-        return traceable(value, memo)
+_BUILTINS = dict(vars(builtins), __import__=_import)
+
+
+def _math_builtin(value):
+    """dualad's function for a function of math or cmath (None for anything else)."""
     if isinstance(value, types.BuiltinFunctionType):
         for module in (math, cmath):
             if getattr(module, value.__name__, None) is value:
-                fn = _dualad_function(module, value.__name__)
-                return value if fn is None else fn
+                return _dualad_function(module, value.__name__) or value
+    return None
+
+
+class _Globals(dict):
+    """The live globals of a rewritten function: its own items are ``__builtins__``
+    and the names bound to math, cmath or their functions when it was made (those
+    bindings do not change); any other name is f's module's at the time of the
+    access, replaced as ``_seen`` says."""
+
+    def __init__(self, module_globals, names, tracing):
+        super().__init__(__builtins__=_BUILTINS)
+        for name in names:
+            value = module_globals.get(name)
+            if isinstance(value, types.ModuleType) and value in _NAMESPACES or \
+                    _math_builtin(value) is not None:
+                self[name] = _seen(value, module_globals, tracing)
+        self._module = module_globals
+        self._tracing = tracing
+
+    def __missing__(self, name):
+        return _seen(self._module[name], self._module, self._tracing)  # KeyError: builtins
+
+
+def _seen(value, module_globals, tracing):
+    """What a rewritten function of the module ``module_globals`` sees for ``value``."""
+    if isinstance(value, types.ModuleType):
+        return _NAMESPACES.get(value, value)
+    fn = _math_builtin(value)
+    if fn is not None:
+        return fn
+    if tracing and is_dispatcher(value):
+        return _rewritten(value, True)
+    if isinstance(value, types.FunctionType) and value.__globals__ is module_globals:
+        return _rewritten(value, tracing)
     return value
 
 
-def traceable(f, memo=None):
-    """The Python function to trace for f (a dispatcher's py_func, rewritten as the
-    module docstring says; a plain function as it is)."""
-    memo = {} if memo is None else memo
-    if id(f) in memo:
-        return memo[id(f)]
-    g = getattr(f, "py_func", f) if is_dispatcher(f) else f
-    if not isinstance(g, types.FunctionType):
-        return g
-    swapped = [k for k in _names(g.__code__) if k in g.__globals__
-               and _replaced(g.__globals__[k])]
-    cells = g.__closure__ or ()
-    if not swapped and not any(_replaced(c.cell_contents) for c in cells if _is_filled(c)):
-        memo[id(f)] = g
-        return g
-    scope = dict(g.__globals__)
-    closure = tuple(types.CellType() for _ in cells) or None
-    h = types.FunctionType(g.__code__, scope, g.__name__, g.__defaults__, closure)
-    h.__kwdefaults__ = g.__kwdefaults__
-    memo[id(f)] = h   # before the callees: a recursive numba function finds itself
-    for k in swapped:
-        scope[k] = _replacement(g.__globals__[k], memo)
-    for new, old in zip(closure or (), cells):
-        if _is_filled(old):
-            new.cell_contents = _replacement(old.cell_contents, memo)
-    return h
+_CACHE = (weakref.WeakKeyDictionary(), weakref.WeakKeyDictionary())  # calling, tracing
+
+
+def python_callable(f):
+    """f, or its copy that runs ``math.*`` on dualad's numbers (module docstring)."""
+    return _rewritten(f, False)
+
+
+def traceable(f):
+    """The Python function to trace for f: a dispatcher's py_func (and the numba
+    functions it calls) rewritten as ``python_callable`` rewrites plain functions."""
+    return _rewritten(f, True)
+
+
+def _rewritten(f, tracing):
+    cache = _CACHE[tracing]
+    try:
+        hit = cache.get(f)
+    except TypeError:   # not weakly referenceable
+        return f
+    if hit is not None:
+        return hit
+    g = f.py_func if tracing and is_dispatcher(f) else f
+    out = g
+    cache[f] = g   # meanwhile: a function reaching itself is not copied for that
+    if isinstance(g, types.FunctionType) and _rewritable(g, tracing):
+        scope = _Globals(g.__globals__, _names(g.__code__), tracing)
+        cells = g.__closure__ or ()
+        closure = tuple(types.CellType() for _ in cells) or None
+        defaults = g.__defaults__ and tuple(_seen(d, g.__globals__, tracing)
+                                            for d in g.__defaults__)
+        out = types.FunctionType(g.__code__, scope, g.__name__, defaults, closure)
+        out.__kwdefaults__ = g.__kwdefaults__
+        out.__qualname__ = g.__qualname__
+        cache[f] = out   # before the cells: a function reaching itself finds the copy
+        for new, old in zip(closure or (), cells):
+            if _is_filled(old):
+                new.cell_contents = _seen(old.cell_contents, g.__globals__, tracing)
+    return out
+
+
+def _rewritable(g, tracing):
+    """True where g's code uses a name the copy would see otherwise and assigns no
+    module global (its assignments would go to the copy)."""
+    codes = _codes(g.__code__)
+    if any(i.opname in ("STORE_GLOBAL", "DELETE_GLOBAL")
+           for c in codes for i in dis.get_instructions(c)):
+        return False
+    if any(i.opname == "IMPORT_NAME" and i.argval in ("math", "cmath")
+           for c in codes for i in dis.get_instructions(c)):
+        return True
+    names = _names(g.__code__)
+    scope = g.__globals__
+    values = [scope[n] for n in names if n in scope]
+    values += [c.cell_contents for c in g.__closure__ or () if _is_filled(c)]
+    values += list(g.__defaults__ or ())   # def f(x, m=math)
+    return any(_seen(v, scope, tracing) is not v for v in values)
 
 
 def _names(code):
     """The global names a code object and the functions defined in it use."""
-    names = set(code.co_names)
+    return {n for c in _codes(code) for n in c.co_names}
+
+
+def _codes(code):
+    """A code object and those of the functions defined in it."""
+    out = [code]
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            names |= _names(const)
-    return names
+            out += _codes(const)
+    return out
 
 
 def _is_filled(cell):
@@ -123,4 +206,3 @@ def _is_filled(cell):
     except ValueError:   # a cell not yet assigned
         return False
     return True
-
