@@ -26,6 +26,7 @@ refuses the duals with its own message: njit the wrapper, or use argnums).
 import builtins
 import cmath
 import dis
+import functools
 import math
 import types
 import weakref
@@ -153,7 +154,7 @@ def _rewritten(f, tracing):
     out = g
     cache[f] = g   # meanwhile: a function reaching itself is not copied for that
     if isinstance(g, types.FunctionType) and _rewritable(g, tracing):
-        scope = _Globals(g.__globals__, _names(g.__code__), tracing)
+        scope = _Globals(g.__globals__, _code_facts(g.__code__)[2], tracing)
         cells = g.__closure__ or ()
         closure = tuple(types.CellType() for _ in cells) or None
         defaults = g.__defaults__ and tuple(_seen(d, g.__globals__, tracing)
@@ -168,27 +169,30 @@ def _rewritten(f, tracing):
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _code_facts(code):
+    """(assigns a global, imports math or cmath, the global names used) of a code
+    object and the functions defined in it; once per code object (a lambda made
+    in a loop has one)."""
+    ops = [i for c in _codes(code) for i in dis.get_instructions(c)]
+    return (any(i.opname in ("STORE_GLOBAL", "DELETE_GLOBAL") for i in ops),
+            any(i.opname == "IMPORT_NAME" and i.argval in ("math", "cmath") for i in ops),
+            frozenset(n for c in _codes(code) for n in c.co_names))
+
+
 def _rewritable(g, tracing):
     """True where g's code uses a name the copy would see otherwise and assigns no
     module global (its assignments would go to the copy)."""
-    codes = _codes(g.__code__)
-    if any(i.opname in ("STORE_GLOBAL", "DELETE_GLOBAL")
-           for c in codes for i in dis.get_instructions(c)):
+    assigns, imports, names = _code_facts(g.__code__)
+    if assigns:
         return False
-    if any(i.opname == "IMPORT_NAME" and i.argval in ("math", "cmath")
-           for c in codes for i in dis.get_instructions(c)):
+    if imports:
         return True
-    names = _names(g.__code__)
     scope = g.__globals__
     values = [scope[n] for n in names if n in scope]
     values += [c.cell_contents for c in g.__closure__ or () if _is_filled(c)]
     values += list(g.__defaults__ or ())   # def f(x, m=math)
     return any(_seen(v, scope, tracing) is not v for v in values)
-
-
-def _names(code):
-    """The global names a code object and the functions defined in it use."""
-    return {n for c in _codes(code) for n in c.co_names}
 
 
 def _codes(code):
