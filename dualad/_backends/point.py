@@ -199,10 +199,21 @@ class _Inputs:
         _, x, scalar, _, _ = self.items[i]
         return () if scalar else x.shape
 
-    def block(self, a, axis, i):
-        """a's slice along ``axis`` (negative) of argument i's inputs."""
+    def _span(self, i):
         _, _, _, off, size = self.items[i]
-        return np.take(a, np.arange(off, off + size), axis=axis)
+        return slice(off, off + size)
+
+    def column_block(self, d, i, out_shape):
+        """Argument i's block of a derivative d (out_shape + (n,)), in its dtype and
+        shaped out_shape + its shape."""
+        b = d[..., self._span(i)].astype(self.dtypes[i], copy=False)
+        return _scalar_out(b.reshape(out_shape + self.shape(i)))
+
+    def hessian_block(self, H, i, j):
+        """The block d2f/dx_i dx_j of H (n, n), shaped x_i's shape + x_j's."""
+        b = H[self._span(i), self._span(j)].astype(
+            np.result_type(self.dtypes[i], self.dtypes[j]), copy=False)
+        return _scalar_out(b.reshape(self.shape(i) + self.shape(j)))
 
 
 def _run(transform, inputs, kind):
@@ -261,18 +272,15 @@ def compiled_transform(transform, args):
     if tag is not None:  # inside a Python transform: lift its perturbation
         return lifted_transform(transform, args, tag)
     inputs = _Inputs(args, nums, who)
-    dt = inputs.dtypes
+    k = range(len(nums))
     if who == "hessian":
         _, H = _run(transform, inputs, "hessian")
-        blocks = [[_scalar_out(inputs.block(inputs.block(H, -2, i), -1, j).astype(
-            np.result_type(dt[i], dt[j]), copy=False).reshape(
-                inputs.shape(i) + inputs.shape(j))) for j in range(len(nums))]
-            for i in range(len(nums))]
-        return blocks[0][0] if single else tuple(tuple(r) for r in blocks)
+        if single:
+            return inputs.hessian_block(H, 0, 0)
+        return tuple(tuple(inputs.hessian_block(H, i, j) for j in k) for i in k)
     (values, treedef), J = _run(transform, inputs, "jacobian")
-    values = [v.astype(dt[0], copy=False) for v in values]
-    per_arg = [[_scalar_out(inputs.block(d, -1, i).astype(dt[i], copy=False).reshape(
-        v.shape + inputs.shape(i))) for i in range(len(nums))] for v, d in zip(values, J)]
+    values = [v.astype(inputs.dtypes[0], copy=False) for v in values]
+    per_arg = [[inputs.column_block(d, i, v.shape) for i in k] for v, d in zip(values, J)]
     if who == "jacobian":   # per output leaf: its block of each argument
         outs = [b[0] if single else tuple(b) for b in per_arg]
         return unflatten(treedef, outs)
