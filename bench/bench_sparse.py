@@ -16,8 +16,9 @@ minimum kept, ratios to the sparse path:
 4. the Hessian of Rosenbrock (NumPy code), n = 16, 64: dense against sparse;
 5. the same as a numba dispatcher: compiled dense against compiled compressed
    (``_backends/compressed``). Section 2 adds ``sparsejac`` (JAX) when installed;
-6. vmap of a sparse compiled Jacobian (one compiled loop, one coloring) against
-   the dense compiled vmap, 32 species at 2000 points; vmap of the sparse and
+6. vmap of a sparse compiled Jacobian (one compiled loop, one coloring; dense
+   stacked, into ``out=``, and as a list of csr arrays) against the dense
+   compiled vmap, 32 species at 2000 points; vmap of the sparse and
    dense compiled Hessians of Rosenbrock n=16 at 2e4 points (and JAX).
 """
 import argparse
@@ -157,8 +158,11 @@ def sparse_vmap(points, repeat):
     np.testing.assert_allclose(sparse(X), dense(X), rtol=1e-14)
     out = np.empty((points, 32, 32))
     sparse_out = da.vmap(da.jacobian(kinetics, sparsity="auto"), out=out)
-    fs = [lambda: sparse(X), lambda: sparse_out(X), lambda: dense(X)]
+    csr = da.vmap(da.jacobian(kinetics, sparsity="auto", format="csr"))
+    np.testing.assert_array_equal(csr(X[:3])[2].toarray(), sparse(X[:3])[2])
+    fs = [lambda: sparse(X), lambda: sparse_out(X), lambda: csr(X), lambda: dense(X)]
     names = ["dualad vmap(sparse jacobian)", "dualad vmap(sparse jacobian, out=)",
+             "dualad vmap(sparse jacobian, format='csr'): a list",
              "dualad vmap(dense jacobian)"]
     times = interleaved(fs, repeat)
     rows(f"vmap(jacobian) of a 32-species tridiagonal kinetics RHS (@njit), {points} points",

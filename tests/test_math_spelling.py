@@ -126,3 +126,23 @@ def test_functions_that_assign_globals_keep_the_clear_error():
         da.derivative(writes_a_global)(1.0)
     with pytest.raises(TypeError, match="drop its derivative"):
         da.derivative(lambda t: math.factorial(t))(3.0)   # no dualad function: math's own
+
+
+class HardSpheres:
+    def __init__(self, t):
+        self.t = t
+
+    def helmholtz(self, rho):
+        eta = math.pi / 6 * rho
+        return math.log(rho) + (4 * eta - 3 * eta ** 2) / (1 - eta) ** 2 / self.t
+
+
+def test_methods_and_partials_are_rewritten_through_their_function():
+    import functools
+    fluid = HardSpheres(1.35)
+    want = da.derivative(lambda r: da.log(r) + (4 * (math.pi / 6 * r) - 3 * (math.pi / 6 * r) ** 2)
+                         / (1 - math.pi / 6 * r) ** 2 / 1.35)(0.45)
+    assert da.derivative(fluid.helmholtz)(0.45) == pytest.approx(want, rel=1e-14)
+    x = 0.3
+    assert da.derivative(functools.partial(recursive_power, k=3))(x) == pytest.approx(
+        3 * math.sin(x) ** 2 * math.cos(x), rel=1e-14)

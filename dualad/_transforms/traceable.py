@@ -16,7 +16,9 @@ other name looked up in f's module at each access (``_Globals``), so
 redefining a helper in a notebook is seen at once. A function that assigns
 module globals (``global n; n += 1``) is not copied (its assignments would go
 to the copy), nor is anything that is not a plain Python function; those keep
-the clear error of ``math.*`` on a dual.
+the clear error of ``math.*`` on a dual. A bound method and a
+``functools.partial`` are rewritten through the function they hold (a method's
+calls of other methods through ``self`` are not: those keep the error).
 
 For sparsity detection (``traceable(f)``, ``patterns``) a numba dispatcher
 becomes its Python code, rewritten alike, and so do the dispatchers it calls.
@@ -143,6 +145,12 @@ def traceable(f):
 
 
 def _rewritten(f, tracing):
+    if isinstance(f, types.MethodType):        # obj.method: its function, bound again
+        inner = _rewritten(f.__func__, tracing)
+        return f if inner is f.__func__ else types.MethodType(inner, f.__self__)
+    if isinstance(f, functools.partial):       # partial(f, ...): its function
+        inner = _rewritten(f.func, tracing)
+        return f if inner is f.func else functools.partial(inner, *f.args, **f.keywords)
     cache = _CACHE[tracing]
     try:
         hit = cache.get(f)
