@@ -174,7 +174,7 @@ def _pairwise(x, xp=np):
 
 def bench_hessians(repeat):
     print("4. dense Hessians of NumPy code; ratio to da.hessian")
-    from dualad._transforms.multivariate import _symmetric
+    from dualad._transforms.hessian import _symmetric
     for f, sizes in ((_rosen, (16, 64, 200)), (_pairwise, (16, 64))):
         for n in sizes:
             x = np.linspace(0.1, 1.0, n)

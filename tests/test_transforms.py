@@ -274,7 +274,7 @@ def test_python_hessian_carries_one_triangle_in_bounded_passes():
     # gradient's components r0..n-1 along the directions r0..r1-1, with at most
     # HESSIAN_LANES second-order lanes (a pairwise n x n intermediate of a large n
     # must not carry n^2 partials per element)
-    from dualad._transforms import multivariate as mv
+    from dualad._transforms import hessian as mv
     seen = []
 
     def energy(x):

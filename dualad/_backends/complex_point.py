@@ -18,8 +18,9 @@ from .._core.trees import flatten
 from .._jit.arrays import dual_buffer
 from .._jit.types import DualType
 from .._numbers import Dual, HyperDual, make_dual
-from .point import (_COMPLEX, _complex_or_real, _numba_float_or_complex, jvp_result,
-                    second_passes, tangent_buffer)
+from .point import _COMPLEX, _complex_or_real, _numba_float_or_complex, jvp_result, \
+    tangent_buffer
+from .second import second_passes
 from .read import outer_partials, read_pass
 
 def is_complex_input(x):

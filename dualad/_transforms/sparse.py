@@ -41,7 +41,7 @@ from .._core.spec import check_chunk, normalize_argnums
 from .._core.trees import COMPLEX_LATER, flatten
 from .._numbers import DualArray, make_dual, value_and_partials
 from .multivariate import Grad, _Inputs, _Transform
-from .multivariate import hessian as _dense_hessian
+from .hessian import hessian as _dense_hessian
 from .multivariate import jacobian as _dense_jacobian
 from .patterns import _cached, _check_covers, _detected, _key
 from .traceable import python_callable
