@@ -113,7 +113,10 @@ class _Globals(dict):
         self._tracing = tracing
 
     def __missing__(self, name):
-        return _seen(self._module[name], self._module, self._tracing)  # KeyError: builtins
+        module = self._module
+        if name in module:
+            return _seen(module[name], module, self._tracing)
+        return _BUILTINS[name]   # a builtin (no KeyError raised and caught per lookup)
 
 
 def _seen(value, module_globals, tracing):
