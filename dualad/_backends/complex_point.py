@@ -29,36 +29,6 @@ def is_complex_input(x):
         isinstance(x, (np.ndarray, list, tuple)) and np.iscomplexobj(x))
 
 
-class CompiledInputs:
-    """The differentiated inputs of one compiled call (one scalar or array per argnum):
-    their values, columns, and which columns are complex (``complex_columns``)."""
-
-    def __init__(self, args, argnums, who):
-        self.args = list(args)
-        self.argnums = argnums
-        self.leaves = []       # (value, is_scalar, offset, size)
-        self.complex_columns = []
-        n = 0
-        for a in argnums:
-            value, scalar = _complex_or_real(self.args[a], who, a)
-            size = 1 if scalar else value.size
-            if np.iscomplexobj(value):
-                self.complex_columns.extend(range(n, n + size))
-            self.leaves.append((value, scalar, n, size))
-            n += size
-        self.n = n
-        dtypes = [np.asarray(v).dtype for v, _, _, _ in self.leaves]
-        self.dtype = np.result_type(*dtypes) if dtypes else np.dtype(np.float64)
-
-    def split(self, mat, out_shape):
-        """Cut the last axis of ``mat`` (out_shape + (n,)) into per-argument blocks."""
-        out = []
-        for value, scalar, off, size in self.leaves:
-            block = mat[..., off:off + size].reshape(out_shape + np.shape(value))
-            out.append(block[()] if block.ndim == 0 else block)
-        return out
-
-
 def _seeded(value, scalar, off, size, start, c, C, unit):
     """One input seeded with directions [start, start + c) of C, each ``unit``."""
     real_dtype = np.asarray(value).dtype

@@ -167,41 +167,53 @@ def _hessian2(plan, evaluate, dtype, who):
     return value, H
 
 
-class _Inputs:
-    """The differentiated arguments of one compiled call as one vector of n inputs
-    (per argnum: its value, whether it is a scalar, its first input and its size).
-    Every pass seeds all of them with the same number type, the pass's directions
-    where they fall, so f sees duals in each (as on the Python path: an array
-    allocated from one argument can take values that depend on another)."""
+class CompiledInputs:
+    """The differentiated arguments of one compiled call as one vector of n inputs:
+    per argnum (``argnums``) a leaf (value, is_scalar, first input, size), and which
+    inputs are complex (``complex_columns``; only with ``complex_ok``, the
+    conventions of ``complex_point``). Every pass seeds all of them with the same
+    number type, the pass's directions where they fall, so f sees duals in each (as
+    on the Python path: an array allocated from one argument can take values that
+    depend on another)."""
 
-    def __init__(self, args, nums, who):
+    def __init__(self, args, argnums, who, complex_ok=False):
         self.args = list(args)
-        self.items = []
+        self.argnums = argnums
+        self.leaves = []
+        self.complex_columns = []
+        read = _complex_or_real if complex_ok else _prepare_arg
         n = 0
-        for K in nums:
-            x, scalar = _prepare_arg(args[K], who, K)
-            size = 1 if scalar else x.size
-            self.items.append((K, x, scalar, n, size))
+        for a in argnums:
+            value, scalar = read(self.args[a], who, a)
+            size = 1 if scalar else value.size
+            if np.iscomplexobj(value):
+                self.complex_columns.extend(range(n, n + size))
+            self.leaves.append((value, scalar, n, size))
             n += size
         self.n = n
-        self.any_scalar = any(scalar for _, _, scalar, _, _ in self.items)
-        self.dtypes = [np.asarray(x).dtype for _, x, _, _, _ in self.items]
-        self.dtype = np.result_type(*self.dtypes)
+        self.any_scalar = any(scalar for _, scalar, _, _ in self.leaves)
+        self.dtypes = [np.asarray(v).dtype for v, _, _, _ in self.leaves]
+        self.dtype = np.result_type(*self.dtypes) if self.dtypes else np.dtype(np.float64)
 
     def call(self, f, seed):
         """f with each differentiated argument replaced by ``seed(x, scalar, off, base)``."""
         args = list(self.args)
-        for K, x, scalar, off, _ in self.items:
-            args[K] = seed(x, scalar, off, _numba_float(np.asarray(x).dtype))
+        for a, (x, scalar, off, _) in zip(self.argnums, self.leaves):
+            args[a] = seed(x, scalar, off, _numba_float(np.asarray(x).dtype))
         return f(*args)
 
     def shape(self, i):
-        _, x, scalar, _, _ = self.items[i]
+        x, scalar, _, _ = self.leaves[i]
         return () if scalar else x.shape
 
     def _span(self, i):
-        _, _, _, off, size = self.items[i]
+        _, _, off, size = self.leaves[i]
         return slice(off, off + size)
+
+    def split(self, mat, out_shape):
+        """Cut the last axis of ``mat`` (out_shape + (n,)) into per-argument blocks."""
+        return [_scalar_out(mat[..., self._span(i)].reshape(out_shape + self.shape(i)))
+                for i in range(len(self.leaves))]
 
     def column_block(self, d, i, out_shape):
         """Argument i's block of a derivative d (out_shape + (n,)), in its dtype and
@@ -263,7 +275,7 @@ def _scalar_out(a):
 
 def compiled_transform(transform, args):
     """jacobian / grad / value_and_grad / hessian (``transform``: a TransformSpec) of a
-    dispatcher, compiled. Several argnums are seeded together (``_Inputs``) and
+    dispatcher, compiled. Several argnums are seeded together (``CompiledInputs``) and
     the result cut into their blocks."""
     who = transform.kind
     single, nums = normalize_argnums(transform.argnums, len(args), who)
@@ -271,7 +283,7 @@ def compiled_transform(transform, args):
     tag = enclosing_tag(args)
     if tag is not None:  # inside a Python transform: lift its perturbation
         return lifted_transform(transform, args, tag)
-    inputs = _Inputs(args, nums, who)
+    inputs = CompiledInputs(args, nums, who)
     k = range(len(nums))
     if who == "hessian":
         _, H = _run(transform, inputs, "hessian")

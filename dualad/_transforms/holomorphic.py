@@ -135,8 +135,9 @@ def has_complex_input(args, nums):
 def compiled_complex_evaluate(transform, args, nums):
     """(inputs, treedef, values, jac) of a transform of a dispatcher at complex inputs
     (or with ``holomorphic=True``), by ``complex_evaluate`` over compiled evaluations."""
-    from .._backends.complex_point import CompiledInputs, compiled_evaluate
-    inputs = CompiledInputs(args, nums, transform.kind)
+    from .._backends.complex_point import compiled_evaluate
+    from .._backends.point import CompiledInputs
+    inputs = CompiledInputs(args, nums, transform.kind, complex_ok=True)
     return complex_evaluate(transform, inputs, compiled_evaluate, args, nums)
 
 
