@@ -349,8 +349,9 @@ def test_sums_of_array_expressions_fused(monkeypatch):
         np.testing.assert_allclose(g, da.grad(sums_of_expressions.py_func)(x, w), **tol(dtype))
         np.testing.assert_allclose(g, central_jacobian(
             lambda y: sums_of_expressions.py_func(y, w), X4)[0], rtol=1e-7, atol=1e-6)
-    # four 1-D sums of temporaries become loops (the named d's is not a temporary's sum,
-    # the 2-D one and the plain np.sum(x) are numba's)
+    # four 1-D sums of temporaries become loops (the 2-D one and the plain np.sum(x)
+    # are numba's); the named d stays an array: np.outer, between it and its sum,
+    # reads arrays and is not known to write none
     assert sum(fused) == 8, [f for f in fused if f]   # four per dtype
     with pytest.raises(ValueError, match="broadcast"):
         da.grad(njit(lambda y: np.sum(y[:2] * y)))(X4)
@@ -359,6 +360,41 @@ def test_sums_of_array_expressions_fused(monkeypatch):
     with np.errstate(all="ignore"):
         np.testing.assert_array_equal(da.grad(njit(lambda y: np.sum(1.0 / y)))(z),
                                       da.grad(lambda y: np.sum(1.0 / y))(z))
+
+
+@njit
+def chained(x):
+    d = x[1:] - x[:-1]
+    e = 2.0 * d             # both inlined into the sum's loop: nothing is written between
+    return np.sum(e * d)
+
+
+@njit
+def written_between(v):
+    x = v.copy()
+    d = x[1:] - x[:-1]
+    c = x[:-1] * 3.0
+    x[1] = 5.0              # d and c stay arrays: computed before x changes
+    e = 2.0 * x[1:]         # inlined
+    return np.sum(np.exp(-d * d) + c + e)
+
+
+def test_named_array_expressions_inlined_only_where_their_operands_keep_values(monkeypatch):
+    from dualad._jit import rewrites
+    found = []
+    match = rewrites.FusedSum.match
+
+    def recording(self, *args):
+        matched = match(self, *args)
+        found.extend(sorted(f[-1]) for f in self.found)
+        return matched
+    monkeypatch.setattr(rewrites.FusedSum, "match", recording)
+    for f in (chained, written_between):
+        g = da.grad(f)(X4)
+        np.testing.assert_allclose(g, da.grad(f.py_func)(X4), rtol=1e-14)
+        np.testing.assert_allclose(g, central_jacobian(f.py_func, X4)[0], rtol=1e-7,
+                                   atol=1e-7)
+    assert found == [["d", "e"], ["e"]], found
 
 
 def test_logaddexp_compiles_from_the_table_rules():

@@ -30,7 +30,7 @@ from numba.core.errors import NumbaError
 from numba.core.ir_utils import mk_unique_var
 from numba.core.rewrites import Rewrite, register_rewrite
 
-from .elementwise import dual_array
+from .elementwise import dual_array, is_number
 from .inplace import INPLACE_OPERATORS
 
 
@@ -141,9 +141,11 @@ def _scalar_source(tree, names, env):
     return None
 
 
-def _fused_sum(tree, variables, typemap):
+def _fused_sum(tree, lets, variables, typemap):
     """The njit function ``f(*variables)`` summing the expression over its 1-D operands
-    (NumPy's broadcasting of lengths n and 1, its error otherwise), or None."""
+    (NumPy's broadcasting of lengths n and 1, its error otherwise), or None. ``lets``:
+    (variable name, tree) of the named array expressions inlined into ``tree``, each
+    computed once per element before the trees that read it."""
     params = [f"p{k}" for k in range(len(variables))]
     arrays = [p for p, v in zip(params, variables) if isinstance(typemap[v.name], types.Array)]
     if not arrays or any(typemap[v.name].ndim != 1 for v in variables
@@ -152,8 +154,12 @@ def _fused_sum(tree, variables, typemap):
     env = {}
     names = {v.name: (f"{p}[i * s_{p}]" if p in arrays else p)
              for p, v in zip(params, variables)}
-    body = _scalar_source(tree, names, env)
-    if body is None:
+    body = []
+    for k, (name, let) in enumerate(lets):
+        body.append(_scalar_source(let, names, env))
+        names[name] = f"t{k}"
+    body.append(_scalar_source(tree, names, env))
+    if any(b is None for b in body):
         return None
     lines = [f"def fused_sum({', '.join(params)}):"]
     lines += [f"    n_{p} = {p}.shape[0]" for p in arrays]
@@ -162,8 +168,9 @@ def _fused_sum(tree, variables, typemap):
         lines.append(f"    if n_{p} != n and n_{p} != 1:")
         lines.append("        raise ValueError('operands could not be broadcast together')")
         lines.append(f"    s_{p} = 1 if n_{p} == n else 0")
-    lines += ["    acc = 0.0", "    for i in range(n):", f"        acc = acc + {body}",
-              "    return acc"]
+    lines += ["    acc = 0.0", "    for i in range(n):"]
+    lines += [f"        t{k} = {b}" for k, b in enumerate(body[:-1])]
+    lines += [f"        acc = acc + {body[-1]}", "    return acc"]
     source = "\n".join(lines)
     key = (source, tuple(sorted((k, id(u)) for k, u in env.items())))
     if key not in _FUSED:
@@ -171,6 +178,41 @@ def _fused_sum(tree, variables, typemap):
         exec(compile(source, "<dualad fused sum>", "exec"), scope)
         _FUSED[key] = njit(error_model="numpy")(scope["fused_sum"])   # as arrayexpr
     return _FUSED[key]
+
+
+_PURE_CALLS = (np.sum, slice, len)
+
+
+def _holds_array(t):
+    """False for a type that cannot reach an array's memory (numbers, duals, slices)."""
+    if isinstance(t, types.BaseTuple):
+        return any(_holds_array(u) for u in t)
+    return not (isinstance(t, (types.Number, types.Boolean, types.SliceType, types.NoneType,
+                               types.Omitted, types.Literal)) or is_number(t))
+
+
+def _writes_no_array(stmt, typemap, calltypes):
+    """True for a statement that writes into no array: between a named array
+    expression and the sum it is inlined into, its operands keep their values."""
+    if isinstance(stmt, ir.Del):
+        return True
+    if not isinstance(stmt, ir.Assign):
+        return False
+    value = stmt.value
+    if not isinstance(value, ir.Expr):
+        return isinstance(value, (ir.Const, ir.Global, ir.FreeVar, ir.Arg, ir.Var))
+    if value.op in ("getattr", "getitem", "static_getitem", "build_tuple", "arrayexpr",
+                    "cast", "binop", "unary", "typed_getitem"):
+        return True
+    if value.op != "call":
+        return False
+    fnty = typemap.get(value.func.name)
+    if isinstance(fnty, types.Function) and fnty.typing_key in _PURE_CALLS or \
+            isinstance(fnty, types.BoundFunction) and fnty.typing_key == (types.Array, "sum") \
+            or isinstance(fnty, types.Dispatcher) and fnty.dispatcher in _FUSED.values():
+        return True
+    sig = calltypes.get(value)
+    return sig is not None and not any(_holds_array(t) for t in sig.args)
 
 
 @register_rewrite("after-inference")
@@ -198,10 +240,19 @@ class FusedSum(Rewrite):
         defs = {s.target.name: (pos, s.value) for pos, s in enumerate(block.body)
                 if isinstance(s, ir.Assign)}
         uses = {}
-        for s in block.body:
+        self.readers = {}   # variable name -> positions of the statements reading it
+        for pos, s in enumerate(block.body):
             if not isinstance(s, ir.Del):
                 for v in s.list_vars():
                     uses[v.name] = uses.get(v.name, 0) + 1
+                    if not (isinstance(s, ir.Assign) and s.target.name == v.name):
+                        self.readers.setdefault(v.name, set()).add(pos)
+        self.refs = {}   # variable name -> statements of the function that name it
+        for b in func_ir.blocks.values():
+            for s in b.body:
+                if not isinstance(s, ir.Del):
+                    for name in {v.name for v in s.list_vars()}:
+                        self.refs[name] = self.refs.get(name, 0) + 1
         for pos, s in enumerate(block.body):
             if isinstance(s, ir.Assign) and isinstance(s.value, ir.Expr) \
                     and s.value.op == "call":
@@ -230,8 +281,9 @@ class FusedSum(Rewrite):
         if not (isinstance(ae, ir.Expr) and ae.op == "arrayexpr" and source.is_temp
                 and uses[source.name] == 2 and dual_array(typemap[source.name])):
             return None
-        variables = sorted(set(ae.list_vars()), key=lambda v: v.name)
-        fused = _fused_sum(ae.expr, variables, typemap)
+        leaves, lets, inlined = self._inline(ae_pos, defs, typemap)
+        variables = sorted(leaves.values(), key=lambda v: v.name)
+        fused = _fused_sum(ae.expr, lets, variables, typemap)
         if fused is None:
             return None
         try:
@@ -241,18 +293,48 @@ class FusedSum(Rewrite):
             return None
         if sig is None or sig.return_type != typemap[stmt.target.name]:
             return None
-        return ae_pos, source, method, fused, variables, sig
+        return ae_pos, source, method, fused, variables, sig, inlined
+
+    def _inline(self, at, defs, typemap):
+        """The operands (name -> variable) of the array expression at statement ``at``
+        once the named 1-D array expressions read by it alone are inlined (``d`` of
+        ``d = x[1:] - x[:-1]; np.sum(np.exp(-d * d))``, and those read only by these),
+        with their (name, tree) in the order they are computed and their names. Only
+        where no statement between a definition and ``at`` writes into an array."""
+        body, inlined = self.block.body, {}   # name -> position of its definition
+        while True:
+            inside = {at, *inlined.values()}
+            read = {v.name for p in inside for v in body[p].value.list_vars()}
+            add = {n: defs[n][0] for n in read - set(inlined)
+                   if self._inlinable(n, at, inside, defs, typemap)}
+            if not add:
+                break
+            inlined.update(add)
+        leaves = {v.name: v for p in inside for v in body[p].value.list_vars()
+                  if v.name not in inlined}
+        order = sorted(inlined, key=inlined.get)
+        return leaves, [(n, defs[n][1].expr) for n in order], order
+
+    def _inlinable(self, name, at, inside, defs, typemap):
+        pos, expr = defs.get(name, (None, None))
+        readers = self.readers.get(name, set())
+        return (isinstance(expr, ir.Expr) and expr.op == "arrayexpr"
+                and dual_array(typemap[name]) and typemap[name].ndim == 1
+                and readers <= inside and self.refs.get(name) == len(readers) + 1
+                and all(_writes_no_array(s, typemap, self.calltypes)
+                        for s in self.block.body[pos + 1:at]))
 
     def apply(self):
         new = self.block.copy()
         new.clear()
         by_pos = {}
         drop_vars = set()
-        for pos, ae_pos, source, method, fused, variables, sig in self.found:
+        for pos, ae_pos, source, method, fused, variables, sig, inlined in self.found:
             total = ir.Var(source.scope, mk_unique_var("$dualad_sum"), source.loc)
             by_pos[pos] = total
             by_pos[ae_pos] = (total, fused, variables, sig)
             drop_vars.add(source.name)
+            drop_vars.update(inlined)
             if method is not None:
                 drop_vars.add(method)
         for pos, s in enumerate(self.block.body):
