@@ -1,8 +1,9 @@
 """Sparse Jacobians and Hessians (issue 12): dense forward mode against compressed.
 
 Run ``python bench/bench_sparse.py`` (``--quick``: fewer rounds and sizes). It
-prints, in one run, each method once per round, rounds interleaved, the
-minimum kept, ratios to the sparse path:
+prints, in one run, each method once per round (``_common.interleaved``: calls
+in a row for about 20 ms), rounds interleaved, the minimum kept, ratios to the
+sparse path:
 
 1. the coloring of a Jacobian pattern: dualad's greedy (coloring.py) against
    networkx's ``greedy_color`` (largest first) on the column intersection
@@ -34,8 +35,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import dualad as da  # noqa: E402
 from dualad._core import coloring as col  # noqa: E402
-from bench_numpy import interleaved  # noqa: E402
-from _common import fmt_time, optional  # noqa: E402
+from _common import fmt_time, interleaved, optional  # noqa: E402
 from models import l96, l96_numpy, rosen, rosen_numpy  # noqa: E402
 
 jax = optional("jax")

@@ -388,6 +388,46 @@ def test_compiled_sparse_vmap(dtype, monkeypatch):
                 in_axes=(0, 0, None))(X, k, c)
 
 
+@njit
+def _head(x, k, c):
+    """The first k/2 columns of a 2 x (n/2) array: its size depends on k's value."""
+    y = (c * x * x + np.roll(x, 1)).reshape(2, -1)
+    return y[:, :k // 2].copy()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_compiled_sparse_jacobian_at_one_point(dtype, monkeypatch):
+    """After the first call (the general path, which also checks f's output), one point
+    of a sparse Jacobian of a dispatcher runs as vmap's compiled loop on one row: the
+    same numbers, shapes and dtypes, any format; an f whose size leaves its pattern's
+    raises as the first call would."""
+    from dualad._backends import sparse_batch
+    calls = []
+    point = sparse_batch.compressed_point
+    monkeypatch.setattr(sparse_batch, "compressed_point",
+                        lambda *a: calls.append(a[-1]) or point(*a))
+    x = np.linspace(0.3, 1.7, 8).astype(dtype)
+    ref = da.jacobian(_head)(x, 8, 0.5)
+    assert ref.shape == (2, 4, 8)
+    for fmt in ("dense", "csr", "csc"):
+        g = da.jacobian(_head, sparsity="auto", format=fmt)
+        first, again = g(x, 8, 0.5), g(x * 2, 8, 0.5)
+        again_ref = da.jacobian(_head)(x * 2, 8, 0.5)
+        if fmt != "dense":
+            assert type(first) is type(again) and again.format == fmt
+            first, again = first.toarray().reshape(ref.shape), again.toarray().reshape(ref.shape)
+        assert first.dtype == again.dtype == dtype and first.shape == again.shape == ref.shape
+        np.testing.assert_array_equal(first, ref)
+        np.testing.assert_array_equal(again, again_ref)
+    assert calls == [False, True, True]   # the second call of each format
+    g = da.jacobian(_head, sparsity="auto")
+    g(x, 8, 0.5)
+    with pytest.raises(ValueError, match="f returns 6 numbers at these arguments; its "
+                                         "pattern has 8 rows"):
+        g(x, 6, 0.5)
+    np.testing.assert_array_equal(g(x, 8, 0.5), ref)
+
+
 def test_hessian_detection_in_row_blocks(monkeypatch):
     import dualad._transforms.patterns as patterns_module
     f = HESS_CASES[2][1]

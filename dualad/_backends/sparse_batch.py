@@ -13,6 +13,8 @@ level a chunk of C unit directions), (H @ S)^T stored row per color by
 of points, one per core, as ``batch``; the loops are built per user function
 (``perfunction``), disk-cached with it when it has ``cache=True``.
 """
+import weakref
+
 import numba
 import numpy as np
 from numba import njit
@@ -21,9 +23,13 @@ from numba.core import types
 from .._jit.api import seed
 from .._jit.arrays import point_args
 from .kernels import hessian_workspace, jacobian_workspace
-from .perfunction import entry_point, per_function, run_blocks
+from .perfunction import fast_entry_point, per_function, run_blocks
 from .seed import point_input, seed_rows
-from .store import store_partials, store_second, store_values
+from .store import output_size, store_partials, store_second, store_values
+
+
+_SIZE = "f returns another number of values than its sparsity pattern has rows"
+_PLAN_ARRAYS = weakref.WeakKeyDictionary()   # plan -> {(csr_order, C): (arrays, types)}
 
 
 @njit(inline="always")
@@ -34,6 +40,8 @@ def compressed_jacobian_point(f, args, K, C, x, out, vals, xd, color, rows, cols
     for i in range(x.shape[0]):
         xd[i] = seed(x[i], color[i], C)
     y = f(*point_args(args, 0, 0, K, point_input(args, K, xd)))
+    if output_size(y) != vals.shape[0]:
+        raise ValueError(_SIZE)
     store_values(y, vals)
     store_partials(y, comp, 0, C)
     out[:, :] = 0
@@ -65,6 +73,8 @@ def compressed_hessian_point(f, args, K, C, x, out, vals, xd, color, rows, cols,
         for start in range(0, n, C):
             seed_rows(x, xd, start, C, c, color)
             y = f(*point_args(args, 0, 0, K, point_input(args, K, xd)))
+            if output_size(y) != 1:
+                raise ValueError(_SIZE)
             if c == 0 and start == 0:
                 store_values(y, vals)
             store_second(y, comp, start, n, c)
@@ -93,19 +103,48 @@ def compressed_vmap(f, args, K, mask, X, out, vals, plan, C=None, csr_order=Fals
     (batch, m), one block of points per core. ``csr_order``: out is (batch, 1, nnz),
     each point's nonzeros in the order of the pattern's csr data (the same loop,
     every nonzero scattered into row 0 at its own index)."""
-    source = plan.source.astype(np.int64)
     if plan.symmetric:
         key, template = "compressed_hessian", _hessian_template
-        r, c = np.divmod(source, max(plan.ncolors, 1))
-        source = c * plan.shape[0] + r   # into (H @ S)^T
     else:
         key, template, C = "compressed_jacobian", _jacobian_template, max(plan.ncolors, 1)
-    rows, cols = plan.rows.astype(np.int64), plan.cols.astype(np.int64)
-    if csr_order:
-        rows, cols = np.zeros_like(rows), np.arange(rows.size, dtype=np.int64)
-    arrays = (plan.color, rows, cols, source)
-    sig = (numba.typeof(args), types.literal(K), types.literal(C), types.literal(mask),
-           numba.typeof(X), numba.typeof(out), numba.typeof(vals),
-           *[numba.typeof(a) for a in arrays], types.int64, types.int64)
-    entry = entry_point(f, key, lambda: per_function(template, f), sig)
+    arrays, arrays_types = _plan_arrays(plan, csr_order)
+
+    def signature():
+        return (numba.typeof(args), types.literal(K), types.literal(C), types.literal(mask),
+                numba.typeof(X), numba.typeof(out), numba.typeof(vals), *arrays_types,
+                types.int64, types.int64)
+    entry = fast_entry_point(f, (key, K, C, mask), lambda: per_function(template, f),
+                             (args, X, out, vals, *arrays), signature)
     run_blocks(entry, X.shape[0], args, K, C, mask, X, out, vals, *arrays)
+
+
+def _plan_arrays(plan, csr_order):
+    """(color, rows, cols, source) of the batch loop for ``plan`` and their numba
+    types, kept per plan."""
+    per_plan = _PLAN_ARRAYS.setdefault(plan, {})
+    found = per_plan.get(csr_order)
+    if found is None:
+        source = plan.source.astype(np.int64)
+        if plan.symmetric:
+            r, c = np.divmod(source, max(plan.ncolors, 1))
+            source = c * plan.shape[0] + r   # into (H @ S)^T
+        rows, cols = plan.rows.astype(np.int64), plan.cols.astype(np.int64)
+        if csr_order:
+            rows, cols = np.zeros_like(rows), np.arange(rows.size, dtype=np.int64)
+        arrays = (plan.color, rows, cols, source)
+        found = per_plan[csr_order] = (arrays, tuple(numba.typeof(a) for a in arrays))
+    return found
+
+
+def compressed_point(f, args, K, plan, csr_order):
+    """The Jacobian of dispatcher f at one point, w.r.t. the 1-D float array args[K],
+    by the batch loop on one row: its nonzeros in the pattern's csr order
+    (``csr_order``) or the dense (m, n) matrix. A ValueError where f returns another
+    number of values than the pattern has rows."""
+    X = args[K].reshape(1, -1)
+    m, n = plan.shape
+    vals = np.empty((1, m), X.dtype)
+    out = np.empty((1, 1, plan.rows.size) if csr_order else (1, m, n), X.dtype)
+    compressed_vmap(f, args[:K] + (X,) + args[K + 1:], K, 1 << K, X, out, vals, plan,
+                    csr_order=csr_order)
+    return out[0, 0] if csr_order else out[0]
