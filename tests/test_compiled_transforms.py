@@ -282,3 +282,56 @@ def test_several_argnums_are_seeded_together():
     x32 = X.astype(np.float32)        # each block keeps its argument's dtype
     J32 = da.jacobian(field, argnums=(0, 1))(x32, 0.7)
     assert J32[0].dtype == np.float32 and J32[1].dtype == np.float64
+
+
+@njit
+def _shaped(x, k, c):
+    """A tuple output whose shapes follow the integer k: (k, n/k) and a scalar."""
+    y = np.sin(x) * c + x * x[0]
+    return y.reshape(k, -1), np.sum(y[:k])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_later_calls_at_one_point_are_the_first_calls_numbers(dtype, monkeypatch):
+    """From the second call at arguments of the same kinds, a first-order compiled
+    transform runs vmap's loop on one row (_backends/one_point): the first call's
+    numbers bit for bit, its shapes, dtypes and types, more than one chunk of partials
+    included; integer arguments and sizes that shape the output are respected."""
+    from dualad._backends import one_point
+    fast = []
+    dense = one_point._dense
+    monkeypatch.setattr(one_point, "_dense", lambda *a: fast.append(a[0].kind) or dense(*a))
+    x = np.linspace(0.2, 1.9, 12).astype(dtype)
+    c = dtype(0.7)
+    for g in (da.jacobian(_shaped), da.jacobian(_shaped, chunk=5)):
+        for k in (3, 4, 3):
+            first = g(x, k, c)
+            again = g(x, k, c)
+            assert [a.shape for a in again] == [(k, 12 // k, 12), (12,)]
+            for a, b in zip(first, again):
+                assert type(b) is np.ndarray and b.dtype == dtype
+                np.testing.assert_array_equal(a, b)
+            np.testing.assert_allclose(again[0], da.jacobian(_shaped.py_func)(x, k, c)[0],
+                                       rtol=4 * np.finfo(dtype).eps, atol=1e-6)
+    energy = njit(lambda v, k: np.sum(np.cos(v[:k]) * v[1:k + 1]))
+    for g in (da.grad(energy), da.value_and_grad(energy)):
+        first, again = g(x, 7), g(x, 7)
+        assert type(again) is type(first)
+        if isinstance(first, tuple):
+            assert type(again[0]) is type(first[0]) is np.dtype(dtype).type
+            assert again[0] == first[0]
+            first, again = first[1], again[1]
+        assert again.dtype == dtype and again.shape == (12,)
+        np.testing.assert_array_equal(again, first)
+        np.testing.assert_allclose(g(x, 5) if g.kind == "grad" else g(x, 5)[1],
+                                   da.grad(energy.py_func)(x, 5), rtol=4 * np.finfo(dtype).eps)
+    assert fast == ["jacobian"] * 8 + ["grad", "value_and_grad"]
+    # a size that changes with the values (not with a shape or an integer): the loop
+    # notices and the call goes the general way
+    head = njit(lambda v, t: v[:int(t)] * 2.0)
+    g = da.jacobian(head)
+    assert g(x, 5.0).shape == (5, 12) and g(x, 5.0).shape == (5, 12)
+    np.testing.assert_array_equal(g(x, 3.0), 2.0 * np.eye(12, dtype=dtype)[:3])
+    # other arguments: the general path, every time
+    assert g(x[::2], 2.0).shape == (2, 6)
+    assert da.jacobian(_shaped)(x.tolist(), 3, c)[0].shape == (3, 4, 12)

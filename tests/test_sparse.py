@@ -401,10 +401,10 @@ def test_compiled_sparse_jacobian_at_one_point(dtype, monkeypatch):
     of a sparse Jacobian of a dispatcher runs as vmap's compiled loop on one row: the
     same numbers, shapes and dtypes, any format; an f whose size leaves its pattern's
     raises as the first call would."""
-    from dualad._backends import sparse_batch
+    from dualad._backends import one_point
     calls = []
-    point = sparse_batch.compressed_point
-    monkeypatch.setattr(sparse_batch, "compressed_point",
+    point = one_point.compressed_point
+    monkeypatch.setattr(one_point, "compressed_point",
                         lambda *a: calls.append(a[-1]) or point(*a))
     x = np.linspace(0.3, 1.7, 8).astype(dtype)
     ref = da.jacobian(_head)(x, 8, 0.5)

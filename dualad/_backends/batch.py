@@ -8,7 +8,7 @@ from numba.core import types
 from .._core.spec import normalize_argnums
 from .._core.trees import as_float_input, check_out, flatten, unflatten
 from .kernels import batch_kernel
-from .perfunction import entry_point, run_blocks
+from .perfunction import fast_entry_point, run_blocks
 from .plan import plan_point, with_dual2_fallback
 from .read import probe
 
@@ -16,9 +16,13 @@ from .read import probe
 def _run_parallel(plan, f, args, K, mask, X, out, vals):
     """Run the batch loop of ``plan`` (a PointPlan) over the rows of X, one block per core."""
     C = plan.C
-    sig = (numba.typeof(args), types.literal(K), types.literal(C), types.literal(mask),
-           numba.typeof(X), numba.typeof(out), numba.typeof(vals), types.int64, types.int64)
-    entry = entry_point(f, plan.algorithm, lambda: batch_kernel(f, plan.algorithm), sig)
+
+    def signature():
+        return (numba.typeof(args), types.literal(K), types.literal(C), types.literal(mask),
+                numba.typeof(X), numba.typeof(out), numba.typeof(vals), types.int64,
+                types.int64)
+    entry = fast_entry_point(f, plan.algorithm, lambda: batch_kernel(f, plan.algorithm),
+                             (K, C, mask), (args, X, out, vals), signature)
     run_blocks(entry, X.shape[0], args, K, C, mask, X, out, vals)
 
 

@@ -44,7 +44,7 @@ from .perfunction import per_function
 from .plan import (dual2_block, first_chunk, first_dual2, first_row, next_chunk, next_dual2,
                    next_row)
 from .seed import point_input, seed_chunk, seed_dual2, seed_rows
-from .store import store_hessian2, store_partials, store_second, store_values
+from .store import fits, store_hessian2, store_partials, store_second, store_values
 
 # The bodies rely on their callers passing K and C as literals: the batch loop is
 # compiled for literal types of K, C and mask (its entry point is compiled for
@@ -60,6 +60,8 @@ def jacobian_point(f, args, K, C, x, out, vals, xd):
     start = first_chunk(n, C)
     seed_chunk(x, xd, start, C)
     y = f(*point_args(args, 0, 0, K, point_input(args, K, xd)))
+    if not fits(y, vals):   # (f's size can depend on its values)
+        raise ValueError("f returns another number of values than at the first point")
     store_values(y, vals)
     store_partials(y, out, start, n)
     start = next_chunk(start, n, C)

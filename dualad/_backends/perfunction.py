@@ -89,18 +89,20 @@ def entry_point(f, key, build, sig):
     return entry
 
 
-def fast_entry_point(f, key, build, args, signature):
+def fast_entry_point(f, key, build, literals, args, signature):
     """``entry_point`` found by numba's own fingerprint of the arguments (what its
     dispatchers key their type cache by: dtype, ndim, layout, writability; a fraction
     of a microsecond) instead of their numba types (microseconds each, what a call at
-    one point would spend most of its time on); ``signature()`` is built on a miss."""
+    one point would spend most of its time on), and the values of the literal
+    arguments; ``signature()`` is built on a miss."""
     try:
         fingerprint = compute_fingerprint(args)
     except (ValueError, TypeError, NotImplementedError):   # an argument it does not know
         return entry_point(f, key, build, signature())
-    entry = _KERNELS.get(f, (key, fingerprint))
+    entry = _KERNELS.get(f, (key, literals, fingerprint))
     if entry is None:
-        entry = _KERNELS.put(f, (key, fingerprint), entry_point(f, key, build, signature()))
+        entry = _KERNELS.put(f, (key, literals, fingerprint),
+                             entry_point(f, key, build, signature()))
     return entry
 
 

@@ -25,7 +25,7 @@ from .._jit.arrays import point_args
 from .kernels import hessian_workspace, jacobian_workspace
 from .perfunction import fast_entry_point, per_function, run_blocks
 from .seed import point_input, seed_rows
-from .store import output_size, store_partials, store_second, store_values
+from .store import fits, store_partials, store_second, store_values
 
 
 _SIZE = "f returns another number of values than its sparsity pattern has rows"
@@ -40,7 +40,7 @@ def compressed_jacobian_point(f, args, K, C, x, out, vals, xd, color, rows, cols
     for i in range(x.shape[0]):
         xd[i] = seed(x[i], color[i], C)
     y = f(*point_args(args, 0, 0, K, point_input(args, K, xd)))
-    if output_size(y) != vals.shape[0]:
+    if not fits(y, vals):
         raise ValueError(_SIZE)
     store_values(y, vals)
     store_partials(y, comp, 0, C)
@@ -73,7 +73,7 @@ def compressed_hessian_point(f, args, K, C, x, out, vals, xd, color, rows, cols,
         for start in range(0, n, C):
             seed_rows(x, xd, start, C, c, color)
             y = f(*point_args(args, 0, 0, K, point_input(args, K, xd)))
-            if output_size(y) != 1:
+            if not fits(y, vals):
                 raise ValueError(_SIZE)
             if c == 0 and start == 0:
                 store_values(y, vals)
@@ -113,7 +113,7 @@ def compressed_vmap(f, args, K, mask, X, out, vals, plan, C=None, csr_order=Fals
         return (numba.typeof(args), types.literal(K), types.literal(C), types.literal(mask),
                 numba.typeof(X), numba.typeof(out), numba.typeof(vals), *arrays_types,
                 types.int64, types.int64)
-    entry = fast_entry_point(f, (key, K, C, mask), lambda: per_function(template, f),
+    entry = fast_entry_point(f, key, lambda: per_function(template, f), (K, C, mask),
                              (args, X, out, vals, *arrays), signature)
     run_blocks(entry, X.shape[0], args, K, C, mask, X, out, vals, *arrays)
 

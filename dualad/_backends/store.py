@@ -78,6 +78,19 @@ def _output_size(y):
         return impl
 
 
+def fits(y, vals):
+    """False where the array y has another size than vals: the one output whose size
+    numba's types do not fix (scalars and tuples of them are checked once, on the
+    first point or call)."""
+
+
+@overload(fits, **OVERLOAD)
+def _fits(y, vals):
+    if isinstance(y, types.Array):
+        return lambda y, vals: y.size == vals.shape[0]
+    return lambda y, vals: True
+
+
 def store_values(y, vals):
     """Write the real value(s) of y (a scalar, an array, or a tuple of scalars: one
     each) into the 1-D float array vals."""

@@ -204,11 +204,18 @@ class _Transform:
                                                          self.kind)[1])
 
     def _run_compiled(self, args):
-        """The whole transform in compiled code (a numba dispatcher f)."""
+        """The whole transform in compiled code (a numba dispatcher f); from the second
+        call at arguments of the same kinds, vmap's loop on one row (``one_point``)."""
+        from .._backends import one_point
+        found = one_point.call(self, args)
+        if found is not None:
+            return found
         if self._complex_compiled(args):
             return NotImplemented  # the caller takes the complex path (_evaluate)
         from .._backends.point import compiled_transform
-        return compiled_transform(self.spec, args)
+        result = compiled_transform(self.spec, args)
+        return one_point.remember(self, args, result) if self.kind in one_point.KINDS \
+            else result
 
     def _evaluate(self, args):
         """(single, inputs, treedef, values, jacobians) of f at args, on the Python types

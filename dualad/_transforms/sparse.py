@@ -47,7 +47,6 @@ from .patterns import _cached, _check_covers, _detected, _key
 from .traceable import python_callable
 
 FORMATS = ("dense", "csr", "csc")
-_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _check_options(sparsity, format, who):
@@ -97,7 +96,6 @@ class SparseTransform(_Transform):
             raise TypeError(f"{kind}: check must be True or False, got {check!r}")
         self.format = format
         self.check = check
-        self._point_shapes = {}   # (plan, argument kinds) -> f's output shape (_fast_key)
 
     def __repr__(self):
         return (f"<dualad sparse {self.__name__}, argnums={self.argnums!r}, "
@@ -124,50 +122,16 @@ class SparseTransform(_Transform):
         owner = self.f if isinstance(self.sparsity, str) else self
         return _cached(owner, _key(self.kind, nums, args), build)
 
-    def _fast_key(self, args):
-        """The key under which one point of a real Jacobian of a dispatcher, one 1-D
-        float array argnum, runs as the compiled loop of ``vmap`` (``sparse_batch``:
-        seeding, f, and the scatter in one call), or None where it does not. The key
-        holds the plan and the kinds of the arguments (what numba types them by)."""
-        if not (self.kind == "jacobian" and self.sparsity is not None
-                and not self.holomorphic and type(self.argnums) is int and is_dispatcher(self.f)):
-            return None
-        K = self.argnums + len(args) if self.argnums < 0 else self.argnums
-        if not 0 <= K < len(args):
-            return None
-        x = args[K]
-        if not (type(x) is np.ndarray and x.ndim == 1 and x.dtype in _FLOATS
-                and x.flags.c_contiguous):
-            return None
-        kinds = tuple((a.dtype, a.ndim) if type(a) is np.ndarray else type(a) for a in args)
-        if tuple in kinds or list in kinds:
-            return None
-        return self.plan(args), kinds, K
-
     def __call__(self, *args):
-        key = self._fast_key(args)
-        shape = None if key is None else self._point_shapes.get(key[:2])
-        if shape is not None:
-            from .._backends.sparse_batch import compressed_point
-            plan, _, K = key
-            try:
-                data = compressed_point(self.f, args, K, plan, self.format != "dense")
-            except ValueError:
-                data = None   # (f's size is not its pattern's: the path below says so)
-            if data is not None:
-                return self._formatted(plan, data, shape + args[K].shape)
+        from .._backends import one_point
+        found = one_point.call(self, args)
+        if found is not None:
+            return found
         result = self._call(args)
-        if key is not None and self._point_shapes.get(key[:2]) is None:
-            self._point_shapes[key[:2]] = self._last_shape
+        if self.kind == "jacobian" and is_dispatcher(self.f) and self.sparsity is not None \
+                and not self.holomorphic:   # the next calls: vmap's loop on one row
+            one_point.remember(self, args, result, self.plan(args), self._last_shape)
         return result
-
-    def _formatted(self, plan, data, shape):
-        if self.format == "dense":
-            return data.reshape(shape)
-        import scipy.sparse as sp
-        P = plan.pattern
-        matrix = sp.csr_array((data, P.indices, P.indptr), shape=plan.shape)
-        return matrix if self.format == "csr" else matrix.tocsc()
 
     def _call(self, args):
         single, nums = normalize_argnums(self.argnums, len(args), self.kind)
