@@ -294,13 +294,31 @@ def _shaped(x, k, c):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_later_calls_at_one_point_are_the_first_calls_numbers(dtype, monkeypatch):
     """From the second call at arguments of the same kinds, a first-order compiled
-    transform runs vmap's loop on one row (_backends/one_point): the first call's
+    transform of a cache=True f runs vmap's loop on one row (_backends/one_point): the first call's
     numbers bit for bit, its shapes, dtypes and types, more than one chunk of partials
     included; integer arguments and sizes that shape the output are respected."""
     from dualad._backends import one_point
     fast = []
     dense = one_point._dense
-    monkeypatch.setattr(one_point, "_dense", lambda *a: fast.append(a[0].kind) or dense(*a))
+
+    def counted(*a):
+        found = dense(*a)
+        if found is not None:
+            fast.append(a[0].kind)
+        return found
+    monkeypatch.setattr(one_point, "_dense", counted)
+    # f without cache=True: the loop is not compiled for later calls alone
+    g = da.jacobian(_shaped)
+    x = np.linspace(0.2, 1.9, 12).astype(dtype)
+    for _ in range(3):
+        g(x, 3, dtype(0.7))
+    assert fast == []
+    # ... until a vmap of the same transform compiles it in this process
+    da.vmap(g, in_axes=(0, None, None))(np.stack([x, 2 * x]), 3, dtype(0.7))
+    g(x, 3, dtype(0.7))
+    assert fast == ["jacobian"]
+    fast.clear()
+    monkeypatch.setattr(one_point, "disk_cached", lambda f: True)   # (as cache=True)
     x = np.linspace(0.2, 1.9, 12).astype(dtype)
     c = dtype(0.7)
     for g in (da.jacobian(_shaped), da.jacobian(_shaped, chunk=5)):

@@ -13,8 +13,9 @@ from .plan import plan_point, with_dual2_fallback
 from .read import probe
 
 
-def _run_parallel(plan, f, args, K, mask, X, out, vals):
-    """Run the batch loop of ``plan`` (a PointPlan) over the rows of X, one block per core."""
+def _run_parallel(plan, f, args, K, mask, X, out, vals, compile=True):
+    """Run the batch loop of ``plan`` (a PointPlan) over the rows of X, one block per core;
+    ``compile=False``: only where it is compiled already (False where it did not run)."""
     C = plan.C
 
     def signature():
@@ -22,8 +23,11 @@ def _run_parallel(plan, f, args, K, mask, X, out, vals):
                 numba.typeof(X), numba.typeof(out), numba.typeof(vals), types.int64,
                 types.int64)
     entry = fast_entry_point(f, plan.algorithm, lambda: batch_kernel(f, plan.algorithm),
-                             (K, C, mask), (args, X, out, vals), signature)
+                             (K, C, mask), (args, X, out, vals), signature, compile)
+    if entry is None:
+        return False
     run_blocks(entry, X.shape[0], args, K, C, mask, X, out, vals)
+    return True
 
 
 def _output(out, shape, dtype, who):

@@ -12,6 +12,14 @@ arrays and the values of integer and bool arguments, which can shape f's
 output) run the loop of ``kernels.batch_kernel`` or ``sparse_batch`` on one row
 (``call``): one compiled call, its entry point found by that fingerprint.
 
+The loop is compiled for f apart from the first call's code (f's dual code
+linked in and optimized again: about a second, measured, for a small f), which
+pays off only after tens of thousands of calls. So it runs where that cost is
+paid already or paid once: where the loop is compiled in this process (by a
+``vmap`` of the same transform, or an earlier call), or where f has
+``cache=True`` (the loop is disk-cached with it: compiled on the second call,
+once per machine, and loaded in milliseconds by later processes).
+
 Only where the loop computes what the general path does: a real transform
 (jacobian, grad, value_and_grad, and the sparse Jacobian of ``sparsity=``) of a
 dispatcher w.r.t. one 1-D float array, f's outputs of that array's dtype; each
@@ -25,6 +33,7 @@ from numba._dispatcher import compute_fingerprint
 
 from .._core.trees import flatten, unflatten
 from .batch import _run_parallel
+from .perfunction import COMPILED, disk_cached
 from .plan import plan_point
 from .sparse_batch import compressed_point
 
@@ -43,6 +52,7 @@ class Record:
         self.K, self.shapes, self.treedef = K, shapes, treedef
         self.value_type, self.plan, self.sparse = value_type, plan, sparse
         self.m = sum(int(np.prod(s)) for s in shapes)
+        self.checked = None   # perfunction.COMPILED when the loop was last found missing
 
 
 def _key(transform, args):
@@ -74,28 +84,32 @@ def _key(transform, args):
 
 
 def call(transform, args):
-    """The transform at args by the batch loop, or None (the general path's turn)."""
-    records = transform.__dict__.get("_one_point")
-    key = records and _key(transform, args)
-    rec = key and records.get(key[1])
-    if rec is None:
-        return None
-    try:
-        if rec.sparse:
-            return _sparse(transform, args, rec)
-        return _dense(transform, args, rec)
-    except ValueError:   # (f's size changed with the values: the general path says so)
-        return None
-
-
-def remember(transform, args, result, sparse=None, shape=None):
-    """Keep what the first call at args (its ``result``) fixed, where the batch loop
-    gives the same; return ``result``. ``sparse``: the plan of a sparse Jacobian,
-    ``shape`` its output's."""
+    """(the transform at args by the batch loop, or None: the general path's turn, and
+    the key to ``remember`` its result by)."""
     key = _key(transform, args)
+    records = transform.__dict__.get("_one_point")
+    rec = key and records and records.get(key[1])
+    if rec is None or rec.checked == COMPILED[0]:
+        return None, key
+    try:
+        found = (_sparse if rec.sparse else _dense)(transform, args, rec)
+    except ValueError:   # (f's size changed with the values: the general path says so)
+        return None, key
+    if found is None:   # the loop not compiled: not again until an entry point is
+        rec.checked = COMPILED[0]
+    return found, key
+
+
+def remember(transform, args, key, result, sparse=None, shape=None):
+    """Keep what the first call at args (its ``result``; ``key`` from ``call``) fixed,
+    where the batch loop gives the same; return ``result``. ``sparse``: the plan of a
+    sparse Jacobian, ``shape`` its output's."""
     if key is None:
         return result
     K, key = key
+    records = transform.__dict__.setdefault("_one_point", {})
+    if key in records:   # (recorded, the loop not compiled yet)
+        return result
     x = args[K]
     value_type = treedef = None
     if sparse is not None:
@@ -115,7 +129,6 @@ def remember(transform, args, result, sparse=None, shape=None):
             return result
         shapes = [a.shape[:-1] for a in leaves]
         plan = plan_point("jacobian", x.size, False, transform.chunk, transform.f, batch=True)
-    records = transform.__dict__.setdefault("_one_point", {})
     while len(records) >= _KEPT:
         del records[next(iter(records))]
     records[key] = Record(K, shapes, treedef, value_type, plan, sparse is not None)
@@ -128,8 +141,9 @@ def _dense(transform, args, rec):
     n = X.shape[1]
     out = np.empty((1, rec.m, n), X.dtype)
     vals = np.empty((1, rec.m), X.dtype)
-    _run_parallel(rec.plan, transform.f, args[:K] + (X,) + args[K + 1:], K, 1 << K, X, out,
-                  vals)
+    if not _run_parallel(rec.plan, transform.f, args[:K] + (X,) + args[K + 1:], K, 1 << K,
+                         X, out, vals, compile=disk_cached(transform.f)):
+        return None
     if rec.value_type is not None:
         return rec.value_type(vals[0, 0]), out[0, 0]
     if rec.treedef is None:
@@ -141,7 +155,10 @@ def _dense(transform, args, rec):
 
 def _sparse(transform, args, rec):
     plan, fmt = rec.plan, transform.format
-    data = compressed_point(transform.f, args, rec.K, plan, fmt != "dense")
+    data = compressed_point(transform.f, args, rec.K, plan, fmt != "dense",
+                            compile=disk_cached(transform.f))
+    if data is None:
+        return None
     if fmt == "dense":
         return data.reshape(rec.shapes[0] + args[rec.K].shape)
     import scipy.sparse as sp

@@ -37,13 +37,19 @@ from .._core.memo import FunctionStore
 from .._jit.types import STAMP
 
 _KERNELS = FunctionStore(size=256)
+COMPILED = [0]   # entry points compiled (or loaded) so far, in this process
+
+
+def disk_cached(f):
+    """True for a dispatcher compiled with ``cache=True``: its kernels are too."""
+    cache = getattr(f, "_cache", None)
+    return cache is not None and type(cache).__name__ != "NullCache"
 
 
 def user_stamp(f):
     """The stamp of dispatcher f: dualad's STAMP, f's name and the hash of its source
     file; None when f is not disk-cached or its file cannot be read."""
-    cache = getattr(f, "_cache", None)
-    if cache is None or type(cache).__name__ == "NullCache":
+    if not disk_cached(f):
         return None
     py = f.py_func
     try:
@@ -86,21 +92,23 @@ def entry_point(f, key, build, sig):
         if kernel is None:
             kernel = _KERNELS.put(f, key, build())
         entry = _KERNELS.put(f, (key, sig), kernel.compile(sig))
+        COMPILED[0] += 1
     return entry
 
 
-def fast_entry_point(f, key, build, literals, args, signature):
+def fast_entry_point(f, key, build, literals, args, signature, compile=True):
     """``entry_point`` found by numba's own fingerprint of the arguments (what its
     dispatchers key their type cache by: dtype, ndim, layout, writability; a fraction
     of a microsecond) instead of their numba types (microseconds each, what a call at
     one point would spend most of its time on), and the values of the literal
-    arguments; ``signature()`` is built on a miss."""
+    arguments; ``signature()`` is built on a miss. ``compile=False``: None where the
+    entry is not compiled yet."""
     try:
         fingerprint = compute_fingerprint(args)
     except (ValueError, TypeError, NotImplementedError):   # an argument it does not know
-        return entry_point(f, key, build, signature())
+        return entry_point(f, key, build, signature()) if compile else None
     entry = _KERNELS.get(f, (key, literals, fingerprint))
-    if entry is None:
+    if entry is None and compile:
         entry = _KERNELS.put(f, (key, literals, fingerprint),
                              entry_point(f, key, build, signature()))
     return entry

@@ -97,12 +97,14 @@ def _hessian_template(STAMP_):
     return compressed_hessian_batch
 
 
-def compressed_vmap(f, args, K, mask, X, out, vals, plan, C=None, csr_order=False):
+def compressed_vmap(f, args, K, mask, X, out, vals, plan, C=None, csr_order=False,
+                    compile=True):
     """Run the compressed batch loop of ``plan`` (a Compression; symmetric: a Hessian's,
     C inner directions per pass) over the rows of X into out (batch, m, n) and vals
     (batch, m), one block of points per core. ``csr_order``: out is (batch, 1, nnz),
     each point's nonzeros in the order of the pattern's csr data (the same loop,
-    every nonzero scattered into row 0 at its own index)."""
+    every nonzero scattered into row 0 at its own index). ``compile=False``: only where
+    the loop is compiled already (False where it did not run)."""
     if plan.symmetric:
         key, template = "compressed_hessian", _hessian_template
     else:
@@ -114,8 +116,11 @@ def compressed_vmap(f, args, K, mask, X, out, vals, plan, C=None, csr_order=Fals
                 numba.typeof(X), numba.typeof(out), numba.typeof(vals), *arrays_types,
                 types.int64, types.int64)
     entry = fast_entry_point(f, key, lambda: per_function(template, f), (K, C, mask),
-                             (args, X, out, vals, *arrays), signature)
+                             (args, X, out, vals, *arrays), signature, compile)
+    if entry is None:
+        return False
     run_blocks(entry, X.shape[0], args, K, C, mask, X, out, vals, *arrays)
+    return True
 
 
 def _plan_arrays(plan, csr_order):
@@ -136,15 +141,17 @@ def _plan_arrays(plan, csr_order):
     return found
 
 
-def compressed_point(f, args, K, plan, csr_order):
+def compressed_point(f, args, K, plan, csr_order, compile=True):
     """The Jacobian of dispatcher f at one point, w.r.t. the 1-D float array args[K],
     by the batch loop on one row: its nonzeros in the pattern's csr order
-    (``csr_order``) or the dense (m, n) matrix. A ValueError where f returns another
-    number of values than the pattern has rows."""
+    (``csr_order``) or the dense (m, n) matrix; None where ``compile=False`` and the
+    loop is not compiled. A ValueError where f returns another number of values than
+    the pattern has rows."""
     X = args[K].reshape(1, -1)
     m, n = plan.shape
     vals = np.empty((1, m), X.dtype)
     out = np.empty((1, 1, plan.rows.size) if csr_order else (1, m, n), X.dtype)
-    compressed_vmap(f, args[:K] + (X,) + args[K + 1:], K, 1 << K, X, out, vals, plan,
-                    csr_order=csr_order)
+    if not compressed_vmap(f, args[:K] + (X,) + args[K + 1:], K, 1 << K, X, out, vals,
+                           plan, csr_order=csr_order, compile=compile):
+        return None
     return out[0, 0] if csr_order else out[0]

@@ -207,14 +207,14 @@ class _Transform:
         """The whole transform in compiled code (a numba dispatcher f); from the second
         call at arguments of the same kinds, vmap's loop on one row (``one_point``)."""
         from .._backends import one_point
-        found = one_point.call(self, args)
+        found, key = one_point.call(self, args)
         if found is not None:
             return found
-        if self._complex_compiled(args):
+        if key is None and self._complex_compiled(args):   # (a key: a real input)
             return NotImplemented  # the caller takes the complex path (_evaluate)
         from .._backends.point import compiled_transform
         result = compiled_transform(self.spec, args)
-        return one_point.remember(self, args, result) if self.kind in one_point.KINDS \
+        return one_point.remember(self, args, key, result) if self.kind in one_point.KINDS \
             else result
 
     def _evaluate(self, args):

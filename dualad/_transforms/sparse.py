@@ -124,13 +124,13 @@ class SparseTransform(_Transform):
 
     def __call__(self, *args):
         from .._backends import one_point
-        found = one_point.call(self, args)
+        found, key = one_point.call(self, args)
         if found is not None:
             return found
         result = self._call(args)
         if self.kind == "jacobian" and is_dispatcher(self.f) and self.sparsity is not None \
                 and not self.holomorphic:   # the next calls: vmap's loop on one row
-            one_point.remember(self, args, result, self.plan(args), self._last_shape)
+            one_point.remember(self, args, key, result, self.plan(args), self._last_shape)
         return result
 
     def _call(self, args):
