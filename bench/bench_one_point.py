@@ -15,7 +15,6 @@ kept (``_common.interleaved``), ratios to the hand-written code. Then
 with ``jac=`` each way and with no ``jac`` (SciPy's finite differences): the
 solver's whole wall time.
 """
-import math
 import sys
 
 import numpy as np
@@ -23,6 +22,8 @@ from numba import njit
 
 import dualad as da
 from _common import interleaved, optional
+from bench_transforms import _lorenz96_jac_point, lorenz96 as l96, rosen_grad_hand, \
+    rosenbrock as rosen
 
 QUICK = "--quick" in sys.argv
 ROUNDS = 5 if QUICK else 15
@@ -48,49 +49,15 @@ def robertson_jac(t, y):
 
 
 @njit(cache=True)
-def l96(x):
-    n = x.shape[0]
-    out = np.empty_like(x)
-    for i in range(n):
-        xp = x[(i + 1) % n]
-        out[i] = ((xp - x[i - 2]) * x[i - 1] - x[i] + 8.0
-                  + 0.1 * math.exp(-1.0 / x[i]) * math.log(1.0 + xp * xp))
-    return out
-
-
-@njit(cache=True)
 def l96_jac(x):
-    n = x.shape[0]
-    J = np.zeros((n, n))
-    for i in range(n):
-        ip, im1, im2 = (i + 1) % n, (i - 1) % n, (i - 2) % n
-        xp = x[ip]
-        e = math.exp(-1.0 / x[i])
-        lg = math.log(1.0 + xp * xp)
-        J[i, ip] += x[im1] + 0.1 * e * 2.0 * xp / (1.0 + xp * xp)
-        J[i, im2] -= x[im1]
-        J[i, im1] += xp - x[im2]
-        J[i, i] += -1.0 + 0.1 * e / (x[i] * x[i]) * lg
+    J = np.empty((x.shape[0], x.shape[0]))
+    _lorenz96_jac_point(x, J)
     return J
 
 
 @njit(cache=True)
-def rosen(x):
-    s = 0.0
-    for i in range(x.shape[0] - 1):
-        s += 100.0 * (x[i + 1] - x[i] ** 2) ** 2 + (1.0 - x[i]) ** 2
-    return s
-
-
-@njit(cache=True)
 def rosen_grad(x):
-    n = x.shape[0]
-    g = np.zeros(n)
-    for i in range(n - 1):
-        d = x[i + 1] - x[i] ** 2
-        g[i] += -400.0 * x[i] * d - 2.0 * (1.0 - x[i])
-        g[i + 1] += 200.0 * d
-    return g
+    return rosen_grad_hand(x.reshape(1, -1))[0]
 
 
 def _jax_versions():

@@ -121,6 +121,32 @@ def test_out_takes_the_batch_in_place(points):
     np.testing.assert_allclose(pbuf, buf[:20], rtol=1e-14, atol=1e-14)
 
 
+@njit
+def _head(x, k):
+    return x[:k[0]] * 2.0
+
+
+@njit
+def _head_and_sum(x, k):
+    return x[:k[0]] * 2.0, np.sum(x)
+
+
+def test_an_output_whose_size_changes_between_points_raises():
+    """The batch loop sizes every point's output by the first point's: a point whose
+    output is larger or smaller raises, never writes past its rows."""
+    X = np.ones((200, 6))
+    k = np.full((200, 1), 3)
+    J = da.vmap(da.jacobian(_head))(X, k)
+    assert J.shape == (200, 3, 6)
+    np.testing.assert_array_equal(J[7], 2.0 * np.eye(6)[:3])
+    for f in (_head, _head_and_sum):
+        for size in (5, 2):
+            k2 = k.copy()
+            k2[150] = size
+            with pytest.raises(ValueError, match="another number of values"):
+                da.vmap(da.jacobian(f))(X, k2)
+
+
 def test_out_must_match_the_result():
     X = np.ones((4, 6))
     for bad, err in ((np.empty((4, 6, 5)), ValueError), (np.empty((4, 6, 6), np.float32), ValueError),

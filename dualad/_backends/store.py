@@ -79,15 +79,17 @@ def _output_size(y):
 
 
 def fits(y, vals):
-    """False where the array y has another size than vals: the one output whose size
-    numba's types do not fix (scalars and tuples of them are checked once, on the
-    first point or call)."""
+    """False where y (an array, or a tuple holding arrays) has another size than vals:
+    the outputs whose size numba's types do not fix (scalars and tuples of them are
+    checked once, on the first point or call)."""
 
 
 @overload(fits, **OVERLOAD)
 def _fits(y, vals):
     if isinstance(y, types.Array):
         return lambda y, vals: y.size == vals.shape[0]
+    if isinstance(y, types.BaseTuple) and not _scalars_only(y):   # arrays in it (CPU)
+        return lambda y, vals: output_size(y) == vals.shape[0]
     return lambda y, vals: True
 
 
