@@ -13,8 +13,10 @@ module: the index is dropped when that file changes), qualified name and first
 line, bytecode, the pickled closure cells and the signature, never by its
 globals. The stamp in the closure is everything else the machine code depends
 on: ``_jit.types.STAMP`` (dualad's version and the hash of every module that
-shapes dual code) and f's module, qualified name, first line and the hash of
-its source file's contents, which is what numba checks for f itself (a
+shapes dual code), the names of the helpers given as other globals (the batch
+loops of a Jacobian and of a Hessian are one template: compiled for the same
+signature, they would otherwise read each other's cache entries), and f's
+module, qualified name, first line and the hash of its source file's contents, which is what numba checks for f itself (a
 function that f calls from another file is not checked, by numba either).
 
 A kernel is cached only when f is (``njit(cache=True)``): dualad never writes
@@ -65,6 +67,11 @@ def per_function(template, f, **names):
     """The kernel of ``template`` around dispatcher f (see the module docstring): an
     ``njit(nogil=True)`` dispatcher, disk-cached when f is."""
     stamp = user_stamp(f)
+    if stamp is not None and names:
+        # one template around the same f with other helpers (the batch loop of a
+        # Jacobian and of a Hessian) must not share cache entries of one signature
+        stamp += "|" + ",".join(f"{k}={getattr(getattr(v, 'py_func', v), '__qualname__', v)}"
+                                for k, v in sorted(names.items()))
     inner = template(stamp)
     scope = dict(inner.__globals__, F=f, **names)
     fn = FunctionType(inner.__code__, scope, inner.__name__, inner.__defaults__,
