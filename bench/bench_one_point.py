@@ -2,9 +2,9 @@
 
     python bench/bench_one_point.py [--quick]
 
-What a stiff solver's ``jac=`` or an optimizer's ``jac=`` does: thousands of
+What a stiff solver's ``jac=`` or an optimizer's ``jac=`` / ``hess=`` does: thousands of
 calls at one point each, where the call's own cost is most of the time. Each
-workload is timed for dualad (``da.jacobian(njit_f)`` / ``da.grad``: from the
+workload is timed for dualad (``da.jacobian(njit_f)``, ``da.grad``, ``da.hessian``: from the
 second call at arguments of the same kinds, vmap's compiled loop on one row,
 ``_backends/one_point``), the same transform's general path (what every call
 cost before, and what the first call still runs), hand-written numba
@@ -22,8 +22,8 @@ from numba import njit
 
 import dualad as da
 from _common import interleaved, optional
-from bench_transforms import _lorenz96_jac_point, lorenz96 as l96, rosen_grad_hand, \
-    rosenbrock as rosen
+from bench_transforms import _lorenz96_jac_point, _rosen_hess_point, lorenz96 as l96, \
+    rosen_grad_hand, rosenbrock as rosen
 
 QUICK = "--quick" in sys.argv
 ROUNDS = 5 if QUICK else 15
@@ -56,6 +56,13 @@ def l96_jac(x):
 
 
 @njit(cache=True)
+def rosen_hess(x):
+    H = np.empty((x.shape[0], x.shape[0]))
+    _rosen_hess_point(x, H)
+    return H
+
+
+@njit(cache=True)
 def rosen_grad(x):
     return rosen_grad_hand(x.reshape(1, -1))[0]
 
@@ -76,7 +83,7 @@ def _jax_versions():
     def rosj(x):
         return jnp.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
     return {"robertson": jax.jit(jax.jacfwd(rob)), "l96": jax.jit(jax.jacfwd(l96j)),
-            "rosen": jax.jit(jax.grad(rosj))}
+            "rosen": jax.jit(jax.grad(rosj)), "rosen_hess": jax.jit(jax.hessian(rosj))}
 
 
 def _general(g):
@@ -89,6 +96,7 @@ def per_call(jx):
     y = np.array([1.0, 1e-4, 1e-2])
     x8 = np.linspace(0.5, 1.5, 8)
     x64 = np.linspace(-0.5, 1.5, 64)
+    x16 = np.linspace(-0.5, 1.5, 16)
     cases = [
         ("Jacobian of the Robertson RHS (3 x 3)", da.jacobian(robertson, argnums=1),
          (0.0, y), lambda: robertson_jac(0.0, y), "robertson", (y,)),
@@ -96,12 +104,14 @@ def per_call(jx):
          lambda: l96_jac(x8), "l96", (x8,)),
         ("gradient of Rosenbrock, n = 64", da.grad(rosen), (x64,), lambda: rosen_grad(x64),
          "rosen", (x64,)),
+        ("Hessian of Rosenbrock, n = 16", da.hessian(rosen), (x16,), lambda: rosen_hess(x16),
+         "rosen_hess", (x16,)),
     ]
     for title, g, args, hand, jname, jargs in cases:
         ref = hand()
         np.testing.assert_allclose(g(*args), ref, rtol=1e-12, atol=1e-12)
-        np.testing.assert_array_equal(g(*args), _general(g)(*args)
-                                      if g.kind == "jacobian" else _general(g)(*args)[1])
+        np.testing.assert_array_equal(g(*args), _general(g)(*args) if g.kind != "grad"
+                                      else _general(g)(*args)[1])
         general = _general(g)
         names = ["hand-written numba", "dualad", "dualad, general path (first call)"]
         fns = [hand, lambda: g(*args), lambda: general(*args)]

@@ -343,7 +343,16 @@ def test_later_calls_at_one_point_are_the_first_calls_numbers(dtype, monkeypatch
         np.testing.assert_array_equal(again, first)
         np.testing.assert_allclose(g(x, 5) if g.kind == "grad" else g(x, 5)[1],
                                    da.grad(energy.py_func)(x, 5), rtol=4 * np.finfo(dtype).eps)
-    assert fast == ["jacobian"] * 8 + ["grad", "value_and_grad"]
+    # Hessians: the first call's passes (Dual2 in one pass, pairs of blocks, nested
+    # chunks where f does not compile on Dual2), the same numbers
+    wiggle = njit(lambda v, k: np.sum(np.cos(v[:k]) * v[1:k + 1] ** 3))
+    for n, chunk in ((12, None), (20, None), (12, 5)):
+        v = np.linspace(0.2, 1.9, n).astype(dtype)
+        h = da.hessian(wiggle, chunk=chunk)
+        first, again = h(v, 7), h(v, 7)
+        assert again.dtype == dtype and again.shape == (n, n)
+        np.testing.assert_array_equal(again, first)
+    assert fast == ["jacobian"] * 8 + ["grad", "value_and_grad"] + ["hessian"] * 3
     # a size that changes with the values (not with a shape or an integer): the loop
     # notices and the call goes the general way
     head = njit(lambda v, t: v[:int(t)] * 2.0)

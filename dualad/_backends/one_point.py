@@ -21,10 +21,11 @@ paid already or paid once: where the loop is compiled in this process (by a
 once per machine, and loaded in milliseconds by later processes).
 
 Only where the loop computes what the general path does: a real transform
-(jacobian, grad, value_and_grad, and the sparse Jacobian of ``sparsity=``) of a
-dispatcher w.r.t. one 1-D float array, f's outputs of that array's dtype; each
-partial is computed by the same arithmetic whatever the lanes around it, so the
-numbers are the first call's, bit for bit. An output whose size changed with the
+(jacobian, grad, value_and_grad, hessian, and the sparse Jacobian of
+``sparsity=``) of a dispatcher w.r.t. one 1-D float array, f's outputs of that
+array's dtype; each partial is computed by the same arithmetic whatever the
+lanes around it, and a Hessian by the first call's passes (``plan_point`` of one
+point), so the numbers are the first call's, bit for bit. An output whose size changed with the
 values (``x[:k]``) is caught by the loop (``store.fits``) and the call goes the
 general way again.
 """
@@ -37,7 +38,7 @@ from .perfunction import COMPILED, disk_cached
 from .plan import plan_point
 from .sparse_batch import compressed_point
 
-KINDS = ("jacobian", "grad", "value_and_grad")
+KINDS = ("jacobian", "grad", "value_and_grad", "hessian")
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _SCALARS = (float, np.float32, np.float64)
 _KEPT = 64   # records per transform (an integer argument that counts calls: the newest)
@@ -116,7 +117,7 @@ def remember(transform, args, key, result, sparse=None, shape=None):
         shapes, plan = [shape], sparse
     else:
         kind = transform.spec.kind
-        if kind != "jacobian":   # grad too: (value, gradient), Grad keeps the second
+        if kind in ("grad", "value_and_grad"):   # (value, gradient): Grad keeps the second
             value, grad = result
             value_type = type(value)
             if value_type not in _SCALARS or np.dtype(value_type) != x.dtype:
@@ -125,10 +126,12 @@ def remember(transform, args, key, result, sparse=None, shape=None):
         else:
             leaves, treedef = flatten(result)
         if not all(type(a) is np.ndarray and a.dtype == x.dtype and a.shape[-1:] == x.shape
-                   for a in leaves) or (kind != "jacobian" and leaves[0].shape != x.shape):
+                   for a in leaves) or (kind != "jacobian" and leaves[0].shape[:1] != x.shape):
             return result
         shapes = [a.shape[:-1] for a in leaves]
-        plan = plan_point("jacobian", x.size, False, transform.chunk, transform.f, batch=True)
+        # (a Hessian: the first call's plan, so the loop runs its passes)
+        plan = plan_point("hessian" if kind == "hessian" else "jacobian", x.size, False,
+                          transform.chunk, transform.f)
     while len(records) >= _KEPT:
         del records[next(iter(records))]
     records[key] = Record(K, shapes, treedef, value_type, plan, sparse is not None)
@@ -139,8 +142,9 @@ def _dense(transform, args, rec):
     K = rec.K
     X = args[K].reshape(1, -1)
     n = X.shape[1]
+    hessian = rec.plan.algorithm != "jacobian"
     out = np.empty((1, rec.m, n), X.dtype)
-    vals = np.empty((1, rec.m), X.dtype)
+    vals = np.empty((1, 1 if hessian else rec.m), X.dtype)
     if not _run_parallel(rec.plan, transform.f, args[:K] + (X,) + args[K + 1:], K, 1 << K,
                          X, out, vals, compile=disk_cached(transform.f)):
         return None

@@ -18,6 +18,10 @@ class Hessian(_Transform):
     kind = "hessian"
 
     def __call__(self, *args):
+        if self._compiled():
+            res = self._run_compiled(args)
+            if res is not NotImplemented:
+                return res
         if self._complex_compiled(args):
             if not self.holomorphic:   # as the Python path and jax.hessian (jacfwd) refuse
                 raise TypeError(
@@ -28,8 +32,6 @@ class Hessian(_Transform):
             from .holomorphic import compiled_holomorphic_hessian
             return compiled_holomorphic_hessian(
                 Grad(self.f, self.argnums, self.chunk, True), args)
-        if self._compiled():
-            return self._run_compiled(args)
         single, nums = normalize_argnums(self.argnums, len(args), self.kind)
         inputs = _Inputs(args, nums, self.kind)
         if not self.holomorphic and _plain_real(inputs):
