@@ -13,21 +13,23 @@ from .plan import plan_point, with_dual2_fallback
 from .read import probe
 
 
-def _run_parallel(plan, f, args, K, mask, X, out, vals, compile=True):
-    """Run the batch loop of ``plan`` (a PointPlan) over the rows of X, one block per core;
-    ``compile=False``: only where it is compiled already (False where it did not run)."""
+def batch_entry(plan, f, args, K, mask, X, out, vals, compile=True):
+    """The compiled entry point of the batch loop of ``plan`` (a PointPlan) for these
+    arguments; ``compile=False``: None where it is not compiled yet."""
     C = plan.C
 
     def signature():
         return (numba.typeof(args), types.literal(K), types.literal(C), types.literal(mask),
                 numba.typeof(X), numba.typeof(out), numba.typeof(vals), types.int64,
                 types.int64)
-    entry = fast_entry_point(f, plan.algorithm, lambda: batch_kernel(f, plan.algorithm),
-                             (K, C, mask), (args, X, out, vals), signature, compile)
-    if entry is None:
-        return False
-    run_blocks(entry, X.shape[0], args, K, C, mask, X, out, vals)
-    return True
+    return fast_entry_point(f, plan.algorithm, lambda: batch_kernel(f, plan.algorithm),
+                            (K, C, mask), (args, X, out, vals), signature, compile)
+
+
+def _run_parallel(plan, f, args, K, mask, X, out, vals):
+    """Run the batch loop of ``plan`` over the rows of X, one block per core."""
+    entry = batch_entry(plan, f, args, K, mask, X, out, vals)
+    run_blocks(entry, X.shape[0], args, K, plan.C, mask, X, out, vals)
 
 
 def _output(out, shape, dtype, who):

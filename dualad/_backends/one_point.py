@@ -33,7 +33,7 @@ import numpy as np
 from numba._dispatcher import compute_fingerprint
 
 from .._core.trees import flatten, unflatten
-from .batch import _run_parallel
+from .batch import batch_entry
 from .perfunction import COMPILED, disk_cached
 from .plan import plan_point
 from .sparse_batch import compressed_point
@@ -54,6 +54,7 @@ class Record:
         self.value_type, self.plan, self.sparse = value_type, plan, sparse
         self.m = sum(int(np.prod(s)) for s in shapes)
         self.checked = None   # perfunction.COMPILED when the loop was last found missing
+        self.entry = None     # the dense loop's compiled entry point, once found
 
 
 def _key(transform, args):
@@ -145,9 +146,13 @@ def _dense(transform, args, rec):
     hessian = rec.plan.algorithm != "jacobian"
     out = np.empty((1, rec.m, n), X.dtype)
     vals = np.empty((1, 1 if hessian else rec.m), X.dtype)
-    if not _run_parallel(rec.plan, transform.f, args[:K] + (X,) + args[K + 1:], K, 1 << K,
-                         X, out, vals, compile=disk_cached(transform.f)):
-        return None
+    args = args[:K] + (X,) + args[K + 1:]
+    if rec.entry is None:   # (the same for every call of this record's kinds)
+        rec.entry = batch_entry(rec.plan, transform.f, args, K, 1 << K, X, out, vals,
+                                compile=disk_cached(transform.f))
+        if rec.entry is None:
+            return None
+    rec.entry(args, K, rec.plan.C, 1 << K, X, out, vals, 0, 1)
     if rec.value_type is not None:
         return rec.value_type(vals[0, 0]), out[0, 0]
     if rec.treedef is None:
