@@ -22,8 +22,8 @@ from numba import njit
 
 import dualad as da
 from _common import interleaved, optional
-from bench_transforms import _lorenz96_jac_point, _rosen_hess_point, lorenz96 as l96, \
-    rosen_grad_hand, rosenbrock as rosen
+from bench_transforms import _lorenz96_jac_point, _rosen_hess_point, jax_models, \
+    lorenz96 as l96, rosen_grad_hand, rosenbrock as rosen
 
 QUICK = "--quick" in sys.argv
 ROUNDS = 5 if QUICK else 15
@@ -75,13 +75,7 @@ def _jax_versions():
         return jnp.array([-0.04 * y[0] + 1e4 * y[1] * y[2],
                           0.04 * y[0] - 1e4 * y[1] * y[2] - 3e7 * y[1] ** 2, 3e7 * y[1] ** 2])
 
-    def l96j(x):
-        xp = jnp.roll(x, -1)
-        return ((xp - jnp.roll(x, 2)) * jnp.roll(x, 1) - x + 8.0
-                + 0.1 * jnp.exp(-1.0 / x) * jnp.log(1.0 + xp * xp))
-
-    def rosj(x):
-        return jnp.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+    l96j, rosj = jax_models(jnp)
     return {"robertson": jax.jit(jax.jacfwd(rob)), "l96": jax.jit(jax.jacfwd(l96j)),
             "rosen": jax.jit(jax.grad(rosj)), "rosen_hess": jax.jit(jax.hessian(rosj))}
 

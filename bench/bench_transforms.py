@@ -112,13 +112,8 @@ def rosen_primal_batch(X):
 
 
 # ----------------------------------------------------------------- peers ---
-def jax_versions():
-    jax = optional("jax")
-    if jax is None:
-        return None
-    jax.config.update("jax_enable_x64", True)
-    import jax.numpy as jnp
-
+def jax_models(jnp):
+    """Lorenz-96 + Arrhenius and Rosenbrock in jax.numpy (bench_one_point's too)."""
     def l96(x):
         xp = jnp.roll(x, -1)
         return ((xp - jnp.roll(x, 2)) * jnp.roll(x, 1) - x + 8.0
@@ -126,7 +121,16 @@ def jax_versions():
 
     def rosen(x):
         return jnp.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+    return l96, rosen
 
+
+def jax_versions():
+    jax = optional("jax")
+    if jax is None:
+        return None
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jnp
+    l96, rosen = jax_models(jnp)
     jac = jax.jit(jax.vmap(jax.jacfwd(l96)))
     hess = jax.jit(jax.vmap(jax.hessian(rosen)))
     return jax, jac, hess
