@@ -13,7 +13,8 @@ sparse path:
    coloring cached after the first call; the first call, detection included,
    is printed too), JAX ``jit(jacfwd)`` when installed;
 3. the Jacobian of the same function as a numba dispatcher, dense compiled
-   against compressed compiled (pattern given);
+   against compressed compiled (pattern given), and compressed with
+   ``cache=True`` (later calls: vmap's loop on one row, ``_backends/one_point``);
 4. the Hessian of Rosenbrock (NumPy code), n = 16, 64: dense against sparse;
 5. the same as a numba dispatcher: compiled dense against compiled compressed
    (``_backends/compressed``). Section 2 adds ``sparsejac`` (JAX) when installed;
@@ -37,6 +38,7 @@ import dualad as da  # noqa: E402
 from dualad._core import coloring as col  # noqa: E402
 from _common import fmt_time, interleaved, optional  # noqa: E402
 from models import l96, l96_numpy, rosen, rosen_numpy  # noqa: E402
+from bench_transforms import lorenz96  # noqa: E402  (models.l96 with cache=True)
 
 jax = optional("jax")
 if jax is not None:
@@ -115,9 +117,13 @@ def compiled(sizes, repeat):
         dense = da.jacobian(l96)
         sparse = da.jacobian(l96, sparsity=pattern, check=False)
         sparse_csr = da.jacobian(l96, sparsity=pattern, format="csr", check=False)
-        fs = [lambda: sparse(x), lambda: sparse_csr(x), lambda: dense(x)]
+        # the same function with cache=True: from the second call, vmap's compiled
+        # loop on one row (_backends/one_point)
+        cached_csr = da.jacobian(lorenz96, sparsity=pattern, format="csr", check=False)
+        np.testing.assert_array_equal(cached_csr(x).toarray(), sparse_csr(x).toarray())
+        fs = [lambda: sparse(x), lambda: sparse_csr(x), lambda: cached_csr(x), lambda: dense(x)]
         names = ["dualad sparse, numba f (dense output)", "dualad sparse, numba f (csr output)",
-                 "dualad dense, numba f"]
+                 "dualad sparse, numba f cache=True (csr)", "dualad dense, numba f"]
         times = interleaved(fs, repeat)
         rows(f"Jacobian of Lorenz-96+Arrhenius (@njit), n={n}", names, times, names[0])
 
