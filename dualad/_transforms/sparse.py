@@ -127,13 +127,15 @@ class SparseTransform(_Transform):
         found, key = one_point.call(self, args)
         if found is not None:
             return found
-        result = self._call(args)
-        if self.kind == "jacobian" and is_dispatcher(self.f) and self.sparsity is not None \
-                and not self.holomorphic:   # the next calls: vmap's loop on one row
-            one_point.remember(self, args, key, result, self.plan(args), self._last_shape)
+        out_shape = []
+        result = self._call(args, out_shape)
+        if out_shape and is_dispatcher(self.f) and not self.holomorphic:
+            # a compressed Jacobian: the next calls by vmap's loop on one row
+            one_point.remember(self, args, key, result, self.plan(args), out_shape[0])
         return result
 
-    def _call(self, args):
+    def _call(self, args, out_shape):
+        """The transform at args; a Jacobian's output shape appended to ``out_shape``."""
         single, nums = normalize_argnums(self.argnums, len(args), self.kind)
         inputs = _Inputs(args, nums, self.kind)
         if self.holomorphic:
@@ -187,7 +189,7 @@ class SparseTransform(_Transform):
             if compressed.shape[0] != plan.shape[0]:
                 raise ValueError(f"{self.kind}: f returns {compressed.shape[0]} numbers at "
                                  f"these arguments; its pattern has {plan.shape[0]} rows")
-            self._last_shape = shape
+            out_shape.append(shape)
         if self.format != "dense":
             matrix = plan.csr(compressed)
             return matrix if self.format == "csr" else matrix.tocsc()
