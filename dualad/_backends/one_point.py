@@ -1,5 +1,5 @@
-"""A compiled first-order transform at one point, after its first call, as the batch
-loop of ``vmap`` on one row.
+"""A compiled transform at one point, after its first call, as the batch loop of
+``vmap`` on one row.
 
 The general compiled path of ``da.jacobian(njit_f)(x)`` (``point``) reads its
 arguments, plans, seeds, calls f and reads the outputs back in Python: tens of
@@ -25,9 +25,9 @@ Only where the loop computes what the general path does: a real transform
 ``sparsity=``) of a dispatcher w.r.t. one 1-D float array, f's outputs of that
 array's dtype; each partial is computed by the same arithmetic whatever the
 lanes around it, and a Hessian by the first call's passes (``plan_point`` of one
-point), so the numbers are the first call's, bit for bit. An output whose size changed with the
-values (``x[:k]``) is caught by the loop (``store.fits``) and the call goes the
-general way again.
+point), so the numbers are the first call's, bit for bit. An output whose size
+changed with the values (``x[:k]``) is caught by the loop (``store.fits``) and
+the call goes the general way again.
 """
 import numpy as np
 from numba._dispatcher import compute_fingerprint
