@@ -359,6 +359,12 @@ def test_later_calls_at_one_point_are_the_first_calls_numbers(dtype, monkeypatch
     g = da.jacobian(head)
     assert g(x, 5.0).shape == (5, 12) and g(x, 5.0).shape == (5, 12)
     np.testing.assert_array_equal(g(x, 3.0), 2.0 * np.eye(12, dtype=dtype)[:3])
+    # the values of a small integer array are part of the key: a reshape by them
+    dims = njit(lambda v, d: (v * v)[:d[0] * d[1]].reshape(d[0], d[1]))
+    gd = da.jacobian(dims)
+    for d in ([2, 3], [3, 2], [2, 3], [3, 2]):
+        assert gd(x, np.array(d)).shape == (d[0], d[1], 12)
+    assert len(gd._one_point) == 2
     # other arguments: the general path, every time
     assert g(x[::2], 2.0).shape == (2, 6)
     assert da.jacobian(_shaped)(x.tolist(), 3, c)[0].shape == (3, 4, 12)

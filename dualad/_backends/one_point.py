@@ -8,8 +8,8 @@ thousands of times). Its first call at arguments of some kinds also settles
 everything the batch loop needs: the output's structure, shapes and dtype. So
 that call is remembered (``remember``), and later calls at arguments of the same
 kinds (numba's fingerprint: dtypes, dimensions, layouts; with the shapes of the
-arrays and the values of integer and bool arguments, which can shape f's
-output) run the loop of ``kernels.batch_kernel`` or ``sparse_batch`` on one row
+arrays and the values of integer and bool arguments and of small integer arrays,
+which can shape f's output; a larger integer array takes the general path) run the loop of ``kernels.batch_kernel`` or ``sparse_batch`` on one row
 (``call``): one compiled call, its entry point found by that fingerprint.
 
 The loop is compiled for f apart from the first call's code (f's dual code
@@ -42,6 +42,7 @@ KINDS = ("jacobian", "grad", "value_and_grad", "hessian")
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _SCALARS = (float, np.float32, np.float64)
 _KEPT = 64   # records per transform (an integer argument that counts calls: the newest)
+_SMALL = 16  # integer arrays up to this size are part of the key; larger: the general path
 
 
 class Record:
@@ -71,7 +72,11 @@ def _key(transform, args):
         return None
     shaping = []
     for a in args:
-        if type(a) is np.ndarray:
+        if type(a) is np.ndarray and a.dtype.kind in "biu":   # (sizes, indices: values)
+            if a.size > _SMALL:
+                return None
+            shaping.append((a.shape, a.tobytes()))
+        elif type(a) is np.ndarray:
             shaping.append(a.shape)
         elif type(a) in (int, bool) or isinstance(a, (np.integer, np.bool_)):
             shaping.append(int(a))
